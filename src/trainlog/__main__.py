@@ -1,0 +1,5 @@
+"""python -m trainlog."""
+
+from trainlog.cli import main
+
+main()

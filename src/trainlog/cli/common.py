@@ -1,0 +1,90 @@
+"""What every command shares: the state (database, language), options, and error translation.
+
+Nothing here imports SQLAlchemy or the models: `--help` and option parsing stay fast.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+from collections.abc import Callable
+from enum import Enum
+from typing import Annotated, Any, TypeVar
+
+import typer
+
+from trainlog.db import Database
+from trainlog.errors import TrainlogError
+from trainlog.render import detect_lang, message
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class State:
+    """The global options, resolved late: the engine is made only when a command needs it."""
+
+    def __init__(self, location: str | None, lang: str | None):
+        self.location = location
+        self.lang = detect_lang(lang)
+        self._db: Database | None = None
+
+    @property
+    def db(self) -> Database:
+        if self._db is None:
+            self._db = Database(self.location)
+        return self._db
+
+
+_current = State(None, None)
+
+
+def set_state(st: State) -> None:
+    """Called by the root callback before every command (one command per process or test run)."""
+    global _current
+    _current = st
+
+
+def state(lang: str | None = None) -> State:
+    """The current command's state; a command's own --lang overrides the global one."""
+    if lang:
+        _current.lang = detect_lang(lang)
+    return _current
+
+
+class Format(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="table, json or csv.")]
+LangOpt = Annotated[str | None, typer.Option("--lang", help="en or zh (labels and headers).")]
+EncodingOpt = Annotated[
+    str | None, typer.Option("--encoding", help="the CSV's encoding (default: detect UTF-8 or GB18030).")
+]
+DryRunOpt = Annotated[bool, typer.Option("--dry-run", help="check every row, write nothing.")]
+MonthOpt = Annotated[str | None, typer.Option("--month", help="YYYY-MM, this or last.")]
+YearOpt = Annotated[int | None, typer.Option("--year", help="a whole year.")]
+FromOpt = Annotated[str | None, typer.Option("--from", help="first day (YYYY-MM-DD).")]
+ToOpt = Annotated[str | None, typer.Option("--to", help="last day (YYYY-MM-DD).")]
+AsOfOpt = Annotated[str | None, typer.Option("--as-of", help="count up to this day.")]
+
+
+def command(group: typer.Typer, *args: Any, **kwargs: Any) -> Callable[[F], F]:
+    """Register a command whose TrainlogError becomes a message on stderr and its exit code."""
+
+    def decorate(fn: F) -> F:
+        @functools.wraps(fn)
+        def wrapper(*a: Any, **k: Any) -> Any:
+            try:
+                return fn(*a, **k)
+            except TrainlogError as exc:
+                if str(exc):
+                    message(str(exc))
+                raise typer.Exit(exc.exit_code) from None
+
+        wrapper.__signature__ = inspect.signature(fn, eval_str=True)  # type: ignore[attr-defined]
+        group.command(*args, **kwargs)(wrapper)
+        return fn
+
+    return decorate

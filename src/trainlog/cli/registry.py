@@ -1,0 +1,222 @@
+"""trainlog branch … and trainlog cadre …: the registry of party branches and cadres."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from trainlog.cli import app
+from trainlog.cli.common import (
+    DryRunOpt,
+    EncodingOpt,
+    Format,
+    FormatOpt,
+    LangOpt,
+    command,
+    state,
+)
+
+branch_app = typer.Typer(help="Party branches (党支部).", no_args_is_help=True)
+cadre_app = typer.Typer(help="Cadres (干部).", no_args_is_help=True)
+app.add_typer(branch_app, name="branch")
+app.add_typer(cadre_app, name="cadre")
+
+BRANCH_KEYS = ["code", "name", "township", "active"]
+CADRE_KEYS = ["code", "name", "unit", "level", "branch", "top_leader", "poverty_cadre",
+              "party_member", "registered_on", "active"]
+
+FileArg = Annotated[Path, typer.Argument(help="a .csv (UTF-8 or GB18030) or .xlsx file.",
+                                         show_default=False)]
+
+
+def print_import(result, what: str, fmt: Format = Format.table) -> None:  # type: ignore[no-untyped-def]
+    """The summary of an import, on stdout."""
+    from trainlog.render import to_json
+
+    data = result.as_dict()
+    if fmt is Format.json:
+        typer.echo(to_json(data))
+        return
+    verb = "would import" if result.dry_run else "imported"
+    typer.echo(f"{what}: {verb} {data['rows']} rows: {data['created']} created, "
+               f"{data['updated']} updated, {data['unchanged']} unchanged")
+
+
+@command(branch_app, "add")
+def branch_add(
+    code: Annotated[str, typer.Argument(help="the branch's code.")],
+    name: Annotated[str, typer.Argument(help="the branch's name.")],
+    township: Annotated[str | None, typer.Option("--township", help="乡镇/街道.")] = None,
+) -> None:
+    """Add a party branch."""
+    from trainlog.registry import add_branch
+
+    with state().db.session(write=True) as s:
+        b = add_branch(s, code, name, township)
+    typer.echo(f"added branch {b['code']} {b['name']}")
+
+
+@command(branch_app, "list")
+def branch_list(
+    township: Annotated[str | None, typer.Option("--township", help="only this township.")] = None,
+    fmt: FormatOpt = Format.table,
+    lang: LangOpt = None,
+) -> None:
+    """List party branches."""
+    from trainlog.registry import list_branches
+    from trainlog.render import listing
+
+    st = state(lang)
+    with st.db.session() as s:
+        rows = list_branches(s, township)
+    listing(rows, BRANCH_KEYS, fmt.value, st.lang)
+
+
+@command(branch_app, "import")
+def branch_import(file: FileArg, encoding: EncodingOpt = None, dry_run: DryRunOpt = False,
+                  fmt: FormatOpt = Format.table) -> None:
+    """Import branches (编号, 名称, 乡镇); updates by code, all or nothing."""
+    from trainlog.registry import import_branches
+
+    with state().db.session(write=True) as s:
+        result = import_branches(s, file, encoding, dry_run)
+        if dry_run:
+            s.rollback()
+    print_import(result, "branches", fmt)
+
+
+LevelOpt = Annotated[str | None, typer.Option("--level", help="district/township/village or 区级/乡级/村级.")]
+BranchOpt = Annotated[str | None, typer.Option("--branch", help="the branch's code.")]
+UnitOpt = Annotated[str | None, typer.Option("--unit", help="单位.")]
+RegisteredOpt = Annotated[str | None, typer.Option("--registered-on",
+                                                   help="date of registration at the online academy.")]
+
+
+@command(cadre_app, "add")
+def cadre_add(
+    code: Annotated[str, typer.Argument(help="the cadre's code.")],
+    name: Annotated[str, typer.Argument(help="the cadre's name.")],
+    unit: UnitOpt = None,
+    level: LevelOpt = None,
+    branch: BranchOpt = None,
+    top_leader: Annotated[bool, typer.Option("--top-leader", help="head of a unit (一把手).")] = False,
+    poverty_cadre: Annotated[bool, typer.Option("--poverty-cadre", help="扶贫干部.")] = False,
+    no_party_member: Annotated[bool, typer.Option("--no-party-member", help="not a party member.")] = False,
+    registered_on: RegisteredOpt = None,
+) -> None:
+    """Add a cadre."""
+    from trainlog.registry import add_cadre
+
+    with state().db.session(write=True) as s:
+        c = add_cadre(s, code, name, unit=unit, level=level, branch=branch, top_leader=top_leader,
+                      poverty_cadre=poverty_cadre, party_member=not no_party_member,
+                      registered_on=registered_on)
+    typer.echo(f"added cadre {c['code']} {c['name']}")
+
+
+@command(cadre_app, "list")
+def cadre_list(
+    branch: BranchOpt = None,
+    level: LevelOpt = None,
+    top_leader: Annotated[bool | None, typer.Option("--top-leader/--not-top-leader",
+                                                    help="only (or no) top leaders.")] = None,
+    poverty_cadre: Annotated[bool | None, typer.Option("--poverty-cadre/--not-poverty-cadre",
+                                                       help="only (or no) poverty cadres.")] = None,
+    active: Annotated[bool, typer.Option("--active/--all", help="active cadres only, or all.")] = True,
+    fmt: FormatOpt = Format.table,
+    lang: LangOpt = None,
+) -> None:
+    """List cadres, with filters."""
+    from trainlog.registry import list_cadres
+    from trainlog.render import listing
+
+    st = state(lang)
+    with st.db.session() as s:
+        rows = list_cadres(s, branch, level, top_leader, poverty_cadre, True if active else None)
+    listing(rows, CADRE_KEYS, fmt.value, st.lang, labels={"name": "姓名"})
+
+
+@command(cadre_app, "show")
+def cadre_show(
+    code: Annotated[str, typer.Argument(help="the cadre's code.")],
+    year: Annotated[int | None, typer.Option("--year", help="only this year's records.")] = None,
+    fmt: FormatOpt = Format.table,
+    lang: LangOpt = None,
+) -> None:
+    """One cadre: the record, and the training transcript (培训档案)."""
+    from trainlog.registry import get_cadre
+    from trainlog.render import console, table, to_json
+
+    st = state(lang)
+    with st.db.session() as s:
+        data = get_cadre(s, code)
+    if fmt is Format.json:
+        typer.echo(to_json(data))
+        return
+    if fmt is Format.csv:
+        from trainlog.render import write_csv
+
+        write_csv([data], CADRE_KEYS)
+        return
+    rows = [{"field": k, "value": data[k]} for k in CADRE_KEYS]
+    from trainlog.vocab import label
+
+    out = console()
+    out.print(table([{"field": label(r["field"], st.lang),
+                      "value": _show_value(r["field"], r["value"], st.lang)} for r in rows],
+                     ["field", "value"], st.lang))
+
+
+def _show_value(key: str, value, lang: str) -> str:  # type: ignore[no-untyped-def]
+    from trainlog.render import cell
+
+    return cell(value, key, lang)
+
+
+@command(cadre_app, "edit")
+def cadre_edit(
+    code: Annotated[str, typer.Argument(help="the cadre's code.")],
+    name: Annotated[str | None, typer.Option("--name", help="new name.")] = None,
+    unit: UnitOpt = None,
+    level: LevelOpt = None,
+    branch: BranchOpt = None,
+    top_leader: Annotated[bool | None, typer.Option("--top-leader/--not-top-leader")] = None,
+    poverty_cadre: Annotated[bool | None, typer.Option("--poverty-cadre/--not-poverty-cadre")] = None,
+    party_member: Annotated[bool | None, typer.Option("--party-member/--no-party-member")] = None,
+    registered_on: RegisteredOpt = None,
+    active: Annotated[bool | None, typer.Option("--active/--inactive",
+                                                help="reactivate or deactivate.")] = None,
+) -> None:
+    """Change a cadre's fields; options not given are left as they are."""
+    from trainlog.registry import edit_cadre
+
+    with state().db.session(write=True) as s:
+        c = edit_cadre(s, code, name=name, unit=unit, level=level, branch=branch,
+                       top_leader=top_leader, poverty_cadre=poverty_cadre,
+                       party_member=party_member, registered_on=registered_on, active=active)
+    typer.echo(f"updated cadre {c['code']} {c['name']}")
+
+
+@command(cadre_app, "deactivate")
+def cadre_deactivate(code: Annotated[str, typer.Argument(help="the cadre's code.")]) -> None:
+    """Deactivate a cadre: kept, with past records still counting; no new attendance."""
+    from trainlog.registry import deactivate_cadre
+
+    with state().db.session(write=True) as s:
+        c = deactivate_cadre(s, code)
+    typer.echo(f"deactivated cadre {c['code']} {c['name']}")
+
+
+@command(cadre_app, "import")
+def cadre_import(file: FileArg, encoding: EncodingOpt = None, dry_run: DryRunOpt = False,
+                 fmt: FormatOpt = Format.table) -> None:
+    """Import cadres (编号, 姓名, 单位, 级别, 党支部, 一把手, 扶贫干部, 党员, 网络学院注册日期)."""
+    from trainlog.registry import import_cadres
+
+    with state().db.session(write=True) as s:
+        result = import_cadres(s, file, encoding, dry_run)
+        if dry_run:
+            s.rollback()
+    print_import(result, "cadres", fmt)

@@ -1,0 +1,135 @@
+"""Dates and periods as users type them: 2020-04-03, 2020/4/3, 2020年4月3日; months; periods."""
+
+from __future__ import annotations
+
+import calendar
+import os
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from trainlog.errors import TrainlogError
+
+_DATE = re.compile(r"^\s*(\d{4})\s*(?:-|/|\.|年)\s*(\d{1,2})\s*(?:-|/|\.|月)\s*(\d{1,2})\s*日?\s*$")
+_MONTH = re.compile(r"^\s*(\d{4})\s*(?:-|/|\.|年)\s*(\d{1,2})\s*月?\s*$")
+_DATETIME_TAIL = re.compile(r"^(\d{4}-\d{2}-\d{2})[ T]00:00(:00)?$")
+
+
+def today() -> date:
+    """Today, or TRAINLOG_TODAY when set (for tests and for replaying a past day's cron job)."""
+    fixed = os.environ.get("TRAINLOG_TODAY")
+    return parse_date(fixed, "TRAINLOG_TODAY") if fixed else date.today()
+
+
+def parse_date(value: object, field: str = "date") -> date:
+    """A date from a date object, YYYY-MM-DD, YYYY/M/D or YYYY年M月D日."""
+    if isinstance(value, date):
+        return value if type(value) is date else value.date()  # datetime from xlsx
+    text = str(value).strip()
+    tail = _DATETIME_TAIL.match(text)
+    if tail:
+        text = tail.group(1)
+    m = _DATE.match(text)
+    if not m:
+        raise TrainlogError(f"{field}: {value!r} is not a date (use YYYY-MM-DD, YYYY/M/D or YYYY年M月D日)")
+    try:
+        return date(int(m[1]), int(m[2]), int(m[3]))
+    except ValueError as exc:
+        raise TrainlogError(f"{field}: {value!r} is not a real date ({exc})") from None
+
+
+def parse_month(value: object, field: str = "month") -> date:
+    """The first day of a month from YYYY-MM, YYYY/M, YYYY年M月, this or last."""
+    if isinstance(value, date):
+        return value.replace(day=1) if type(value) is date else value.date().replace(day=1)
+    text = str(value).strip().lower()
+    now = today()
+    if text in ("this", "本月"):
+        return now.replace(day=1)
+    if text in ("last", "上月"):
+        return (now.replace(day=1) - timedelta(days=1)).replace(day=1)
+    m = _MONTH.match(text)
+    if not m:
+        try:  # a full date names its month too
+            return parse_date(text, field).replace(day=1)
+        except TrainlogError:
+            pass
+        raise TrainlogError(f"{field}: {value!r} is not a month (use YYYY-MM, this or last)")
+    year, month = int(m[1]), int(m[2])
+    if not 1 <= month <= 12 or year < 1:
+        raise TrainlogError(f"{field}: {value!r} is not a real month")
+    return date(year, month, 1)
+
+
+def month_end(first: date) -> date:
+    """The last day of the month of `first`."""
+    return first.replace(day=calendar.monthrange(first.year, first.month)[1])
+
+
+def days_in_month(first: date) -> int:
+    return calendar.monthrange(first.year, first.month)[1]
+
+
+@dataclass(frozen=True)
+class Period:
+    """An inclusive range of days, with the label reports show."""
+
+    start: date
+    end: date
+    label: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"from": self.start.isoformat(), "to": self.end.isoformat(), "label": self.label}
+
+    @property
+    def months(self) -> int:
+        """How many calendar months the period touches."""
+        return (self.end.year - self.start.year) * 12 + self.end.month - self.start.month + 1
+
+    @property
+    def whole_year(self) -> bool:
+        return (self.start.month, self.start.day, self.end.month, self.end.day) == (1, 1, 12, 31) and (
+            self.start.year == self.end.year
+        )
+
+
+def _range_label(start: date, end: date) -> str:
+    if start.day == 1 and end == month_end(start):
+        return start.strftime("%Y-%m")
+    if (start.month, start.day, end.month, end.day) == (1, 1, 12, 31) and start.year == end.year:
+        return str(start.year)
+    return f"{start.isoformat()}..{end.isoformat()}"
+
+
+def resolve_period(
+    month: str | None = None,
+    year: int | None = None,
+    start: str | None = None,
+    end: str | None = None,
+    as_of: str | None = None,
+) -> Period:
+    """The period a report covers, from the options of DESIGN.md, cut off at `as_of`."""
+    cut = parse_date(as_of, "--as-of") if as_of else None
+    given = sum(x is not None for x in (month, year)) + (start is not None or end is not None)
+    if given > 1:
+        raise TrainlogError("give one period: --month, --year, or --from/--to")
+    if month is not None:
+        first = parse_month(month, "--month")
+        lo, hi = first, month_end(first)
+    elif year is not None:
+        if not 1 <= year <= 9999:
+            raise TrainlogError(f"--year: {year} is not a year")
+        lo, hi = date(year, 1, 1), date(year, 12, 31)
+    elif start is not None or end is not None:
+        hi = parse_date(end, "--to") if end is not None else (cut or today())
+        lo = parse_date(start, "--from") if start is not None else date(hi.year, 1, 1)
+        if lo > hi:
+            raise TrainlogError(f"--from {lo} is after --to {hi}")
+    else:
+        anchor = cut or today()
+        lo, hi = anchor.replace(day=1), month_end(anchor)
+    if cut is not None:
+        if cut < lo:
+            raise TrainlogError(f"--as-of {cut} is before the period starts ({lo})")
+        hi = min(hi, cut)
+    return Period(lo, hi, _range_label(lo, hi))

@@ -1,0 +1,54 @@
+"""trainlog's own exceptions: the core raises them, the CLI turns each into a message and exit code."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class TrainlogError(Exception):
+    """Bad data or a failed check: the CLI prints the message and exits 1."""
+
+    exit_code = 1
+
+
+class NoDatabase(TrainlogError):
+    """The database does not exist yet."""
+
+
+class ConditionHeld(TrainlogError):
+    """A --fail-if-* condition held: exit 3 after the output was printed."""
+
+    exit_code = 3
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with one row of an input (row 0 means the input as a whole)."""
+
+    row: int
+    column: str
+    value: object
+    reason: str
+
+    def __str__(self) -> str:
+        where = f"row {self.row}" if self.row else "input"
+        column = f", column {self.column}" if self.column else ""
+        value = "" if self.value in (None, "") else f", value {_short(self.value)!r}"
+        return f"{where}{column}{value}: {self.reason}"
+
+
+def _short(value: object, limit: int = 60) -> str:
+    text = str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+class InvalidInput(TrainlogError):
+    """Every problem found in an input; nothing was written."""
+
+    def __init__(self, problems: list[Problem], what: str = "input", limit: int = 50):
+        self.problems = problems
+        lines = [f"{what}: {len(problems)} problem(s), nothing written"]
+        lines += [f"  {p}" for p in problems[:limit]]
+        if len(problems) > limit:
+            lines.append(f"  … and {len(problems) - limit} more")
+        super().__init__("\n".join(lines))

@@ -1,0 +1,292 @@
+"""Reading CSV and xlsx files: encoding detection, zh-CN or key headers, row numbers, field checks."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import math
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+from trainlog.errors import InvalidInput, Problem, TrainlogError
+
+T = TypeVar("T")
+
+#: zh-CN headers of each kind of file, keyed by column key (DESIGN.md, "Input files").
+BRANCH_COLUMNS = {"code": "编号", "name": "名称", "township": "乡镇"}
+CADRE_COLUMNS = {
+    "code": "编号",
+    "name": "姓名",
+    "unit": "单位",
+    "level": "级别",
+    "branch": "党支部",
+    "top_leader": "一把手",
+    "poverty_cadre": "扶贫干部",
+    "party_member": "党员",
+    "registered_on": "网络学院注册日期",
+}
+SESSION_COLUMNS = {
+    "ref": "培训编号",
+    "date": "日期",
+    "track": "类别",
+    "kind": "形式",
+    "topic": "主题",
+    "title": "培训名称",
+    "hours": "学时",
+    "branch": "党支部",
+    "cadre": "干部编号",
+    "headcount": "未具名人数",
+}
+STUDY_COLUMNS = {"cadre": "干部编号", "hours": "学时", "platform": "平台", "month": "月份"}
+SURVEY_COLUMNS = {
+    "date": "日期",
+    "method": "方式",
+    "topic": "主题",
+    "tier": "班次",
+    "cadre": "干部编号",
+    "respondent": "对象",
+    "note": "备注",
+}
+
+MAX_TEXT = 500
+_SNIFF_BYTES = 1 << 20
+csv.field_size_limit(1 << 20)
+
+
+@dataclass
+class Table:
+    """An input file whose header was checked; `rows()` streams (row number, {key: value})."""
+
+    path: Path
+    columns: list[str]
+    _rows: Iterator[tuple[int, list[Any]]]
+    problems: list[Problem] = field(default_factory=list)
+
+    def rows(self) -> Iterator[tuple[int, dict[str, Any]]]:
+        width = len(self.columns)
+        for number, cells in self._rows:
+            if len(cells) > width and not all(_blank(c) for c in cells[width:]):
+                self.problems.append(
+                    Problem(number, "", "", f"{len(cells)} cells but the header has {width} columns")
+                )
+                continue
+            values = [_clean(c) for c in cells[:width]]
+            if all(v == "" for v in values):
+                continue  # spreadsheets leave empty rows behind
+            values += [""] * (width - len(values))
+            yield number, dict(zip(self.columns, values, strict=True))
+
+
+def _blank(cell: Any) -> bool:
+    return cell is None or (isinstance(cell, str) and cell.strip() == "")
+
+
+def _clean(cell: Any) -> Any:
+    """Text stripped; xlsx numbers as text, integral ones without '.0'; dates kept as dates."""
+    if cell is None:
+        return ""
+    if isinstance(cell, str):
+        return cell.strip()
+    if isinstance(cell, bool):
+        return "1" if cell else "0"
+    if isinstance(cell, datetime | date):
+        return cell
+    if isinstance(cell, float) and cell.is_integer():
+        return str(int(cell))
+    return str(cell)
+
+
+def open_table(path: str | Path, spec: dict[str, str], required: set[str],
+               encoding: str | None = None) -> Table:
+    """Open a CSV or xlsx file and check its header against `spec` (keys or zh-CN labels)."""
+    path = Path(path)
+    if not path.exists():
+        raise TrainlogError(f"{path}: no such file")
+    if path.is_dir():
+        raise TrainlogError(f"{path}: is a directory, not a file")
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        rows = _xlsx_rows(path)
+    else:
+        rows = _csv_rows(path, encoding or detect_encoding(path))
+    try:
+        header_number, header = next(rows)
+    except StopIteration:
+        raise TrainlogError(f"{path}: the file is empty; it needs a header row") from None
+    except TrainlogError:
+        raise
+    columns = _map_header(path, header, spec, required)
+    return Table(path, columns, rows)
+
+
+def detect_encoding(path: Path) -> str:
+    """utf-8-sig for a BOM, utf-8 when the start decodes as UTF-8, else gb18030."""
+    with path.open("rb") as f:
+        head = f.read(_SNIFF_BYTES)
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=len(head) < _SNIFF_BYTES)
+        return "utf-8"
+    except UnicodeDecodeError:
+        return "gb18030"
+
+
+def _csv_rows(path: Path, encoding: str) -> Iterator[tuple[int, list[Any]]]:
+    try:
+        codecs.lookup(encoding)
+    except LookupError:
+        raise TrainlogError(f"--encoding: {encoding!r} is not an encoding Python knows") from None
+    number = 0
+    with path.open(encoding=encoding, newline="", errors="strict") as f:
+        reader = csv.reader(f)
+        while True:
+            try:
+                cells = next(reader)
+            except StopIteration:
+                return
+            except UnicodeDecodeError as exc:
+                raise InvalidInput(
+                    [Problem(number + 1, "", "", f"cannot be read as {encoding} ({exc.reason}); "
+                             "give the file's encoding with --encoding")],
+                    str(path),
+                ) from None
+            except csv.Error as exc:
+                raise InvalidInput([Problem(number + 1, "", "", f"not valid CSV: {exc}")],
+                                   str(path)) from None
+            number += 1
+            yield number, cells
+
+
+def _xlsx_rows(path: Path) -> Iterator[tuple[int, list[Any]]]:
+    from zipfile import BadZipFile
+
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except (BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise TrainlogError(f"{path}: not a readable .xlsx workbook ({exc})") from None
+    try:
+        sheet = wb.worksheets[0]
+        for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
+            yield number, list(cells)
+    finally:
+        wb.close()
+
+
+def _map_header(path: Path, header: list[Any], spec: dict[str, str], required: set[str]) -> list[str]:
+    by_name = {k.lower(): k for k in spec} | {v: k for k, v in spec.items()}
+    header = list(header)
+    while header and _blank(header[-1]):  # trailing empty header cells (common in xlsx)
+        header.pop()
+    problems: list[Problem] = []
+    columns: list[str] = []
+    seen: dict[str, str] = {}
+    for raw in header:
+        name = "" if raw is None else str(raw).strip().lstrip("\ufeff")
+        key = by_name.get(name.lower()) or by_name.get(name)
+        if key is None:
+            if name == "":
+                problems.append(Problem(1, "", "", "a column has no header"))
+            else:
+                allowed = ", ".join(f"{k}/{v}" for k, v in spec.items())
+                problems.append(Problem(1, name, "", f"unknown column; the columns are {allowed}"))
+            columns.append("")
+            continue
+        if key in seen:
+            problems.append(Problem(1, name, "", f"column repeated (also given as {seen[key]!r})"))
+        seen[key] = name
+        columns.append(key)
+    for key in sorted(required - set(seen)):
+        problems.append(Problem(1, f"{key}/{spec[key]}", "", "required column missing"))
+    if problems:
+        raise InvalidInput(problems, str(path))
+    return columns
+
+
+class Checker:
+    """Collects problems while rows are parsed, so every bad row is reported at once."""
+
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+
+    def add(self, row: int, column: str, value: object, reason: str) -> None:
+        self.problems.append(Problem(row, column, value, reason))
+
+    def check(self, row: int, column: str, value: Any, parse: Callable[[Any], T]) -> T | None:
+        """parse(value), or None with a problem recorded when it raises TrainlogError."""
+        try:
+            return parse(value)
+        except TrainlogError as exc:
+            reason = str(exc)
+            prefix = f"{column}: "
+            self.add(row, column, value, reason[len(prefix):] if reason.startswith(prefix) else reason)
+            return None
+
+    def raise_if_any(self, what: str) -> None:
+        if self.problems:
+            raise InvalidInput(self.problems, what)
+
+
+def text(value: Any, field: str, required: bool = False, max_length: int = MAX_TEXT) -> str | None:
+    """Stripped text, None when empty; refuses control characters and overlong values."""
+    s = "" if value is None else str(value).strip()
+    if not s:
+        if required:
+            raise TrainlogError(f"{field}: is required")
+        return None
+    if len(s) > max_length:
+        raise TrainlogError(f"{field}: longer than {max_length} characters")
+    if any(ord(c) < 32 and c not in "\t" for c in s) or "\x7f" in s:
+        raise TrainlogError(f"{field}: contains control characters")
+    return s
+
+
+def code(value: Any, field: str, required: bool = True) -> str | None:
+    """A code: text with no whitespace inside."""
+    s = text(value, field, required=required, max_length=50)
+    if s is not None and any(c.isspace() for c in s):
+        raise TrainlogError(f"{field}: {s!r} contains spaces; codes are one word")
+    return s
+
+
+def number(value: Any, field: str, low: float = 0.0, high: float = math.inf) -> float:
+    """A finite decimal in [low, high]."""
+    s = str(value).strip()
+    try:
+        x = float(s)
+    except ValueError:
+        raise TrainlogError(f"{field}: {s!r} is not a number") from None
+    if not math.isfinite(x):
+        raise TrainlogError(f"{field}: {s!r} is not a finite number")
+    if x < low or x > high:
+        raise TrainlogError(f"{field}: {s} is outside {low:g}..{high:g}")
+    return x
+
+
+def hours(value: Any, field: str = "hours", high: float = 24.0) -> float:
+    """Study hours: a decimal from 0 to `high` (24 a day)."""
+    return number(value, field, 0.0, high)
+
+
+def count(value: Any, field: str) -> int:
+    """A whole number >= 0."""
+    s = str(value).strip()
+    if s == "":
+        return 0
+    try:
+        n = int(s)
+    except ValueError:
+        try:
+            x = float(s)
+        except ValueError:
+            raise TrainlogError(f"{field}: {s!r} is not a whole number") from None
+        if not (math.isfinite(x) and x.is_integer()):
+            raise TrainlogError(f"{field}: {s!r} is not a whole number") from None
+        n = int(x)
+    if n < 0 or n > 1_000_000:
+        raise TrainlogError(f"{field}: {n} is outside 0..1000000")
+    return n

@@ -1,0 +1,121 @@
+"""Rows to a Rich table, JSON or CSV; the one place that formats output. stdout is for data."""
+
+from __future__ import annotations
+
+import csv
+import json
+import locale
+import os
+import sys
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from trainlog.vocab import label
+
+FORMATS = ("table", "json", "csv")
+
+
+def detect_lang(option: str | None = None) -> str:
+    """--lang > TRAINLOG_LANG > a zh* locale > en."""
+    for value in (option, os.environ.get("TRAINLOG_LANG")):
+        if value:
+            return "zh" if value.lower().startswith("zh") else "en"
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(var)
+        if value:
+            return "zh" if value.lower().startswith("zh") else "en"
+    try:
+        loc = locale.getlocale()[0] or ""
+    except ValueError:
+        loc = ""
+    return "zh" if loc.lower().startswith("zh") else "en"
+
+
+def console(stderr: bool = False):  # type: ignore[no-untyped-def]
+    """A Rich console: colour only on a terminal; wide enough in a pipe not to cut Chinese text."""
+    from rich.console import Console
+
+    stream = sys.stderr if stderr else sys.stdout
+    width = None if stream.isatty() else 200
+    return Console(file=stream, width=width, soft_wrap=False, highlight=False)
+
+
+def message(text: str) -> None:
+    """A message for the user, on stderr."""
+    from rich.markup import escape
+
+    console(stderr=True).print(escape(text))
+
+
+def cell(value: Any, key: str, lang: str) -> str:
+    """One value as a table shows it."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        if lang == "zh":
+            return "是" if value else "否"
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return f"{value:.4f}".rstrip("0").rstrip(".") if abs(value) < 1 else f"{value:,.1f}"
+    if isinstance(value, int):
+        return f"{value:,}" if key not in ("id", "year") else str(value)
+    if key in ("track", "kind", "topic", "level", "method", "tier", "platform", "audience"):
+        return label(str(value), lang)
+    return str(value)
+
+
+def header(key: str, lang: str, labels: dict[str, str] | None = None) -> str:
+    """A column header: the key, or in zh its label (`labels` overrides, e.g. name -> 姓名)."""
+    if lang != "zh":
+        return key
+    return (labels or {}).get(key) or label(key, lang)
+
+
+def table(rows: Sequence[dict[str, Any]], columns: Sequence[str], lang: str,
+          title: str | None = None, numeric: Iterable[str] = (),
+          labels: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
+    """A Rich table of `rows` (not printed)."""
+    from rich.table import Table
+
+    numeric = set(numeric)
+    t = Table(title=title, title_justify="left", show_lines=False)
+    for key in columns:
+        right = key in numeric or (rows and isinstance(rows[0].get(key), int | float)
+                                   and not isinstance(rows[0].get(key), bool))
+        t.add_column(header(key, lang, labels), justify="right" if right else "left", no_wrap=False)
+    for row in rows:
+        t.add_row(*(cell(row.get(k), k, lang) for k in columns))
+    return t
+
+
+def to_json(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2, default=str)
+
+
+def write_csv(rows: Iterable[dict[str, Any]], columns: Sequence[str], stream=None) -> None:  # type: ignore[no-untyped-def]
+    stream = stream or sys.stdout
+    writer = csv.writer(stream, lineterminator="\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow(["" if row.get(k) is None else _csv_value(row.get(k)) for k in columns])
+
+
+def _csv_value(value: Any) -> Any:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value
+
+
+def listing(rows: Sequence[dict[str, Any]], columns: Sequence[str], fmt: str, lang: str,
+            title: str | None = None, labels: dict[str, str] | None = None) -> None:
+    """Print a listing in the chosen format: JSON an array of objects, CSV with key headers."""
+    if fmt == "json":
+        sys.stdout.write(to_json(list(rows)) + "\n")
+    elif fmt == "csv":
+        write_csv(rows, columns)
+    else:
+        out = console()
+        if rows:
+            out.print(table(rows, columns, lang, title, labels=labels))
+        else:
+            message("无记录" if lang == "zh" else "nothing to list")
