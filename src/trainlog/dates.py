@@ -31,7 +31,9 @@ def parse_date(value: object, field: str = "date") -> date:
         text = tail.group(1)
     m = _DATE.match(text)
     if not m:
-        raise TrainlogError(f"{field}: {value!r} is not a date (use YYYY-MM-DD, YYYY/M/D or YYYY年M月D日)")
+        raise TrainlogError(
+            f"{field}: {value!r} is not a date (use YYYY-MM-DD, YYYY/M/D or YYYY年M月D日)"
+        )
     try:
         return date(int(m[1]), int(m[2]), int(m[3]))
     except ValueError as exc:
@@ -88,9 +90,8 @@ class Period:
 
     @property
     def whole_year(self) -> bool:
-        return (self.start.month, self.start.day, self.end.month, self.end.day) == (1, 1, 12, 31) and (
-            self.start.year == self.end.year
-        )
+        s, e = self.start, self.end
+        return s.year == e.year and (s.month, s.day, e.month, e.day) == (1, 1, 12, 31)
 
 
 def _range_label(start: date, end: date) -> str:

@@ -31,10 +31,12 @@ class Problem:
     reason: str
 
     def __str__(self) -> str:
-        where = f"row {self.row}" if self.row else "input"
+        value = "" if self.value in (None, "") else f" {_short(self.value)!r}"
+        if not self.row:  # a problem with an option or with the input as a whole
+            return f"{self.column or 'input'}{value}: {self.reason}"
         column = f", column {self.column}" if self.column else ""
         value = "" if self.value in (None, "") else f", value {_short(self.value)!r}"
-        return f"{where}{column}{value}: {self.reason}"
+        return f"row {self.row}{column}{value}: {self.reason}"
 
 
 def _short(value: object, limit: int = 60) -> str:

@@ -65,7 +65,8 @@ def _branch_dict(b: Branch) -> dict[str, Any]:
     return {"code": b.code, "name": b.name, "township": b.township, "active": b.active}
 
 
-def add_branch(session: Session, code: str, name: str, township: str | None = None) -> dict[str, Any]:
+def add_branch(session: Session, code: str, name: str,
+               township: str | None = None) -> dict[str, Any]:
     """Add one branch; its code must be new."""
     code_ = imp.code(code, "code")
     name_ = imp.text(name, "name", required=True, max_length=200)
@@ -172,8 +173,9 @@ def _parse_cadre_fields(values: dict[str, Any], chk: imp.Checker, row: int,
         elif key == "unit":
             out["unit"] = chk.check(row, key, raw, lambda v: imp.text(v, "unit", max_length=200))
         elif key == "level":
-            out["level"] = chk.check(row, key, raw,
-                                     lambda v: parse_choice(v, LEVELS, "level") if str(v).strip() else None)
+            out["level"] = chk.check(
+                row, key, raw,
+                lambda v: parse_choice(v, LEVELS, "level") if str(v).strip() else None)
         elif key == "branch":
             branch = chk.check(row, key, raw, lambda v: imp.code(v, "branch", required=False))
             if branch is not None and branch not in branches:
@@ -181,11 +183,13 @@ def _parse_cadre_fields(values: dict[str, Any], chk: imp.Checker, row: int,
             out["branch_id"] = branches.get(branch) if branch else None
         elif key in CADRE_FLAGS:
             default = key == "party_member"
-            out[key] = chk.check(row, key, raw,
-                                 lambda v, k=key, d=default: parse_bool(v, k) if str(v).strip() else d)
+            out[key] = chk.check(
+                row, key, raw,
+                lambda v, k=key, d=default: parse_bool(v, k) if str(v).strip() else d)
         elif key == "registered_on":
-            out[key] = chk.check(row, key, raw,
-                                 lambda v: parse_date(v, "registered_on") if str(v).strip() else None)
+            out[key] = chk.check(
+                row, key, raw,
+                lambda v: parse_date(v, "registered_on") if str(v).strip() else None)
     return out
 
 
@@ -197,7 +201,9 @@ def add_cadre(session: Session, code: str, name: str, **fields: Any) -> dict[str
     values = _parse_cadre_fields({k: _as_text(v) for k, v in given.items()}, chk, 0, branches)
     _raise_for_fields(chk)
     if session.execute(select(Cadre.id).where(Cadre.code == values["code"])).first():
-        raise TrainlogError(f"cadre {values['code']} exists already (use `cadre edit` to change it)")
+        raise TrainlogError(
+            f"cadre {values['code']} exists already (use `cadre edit` to change it)"
+        )
     stamp, who = now(), actor()
     cadre = Cadre(**values, created_at=stamp, created_by=who, updated_at=stamp, updated_by=who)
     session.add(cadre)
@@ -241,8 +247,9 @@ def _as_text(value: Any) -> Any:
 
 def _raise_for_fields(chk: imp.Checker) -> None:
     if chk.problems:
-        raise TrainlogError("; ".join(f"{p.column}: {p.value!r} {p.reason}" if p.value not in (None, "")
-                                      else f"{p.column}: {p.reason}" for p in chk.problems))
+        raise TrainlogError("; ".join(
+            f"{p.column}: {p.value!r} {p.reason}" if p.value not in (None, "")
+            else f"{p.column}: {p.reason}" for p in chk.problems))
 
 
 def import_cadres(session: Session, path: str | Path, encoding: str | None = None,
@@ -301,8 +308,8 @@ def _upsert(session: Session, model: type[Branch] | type[Cadre], records: list[d
         table = model.__table__
         stmt = (update(table).where(table.c.id == bindparam("_id"))
                 .values({c: bindparam(c) for c in [*columns, "updated_at", "updated_by"]}))
-        session.connection().execute(stmt, [{c: u.get(c) for c in ["_id", *columns, "updated_at",
-                                                                     "updated_by"]} for u in updates])
+        keys = ["_id", *columns, "updated_at", "updated_by"]
+        session.connection().execute(stmt, [{c: u.get(c) for c in keys} for u in updates])
     return result
 
 

@@ -13,6 +13,8 @@ from typing import Any
 from trainlog.vocab import label
 
 FORMATS = ("table", "json", "csv")
+#: values that are shares of a whole: shown as percentages in tables
+RATIO_KEYS = {"progress", "expected", "coverage", "registration_coverage", "share"}
 
 
 def detect_lang(option: str | None = None) -> str:
@@ -56,11 +58,11 @@ def cell(value: Any, key: str, lang: str) -> str:
             return "是" if value else "否"
         return "yes" if value else "no"
     if isinstance(value, float):
-        return f"{value:.4f}".rstrip("0").rstrip(".") if abs(value) < 1 else f"{value:,.1f}"
+        return f"{value:.1%}" if key in RATIO_KEYS else f"{value:,.1f}"
     if isinstance(value, int):
         return f"{value:,}" if key not in ("id", "year") else str(value)
     if key in ("track", "kind", "topic", "level", "method", "tier", "platform", "audience"):
-        return label(str(value), lang)
+        return label(str(value), lang, field=key)
     return str(value)
 
 

@@ -6,7 +6,12 @@ from trainlog.errors import TrainlogError
 
 TRACKS = {"policy": "政策培训", "video": "视频培训", "special": "专题培训"}
 KINDS = {
-    "policy": {"assessment": "研判会", "promotion": "推进会", "symposium": "座谈会", "meeting": "其他会议"},
+    "policy": {
+        "assessment": "研判会",
+        "promotion": "推进会",
+        "symposium": "座谈会",
+        "meeting": "其他会议",
+    },
     "video": {"academy": "干部网络学院", "xuexi": "学习强国", "remote": "远程教育"},
     "special": {"thematic": "专题班", "key": "重点班", "regular": "常规班"},
 }
@@ -67,6 +72,10 @@ FIELD_LABELS = {
     "tier": "班次",
     "respondent": "对象",
     "note": "备注",
+    "table": "表",
+    "rows": "行数",
+    "field": "项目",
+    "value": "内容",
 }
 
 _BOOL_TRUE = {"1", "true", "yes", "y", "是", "t"}
@@ -92,15 +101,34 @@ def parse_bool(value: str, field: str) -> bool:
         return True
     if text in _BOOL_FALSE:
         return False
-    raise TrainlogError(f"{field}: {value!r} is not a yes/no value (1/0, true/false, yes/no, 是/否)")
+    raise TrainlogError(
+        f"{field}: {value!r} is not a yes/no value (1/0, true/false, yes/no, 是/否)"
+    )
 
 
-def label(key: str | None, lang: str) -> str:
-    """The zh-CN label of any key when `lang` is zh, else the key itself."""
+#: The choices a field's values come from. Some keys mean different things in different fields:
+#: level `township` is 乡级 but the column `township` is 乡镇; method `symposium` is 座谈,
+#: kind `symposium` 座谈会.
+FIELD_CHOICES = {
+    "track": TRACKS,
+    "kind": ALL_KINDS,
+    "topic": TOPICS,
+    "level": LEVELS,
+    "platform": PLATFORMS,
+    "method": METHODS,
+    "tier": TIERS,
+    "audience": AUDIENCES,
+}
+
+
+def label(key: str | None, lang: str, field: str | None = None) -> str:
+    """The zh-CN label of a key when `lang` is zh, else the key; `field` says whose value it is."""
     if key is None:
         return ""
     if lang != "zh":
         return key
+    if field in FIELD_CHOICES:
+        return FIELD_CHOICES[field].get(key, key)
     for table in (FIELD_LABELS, TRACKS, ALL_KINDS, TOPICS, LEVELS, METHODS, AUDIENCES):
         if key in table:
             return table[key]

@@ -42,7 +42,14 @@ def _root(
 
 
 # Each module adds its commands to `app` when imported; the order here is the order of --help.
-from trainlog.cli import database, registry  # noqa: E402,F401
+from trainlog.cli import (  # noqa: E402,F401
+    database,
+    registry,
+    reports,
+    sessions,
+    study,
+    survey,
+)
 
 
 def main() -> None:

@@ -7,7 +7,7 @@ import sys
 import typer
 
 from trainlog.cli import app
-from trainlog.cli.common import FormatOpt, Format, command, state
+from trainlog.cli.common import Format, FormatOpt, command, state
 
 db_app = typer.Typer(help="The database: info, check, backup, upgrade.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
@@ -21,7 +21,8 @@ def init() -> None:
     typer.echo(db.display())
     from trainlog.render import message
 
-    message("created a new trainlog database" if created else "the database exists and is up to date")
+    message("created a new trainlog database" if created
+            else "the database exists and is up to date")
 
 
 @command(db_app, "info")

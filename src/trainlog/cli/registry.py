@@ -26,6 +26,8 @@ app.add_typer(cadre_app, name="cadre")
 BRANCH_KEYS = ["code", "name", "township", "active"]
 CADRE_KEYS = ["code", "name", "unit", "level", "branch", "top_leader", "poverty_cadre",
               "party_member", "registered_on", "active"]
+#: zh-CN headers where a cadre's differ from the general labels (a person's name is 姓名).
+CADRE_LABELS = {"name": "姓名"}
 
 FileArg = Annotated[Path, typer.Argument(help="a .csv (UTF-8 or GB18030) or .xlsx file.",
                                          show_default=False)]
@@ -87,11 +89,12 @@ def branch_import(file: FileArg, encoding: EncodingOpt = None, dry_run: DryRunOp
     print_import(result, "branches", fmt)
 
 
-LevelOpt = Annotated[str | None, typer.Option("--level", help="district/township/village or 区级/乡级/村级.")]
+LevelOpt = Annotated[str | None, typer.Option(
+    "--level", help="district/township/village or 区级/乡级/村级.")]
 BranchOpt = Annotated[str | None, typer.Option("--branch", help="the branch's code.")]
 UnitOpt = Annotated[str | None, typer.Option("--unit", help="单位.")]
-RegisteredOpt = Annotated[str | None, typer.Option("--registered-on",
-                                                   help="date of registration at the online academy.")]
+RegisteredOpt = Annotated[str | None, typer.Option(
+    "--registered-on", help="date of registration at the online academy.")]
 
 
 @command(cadre_app, "add")
@@ -101,9 +104,12 @@ def cadre_add(
     unit: UnitOpt = None,
     level: LevelOpt = None,
     branch: BranchOpt = None,
-    top_leader: Annotated[bool, typer.Option("--top-leader", help="head of a unit (一把手).")] = False,
-    poverty_cadre: Annotated[bool, typer.Option("--poverty-cadre", help="扶贫干部.")] = False,
-    no_party_member: Annotated[bool, typer.Option("--no-party-member", help="not a party member.")] = False,
+    top_leader: Annotated[bool, typer.Option(
+        "--top-leader", help="head of a unit (一把手).")] = False,
+    poverty_cadre: Annotated[bool, typer.Option(
+        "--poverty-cadre", help="works on poverty alleviation (扶贫干部).")] = False,
+    no_party_member: Annotated[bool, typer.Option(
+        "--no-party-member", help="not a party member (党员 by default).")] = False,
     registered_on: RegisteredOpt = None,
 ) -> None:
     """Add a cadre."""
@@ -124,7 +130,8 @@ def cadre_list(
                                                     help="only (or no) top leaders.")] = None,
     poverty_cadre: Annotated[bool | None, typer.Option("--poverty-cadre/--not-poverty-cadre",
                                                        help="only (or no) poverty cadres.")] = None,
-    active: Annotated[bool, typer.Option("--active/--all", help="active cadres only, or all.")] = True,
+    active: Annotated[bool, typer.Option(
+        "--active/--all", help="active cadres only, or all.")] = True,
     fmt: FormatOpt = Format.table,
     lang: LangOpt = None,
 ) -> None:
@@ -135,7 +142,7 @@ def cadre_list(
     st = state(lang)
     with st.db.session() as s:
         rows = list_cadres(s, branch, level, top_leader, poverty_cadre, True if active else None)
-    listing(rows, CADRE_KEYS, fmt.value, st.lang, labels={"name": "姓名"})
+    listing(rows, CADRE_KEYS, fmt.value, st.lang, labels=CADRE_LABELS)
 
 
 @command(cadre_app, "show")
@@ -148,25 +155,31 @@ def cadre_show(
     """One cadre: the record, and the training transcript (培训档案)."""
     from trainlog.registry import get_cadre
     from trainlog.render import console, table, to_json
+    from trainlog.sessions import transcript
 
     st = state(lang)
     with st.db.session() as s:
         data = get_cadre(s, code)
+        data |= transcript(s, code, year)
     if fmt is Format.json:
         typer.echo(to_json(data))
         return
     if fmt is Format.csv:
         from trainlog.render import write_csv
 
-        write_csv([data], CADRE_KEYS)
+        write_csv(data["sessions"], SESSION_KEYS)
         return
-    rows = [{"field": k, "value": data[k]} for k in CADRE_KEYS]
     from trainlog.vocab import label
 
     out = console()
-    out.print(table([{"field": label(r["field"], st.lang),
-                      "value": _show_value(r["field"], r["value"], st.lang)} for r in rows],
-                     ["field", "value"], st.lang))
+    out.print(table([{"field": label(k, st.lang), "value": _show_value(k, data[k], st.lang)}
+                     for k in CADRE_KEYS], ["field", "value"], st.lang))
+    out.print(table(data["by_track"], ["track", "sessions", "hours"], st.lang))
+    if data["sessions"]:
+        out.print(table(data["sessions"], SESSION_KEYS, st.lang))
+
+
+SESSION_KEYS = ["date", "ref", "track", "kind", "topic", "title", "hours"]
 
 
 def _show_value(key: str, value, lang: str) -> str:  # type: ignore[no-untyped-def]
@@ -182,9 +195,12 @@ def cadre_edit(
     unit: UnitOpt = None,
     level: LevelOpt = None,
     branch: BranchOpt = None,
-    top_leader: Annotated[bool | None, typer.Option("--top-leader/--not-top-leader")] = None,
-    poverty_cadre: Annotated[bool | None, typer.Option("--poverty-cadre/--not-poverty-cadre")] = None,
-    party_member: Annotated[bool | None, typer.Option("--party-member/--no-party-member")] = None,
+    top_leader: Annotated[bool | None, typer.Option(
+        "--top-leader/--not-top-leader", help="head of a unit (一把手), or not.")] = None,
+    poverty_cadre: Annotated[bool | None, typer.Option(
+        "--poverty-cadre/--not-poverty-cadre", help="poverty cadre (扶贫干部), or not.")] = None,
+    party_member: Annotated[bool | None, typer.Option(
+        "--party-member/--no-party-member", help="party member (党员), or not.")] = None,
     registered_on: RegisteredOpt = None,
     active: Annotated[bool | None, typer.Option("--active/--inactive",
                                                 help="reactivate or deactivate.")] = None,

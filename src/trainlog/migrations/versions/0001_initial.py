@@ -16,9 +16,9 @@ depends_on = None
 def upgrade() -> None:
     op.create_table(
         "branch",
-        sa.Column("created_at", sa.DateTime(), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("created_by", sa.String(length=100), nullable=True),
-        sa.Column("updated_at", sa.DateTime(), nullable=True),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("updated_by", sa.String(length=100), nullable=True),
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("code", sa.String(length=50), nullable=False),
@@ -31,9 +31,9 @@ def upgrade() -> None:
     op.create_index(op.f("ix_branch_township"), "branch", ["township"], unique=False)
     op.create_table(
         "plan",
-        sa.Column("created_at", sa.DateTime(), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("created_by", sa.String(length=100), nullable=True),
-        sa.Column("updated_at", sa.DateTime(), nullable=True),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("updated_by", sa.String(length=100), nullable=True),
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("year", sa.Integer(), nullable=False),
@@ -51,9 +51,9 @@ def upgrade() -> None:
     )
     op.create_table(
         "cadre",
-        sa.Column("created_at", sa.DateTime(), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("created_by", sa.String(length=100), nullable=True),
-        sa.Column("updated_at", sa.DateTime(), nullable=True),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("updated_by", sa.String(length=100), nullable=True),
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("code", sa.String(length=50), nullable=False),
@@ -76,9 +76,9 @@ def upgrade() -> None:
     op.create_index(op.f("ix_cadre_branch_id"), "cadre", ["branch_id"], unique=False)
     op.create_table(
         "training_session",
-        sa.Column("created_at", sa.DateTime(), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("created_by", sa.String(length=100), nullable=True),
-        sa.Column("updated_at", sa.DateTime(), nullable=True),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("updated_by", sa.String(length=100), nullable=True),
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("ref", sa.String(length=100), nullable=True),
@@ -93,7 +93,7 @@ def upgrade() -> None:
         sa.Column("attendee_count", sa.Integer(), nullable=False),
         sa.Column("void", sa.Boolean(), nullable=False),
         sa.Column("void_reason", sa.String(length=500), nullable=True),
-        sa.Column("voided_at", sa.DateTime(), nullable=True),
+        sa.Column("voided_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("voided_by", sa.String(length=100), nullable=True),
         sa.ForeignKeyConstraint(
             ["branch_id"],
@@ -114,7 +114,7 @@ def upgrade() -> None:
         sa.Column("session_id", sa.Integer(), nullable=False),
         sa.Column("cadre_id", sa.Integer(), nullable=False),
         sa.Column("hours", sa.Float(), nullable=False),
-        sa.Column("created_at", sa.DateTime(), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("created_by", sa.String(length=100), nullable=True),
         sa.ForeignKeyConstraint(
             ["cadre_id"],
@@ -130,9 +130,9 @@ def upgrade() -> None:
     op.create_index("ix_attendance_cadre", "attendance", ["cadre_id"], unique=False)
     op.create_table(
         "online_study",
-        sa.Column("created_at", sa.DateTime(), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("created_by", sa.String(length=100), nullable=True),
-        sa.Column("updated_at", sa.DateTime(), nullable=True),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("updated_by", sa.String(length=100), nullable=True),
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("cadre_id", sa.Integer(), nullable=False),
@@ -149,9 +149,9 @@ def upgrade() -> None:
     op.create_index("ix_study_month", "online_study", ["month", "platform"], unique=False)
     op.create_table(
         "survey_answer",
-        sa.Column("created_at", sa.DateTime(), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("created_by", sa.String(length=100), nullable=True),
-        sa.Column("updated_at", sa.DateTime(), nullable=True),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("updated_by", sa.String(length=100), nullable=True),
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("date", sa.Date(), nullable=False),

@@ -1,0 +1,1 @@
+"""trainlog reports commands (being built)."""

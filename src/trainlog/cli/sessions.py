@@ -1,0 +1,159 @@
+"""trainlog add-session and trainlog session list|show|import|void."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from trainlog.cli import app
+from trainlog.cli.common import (
+    DryRunOpt,
+    EncodingOpt,
+    Format,
+    FormatOpt,
+    FromOpt,
+    LangOpt,
+    MonthOpt,
+    ToOpt,
+    YearOpt,
+    command,
+    state,
+)
+
+session_app = typer.Typer(help="Training sessions (培训) and their attendance.", no_args_is_help=True)
+app.add_typer(session_app, name="session")
+
+TrackOpt = Annotated[str | None, typer.Option("--track", help="policy/video/special or 政策培训/视频培训/专题培训.")]
+KindOpt = Annotated[str | None, typer.Option("--kind", help="a kind of the track (key or zh-CN label).")]
+BranchOpt = Annotated[str | None, typer.Option("--branch", help="the branch's code.")]
+IdArg = Annotated[str, typer.Argument(help="the session's id or ref.")]
+
+
+@command(app, "add-session")
+def add_session(
+    date: Annotated[str, typer.Option("--date", help="YYYY-MM-DD, YYYY/M/D or YYYY年M月D日.")],
+    track: Annotated[str, typer.Option("--track", help="policy/video/special or 政策培训/视频培训/专题培训.")],
+    title: Annotated[str, typer.Option("--title", help="培训名称.")],
+    kind: KindOpt = None,
+    topic: Annotated[str | None, typer.Option("--topic", help="a special class's topic.")] = None,
+    hours: Annotated[str | None, typer.Option("--hours", help="study hours credited to each attendee.")] = None,
+    attendee: Annotated[list[str] | None, typer.Option("--attendee", help="a cadre code; repeat or "
+                                                        "separate with commas.")] = None,
+    attendees_file: Annotated[Path | None, typer.Option("--attendees-file", help="CSV/xlsx with a "
+                                                        "cadre (干部编号) column and optional hours "
+                                                        "(学时), or a text file of codes.")] = None,
+    headcount: Annotated[int | None, typer.Option("--headcount", min=0,
+                                                  help="attendees recorded only as a number.")] = None,
+    branch: BranchOpt = None,
+    ref: Annotated[str | None, typer.Option("--ref", help="an outside key (a roster's number).")] = None,
+    replace: Annotated[bool, typer.Option("--replace", help="rewrite the session with this ref.")] = False,
+    encoding: EncodingOpt = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Record one training session with its attendees."""
+    from trainlog.render import message, to_json
+    from trainlog.sessions import add_session as add
+
+    with state().db.session(write=True) as s:
+        result = add(s, date=date, track=track, title=title, kind=kind, topic=topic, hours=hours,
+                     attendees=attendee or [], attendees_file=attendees_file, headcount=headcount,
+                     branch=branch, ref=ref, replace=replace, encoding=encoding)
+    if fmt is Format.json:
+        typer.echo(to_json(result))
+        return
+    verb = "replaced" if result["replaced"] else "added"
+    ref_text = f" ref {result['ref']}" if result["ref"] else ""
+    typer.echo(f"{verb} session {result['id']}{ref_text}: {result['person_times']} person-times")
+    if result["void"]:
+        message(f"warning: session {result['id']} is void and stays void")
+
+
+@command(session_app, "list")
+def session_list(
+    month: MonthOpt = None,
+    year: YearOpt = None,
+    start: FromOpt = None,
+    end: ToOpt = None,
+    track: TrackOpt = None,
+    kind: KindOpt = None,
+    branch: BranchOpt = None,
+    voided: Annotated[bool, typer.Option("--voided", help="include voided sessions.")] = False,
+    fmt: FormatOpt = Format.table,
+    lang: LangOpt = None,
+) -> None:
+    """List sessions of a period (all dates when no period is given)."""
+    from trainlog.dates import resolve_period
+    from trainlog.render import listing
+    from trainlog.sessions import LIST_KEYS, list_sessions
+
+    st = state(lang)
+    period = None
+    if any(v is not None for v in (month, year, start, end)):
+        period = resolve_period(month, year, start, end)
+    with st.db.session() as s:
+        rows = list_sessions(s, period, track, kind, branch, voided)
+    listing(rows, LIST_KEYS, fmt.value, st.lang)
+
+
+@command(session_app, "show")
+def session_show(id_or_ref: IdArg, fmt: FormatOpt = Format.table, lang: LangOpt = None) -> None:
+    """One session with its attendees."""
+    from trainlog.render import console, listing, table, to_json
+    from trainlog.sessions import LIST_KEYS, show_session
+
+    st = state(lang)
+    with st.db.session() as s:
+        data = show_session(s, id_or_ref)
+    if fmt is Format.json:
+        typer.echo(to_json(data))
+        return
+    if fmt is Format.csv:
+        listing(data["attendees"], ["cadre", "name", "unit", "hours"], "csv", st.lang)
+        return
+    from trainlog.render import cell, header
+
+    out = console()
+    out.print(table([{"field": header(k, st.lang), "value": cell(data[k], k, st.lang)}
+                     for k in [*LIST_KEYS, "created_by", "updated_by"]], ["field", "value"], st.lang))
+    if data["attendees"]:
+        out.print(table(data["attendees"], ["cadre", "name", "unit", "hours"], st.lang,
+                        labels={"name": "姓名"}))
+
+
+@command(session_app, "import")
+def session_import(
+    file: Annotated[Path, typer.Argument(help="a long-format roster: one row per attendance.")],
+    encoding: EncodingOpt = None,
+    dry_run: DryRunOpt = False,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Import sessions (培训编号, 日期, 类别, …, 干部编号); replaces by ref, all or nothing."""
+    from trainlog.render import message, to_json
+    from trainlog.sessions import import_sessions
+
+    with state().db.session(write=True) as s:
+        result = import_sessions(s, file, encoding, dry_run)
+    for w in result.warnings:
+        message(f"warning: {w}")
+    if fmt is Format.json:
+        typer.echo(to_json(result.as_dict()))
+        return
+    verb = "would import" if dry_run else "imported"
+    typer.echo(f"sessions: {verb} {result.rows} rows: {result.sessions} sessions "
+               f"({result.created} new, {result.replaced} replaced), "
+               f"{result.attendances} attendances, {result.person_times} person-times")
+
+
+@command(session_app, "void")
+def session_void(
+    id_or_ref: IdArg,
+    reason: Annotated[str, typer.Option("--reason", help="why it is voided (kept with it).")],
+) -> None:
+    """Void a session: it is kept, shown as void, and left out of every count."""
+    from trainlog.sessions import void_session
+
+    with state().db.session(write=True) as s:
+        result = void_session(s, id_or_ref, reason)
+    typer.echo(f"voided session {result['id']}" + (f" ref {result['ref']}" if result["ref"] else ""))

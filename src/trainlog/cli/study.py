@@ -1,0 +1,1 @@
+"""trainlog study commands (being built)."""

@@ -1,0 +1,1 @@
+"""trainlog survey commands (being built)."""
