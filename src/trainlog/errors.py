@@ -1,4 +1,4 @@
-"""trainlog's own exceptions: the core raises them, the CLI turns each into a message and exit code."""
+"""trainlog's own exceptions: the core raises them, the CLI turns each into a message and exit."""
 
 from __future__ import annotations
 
@@ -13,6 +13,10 @@ class TrainlogError(Exception):
 
 class NoDatabase(TrainlogError):
     """The database does not exist yet."""
+
+
+class DatabaseBusy(TrainlogError):
+    """Another writer held the database's write lock for longer than the busy timeout."""
 
 
 class ConditionHeld(TrainlogError):
