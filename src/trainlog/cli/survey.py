@@ -1,1 +1,172 @@
-"""trainlog survey commands (being built)."""
+"""trainlog survey add|import|list|report: the training-needs survey (需求调研)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from trainlog.cli import app
+from trainlog.cli.common import (
+    AsOfOpt,
+    DryRunOpt,
+    EncodingOpt,
+    Format,
+    FormatOpt,
+    FromOpt,
+    LangOpt,
+    MonthOpt,
+    ToOpt,
+    YearOpt,
+    command,
+    state,
+)
+
+survey_app = typer.Typer(help="The training-needs survey (需求调研): what cadres ask to learn.",
+                         no_args_is_help=True)
+app.add_typer(survey_app, name="survey")
+
+METHOD_HELP = ("visit/symposium/phone/interview/questionnaire or "
+               "走访/座谈/电话问询/个别访谈/问卷调查.")
+MethodOpt = Annotated[str | None, typer.Option("--method", help=METHOD_HELP)]
+TierOpt = Annotated[str | None, typer.Option(
+    "--tier", help="the class tier asked for: thematic/key/regular or 专题班/重点班/常规班.")]
+#: zh-CN headers of the report's own columns (the general ones come from vocab.FIELD_LABELS).
+LABELS = {"asked": "需求次数", "share": "占答复比例", "untaught": "尚未开班", "answers": "答复数",
+          "detail": "其他内容", "tier": "班次"}
+
+
+@command(survey_app, "add")
+def survey_add(
+    date: Annotated[str, typer.Option("--date", help="YYYY-MM-DD, YYYY/M/D or YYYY年M月D日.")],
+    method: Annotated[str, typer.Option("--method", help=METHOD_HELP)],
+    topic: Annotated[list[str], typer.Option(
+        "--topic", help="a topic asked for (key or zh-CN label); repeat for several; "
+        "other:TEXT (其他:TEXT) for one of your own.")],
+    cadre: Annotated[str | None, typer.Option("--cadre", help="the answering cadre's code.")
+                     ] = None,
+    respondent: Annotated[str | None, typer.Option(
+        "--respondent", help="who answered, when not one registered cadre (对象).")] = None,
+    tier: TierOpt = None,
+    note: Annotated[str | None, typer.Option("--note", help="备注: what else was said.")] = None,
+    again: Annotated[bool, typer.Option(
+        "--again", help="record it although an identical answer is stored.")] = False,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Record one answer of the training-needs survey."""
+    from trainlog.render import to_json
+    from trainlog.survey import add_answer
+
+    with state().db.session(write=True) as s:
+        result = add_answer(s, date=date, method=method, topics=topic, cadre=cadre,
+                            respondent=respondent, tier=tier, note=note, again=again)
+    if fmt is Format.json:
+        typer.echo(to_json(result))
+        return
+    typer.echo(f"added survey answer {result['id']}: {result['date']} {result['method']}, "
+               f"topics {', '.join(result['topic'])}")
+
+
+@command(survey_app, "import")
+def survey_import(
+    file: Annotated[Path, typer.Argument(help="a .csv (UTF-8 or GB18030) or .xlsx file.",
+                                         show_default=False)],
+    encoding: EncodingOpt = None,
+    dry_run: DryRunOpt = False,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Import survey answers (日期, 方式, 主题, 班次, 干部编号, 对象, 备注); safe to run again."""
+    from trainlog.render import to_json
+    from trainlog.survey import import_answers
+
+    with state().db.session(write=True) as s:
+        result = import_answers(s, file, encoding, dry_run)
+    if fmt is Format.json:
+        typer.echo(to_json(result.as_dict()))
+        return
+    verb = "would import" if dry_run else "imported"
+    typer.echo(f"survey: {verb} {result.rows} rows: {result.created} answers created "
+               f"({result.topics} topics), {result.skipped} already stored")
+
+
+@command(survey_app, "list")
+def survey_list(
+    month: MonthOpt = None,
+    year: YearOpt = None,
+    start: FromOpt = None,
+    end: ToOpt = None,
+    method: MethodOpt = None,
+    topic: Annotated[str | None, typer.Option(
+        "--topic", help="only answers asking for this topic (key or zh-CN label).")] = None,
+    tier: TierOpt = None,
+    cadre: Annotated[str | None, typer.Option("--cadre", help="only this cadre's answers.")] = None,
+    fmt: FormatOpt = Format.table,
+    lang: LangOpt = None,
+) -> None:
+    """List survey answers of a period (all dates when no period is given)."""
+    from trainlog.dates import resolve_period
+    from trainlog.render import listing
+    from trainlog.survey import LIST_KEYS, list_answers, topic_cells
+
+    st = state(lang)
+    period = None
+    if any(v is not None for v in (month, year, start, end)):
+        period = resolve_period(month, year, start, end)
+    with st.db.session() as s:
+        rows: list[dict[str, Any]] = list_answers(s, period, method, topic, tier, cadre)
+    if fmt is Format.csv:
+        rows = topic_cells(rows, "en", ";")  # as `survey import` reads it back
+    elif fmt is Format.table:
+        rows = topic_cells(rows, st.lang, "、" if st.lang == "zh" else "; ")
+    listing(rows, LIST_KEYS, fmt.value, st.lang)
+
+
+@command(survey_app, "report")
+def survey_report(
+    month: MonthOpt = None,
+    year: YearOpt = None,
+    start: FromOpt = None,
+    end: ToOpt = None,
+    as_of: AsOfOpt = None,
+    fmt: FormatOpt = Format.table,
+    lang: LangOpt = None,
+) -> None:
+    """Topics asked for, ranked, beside the special classes held on each (demand vs supply)."""
+    from trainlog.dates import resolve_period
+    from trainlog.render import console, table, to_json, write_csv
+    from trainlog.survey import REPORT_KEYS
+    from trainlog.survey import survey_report as report
+
+    st = state(lang)
+    period = resolve_period(month, year, start, end, as_of)
+    with st.db.session() as s:
+        data = report(s, period)
+    if fmt is Format.json:
+        typer.echo(to_json(data))
+        return
+    if fmt is Format.csv:
+        write_csv(data["topics"], REPORT_KEYS)
+        return
+    zh = st.lang == "zh"
+    none = "（未指定）" if zh else "(none)"
+    topics = [r | {"topic": r["topic"] or none} for r in data["topics"]]
+    tiers = [r | {"tier": r["tier"] or none} for r in data["by_tier"]]
+    out = console()
+    out.print(f"培训需求调研 {period.label}：答复 {data['answers']} 条" if zh
+              else f"Training-needs survey {period.label}: {data['answers']} answers")
+    out.print(table(data["by_method"], ["method", "answers"], st.lang, labels=LABELS))
+    out.print(table(topics, REPORT_KEYS, st.lang, labels=LABELS,
+                    title="需求与专题培训" if zh else "Demand and special classes held"))
+    if data["other"]:
+        out.print(table(data["other"], ["detail", "asked"], st.lang, labels=LABELS,
+                        title="其他需求" if zh else "Other topics"))
+    out.print(table(tiers, ["tier", "asked", "sessions", "person_times"], st.lang,
+                    labels=LABELS, title="班次" if zh else "Class tiers"))
+    untaught = [r["topic"] for r in data["topics"] if r["untaught"]]
+    if untaught:
+        from trainlog.vocab import label
+
+        names = ("、" if zh else ", ").join(label(t, st.lang, field="topic") for t in untaught)
+        out.print(f"尚未开班的需求主题：{names}" if zh
+                  else f"asked for but not yet taught: {names}")
