@@ -207,27 +207,29 @@ class Database:
             raise TrainlogError(
                 f"the database {self.display()} is at schema revision {current}, older than this "
                 f"trainlog ({HEAD}); back it up, then run `trainlog db upgrade`")
-        backup = self.upgrade()
-        from trainlog.render import message
+        done = self.upgrade()
+        if done["upgraded"]:  # else another process upgraded it meanwhile
+            from trainlog.render import message
 
-        message(f"upgraded the database schema from revision {current} to {HEAD}; "
-                f"the copy from before is at {backup}")
+            message(f"upgraded the database schema from revision {done['from']} to {HEAD}; "
+                    f"the copy from before is at {done['backup']}")
 
-    def upgrade(self) -> str | None:
-        """Bring an older schema to HEAD, after a backup copy of a SQLite file; the backup's path.
+    def upgrade(self) -> dict[str, Any]:
+        """Bring an older schema to HEAD, after a backup copy of a SQLite file.
 
-        The revision is read again under the write lock, so of several processes opening an older
-        database at once one upgrades it (and writes one backup) and the others find it current.
+        Returns {"from", "to", "upgraded", "backup"}. The revision is read again under the write
+        lock, so of several processes opening an older database at once one upgrades it (and
+        writes one backup) and the others find it current.
         """
-        if not self._file_exists():
-            raise NoDatabase(f"no trainlog database at {self.display()}; create it with "
+        missing = NoDatabase(f"no trainlog database at {self.display()}; create it with "
                              "`trainlog init`")
+        if not self._file_exists():
+            raise missing
         backup: Path | None = None
         with self._connect(write=True) as conn:
             current = _read_revision(conn)
             if current is None:
-                raise NoDatabase(f"no trainlog database at {self.display()}; create it with "
-                                 "`trainlog init`")
+                raise missing
             if current not in REVISIONS:
                 raise _newer(self, current)
             if current != HEAD:
@@ -237,7 +239,8 @@ class Database:
                     _copy_sqlite(self.path, backup)
                 _run_migrations(conn)
         self._checked = True
-        return str(backup) if backup else None
+        return {"from": current, "to": HEAD, "upgraded": current != HEAD,
+                "backup": str(backup) if backup else None}
 
     def backup(self, dest: str | Path, overwrite: bool = False) -> dict[str, Any]:
         """A consistent copy of a SQLite database with the online backup API, safe during writes.
@@ -325,8 +328,15 @@ class Database:
                 raise _busy_error(self) from None
             raise TrainlogError(f"cannot open the database {self.display()}: {exc.orig}") from None
         try:
-            with conn.begin():
-                yield conn
+            if write:
+                with conn.begin():
+                    yield conn
+            else:  # a read ends with a rollback: nothing to commit, nothing to fail at commit
+                trans = conn.begin()
+                try:
+                    yield conn
+                finally:
+                    trans.rollback()
         except DBAPIError as exc:
             if is_busy(exc):
                 raise _busy_error(self) from None

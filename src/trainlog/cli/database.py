@@ -1,13 +1,15 @@
-"""trainlog init, trainlog db info|upgrade."""
+"""trainlog init, trainlog db info|check|backup|upgrade."""
 
 from __future__ import annotations
 
 import sys
+from pathlib import Path
+from typing import Annotated
 
 import typer
 
 from trainlog.cli import app
-from trainlog.cli.common import Format, FormatOpt, command, state
+from trainlog.cli.common import Format, FormatOpt, LangOpt, command, state
 
 db_app = typer.Typer(help="The database: info, check, backup, upgrade.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
@@ -49,6 +51,47 @@ def info(fmt: FormatOpt = Format.table) -> None:
         out.print(table(rows, ["table", "rows"], st.lang))
 
 
+@command(db_app, "check")
+def check(fmt: FormatOpt = Format.table, lang: LangOpt = None) -> None:
+    """Check the database: SQLite integrity, foreign keys, trainlog's invariants; exit 1 if not."""
+    from trainlog.checks import run_checks
+    from trainlog.errors import TrainlogError
+    from trainlog.render import console, listing, table, to_json
+
+    st = state(lang)
+    report = run_checks(st.db)
+    if fmt is Format.json:
+        typer.echo(to_json(report))
+    elif fmt is Format.csv:
+        listing(report["checks"], ["name", "ok", "detail"], "csv", st.lang)
+    else:
+        labels = {"name": "检查项", "ok": "通过", "detail": "说明"}
+        console().print(table(report["checks"], ["name", "ok", "detail"], st.lang, labels=labels))
+    failed = [c["name"] for c in report["checks"] if not c["ok"]]
+    if failed:
+        raise TrainlogError(f"db check: {len(failed)} of {len(report['checks'])} checks failed: "
+                            + ", ".join(failed))
+
+
+@command(db_app, "backup")
+def backup(
+    dest: Annotated[Path, typer.Argument(help="the copy's file name, or a folder to put it in.",
+                                         show_default=False)],
+    force: Annotated[bool, typer.Option("--force", help="overwrite DEST if it exists.")] = False,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Copy the SQLite database to DEST with SQLite's online backup (safe while others write)."""
+    from trainlog.render import message, to_json
+
+    result = state().db.backup(dest, overwrite=force)
+    if fmt is Format.json:
+        typer.echo(to_json(result))
+        return
+    message(f"backed up {result['database']} ({result['bytes']:,} bytes, schema revision "
+            f"{result['revision']}, integrity ok)")
+    typer.echo(result["backup"])
+
+
 @command(db_app, "upgrade")
 def upgrade() -> None:
     """Bring an older database's schema up to this version (a backup copy is written first)."""
@@ -57,8 +100,12 @@ def upgrade() -> None:
     db = state().db
     if not db.exists():
         raise typer.Exit(_no_db(db))
-    backup = db.upgrade()
-    message(f"upgraded; backup copy at {backup}" if backup else "the schema is up to date")
+    done = db.upgrade()
+    if not done["upgraded"]:
+        message(f"the schema is up to date (revision {done['to']})")
+    else:
+        copy = f"; backup copy at {done['backup']}" if done["backup"] else ""
+        message(f"upgraded the schema from revision {done['from']} to {done['to']}{copy}")
     sys.stdout.write(db.display() + "\n")
 
 
