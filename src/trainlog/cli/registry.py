@@ -174,7 +174,10 @@ def cadre_show(
     out = console()
     out.print(table([{"field": label(k, st.lang), "value": _show_value(k, data[k], st.lang)}
                      for k in CADRE_KEYS], ["field", "value"], st.lang))
-    out.print(table(data["by_track"], ["track", "sessions", "hours"], st.lang))
+    zh, span = st.lang == "zh", f" {year}" if year else ""
+    total = {"track": "合计" if zh else "total", **data["total"]}
+    out.print(table([*data["by_track"], total], ["track", "sessions", "hours"], st.lang,
+                    title=f"培训档案{span}" if zh else f"training transcript{span}"))
     if data["sessions"]:
         out.print(table(data["sessions"], SESSION_KEYS, st.lang))
 

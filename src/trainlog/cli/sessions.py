@@ -22,33 +22,44 @@ from trainlog.cli.common import (
     state,
 )
 
-session_app = typer.Typer(help="Training sessions (培训) and their attendance.", no_args_is_help=True)
+session_app = typer.Typer(help="Training sessions (培训) and their attendance.",
+                          no_args_is_help=True)
 app.add_typer(session_app, name="session")
 
-TrackOpt = Annotated[str | None, typer.Option("--track", help="policy/video/special or 政策培训/视频培训/专题培训.")]
-KindOpt = Annotated[str | None, typer.Option("--kind", help="a kind of the track (key or zh-CN label).")]
+TRACK_HELP = "policy/video/special or 政策培训/视频培训/专题培训."
+TrackOpt = Annotated[str | None, typer.Option("--track", help=TRACK_HELP)]
+KindOpt = Annotated[str | None, typer.Option(
+    "--kind", help="a kind of the track, key or zh-CN label (e.g. remote or 远程教育).")]
 BranchOpt = Annotated[str | None, typer.Option("--branch", help="the branch's code.")]
-IdArg = Annotated[str, typer.Argument(help="the session's id or ref.")]
+IdArg = Annotated[str, typer.Argument(help="the session's ref, or its id.")]
+#: zh-CN headers of keys these commands show beyond vocab.FIELD_LABELS (a person's name is 姓名).
+LABELS = {"name": "姓名", "created_at": "录入时间", "created_by": "录入人",
+          "updated_at": "修改时间", "updated_by": "修改人", "voided_at": "作废时间",
+          "voided_by": "作废人"}
 
 
 @command(app, "add-session")
 def add_session(
     date: Annotated[str, typer.Option("--date", help="YYYY-MM-DD, YYYY/M/D or YYYY年M月D日.")],
-    track: Annotated[str, typer.Option("--track", help="policy/video/special or 政策培训/视频培训/专题培训.")],
-    title: Annotated[str, typer.Option("--title", help="培训名称.")],
+    track: Annotated[str, typer.Option("--track", help=TRACK_HELP)],
+    title: Annotated[str, typer.Option("--title", help="the session's title (培训名称).")],
     kind: KindOpt = None,
-    topic: Annotated[str | None, typer.Option("--topic", help="a special class's topic.")] = None,
-    hours: Annotated[str | None, typer.Option("--hours", help="study hours credited to each attendee.")] = None,
-    attendee: Annotated[list[str] | None, typer.Option("--attendee", help="a cadre code; repeat or "
-                                                        "separate with commas.")] = None,
-    attendees_file: Annotated[Path | None, typer.Option("--attendees-file", help="CSV/xlsx with a "
-                                                        "cadre (干部编号) column and optional hours "
-                                                        "(学时), or a text file of codes.")] = None,
-    headcount: Annotated[int | None, typer.Option("--headcount", min=0,
-                                                  help="attendees recorded only as a number.")] = None,
+    topic: Annotated[str | None, typer.Option(
+        "--topic", help="what it is about (主题), key or zh-CN label; on any track.")] = None,
+    hours: Annotated[str | None, typer.Option(
+        "--hours", help="study hours credited to each attendee, 0-24 (default 0).")] = None,
+    attendee: Annotated[list[str] | None, typer.Option(
+        "--attendee", help="a cadre's code; repeat it or separate codes with commas.")] = None,
+    attendees_file: Annotated[Path | None, typer.Option(
+        "--attendees-file", help="a CSV/xlsx with a cadre (干部编号) column and optional hours "
+        "(学时) and name (姓名) columns, or a text file of codes.")] = None,
+    headcount: Annotated[int | None, typer.Option(
+        "--headcount", help="attendees recorded only as a number (未具名人数).")] = None,
     branch: BranchOpt = None,
-    ref: Annotated[str | None, typer.Option("--ref", help="an outside key (a roster's number).")] = None,
-    replace: Annotated[bool, typer.Option("--replace", help="rewrite the session with this ref.")] = False,
+    ref: Annotated[str | None, typer.Option(
+        "--ref", help="an outside key (a roster's number); new unless --replace.")] = None,
+    replace: Annotated[bool, typer.Option(
+        "--replace", help="rewrite the session with this --ref and its attendance.")] = False,
     encoding: EncodingOpt = None,
     fmt: FormatOpt = Format.table,
 ) -> None:
@@ -64,10 +75,13 @@ def add_session(
         typer.echo(to_json(result))
         return
     verb = "replaced" if result["replaced"] else "added"
-    ref_text = f" ref {result['ref']}" if result["ref"] else ""
-    typer.echo(f"{verb} session {result['id']}{ref_text}: {result['person_times']} person-times")
+    ref_text = f", ref {result['ref']}" if result["ref"] else ""
+    parts = [f"{result['attendees']} named"] + (
+        [f"headcount {result['headcount']}"] if result["headcount"] else [])
+    typer.echo(f"{verb} session {result['id']}{ref_text}: {result['person_times']} person-times "
+               f"({', '.join(parts)})")
     if result["void"]:
-        message(f"warning: session {result['id']} is void and stays void")
+        message(f"warning: session {result['id']} is void and stays void; it is not counted")
 
 
 @command(session_app, "list")
@@ -101,7 +115,7 @@ def session_list(
 def session_show(id_or_ref: IdArg, fmt: FormatOpt = Format.table, lang: LangOpt = None) -> None:
     """One session with its attendees."""
     from trainlog.render import console, listing, table, to_json
-    from trainlog.sessions import LIST_KEYS, show_session
+    from trainlog.sessions import ATTENDEE_KEYS, LIST_KEYS, show_session
 
     st = state(lang)
     with st.db.session() as s:
@@ -110,16 +124,18 @@ def session_show(id_or_ref: IdArg, fmt: FormatOpt = Format.table, lang: LangOpt 
         typer.echo(to_json(data))
         return
     if fmt is Format.csv:
-        listing(data["attendees"], ["cadre", "name", "unit", "hours"], "csv", st.lang)
+        listing(data["attendees"], ATTENDEE_KEYS, "csv", st.lang)
         return
     from trainlog.render import cell, header
 
+    keys = [*LIST_KEYS, "created_at", "created_by", "updated_at", "updated_by"]
+    if data["void"]:
+        keys += ["voided_at", "voided_by"]
     out = console()
-    out.print(table([{"field": header(k, st.lang), "value": cell(data[k], k, st.lang)}
-                     for k in [*LIST_KEYS, "created_by", "updated_by"]], ["field", "value"], st.lang))
+    out.print(table([{"field": header(k, st.lang, LABELS), "value": cell(data[k], k, st.lang)}
+                     for k in keys], ["field", "value"], st.lang))
     if data["attendees"]:
-        out.print(table(data["attendees"], ["cadre", "name", "unit", "hours"], st.lang,
-                        labels={"name": "姓名"}))
+        out.print(table(data["attendees"], ATTENDEE_KEYS, st.lang, labels=LABELS))
 
 
 @command(session_app, "import")
@@ -142,8 +158,8 @@ def session_import(
         return
     verb = "would import" if dry_run else "imported"
     typer.echo(f"sessions: {verb} {result.rows} rows: {result.sessions} sessions "
-               f"({result.created} new, {result.replaced} replaced), "
-               f"{result.attendances} attendances, {result.person_times} person-times")
+               f"({result.created} created, {result.updated} updated, {result.unchanged} "
+               f"unchanged), {result.attendances} attendances, {result.person_times} person-times")
 
 
 @command(session_app, "void")
@@ -156,4 +172,6 @@ def session_void(
 
     with state().db.session(write=True) as s:
         result = void_session(s, id_or_ref, reason)
-    typer.echo(f"voided session {result['id']}" + (f" ref {result['ref']}" if result["ref"] else ""))
+    ref_text = f", ref {result['ref']}" if result["ref"] else ""
+    typer.echo(f"voided session {result['id']}{ref_text}: its {result['person_times']} "
+               "person-times no longer count")
