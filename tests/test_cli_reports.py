@@ -162,8 +162,11 @@ class TestReportJson:
 
     def test_track(self, april: Database) -> None:
         data = report_json("--month", "2020-04", "--track", "video", "--by", "branch")
-        assert data["tracks"] == [{"track": "video", "sessions": 1, "person_times": 10,
-                                   "people": 0, "hours": 10.0}]
+        zero = {"sessions": 0, "person_times": 0, "people": 0, "hours": 0.0}
+        assert data["tracks"] == [{"track": "policy", **zero},
+                                  {"track": "video", "sessions": 1, "person_times": 10,
+                                   "people": 0, "hours": 10.0},
+                                  {"track": "special", **zero}]
         assert data["rows"] == [{"branch": "B1", "name": "一支部", "sessions": 1,
                                  "person_times": 10, "people": 0, "hours": 10.0}]
 

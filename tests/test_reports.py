@@ -144,7 +144,10 @@ class TestTracksAndTotal:
 
     def test_track_restricts(self, data: Database) -> None:
         r = report(data, track="视频培训")
-        assert r["tracks"] == [{"track": "video", **row(2, 27, 2, 44.0)}]
+        # DESIGN.md: `tracks` always lists the three tracks; the others are zero
+        assert r["tracks"] == [{"track": "policy", **row(0, 0, 0, 0.0)},
+                               {"track": "video", **row(2, 27, 2, 44.0)},
+                               {"track": "special", **row(0, 0, 0, 0.0)}]
         assert r["total"] == row(2, 27, 2, 44.0)
 
     def test_as_of_cuts_off(self, data: Database) -> None:
@@ -259,6 +262,7 @@ class TestBy:
         assert [g["track"] for g in report(data, by="track")["rows"]] == [
             "policy", "video", "special"]
         assert report(data, by="track", track="special")["rows"] == [
+            {"track": "policy", **row(0, 0, 0, 0.0)}, {"track": "video", **row(0, 0, 0, 0.0)},
             {"track": "special", **row(1, 5, 3, 30.0)}]
 
     def test_unknown_dimension(self, data: Database) -> None:
@@ -580,8 +584,7 @@ class TestAgainstReference:
             zero = {"sessions": 0, "person_times": 0, "people": 0, "hours": 0.0}
             assert {t["track"]: {k: v for k, v in t.items() if k != "track"}
                     for t in got["tracks"]} == {t: want["tracks"].get(t, zero)
-                                                for t in ([track] if track else
-                                                          ["policy", "video", "special"])}
+                                                for t in ["policy", "video", "special"]}
             assert got["total"] == (want["total"] or zero)
             assert got["total"]["person_times"] > 0
             year = sum(v["person_times"] for v in want["year"].values())

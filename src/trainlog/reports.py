@@ -257,7 +257,7 @@ def plan_report(session: Session, period: Period, *, track: str | None = None,
     aud = _audience(audience)
 
     per_track = _grouped_by_session(session, where, aud, "track")
-    shown = [track] if track else list(TRACKS)
+    shown = list(TRACKS)  # DESIGN.md: always the three tracks, in order, zeros included
     tracks = [{"track": t, **per_track.get(t, Counts()).as_dict()} for t in shown]
     total = Counts(sessions=sum(c.sessions for c in per_track.values()),
                    person_times=sum(c.person_times for c in per_track.values()),
