@@ -44,6 +44,7 @@ def _root(
 # Each module adds its commands to `app` when imported; the order here is the order of --help.
 from trainlog.cli import (  # noqa: E402,F401
     database,
+    demo,
     registry,
     reports,
     sessions,

@@ -1,0 +1,95 @@
+"""trainlog demo: load the Zhaoling 2020 example into a new database and show the report."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from trainlog.cli import app
+from trainlog.cli.common import Format, LangOpt, State, command, set_state, state
+
+
+@command(app, "demo")
+def demo(
+    db: Annotated[str | None, typer.Option(
+        "--db", help="where to create the demo database (a new file; default: a temporary "
+        "directory). Never the database of --db/TRAINLOG_DB.")] = None,
+    lang: LangOpt = None,
+) -> None:
+    """Load the Zhaoling District 2020 example data set and print its report as of 3 April 2020."""
+    from trainlog.db import Database
+    from trainlog.demo import AS_OF, Loaded, demo_location, load_demo
+    from trainlog.render import message
+
+    st = state(lang)
+    zh = st.lang == "zh"
+    path = demo_location(db)
+    database = Database(str(path))
+    message(f"正在把召陵区 2020 年示例数据导入 {path} …" if zh else
+            f"Loading the Zhaoling District 2020 example data set into {path} …")
+
+    def progress(item: Loaded) -> None:
+        s = item.summary
+        counts = ", ".join(f"{k} {v}" for k, v in s.items()
+                           if isinstance(v, int) and not isinstance(v, bool) and k != "rows")
+        message(f"  {item.file}: {s.get('rows', '')} rows ({item.what}: {counts})")
+
+    load_demo(database, path.parent / "zhaoling2020", progress)
+    database.dispose()
+
+    # The rest is what a user sees from the same commands on this database.
+    set_state(State(str(path), st.lang))
+    from trainlog.cli.reports import report
+
+    report(start="2020-01-01", as_of=AS_OF.isoformat(), fmt=Format.table, lang=st.lang)
+    _source_figures(path, st.lang)
+    _next_steps(path, st.lang)
+
+
+def _source_figures(path, lang: str) -> None:  # type: ignore[no-untyped-def]
+    """The source document's figures as of 3 April 2020, from the same core functions."""
+    from trainlog.dates import resolve_period
+    from trainlog.render import console, table
+    from trainlog.reports import plan_report
+    from trainlog.study import compliance, coverage
+
+    period = resolve_period(start="2020-01-01", as_of="2020-04-03")
+    with state().db.session() as s:
+        cov = coverage(s, period, "remote", None).data
+        comp = compliance(s, period)
+        leaders = plan_report(s, period, track="policy", audience="top-leaders")["total"]
+    zh = lang == "zh"
+    rows = [
+        ("党支部", "party branches", cov["branches"]),
+        ("开展远程教育的党支部", "branches that held remote education", cov["with_sessions"]),
+        ("远程教育学习培训次数", "remote-education sessions", cov["sessions"]),
+        ("网络干部学院注册党员干部", "party-member cadres registered at the academy",
+         comp["registered"]),
+        ("以会代训培训一把手人次", "top leaders trained through meetings (person-times)",
+         leaders["person_times"]),
+    ]
+    title = "截至2020年4月3日（对照原文）" if zh else "As of 3 April 2020 (the source document's figures)"
+    out = console()
+    out.print(table([{"figure": zh_ if zh else en, "value": f"{v:,}"} for zh_, en, v in rows],
+                    ["figure", "value"], lang, title=title))
+    without = ", ".join(cov["without"])
+    out.print(("未开展远程教育的党支部：" if zh else "Branches with no remote-education session: ")
+              + (without or "-"))
+
+
+def _next_steps(path, lang: str) -> None:  # type: ignore[no-untyped-def]
+    from trainlog.render import message
+
+    steps = [
+        f"export TRAINLOG_DB={path}",
+        "trainlog report --month 2020-04 --by track",
+        "trainlog report --year 2020 --by month --track special",
+        "trainlog compliance --month 2020-03",
+        "trainlog coverage --from 2020-01-01 --to 2020-04-03 --kind remote",
+        "trainlog survey report --year 2020",
+        "trainlog cadre list --lang zh",
+    ]
+    head = f"\n示例数据库：{path}\n接下来可以试试：" if lang == "zh" else (
+        f"\nThe demo database is {path}\nTry next:")
+    message("\n".join([head, *(f"  {s}" for s in steps)]))

@@ -1,0 +1,74 @@
+"""trainlog demo: the Zhaoling 2020 example data set loaded through the importers a user runs."""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from trainlog.db import Database
+from trainlog.errors import TrainlogError
+
+#: The day of the source document's figures ("截至4月3日").
+AS_OF = date(2020, 4, 3)
+PLAN_YEAR, PLAN_TARGET, PLAN_TRACK = 2020, 2000, "special"
+
+
+@dataclass
+class Loaded:
+    """One file of the data set and what its import said."""
+
+    file: str
+    what: str
+    summary: dict[str, Any]
+
+
+def demo_location(path: str | None) -> Path:
+    """The demo's database: `path` when given and new, else a file in a new temporary directory."""
+    if path is None:
+        return Path(tempfile.mkdtemp(prefix="trainlog-demo-")) / "zhaoling2020.db"
+    target = Path(path).expanduser()
+    if target.exists() and target.stat().st_size > 0:
+        raise TrainlogError(f"{target} exists; the demo loads its data into a new database "
+                            "(give a path that does not exist yet, or leave --db out)")
+    return target
+
+
+def _importer(name: str) -> tuple[str, Callable[..., Any]]:
+    """Which importer takes a data-set file, by its number (DESIGN.md "Input files")."""
+    from trainlog import registry, sessions, study, survey
+
+    kinds: dict[str, tuple[str, Callable[..., Any]]] = {
+        "01": ("branches", registry.import_branches),
+        "02": ("cadres", registry.import_cadres),
+        "03": ("sessions", sessions.import_sessions),
+        "04": ("sessions", sessions.import_sessions),
+        "05": ("sessions", sessions.import_sessions),
+        "06": ("online study", study.import_study),
+        "07": ("survey answers", survey.import_answers),
+    }
+    return kinds[name[:2]]
+
+
+def load_demo(db: Database, workdir: Path,
+              progress: Callable[[Loaded], None] | None = None) -> list[Loaded]:
+    """Create the database, write the data set into `workdir` and import every file, then the plan."""
+    from trainlog.plans import set_plan
+    from trainlog.zhaoling import write_dataset
+
+    db.init()
+    loaded = []
+    for path in write_dataset(workdir):
+        what, importer = _importer(path.name)
+        with db.session(write=True) as session:
+            result = importer(session, path)
+        item = Loaded(path.name, what, result.as_dict())
+        loaded.append(item)
+        if progress:
+            progress(item)
+    with db.session(write=True) as session:
+        set_plan(session, PLAN_YEAR, PLAN_TARGET, PLAN_TRACK)
+    return loaded
