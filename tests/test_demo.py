@@ -1,0 +1,172 @@
+"""trainlog demo, the shipped example data set, and the cron recipes in examples/cron."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from trainlog.dates import resolve_period
+from trainlog.db import Database
+from trainlog.demo import load_demo
+from trainlog.reports import plan_report
+from trainlog.study import compliance, coverage
+from trainlog.zhaoling import write_dataset
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "examples" / "zhaoling2020"
+CRON = ROOT / "examples" / "cron"
+
+pytestmark = pytest.mark.sqlite_only  # the demo writes a SQLite file by design
+
+
+def _digest(folder: Path) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.iterdir()) if p.name[:2].isdigit()}
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Database:
+    """The demo's data set, loaded once for the module."""
+    folder = tmp_path_factory.mktemp("demo")
+    db = Database(str(folder / "zhaoling.db"))
+    load_demo(db, folder / "files")
+    return db
+
+
+class TestDataSet:
+    def test_shipped_files_are_the_generators_output(self, tmp_path: Path) -> None:
+        """examples/zhaoling2020 is exactly what trainlog.zhaoling writes (no hand edits)."""
+        write_dataset(tmp_path)
+        assert _digest(tmp_path) == _digest(EXAMPLES)
+        assert len(_digest(EXAMPLES)) == 12
+
+    def test_source_figures(self, demo_db: Database) -> None:
+        """The source document's figures as of 3 April 2020, from the report functions."""
+        period = resolve_period(start="2020-01-01", as_of="2020-04-03")
+        with demo_db.session() as s:
+            cov = coverage(s, period, "remote", None).data
+            comp = compliance(s, period)
+            leaders = plan_report(s, period, track="policy", audience="top-leaders")
+            everything = plan_report(s, period)
+        assert (cov["branches"], cov["with_sessions"], cov["sessions"]) == (378, 371, 1034)
+        assert cov["without"] == ["B083", "B150", "B187", "B253", "B345", "B355", "B372"]
+        assert comp["registered"] == 739
+        assert 200 < leaders["total"]["person_times"] < 300
+        plan = everything["plan"]
+        assert (plan["year"], plan["track"], plan["target"]) == (2020, "special", 2000)
+        assert plan["to_date"] == everything["tracks"][2]["person_times"] == 356
+        assert plan["behind"] is True
+
+
+class TestDemoCommand:
+    def test_prints_the_report_and_the_figures(self, cli, tmp_path: Path) -> None:
+        target = tmp_path / "demo.db"
+        r = cli("demo", "--db", target)
+        assert r.exit_code == 0, r.stderr
+        for figure in ("378", "371", "1,034", "739", "356 of 2,000"):
+            assert figure in r.stdout
+        assert "B372" in r.stdout
+        assert str(target) in r.stderr and "Try next" in r.stderr
+        report = cli("--db", target, "report", "--month", "2020-04", "--format", "json")
+        assert json.loads(report.stdout)["plan"]["to_date"] == 503
+
+    def test_in_chinese(self, cli, tmp_path: Path) -> None:
+        r = cli("demo", "--db", tmp_path / "demo.db", "--lang", "zh")
+        assert r.exit_code == 0
+        assert "远程教育学习培训次数" in r.stdout and "专题培训" in r.stdout
+
+    def test_refuses_an_existing_database(self, cli, tmp_path: Path) -> None:
+        target = tmp_path / "mine.db"
+        target.write_bytes(b"not empty")
+        r = cli("demo", "--db", target)
+        assert r.exit_code == 1
+        assert "exists" in r.stderr
+        assert target.read_bytes() == b"not empty"
+
+    def test_never_the_users_database(self, cli, tmp_path: Path, monkeypatch) -> None:
+        """Without --db the demo makes a temporary database; TRAINLOG_DB is left alone."""
+        users = tmp_path / "users.db"
+        monkeypatch.setenv("TRAINLOG_DB", str(users))
+        monkeypatch.setenv("TMPDIR", str(tmp_path / "tmp"))
+        (tmp_path / "tmp").mkdir()
+        import tempfile
+
+        monkeypatch.setattr(tempfile, "tempdir", None)
+        r = cli("demo")
+        assert r.exit_code == 0, r.stderr
+        assert not users.exists()
+        made = list((tmp_path / "tmp").glob("trainlog-demo-*/zhaoling2020.db"))
+        assert len(made) == 1
+
+
+def _run(script: str, env: dict[str, str], tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    path = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
+    return subprocess.run(["bash", str(CRON / script)], env={**os.environ, **env, "PATH": path},
+                          capture_output=True, text=True, timeout=300, cwd=tmp_path)
+
+
+class TestCronRecipes:
+    @pytest.fixture
+    def site(self, demo_db: Database, tmp_path: Path) -> dict[str, str]:
+        """A copy of the demo database and an inbox, as the crontab's variables name them."""
+        db = tmp_path / "trainlog.db"
+        demo_db.backup(db)
+        inbox = tmp_path / "inbox"
+        (inbox / "rosters").mkdir(parents=True)
+        return {"TRAINLOG_DB": str(db), "TRAINLOG_INBOX": str(inbox),
+                "TRAINLOG_REPORTS": str(tmp_path / "reports"), "TRAINLOG_USER": "cron"}
+
+    def test_nightly_rosters_import_once_and_reject_bad_files(self, site, tmp_path: Path) -> None:
+        rosters = Path(site["TRAINLOG_INBOX"]) / "rosters"
+        good = "培训编号,日期,类别,形式,培训名称,学时,干部编号\nCRON-1,2020-07-01,政策培训,推进会,推进会,2,{}\n"
+        codes = ["G0001", "G0002"]
+        (rosters / "good.csv").write_text(good.format(codes[0]) + f"CRON-1,2020-07-01,政策培训,推进会,推进会,2,{codes[1]}\n",
+                                          encoding="utf-8")
+        (rosters / "bad.csv").write_text(good.format("NOBODY"), encoding="utf-8")
+        r = _run("nightly-rosters.sh", site, tmp_path)
+        assert r.returncode == 1
+        assert "rejected bad.csv" in r.stderr and "NOBODY" in r.stderr
+        assert (rosters / "done" / "good.csv").exists() and (rosters / "rejected" / "bad.csv").exists()
+        # the same roster sent again the next night counts nobody twice
+        (rosters / "done" / "good.csv").rename(rosters / "good.csv")
+        assert _run("nightly-rosters.sh", site, tmp_path).returncode == 0
+        db = Database(site["TRAINLOG_DB"])
+        with db.session() as s:
+            july = plan_report(s, resolve_period(month="2020-07"))
+        assert july["total"]["person_times"] == 2
+
+    def test_monthly_imports_reports_and_alerts(self, site, tmp_path: Path) -> None:
+        inbox = Path(site["TRAINLOG_INBOX"])
+        (inbox / "academy-2020-07.csv").write_text("干部编号,学时\nG0001,6\nG0002,3.5\n", encoding="utf-8")
+        r = _run("monthly.sh", {**site, "LAST_MONTH": "2020-07"}, tmp_path)
+        assert r.returncode == 3, r.stderr  # someone is short of 5 hours
+        assert "ALERT" in r.stderr
+        reports = Path(site["TRAINLOG_REPORTS"])
+        short = json.loads((reports / "compliance-2020-07.json").read_text())
+        assert short["period"]["label"] == "2020-07"
+        assert "G0002" in [c["cadre"] for c in short["short"]]
+        assert "G0001" not in [c["cadre"] for c in short["short"]]
+        report = json.loads((reports / "report-2020-07.json").read_text())
+        assert report["plan"]["track"] == "special"
+
+    def test_plan_alert_exits_3_when_behind(self, site, tmp_path: Path) -> None:
+        r = _run("plan-alert.sh", {**site, "TRAINLOG_TODAY": "2020-04-03",
+                                   "TRAINLOG_ALERT": f"cat > {tmp_path / 'alert.txt'}"}, tmp_path)
+        assert r.returncode == 3, r.stderr
+        alert = (tmp_path / "alert.txt").read_text()
+        assert "behind pace" in alert and "356 of 2000" in alert
+
+    def test_plan_alert_exits_0_on_pace(self, site, tmp_path: Path) -> None:
+        env = {**site, "TRAINLOG_TODAY": "2020-04-03"}
+        set_plan = subprocess.run([sys.executable, "-m", "trainlog", "plan", "set", "2020",
+                                   "--target", "300", "--track", "special"],
+                                  env={**os.environ, **env}, capture_output=True, text=True)
+        assert set_plan.returncode == 0, set_plan.stderr
+        r = _run("plan-alert.sh", env, tmp_path)
+        assert r.returncode == 0, r.stderr
