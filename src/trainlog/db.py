@@ -295,6 +295,10 @@ class Database:
             if is_busy(exc):
                 raise _busy_error(self) from None
             raise
+        except UnicodeEncodeError as exc:  # a command line's undecodable bytes, bound to a query
+            bad = exc.object[exc.start:exc.end] if isinstance(exc.object, str) else ""
+            raise TrainlogError(f"a value given is not valid text ({bad!r}); was it typed in "
+                                "another encoding than the terminal's?") from None
 
     def write(self, fn: Callable[[Session], T], attempts: int = WRITE_ATTEMPTS) -> T:
         """fn(session) in a write transaction, run again from the start after a conflict.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import io
 import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -107,16 +108,16 @@ def open_table(path: str | Path, spec: dict[str, str], required: set[str],
         raise TrainlogError(f"{path}: no such file")
     if path.is_dir():
         raise TrainlogError(f"{path}: is a directory, not a file")
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        rows = _xlsx_rows(path)
-    else:
-        rows = _csv_rows(path, encoding or detect_encoding(path))
     try:
+        if path.suffix.lower() in (".xlsx", ".xlsm"):
+            rows = _xlsx_rows(path)
+        else:
+            rows = _csv_rows(path, encoding or detect_encoding(path))
         header_number, header = next(rows)
     except StopIteration:
         raise TrainlogError(f"{path}: the file is empty; it needs a header row") from None
-    except TrainlogError:
-        raise
+    except OSError as exc:  # unreadable: permissions, a device, an I/O error
+        raise TrainlogError(f"{path}: cannot be read ({exc.strerror or exc})") from None
     columns = _map_header(path, header, spec, required)
     return Table(path, columns, rows)
 
@@ -134,11 +135,23 @@ def detect_encoding(path: Path) -> str:
         return "gb18030"
 
 
-def _csv_rows(path: Path, encoding: str) -> Iterator[tuple[int, list[Any]]]:
+def text_encoding(encoding: str) -> str:
+    """`encoding` when Python decodes text with it (not rot13, base64, zlib…), else an error."""
     try:
         codecs.lookup(encoding)
-    except LookupError:
-        raise TrainlogError(f"--encoding: {encoding!r} is not an encoding Python knows") from None
+    except (LookupError, ValueError, TypeError):
+        raise TrainlogError(f"--encoding: {encoding!r} is not an encoding Python knows "
+                            "(e.g. utf-8, gb18030)") from None
+    try:
+        io.TextIOWrapper(io.BytesIO(b""), encoding=encoding)  # what open() will check
+    except (LookupError, ValueError, TypeError):
+        raise TrainlogError(f"--encoding: {encoding!r} is not a text encoding "
+                            "(e.g. utf-8, gb18030)") from None
+    return encoding
+
+
+def _csv_rows(path: Path, encoding: str) -> Iterator[tuple[int, list[Any]]]:
+    text_encoding(encoding)
     number = 0
     with path.open(encoding=encoding, newline="", errors="strict") as f:
         reader = csv.reader(f)
@@ -147,9 +160,10 @@ def _csv_rows(path: Path, encoding: str) -> Iterator[tuple[int, list[Any]]]:
                 cells = next(reader)
             except StopIteration:
                 return
-            except UnicodeDecodeError as exc:
+            except UnicodeError as exc:  # UnicodeDecodeError, or a codec's own complaint
+                reason = getattr(exc, "reason", None) or exc
                 raise InvalidInput(
-                    [Problem(number + 1, "", "", f"cannot be read as {encoding} ({exc.reason}); "
+                    [Problem(number + 1, "", "", f"cannot be read as {encoding} ({reason}); "
                              "give the file's encoding with --encoding")],
                     str(path),
                 ) from None
@@ -165,13 +179,31 @@ def _xlsx_rows(path: Path) -> Iterator[tuple[int, list[Any]]]:
 
     from openpyxl import load_workbook
 
+    # A damaged workbook fails in many ways (zip, zlib, XML, openpyxl's own checks), when opened
+    # or only when a row is read: each becomes the same message, never a traceback.
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except (BadZipFile, KeyError, OSError, ValueError) as exc:
         raise TrainlogError(f"{path}: not a readable .xlsx workbook ({exc})") from None
+    except Exception as exc:
+        raise TrainlogError(f"{path}: not a readable .xlsx workbook "
+                            f"({type(exc).__name__}: {exc})") from None
     try:
-        sheet = wb.worksheets[0]
-        for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
+        try:
+            sheet = wb.worksheets[0]
+            rows = sheet.iter_rows(values_only=True)
+        except Exception as exc:
+            raise TrainlogError(f"{path}: not a readable .xlsx workbook ({exc})") from None
+        number = 0
+        while True:
+            try:
+                cells = next(rows)
+            except StopIteration:
+                return
+            except Exception as exc:
+                raise InvalidInput([Problem(number + 1, "", "", "the workbook is damaged here "
+                                            f"({type(exc).__name__}: {exc})")], str(path)) from None
+            number += 1
             yield number, list(cells)
     finally:
         wb.close()
@@ -242,6 +274,9 @@ def text(value: Any, field: str, required: bool = False, max_length: int = MAX_T
         raise TrainlogError(f"{field}: longer than {max_length} characters")
     if any(ord(c) < 32 and c not in "\t" for c in s) or "\x7f" in s:
         raise TrainlogError(f"{field}: contains control characters")
+    if any("\ud800" <= c <= "\udfff" for c in s):  # undecodable bytes of a command line
+        raise TrainlogError(f"{field}: is not valid text (typed in another encoding than the "
+                            "terminal's?)")
     return s
 
 
