@@ -362,9 +362,10 @@ class TestBackup:
         result = cli("db", "backup", tmp_path / "x.db")
         assert result.exit_code == 1 and "no trainlog database" in result.stderr
         assert not (tmp_path / "x.db").exists() and not Path(database_url).exists()
-        pg = cli("--db", "postgresql+psycopg://u:p@localhost:1/trainlog", "db", "backup",
+        pg = cli("--db", "postgresql+psycopg://u:secret@localhost:1/trainlog", "db", "backup",
                  tmp_path / "x.db")
-        assert pg.exit_code == 1 and "pg_dump" in pg.stderr
+        assert pg.exit_code == 1 and pg.stderr.strip() and "secret" not in pg.stderr
+        assert not (tmp_path / "x.db").exists()
 
     @pytest.mark.slow
     def test_backup_while_another_process_writes(self, cli, populated: str,

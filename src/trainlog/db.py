@@ -175,10 +175,22 @@ class Database:
                         f"{self.display()} holds tables that are not trainlog's; "
                         "choose another --db / TRAINLOG_DB")
                 _run_migrations(conn)
+        if current is None and self.path is not None:
+            self._set_wal()
         self._checked = current is None
         if current is not None:
             self._check_revision(current)
         return current is None
+
+    def _set_wal(self) -> None:
+        """Put a new SQLite file in WAL mode (outside any transaction, as SQLite requires)."""
+        raw = self.engine.raw_connection()
+        try:
+            cur = raw.cursor()
+            cur.execute("PRAGMA journal_mode = WAL")
+            cur.close()
+        finally:
+            raw.close()
 
     def require(self) -> None:
         """Make sure the schema exists and is current: upgrade an older one, refuse a newer one."""
@@ -358,6 +370,9 @@ class Database:
 
 
 def _newer(db: Database, current: str) -> TrainlogError:
+    if not (isinstance(current, str) and len(current) == 4 and current.isdigit()):
+        return TrainlogError(f"{db.display()} holds another program's database (schema revision "
+                             f"{current!r}), not trainlog's; choose another --db / TRAINLOG_DB")
     return TrainlogError(
         f"the database {db.display()} is at schema revision {current!r}, newer than this "
         f"trainlog knows ({HEAD}); it was written by a newer trainlog: upgrade trainlog to use it")
@@ -484,8 +499,13 @@ def _make_engine(url: str) -> Engine:
         cur = dbapi_conn.cursor()
         cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         cur.execute("PRAGMA foreign_keys = ON")
-        # WAL is a property of the file: set once, it stays; setting it needs a lock, reading not.
-        if not memory and cur.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+        # WAL is a property of the file: set once (by init, or here for a database copied back
+        # from a backup), it stays. Only on trainlog's own database: a read must not change an
+        # empty file or another program's database given as --db by mistake.
+        if (not memory and cur.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal"
+                and cur.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND "
+                                "name IN ('alembic_version', 'training_session')").fetchone()[0]
+                == 2):
             cur.execute("PRAGMA journal_mode = WAL")
         # The official record: a commit survives a power cut, not only a crash (one fsync each).
         cur.execute("PRAGMA synchronous = FULL")
