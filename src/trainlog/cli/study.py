@@ -1,1 +1,255 @@
-"""trainlog study commands (being built)."""
+"""trainlog study add|import, trainlog compliance, trainlog coverage, trainlog config set|show."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from trainlog.cli import app
+from trainlog.cli.common import (
+    AsOfOpt,
+    DryRunOpt,
+    EncodingOpt,
+    Format,
+    FormatOpt,
+    FromOpt,
+    LangOpt,
+    MonthOpt,
+    ToOpt,
+    YearOpt,
+    command,
+    state,
+)
+
+study_app = typer.Typer(help="Online study hours (网络学习) imported from the platforms.",
+                        no_args_is_help=True)
+config_app = typer.Typer(help="Settings kept in the database (compliance thresholds).",
+                         no_args_is_help=True)
+app.add_typer(study_app, name="study")
+app.add_typer(config_app, name="config")
+
+PlatformOpt = Annotated[str | None, typer.Option(
+    "--platform", help="academy/xuexi/remote or 干部网络学院/学习强国/远程教育.")]
+
+#: zh-CN headers of the keys these commands show (the general ones are in vocab.FIELD_LABELS).
+LABELS = {
+    "name": "姓名",
+    "required": "应学学时",
+    "year_to_date": "本年累计学时",
+    "months_short": "不足月数",
+    "period": "统计期间",
+    "min_month": "每月最低学时",
+    "min_year": "全年最低学时",
+    "party_members": "党员干部人数",
+    "registered": "已注册党员干部",
+    "registration_coverage": "注册率",
+    "checked": "检查人数",
+    "short_count": "学时不足人数",
+    "branches": "党支部数",
+    "with_sessions": "已开展支部数",
+    "coverage": "覆盖率",
+    "sessions": "培训次数",
+    "without": "未开展支部",
+    "key": "设置项",
+    "default": "默认值",
+    "set": "已设置",
+    "description": "说明",
+    "created": "新增",
+    "updated": "更新",
+    "unchanged": "未变",
+    "months": "月份",
+    "platforms": "平台",
+}
+SHORT_KEYS = ["cadre", "name", "branch", "hours", "required", "year_to_date", "months_short"]
+COMPLIANCE_SUMMARY = ["period", "min_month", "min_year", "party_members", "registered",
+                      "registration_coverage", "checked", "short_count"]
+BRANCH_KEYS = ["branch", "name", "township", "sessions"]
+COVERAGE_SUMMARY = ["period", "branches", "with_sessions", "coverage", "sessions"]
+SETTING_KEYS = ["key", "value", "default", "set", "description"]
+
+
+def _summary(data: dict[str, Any], keys: list[str], lang: str):  # type: ignore[no-untyped-def]
+    """A two-column table of a report's figures."""
+    from trainlog.render import cell, header, table
+
+    rows = []
+    for key in keys:
+        value = data[key]
+        shown = value["label"] if key == "period" else cell(value, key, lang)
+        rows.append({"field": header(key, lang, LABELS), "value": shown})
+    return table(rows, ["field", "value"], lang)
+
+
+@command(study_app, "add")
+def study_add(
+    code: Annotated[str, typer.Argument(help="the cadre's code.")],
+    month: Annotated[str, typer.Option("--month", help="YYYY-MM (also this, last).")],
+    hours: Annotated[str, typer.Option("--hours", help="hours studied in that month.")],
+    platform: PlatformOpt = None,
+) -> None:
+    """Record a cadre's online study hours in a month (replaces what was recorded)."""
+    from trainlog.render import message
+    from trainlog.study import add_study
+
+    with state().db.session(write=True) as s:
+        r = add_study(s, code, month, hours, platform)
+    was = "" if r["previous"] is None else f" (was {r['previous']:g})"
+    typer.echo(f"recorded {r['cadre']} {r['month']} {r['platform']}: {r['hours']:g} hours{was}")
+    for w in r["warnings"]:
+        message(f"warning: {w}")
+
+
+@command(study_app, "import")
+def study_import(
+    file: Annotated[Path, typer.Argument(help="a platform's monthly export: .csv (UTF-8 or "
+                                         "GB18030) or .xlsx with 干部编号, 学时 [, 平台, 月份].",
+                                         show_default=False)],
+    month: Annotated[str | None, typer.Option(
+        "--month", help="the month of rows without a 月份 value; rows of another month are "
+        "errors.")] = None,
+    platform: Annotated[str | None, typer.Option(
+        "--platform", help="the platform of rows without a 平台 value (default academy).")] = None,
+    encoding: EncodingOpt = None,
+    dry_run: DryRunOpt = False,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Import online study hours; one record per cadre, platform and month; all or nothing."""
+    from trainlog.render import message, to_json
+    from trainlog.study import import_study
+
+    with state().db.session(write=True) as s:
+        result = import_study(s, file, month, platform, encoding, dry_run)
+    for w in result.warnings:
+        message(f"warning: {w}")
+    if fmt is Format.json:
+        typer.echo(to_json(result.as_dict()))
+        return
+    verb = "would import" if dry_run else "imported"
+    months = ", ".join(result.months) or "no month"
+    typer.echo(f"online study: {verb} {result.rows} rows ({months}): {result.created} created, "
+               f"{result.updated} updated, {result.unchanged} unchanged")
+
+
+@command(app, "compliance")
+def compliance(
+    month: MonthOpt = None,
+    year: YearOpt = None,
+    start: FromOpt = None,
+    end: ToOpt = None,
+    as_of: AsOfOpt = None,
+    min_month: Annotated[float | None, typer.Option(
+        "--min-month", help="hours required per month (default: the database's "
+        "compliance.min_month, else 5).", show_default=False)] = None,
+    min_year: Annotated[float | None, typer.Option(
+        "--min-year", help="hours required for a whole year (default: compliance.min_year, "
+        "else 60).", show_default=False)] = None,
+    platform: PlatformOpt = None,
+    fail_if_any: Annotated[bool, typer.Option(
+        "--fail-if-any", help="exit 3 when anyone is short of hours.")] = False,
+    fmt: FormatOpt = Format.table,
+    lang: LangOpt = None,
+) -> None:
+    """Registered cadres short of online study hours, and party members' registration coverage."""
+    from trainlog.dates import resolve_period
+    from trainlog.errors import ConditionHeld
+    from trainlog.render import console, listing, message, table, to_json
+    from trainlog.study import compliance as report
+
+    st = state(lang)
+    period = resolve_period(month, year, start, end, as_of)
+    with st.db.session() as s:
+        data = report(s, period, min_month, min_year, platform)
+    if fmt is Format.json:
+        typer.echo(to_json(data))
+    elif fmt is Format.csv:
+        listing(data["short"], SHORT_KEYS, "csv", st.lang)
+    else:
+        out = console()
+        if data["short"]:
+            out.print(table(data["short"], SHORT_KEYS, st.lang, labels=LABELS))
+        out.print(_summary(data, COMPLIANCE_SUMMARY, st.lang))
+    if fail_if_any and data["short_count"]:
+        n = data["short_count"]
+        raise ConditionHeld(f"{n} cadre(s) short of online study hours in {period.label}")
+    if not data["short"] and fmt is Format.table:
+        message("无人学时不足" if st.lang == "zh" else "nobody is short of hours")
+
+
+@command(app, "coverage")
+def coverage(
+    month: MonthOpt = None,
+    year: YearOpt = None,
+    start: FromOpt = None,
+    end: ToOpt = None,
+    as_of: AsOfOpt = None,
+    kind: Annotated[str | None, typer.Option(
+        "--kind", help="only this kind of video session: academy, xuexi or remote "
+        "(远程教育, the source's measure).")] = None,
+    township: Annotated[str | None, typer.Option("--township", help="only this township's "
+                                                 "branches.")] = None,
+    fmt: FormatOpt = Format.table,
+    lang: LangOpt = None,
+) -> None:
+    """Video sessions held by each party branch in the period, and the branches with none."""
+    from trainlog.dates import resolve_period
+    from trainlog.render import console, listing, table, to_json
+    from trainlog.study import coverage as report
+
+    st = state(lang)
+    period = resolve_period(month, year, start, end, as_of)
+    with st.db.session() as s:
+        result = report(s, period, kind, township)
+    data = result.data
+    if fmt is Format.json:
+        typer.echo(to_json(data))
+        return
+    if fmt is Format.csv:  # every branch, zeros included: a sheet to sort and filter
+        listing(result.branches, BRANCH_KEYS, "csv", st.lang)
+        return
+    out = console()
+    if data["rows"]:
+        out.print(table(data["rows"], BRANCH_KEYS, st.lang))
+    without = [b for b in result.branches if not b["sessions"]]
+    if without:
+        title = LABELS["without"] if st.lang == "zh" else "without"
+        out.print(table(without, ["branch", "name", "township"], st.lang, title=title))
+    out.print(_summary(data, COVERAGE_SUMMARY, st.lang))
+
+
+@command(config_app, "show")
+def config_show(fmt: FormatOpt = Format.table, lang: LangOpt = None) -> None:
+    """The settings of this database, with their defaults."""
+    from trainlog.render import listing
+    from trainlog.study import get_settings
+
+    st = state(lang)
+    with st.db.session() as s:
+        rows = get_settings(s)
+    listing(rows, SETTING_KEYS, fmt.value, st.lang, labels=LABELS)
+
+
+@command(config_app, "set")
+def config_set(
+    key: Annotated[str, typer.Argument(help="compliance.min_month or compliance.min_year.")],
+    value: Annotated[str, typer.Argument(help="the new value (hours).")],
+) -> None:
+    """Store a setting in this database (e.g. compliance.min_month 4)."""
+    from trainlog.study import set_setting
+
+    with state().db.session(write=True) as s:
+        r = set_setting(s, key, value)
+    typer.echo(f"{r['key']} = {r['value']:g}")
+
+
+@command(config_app, "unset")
+def config_unset(
+    key: Annotated[str, typer.Argument(help="compliance.min_month or compliance.min_year.")],
+) -> None:
+    """Remove a stored setting: its default applies again."""
+    from trainlog.study import unset_setting
+
+    with state().db.session(write=True) as s:
+        r = unset_setting(s, key)
+    typer.echo(f"{r['key']} = {r['value']:g} (default)")

@@ -1,0 +1,602 @@
+"""Online study hours (import, add, by cadre), the compliance and coverage reports, and settings."""
+
+from __future__ import annotations
+
+import math
+from array import array
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, and_, case, delete, extract, func, literal, select
+from sqlalchemy import Integer as SAInteger
+from sqlmodel import Session
+
+from trainlog import importing as imp
+from trainlog.dates import Period, days_in_month, month_end, parse_month, today
+from trainlog.db import actor, now
+from trainlog.errors import Problem, TrainlogError
+from trainlog.models import Branch, Cadre, OnlineStudy, Setting, TrainingSession
+from trainlog.vocab import KINDS, PLATFORMS, parse_choice
+
+DEFAULT_PLATFORM = "academy"
+CHUNK = 20_000
+#: Hours are compared with this much slack: sums of decimals such as 1.7 + 3.3 are not exact.
+EPSILON = 1e-6
+#: Settings a database may hold: key -> (default, largest sensible value, what it is).
+SETTINGS: dict[str, tuple[float, float, str]] = {
+    "compliance.min_month": (5.0, 24.0 * 31, "online-study hours required per month"),
+    "compliance.min_year": (60.0, 24.0 * 366, "online-study hours required for a whole year"),
+}
+#: How many cadre codes a warning names before it says "…".
+WARN_SAMPLE = 5
+
+
+def get_settings(session: Session) -> list[dict[str, Any]]:
+    """Every known setting: its value in this database (or the default) and the default."""
+    stored = dict(session.execute(select(Setting.key, Setting.value)).all())
+    rows = []
+    for key, (default, _, what) in SETTINGS.items():
+        value = float(stored[key]) if key in stored else default
+        rows.append({"key": key, "value": value, "default": default, "set": key in stored,
+                     "description": what})
+    return rows
+
+
+def setting(session: Session, key: str) -> float:
+    """The value of one setting in this database, else its default."""
+    default = SETTINGS[key][0]
+    value = session.scalar(select(Setting.value).where(Setting.key == key))
+    return float(value) if value is not None else default
+
+
+def _check_key(key: str) -> str:
+    key = key.strip()
+    if key not in SETTINGS:
+        raise TrainlogError(f"no setting {key!r}; the settings are {', '.join(SETTINGS)}")
+    return key
+
+
+def set_setting(session: Session, key: str, value: str | float) -> dict[str, Any]:
+    """Store a setting for this database after checking its value."""
+    key = _check_key(key)
+    limit = SETTINGS[key][1]
+    number = imp.number(value, key, 0.0, limit)
+    if number <= 0:
+        raise TrainlogError(f"{key}: must be more than 0")
+    text = f"{number:g}"
+    row = session.get(Setting, key)
+    if row is None:
+        session.add(Setting(key=key, value=text))
+    else:
+        row.value = text
+    session.flush()
+    return {"key": key, "value": number}
+
+
+def unset_setting(session: Session, key: str) -> dict[str, Any]:
+    """Remove a stored setting: the default applies again."""
+    key = _check_key(key)
+    session.execute(delete(Setting).where(Setting.key == key))
+    return {"key": key, "value": SETTINGS[key][0]}
+
+
+@dataclass
+class StudyImportResult:
+    """What `study import` did (or, with dry_run, would do)."""
+
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    months: list[str] = field(default_factory=list)
+    platforms: list[str] = field(default_factory=list)
+    dry_run: bool = False
+    warnings: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def _cadres(session: Session) -> dict[str, tuple[int, bool, date | None]]:
+    """code -> (id, active, registered_on) of every cadre."""
+    stmt = select(Cadre.code, Cadre.id, Cadre.active, Cadre.registered_on)
+    return {c: (i, a, r) for c, i, a, r in session.execute(stmt)}
+
+
+class _Notes:
+    """Rows that are accepted but worth a warning, counted with a few examples."""
+
+    def __init__(self) -> None:
+        self.inactive: list[str] = []
+        self.inactive_n = 0
+        self.unregistered: list[str] = []
+        self.unregistered_n = 0
+        self.late: list[str] = []
+        self.late_n = 0
+
+    def see(self, code: str, active: bool, registered_on: date | None, month: date) -> None:
+        if not active:
+            self.inactive_n += 1
+            if len(self.inactive) < WARN_SAMPLE:
+                self.inactive.append(code)
+        if registered_on is None:
+            self.unregistered_n += 1
+            if len(self.unregistered) < WARN_SAMPLE:
+                self.unregistered.append(code)
+        elif registered_on > month_end(month):
+            self.late_n += 1
+            if len(self.late) < WARN_SAMPLE:
+                self.late.append(f"{code} {month:%Y-%m}")
+
+    def messages(self) -> list[str]:
+        out = []
+        if self.unregistered_n:
+            out.append(f"{self.unregistered_n} row(s) for cadres with no academy registration date "
+                       f"({_sample(self.unregistered, self.unregistered_n)}): kept, not checked "
+                       "until the date is set")
+        if self.late_n:
+            out.append(f"{self.late_n} row(s) for a month before the cadre registered at the "
+                       f"academy ({_sample(self.late, self.late_n)}): kept; check the dates")
+        if self.inactive_n:
+            out.append(f"{self.inactive_n} row(s) for deactivated cadres "
+                       f"({_sample(self.inactive, self.inactive_n)}): kept")
+        return out
+
+
+def _sample(items: list[str], total: int) -> str:
+    return ", ".join(items) + (", …" if total > len(items) else "")
+
+
+#: a problem with a cell: (column, value, reason)
+_Bad = tuple[str, Any, str]
+
+
+@dataclass
+class _Group:
+    """One (platform, month) of an import, with what its rows are checked against."""
+
+    platform: str
+    month: date
+    #: the month as the driver is given it (ISO text for SQLite, a date otherwise)
+    value: Any
+    limit: float
+    last_day: date
+    #: the row where each cadre id was first seen (0: not yet), to report repeats
+    first_rows: array
+
+
+class _Parser:
+    """Checks the month and platform of study rows against the options."""
+
+    def __init__(self, month: str | date | None, platform: str | None):
+        self.month = parse_month(month, "--month") if month not in (None, "") else None
+        self.platform = parse_choice(platform, PLATFORMS, "--platform") if platform else None
+        self.latest = today().replace(day=1)
+
+    def parse_month(self, raw: Any) -> date | str:
+        """The month's first day, or the reason it is wrong (a str)."""
+        if raw == "" or raw is None:
+            if self.month is None:
+                return "no month: give the 月份 (month) column a value or use --month"
+            return self.month
+        try:
+            first = parse_month(raw, "month")
+        except TrainlogError as exc:
+            return str(exc).removeprefix("month: ")
+        if self.month is not None and first != self.month:
+            return f"is {first:%Y-%m}, not the --month {self.month:%Y-%m}"
+        if first > self.latest:
+            return f"{first:%Y-%m} is in the future"
+        return first
+
+    def parse_platform(self, raw: Any) -> str | tuple[str]:
+        """The platform's key, or the reason it is wrong (in a 1-tuple)."""
+        if raw == "" or raw is None:
+            return self.platform or DEFAULT_PLATFORM
+        try:
+            key = parse_choice(str(raw), PLATFORMS, "platform")
+        except TrainlogError as exc:
+            return (str(exc).removeprefix("platform: "),)
+        if self.platform is not None and key != self.platform:
+            return (f"is {key}, not the --platform {self.platform}",)
+        return key
+
+
+def parse_hours(raw: Any, month: date | None) -> float | str:
+    """Hours studied in a month: a number from 0 to 24 × the month's days, or why not (a str)."""
+    text = str(raw).strip()
+    if text == "":
+        return "is required"
+    try:
+        value = float(text)
+    except ValueError:
+        return f"{text!r} is not a number"
+    if not math.isfinite(value):
+        return f"{text!r} is not a finite number"
+    if value < 0:
+        return "negative hours"
+    if month is not None:
+        limit = 24 * days_in_month(month)
+        if value > limit:
+            return f"more hours than {month:%Y-%m} has ({limit} = 24 × {days_in_month(month)} days)"
+    return value
+
+
+def _cells(table: imp.Table) -> Iterator[tuple[int, list[Any]]]:
+    """(row number, cleaned cells in column order): Table.rows() without a dict per row.
+
+    A CSV's cells are read straight from the table's row stream (a study export can have a
+    million rows); an xlsx goes through Table.rows(), which also turns its numbers into text.
+    """
+    columns = table.columns
+    if table.path.suffix.lower() in (".xlsx", ".xlsm"):
+        for n, row in table.rows():
+            yield n, [row[c] for c in columns]
+        return
+    width = len(columns)
+    for n, cells in table._rows:
+        if len(cells) != width:
+            if len(cells) > width and any(c.strip() for c in cells[width:]):
+                table.problems.append(Problem(
+                    n, "", "", f"{len(cells)} cells but the header has {width} columns"))
+                continue
+            cells = (cells + [""] * width)[:width]
+        cells = [c.strip() for c in cells]
+        if any(cells):  # spreadsheets leave empty rows behind
+            yield n, cells
+
+
+class _Import:
+    """One import while its rows stream from the file, checked, into the database."""
+
+    def __init__(self, session: Session, parser: _Parser, table: imp.Table, sqlite: bool):
+        self.parser = parser
+        self.table = table
+        self.sqlite = sqlite
+        self.cadres = _cadres(session)
+        self.width = max((c[0] for c in self.cadres.values()), default=0) + 1
+        self.chk = imp.Checker()
+        self.notes = _Notes()
+        self.groups: dict[tuple[str, date], _Group] = {}
+        self.rows = 0
+        #: rows yielded to be written
+        self.records_n = 0
+
+    def group(self, raw_platform: Any, raw_month: Any) -> _Group | list[_Bad]:
+        """The group of a (platform, month) as a file writes them, or the problems with them."""
+        problems = []
+        key = self.parser.parse_platform(raw_platform)
+        if isinstance(key, tuple):
+            problems.append(("platform", raw_platform, key[0]))
+        first = self.parser.parse_month(raw_month)
+        if isinstance(first, str):
+            problems.append(("month", raw_month, first))
+        if problems:
+            return problems
+        assert isinstance(key, str) and isinstance(first, date)
+        group = self.groups.get((key, first))
+        if group is None:  # one group may be written several ways (2020-03, 2020/3; 学习强国)
+            group = self.groups[(key, first)] = _Group(
+                key, first, first.isoformat() if self.sqlite else first,
+                24.0 * days_in_month(first), month_end(first), array("q", bytes(8 * self.width)))
+        return group
+
+    def records(self, stamp: Any, who: str) -> Iterator[tuple[Any, ...]]:
+        """Check every row; yield the good ones as table rows until the first problem is seen."""
+        chk, cadres, notes = self.chk, self.cadres, self.notes
+        at = {c: i for i, c in enumerate(self.table.columns)}
+        ci, hi, mi, pi = at["cadre"], at["hours"], at.get("month"), at.get("platform")
+        by_text: dict[tuple[Any, Any], _Group | list[_Bad]] = {}
+        bad = False
+        for n, cells in _cells(self.table):
+            self.rows += 1
+            row_ok = True
+            code = cells[ci]
+            info = cadres.get(code)
+            if info is None:
+                row_ok = False
+                chk.add(n, "cadre", code, "is required" if code == "" else "no such cadre")
+            text = (cells[pi] if pi is not None else "", cells[mi] if mi is not None else "")
+            group = by_text.get(text)
+            if group is None:
+                group = by_text[text] = self.group(*text)
+            good_group = isinstance(group, _Group)
+            raw_hours = cells[hi]
+            try:
+                value = float(raw_hours)
+            except ValueError:
+                value = -1.0
+            if not 0 <= value <= (group.limit if good_group else math.inf):  # NaN too
+                reason = parse_hours(raw_hours, group.month if good_group else None)
+                if isinstance(reason, str):
+                    row_ok = False
+                    chk.add(n, "hours", raw_hours, reason)
+            if not good_group:
+                for column, raw, why in group:
+                    chk.add(n, column, raw, why)
+                bad = True
+                continue
+            if info is None:
+                bad = True
+                continue
+            cadre_id, active, registered_on = info
+            seen = group.first_rows[cadre_id]
+            if seen:
+                bad = True
+                chk.add(n, "cadre", code, f"listed twice for {group.platform} "
+                        f"{group.month:%Y-%m} (row {seen})")
+                continue
+            group.first_rows[cadre_id] = n
+            if not row_ok:
+                bad = True
+            if bad:
+                continue  # nothing more is written: the import will be rolled back
+            if not active or registered_on is None or registered_on > group.last_day:
+                notes.see(code, active, registered_on, group.month)
+            self.records_n += 1
+            yield cadre_id, group.platform, group.value, value, stamp, who, stamp, who
+
+
+def import_study(session: Session, path: str | Path, month: str | None = None,
+                 platform: str | None = None, encoding: str | None = None,
+                 dry_run: bool = False) -> StudyImportResult:
+    """Import a platform's monthly export: one record per (cadre, platform, month); all or none.
+
+    Rows are checked as they stream into the database inside a savepoint, which is rolled back
+    when any row is bad (every bad row is reported) or for a dry run: no row is held in memory.
+    """
+    parser = _Parser(month, platform)
+    table = imp.open_table(path, imp.STUDY_COLUMNS, {"cadre", "hours"}, encoding)
+    savepoint = session.begin_nested()
+    try:
+        conn = session.connection()
+        job = _Import(session, parser, table, conn.dialect.name == "sqlite")
+        last_id = conn.execute(select(func.max(OnlineStudy.id))).scalar() or 0
+        changed = _upsert(conn, job.records(*_stamp(conn)))
+        total = job.records_n
+        job.chk.problems.extend(table.problems)
+        job.chk.problems.sort(key=lambda p: p.row)
+        job.chk.raise_if_any(str(path))
+        # Ids only grow, so the records with a higher id than before are the new ones.
+        created = conn.execute(select(func.count()).select_from(OnlineStudy)
+                               .where(OnlineStudy.id > last_id)).scalar_one()
+    except BaseException:
+        savepoint.rollback()
+        raise
+    if dry_run:
+        savepoint.rollback()
+    else:
+        savepoint.commit()
+    keys = list(job.groups)
+    result = StudyImportResult(rows=job.rows, created=created, dry_run=dry_run,
+                               months=sorted({m.strftime("%Y-%m") for _, m in keys}),
+                               platforms=sorted({p for p, _ in keys}),
+                               warnings=job.notes.messages())
+    if changed >= 0:
+        result.updated, result.unchanged = changed - created, total - changed
+    else:  # the driver did not count: call every existing record updated
+        result.updated = total - created
+    return result
+
+
+def _stamp(conn: Connection) -> tuple[Any, str]:
+    """Now and who, as the driver is given them (SQLAlchemy's DateTime text in SQLite)."""
+    stamp: Any = now()
+    if conn.dialect.name == "sqlite":
+        stamp = stamp.strftime("%Y-%m-%d %H:%M:%S.000000")
+    return stamp, actor()
+
+
+_UPSERT = ("INSERT INTO online_study (cadre_id, platform, month, hours, created_at, created_by, "
+           "updated_at, updated_by) VALUES ({marks}) "
+           "ON CONFLICT (cadre_id, platform, month) DO UPDATE SET hours = excluded.hours, "
+           "updated_at = excluded.updated_at, updated_by = excluded.updated_by "
+           "WHERE online_study.hours <> excluded.hours")
+
+
+def _upsert(conn: Connection, rows: Iterator[tuple[Any, ...]]) -> int:
+    """Insert or update online_study rows; how many were inserted or changed (-1: unknown).
+
+    INSERT … ON CONFLICT … DO UPDATE reads the same in SQLite (3.24+) and PostgreSQL, and keeps
+    a replaced record's created_at. SQLite's driver takes the generator itself, in the
+    transaction the session began; other drivers get it in chunks.
+    """
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    sql = _UPSERT.format(marks=", ".join([mark] * 8))
+    if conn.dialect.name == "sqlite":
+        cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        try:
+            cursor.executemany(sql, rows)
+            return cursor.rowcount
+        finally:
+            cursor.close()
+    changed = 0
+    while True:
+        batch = list(islice(rows, CHUNK))
+        if not batch:
+            return changed
+        count = conn.exec_driver_sql(sql, batch).rowcount
+        changed = -1 if count is None or count < 0 or changed < 0 else changed + count
+
+
+def add_study(session: Session, code: str, month: str, hours: str | float,
+              platform: str | None = None) -> dict[str, Any]:
+    """Record one cadre's hours on a platform in a month, replacing what was recorded."""
+    parser = _Parser(None, None)
+    problems: list[Problem] = []
+    code_ = str(code).strip()
+    row = session.execute(select(Cadre.id, Cadre.active, Cadre.registered_on)
+                          .where(Cadre.code == code_)).first()
+    if row is None:
+        problems.append(Problem(0, "cadre", code_, "no such cadre"))
+    first = parser.parse_month(str(month).strip())
+    if isinstance(first, str):
+        problems.append(Problem(0, "--month", month, first))
+        first = None
+    key = parse_choice(platform, PLATFORMS, "--platform") if platform else DEFAULT_PLATFORM
+    value = parse_hours(hours, first)
+    if isinstance(value, str):
+        problems.append(Problem(0, "--hours", hours, value))
+    if problems:
+        raise TrainlogError("; ".join(str(p) for p in problems))
+    assert row is not None and first is not None and not isinstance(value, str)
+    cadre_id, active, registered_on = row
+    previous = session.scalar(select(OnlineStudy.hours).where(
+        OnlineStudy.cadre_id == cadre_id, OnlineStudy.platform == key, OnlineStudy.month == first))
+    notes = _Notes()
+    notes.see(code_, active, registered_on, first)
+    conn = session.connection()
+    month_value = first.isoformat() if conn.dialect.name == "sqlite" else first
+    stamp, who = _stamp(conn)
+    _upsert(conn, iter([(cadre_id, key, month_value, value, stamp, who, stamp, who)]))
+    return {"cadre": code_, "platform": key, "month": first.strftime("%Y-%m"), "hours": value,
+            "previous": previous, "warnings": notes.messages()}
+
+
+def cadre_study(session: Session, code: str, year: int | None = None) -> list[dict[str, Any]]:
+    """A cadre's online study hours by month and platform (for `cadre show`)."""
+    stmt = (select(OnlineStudy.month, OnlineStudy.platform, OnlineStudy.hours)
+            .join(Cadre, Cadre.id == OnlineStudy.cadre_id)
+            .where(Cadre.code == code.strip())
+            .order_by(OnlineStudy.month, OnlineStudy.platform))
+    if year is not None:
+        stmt = stmt.where(OnlineStudy.month.between(date(year, 1, 1), date(year, 12, 31)))
+    return [{"month": m.strftime("%Y-%m"), "platform": p, "hours": round(h, 1)}
+            for m, p, h in session.execute(stmt)]
+
+
+def compliance(session: Session, period: Period, min_month: float | None = None,
+               min_year: float | None = None, platform: str | None = None) -> dict[str, Any]:
+    """Registered cadres short of online-study hours in the period; registration coverage."""
+    if min_month is None:
+        min_month = setting(session, "compliance.min_month")
+    if min_year is None:
+        min_year = setting(session, "compliance.min_year")
+    for name, value in (("--min-month", min_month), ("--min-year", min_year)):
+        if not (math.isfinite(value) and value >= 0):
+            raise TrainlogError(f"{name}: {value:g} is not a number of hours")
+    key = parse_choice(platform, PLATFORMS, "--platform") if platform else None
+    required = float(min_year) if period.whole_year else float(min_month) * period.months
+    end = period.end
+    year_start = date(end.year, 1, 1)
+    start_month = period.start.replace(day=1)
+
+    registered_by_end = and_(Cadre.registered_on.is_not(None), Cadre.registered_on <= end)
+    party, registered, checked = session.execute(
+        select(func.coalesce(func.sum(case((Cadre.party_member, 1), else_=0)), 0),
+               func.coalesce(func.sum(case((and_(Cadre.party_member, registered_by_end), 1),
+                                           else_=0)), 0),
+               func.coalesce(func.sum(case((registered_by_end, 1), else_=0)), 0))
+        .where(Cadre.active)).one()
+
+    # The cadres checked, each with the first month of the year they are held to.
+    reg_month = extract("month", Cadre.registered_on).cast(SAInteger)
+    k = (select(Cadre.id,
+                case((Cadre.registered_on < year_start, literal(1)), else_=reg_month)
+                .label("first_month"))
+         .where(Cadre.active, registered_by_end).subquery("k"))
+    # Hours per cadre and month, on every platform or the one asked for.
+    monthly = (select(OnlineStudy.cadre_id, OnlineStudy.month,
+                      func.sum(OnlineStudy.hours).label("hours"))
+               .where(OnlineStudy.month >= min(start_month, year_start), OnlineStudy.month <= end))
+    if key is not None:
+        monthly = monthly.where(OnlineStudy.platform == key)
+    m = monthly.group_by(OnlineStudy.cadre_id, OnlineStudy.month).subquery("m")
+
+    hours = func.coalesce(func.sum(case((m.c.month >= start_month, m.c.hours))), 0.0)
+    to_date = func.coalesce(func.sum(case((m.c.month >= year_start, m.c.hours))), 0.0)
+    months_met = func.count(case((and_(m.c.month >= year_start, m.c.hours >= min_month - EPSILON,
+                                       extract("month", m.c.month).cast(SAInteger)
+                                       >= k.c.first_month), 1)))
+    # Grouped by the cadre's id alone (the names are joined after): with more GROUP BY columns
+    # SQLite scans the monthly sums once per cadre instead of indexing them.
+    short_ones = (select(k.c.id, hours.label("hours"), to_date.label("to_date"),
+                         func.max(k.c.first_month).label("first_month"),
+                         months_met.label("met"))
+                  .select_from(k)
+                  .outerjoin(m, m.c.cadre_id == k.c.id)
+                  .group_by(k.c.id)
+                  .having(hours < required - EPSILON)
+                  .subquery("s"))
+    stmt = (select(Cadre.code, Cadre.name, Branch.code, short_ones.c.hours, short_ones.c.to_date,
+                   short_ones.c.first_month, short_ones.c.met)
+            .select_from(short_ones)
+            .join(Cadre, Cadre.id == short_ones.c.id)
+            .outerjoin(Branch, Branch.id == Cadre.branch_id))
+    # Sorted here, on hours without the last bits of float noise: the order in which a database
+    # adds up the months must not decide which of two equal cadres comes first.
+    found = sorted(session.execute(stmt), key=lambda r: (round(float(r[3]), 6), r[0]))
+    short = [{"cadre": code, "name": name, "branch": branch, "hours": round(float(h), 1),
+              "required": required, "year_to_date": round(float(ytd), 1),
+              "months_short": end.month - int(first) + 1 - int(met)}
+             for code, name, branch, h, ytd, first, met in found]
+    return {
+        "period": period.as_dict(),
+        "min_month": float(min_month),
+        "min_year": float(min_year),
+        "party_members": int(party),
+        "registered": int(registered),
+        "registration_coverage": round(int(registered) / int(party), 4) if party else None,
+        "checked": int(checked),
+        "short_count": len(short),
+        "short": short,
+    }
+
+
+@dataclass
+class Coverage:
+    """The coverage report (`data`, the JSON) and every branch's row, zeros included."""
+
+    data: dict[str, Any]
+    branches: list[dict[str, Any]]
+
+
+def coverage(session: Session, period: Period, kind: str | None = None,
+             township: str | None = None) -> Coverage:
+    """Video-track sessions held by each active branch in the period; the branches with none."""
+    # Sessions are counted per branch first (one pass over the period's video sessions), then
+    # joined to the branches: a join with the conditions inside would search once per branch.
+    counts = (select(TrainingSession.branch_id, func.count().label("n"))
+              .where(TrainingSession.track == "video", TrainingSession.void.is_(False),
+                     TrainingSession.date.between(period.start, period.end),
+                     TrainingSession.branch_id.is_not(None)))
+    if kind:
+        counts = counts.where(TrainingSession.kind == _video_kind(kind))
+    held = counts.group_by(TrainingSession.branch_id).subquery("held")
+    stmt = (select(Branch.code, Branch.name, Branch.township, func.coalesce(held.c.n, 0))
+            .outerjoin(held, held.c.branch_id == Branch.id)
+            .where(Branch.active)
+            .order_by(Branch.code))
+    if township:
+        township = township.strip()
+        stmt = stmt.where(Branch.township == township)
+        if session.scalar(select(func.count()).select_from(Branch)
+                          .where(Branch.township == township)) == 0:
+            raise TrainlogError(f"--township: no branch in township {township!r}")
+    branches = [{"branch": c, "name": n, "township": t, "sessions": int(s)}
+                for c, n, t, s in session.execute(stmt)]
+    rows = [b for b in branches if b["sessions"]]
+    data = {
+        "period": period.as_dict(),
+        "branches": len(branches),
+        "with_sessions": len(rows),
+        "coverage": round(len(rows) / len(branches), 4) if branches else None,
+        "sessions": sum(b["sessions"] for b in rows),
+        "rows": rows,
+        "without": [b["branch"] for b in branches if not b["sessions"]],
+    }
+    return Coverage(data, branches)
+
+
+def _video_kind(value: str) -> str:
+    kinds = KINDS["video"]
+    try:
+        return parse_choice(value, kinds, "--kind")
+    except TrainlogError:
+        allowed = ", ".join(f"{k} ({v})" for k, v in kinds.items())
+        raise TrainlogError(f"--kind: {value!r} is not a kind of video session; "
+                            f"allowed: {allowed}") from None
