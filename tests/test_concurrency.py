@@ -24,7 +24,7 @@ WRITERS = 8
 COMMANDS = int(os.environ.get("TRAINLOG_STRESS_COMMANDS", "100"))
 #: The same with one `python -m trainlog` process per command: LAUNCHES per writer (slower: each
 #: start costs ~0.6 s of CPU, so 8 x 100 takes minutes on two cores; raise it to soak-test).
-LAUNCHES = int(os.environ.get("TRAINLOG_STRESS_LAUNCHES", "12"))
+LAUNCHES = int(os.environ.get("TRAINLOG_STRESS_LAUNCHES", "5"))
 CADRES = 60
 
 
