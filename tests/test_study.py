@@ -295,6 +295,8 @@ class TestAdd:
                 {"month": "2020-01", "platform": "xuexi", "hours": 6.0},
                 {"month": "2020-02", "platform": "academy", "hours": 3.0}]
             assert len(cadre_study(s, "G001")) == 3
+            with pytest.raises(TrainlogError, match="--year: 0 is not a year"):
+                cadre_study(s, "G001", 0)
 
 
 class TestSettings:

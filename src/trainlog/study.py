@@ -464,6 +464,8 @@ def cadre_study(session: Session, code: str, year: int | None = None) -> list[di
             .where(Cadre.code == code.strip())
             .order_by(OnlineStudy.month, OnlineStudy.platform))
     if year is not None:
+        if not 1 <= year <= 9999:
+            raise TrainlogError(f"--year: {year} is not a year")
         stmt = stmt.where(OnlineStudy.month.between(date(year, 1, 1), date(year, 12, 31)))
     return [{"month": m.strftime("%Y-%m"), "platform": p, "hours": round(h, 1)}
             for m, p, h in session.execute(stmt)]
