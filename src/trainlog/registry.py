@@ -14,7 +14,7 @@ from sqlmodel import Session
 from trainlog import importing as imp
 from trainlog.dates import parse_date
 from trainlog.db import actor, now
-from trainlog.errors import TrainlogError
+from trainlog.errors import Problem, TrainlogError
 from trainlog.models import Branch, Cadre
 from trainlog.vocab import LEVELS, parse_bool, parse_choice
 
@@ -142,6 +142,9 @@ def list_cadres(
     """Cadres by code, filtered; `active=None` lists every cadre."""
     stmt = _cadre_query().order_by(Cadre.code)
     if branch:
+        branch = branch.strip()
+        if not branch_ids(session, [branch]):  # a mistyped code must not look like "no cadres"
+            raise TrainlogError(f"--branch: no branch with code {branch!r}")
         stmt = stmt.where(Branch.code == branch)
     if level:
         stmt = stmt.where(Cadre.level == parse_choice(level, LEVELS, "--level"))
@@ -197,7 +200,7 @@ def add_cadre(session: Session, code: str, name: str, **fields: Any) -> dict[str
     """Add one cadre; its code must be new. `fields` are the other import columns."""
     chk = imp.Checker()
     given = {"code": code, "name": name} | {k: v for k, v in fields.items() if v is not None}
-    branches = branch_ids(session, [given["branch"]]) if given.get("branch") else {}
+    branches = branch_ids(session, [str(given["branch"]).strip()]) if given.get("branch") else {}
     values = _parse_cadre_fields({k: _as_text(v) for k, v in given.items()}, chk, 0, branches)
     _raise_for_fields(chk)
     if session.execute(select(Cadre.id).where(Cadre.code == values["code"])).first():
@@ -219,7 +222,7 @@ def edit_cadre(session: Session, code: str, **fields: Any) -> dict[str, Any]:
     given = {k: v for k, v in fields.items() if v is not None}
     active = given.pop("active", None)
     chk = imp.Checker()
-    branches = branch_ids(session, [given["branch"]]) if given.get("branch") else {}
+    branches = branch_ids(session, [str(given["branch"]).strip()]) if given.get("branch") else {}
     values = _parse_cadre_fields({k: _as_text(v) for k, v in given.items()}, chk, 0, branches)
     _raise_for_fields(chk)
     if active is not None:
@@ -247,9 +250,15 @@ def _as_text(value: Any) -> Any:
 
 def _raise_for_fields(chk: imp.Checker) -> None:
     if chk.problems:
-        raise TrainlogError("; ".join(
-            f"{p.column}: {p.value!r} {p.reason}" if p.value not in (None, "")
-            else f"{p.column}: {p.reason}" for p in chk.problems))
+        raise TrainlogError("; ".join(_field_problem(p) for p in chk.problems))
+
+
+def _field_problem(p: Problem) -> str:
+    """`column: 'value' reason`, the value left out when blank or already in the reason."""
+    value = p.value if isinstance(p.value, str) else str(p.value)
+    if value.strip() and repr(p.value) not in p.reason:
+        return f"{p.column}: {p.value!r} {p.reason}"
+    return f"{p.column}: {p.reason}"
 
 
 def import_cadres(session: Session, path: str | Path, encoding: str | None = None,

@@ -161,6 +161,9 @@ def cadre_show(
     with st.db.session() as s:
         data = get_cadre(s, code)
         data |= transcript(s, code, year)
+        from trainlog.study import cadre_study
+
+        data["study"] = cadre_study(s, code, year)  # online study hours by month (issue 5)
     if fmt is Format.json:
         typer.echo(to_json(data))
         return
@@ -169,10 +172,11 @@ def cadre_show(
 
         write_csv(data["sessions"], SESSION_KEYS)
         return
-    from trainlog.vocab import label
+    from trainlog.render import header
 
     out = console()
-    out.print(table([{"field": label(k, st.lang), "value": _show_value(k, data[k], st.lang)}
+    out.print(table([{"field": header(k, st.lang, CADRE_LABELS),
+                      "value": _show_value(k, data[k], st.lang)}
                      for k in CADRE_KEYS], ["field", "value"], st.lang))
     zh, span = st.lang == "zh", f" {year}" if year else ""
     total = {"track": "合计" if zh else "total", **data["total"]}
@@ -180,6 +184,9 @@ def cadre_show(
                     title=f"培训档案{span}" if zh else f"training transcript{span}"))
     if data["sessions"]:
         out.print(table(data["sessions"], SESSION_KEYS, st.lang))
+    if data["study"]:
+        out.print(table(data["study"], ["month", "platform", "hours"], st.lang,
+                        title=f"网络学习{span}" if zh else f"online study{span}"))
 
 
 SESSION_KEYS = ["date", "ref", "track", "kind", "topic", "title", "hours"]
