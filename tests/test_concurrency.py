@@ -10,6 +10,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -417,3 +418,45 @@ class TestManyWriters:
         sys.stderr.write(f"\n{WRITERS} writers x {LAUNCHES} `python -m trainlog add-session` "
                          f"processes: {WRITERS * LAUNCHES} sessions, {named} attendances, all "
                          f"there once; {elapsed:.1f} s\n")
+
+    def test_racing_for_the_same_records_counts_each_once(self, registry: str, tmp_path: Path,
+                                                          write_csv) -> None:
+        """Writers racing to add the same refs and import the same roster: each record once."""
+        roster = write_csv(tmp_path / "same.csv", ["ref", "date", "track", "title", "cadre"],
+                           [[f"SAME-{r}", "2020-07-01", "video", "同一名单", f"G{c:03d}"]
+                            for r in range(4) for c in range(1, 31)])
+        refs = [f"RACE-{k}" for k in range(12)]
+        jobs = []
+        for w in range(4):
+            mine = refs[w * 3:] + refs[:w * 3]  # every writer tries every ref, in its own order
+            commands = [["add-session", "--date", "2020-07-02", "--track", "policy", "--title",
+                         f"抢先 {w}", "--attendee", f"G{1 + w:03d}", "--ref", ref] for ref in mine]
+            commands.insert(w, ["session", "import", str(roster)])
+            jobs.append(tmp_path / f"race-{w}.json")
+            jobs[-1].write_text(json.dumps(commands), encoding="utf-8")
+        env = {**os.environ, "TRAINLOG_DB": registry}
+        procs = [subprocess.Popen([sys.executable, "-c", WRITER, str(job)], env=env, text=True,
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE) for job in jobs]
+        outputs = [p.communicate(timeout=600) for p in procs]
+        added = Counter()
+        for w, (proc, (out, err)) in enumerate(zip(procs, outputs, strict=True)):
+            assert proc.returncode == 0, err[-2000:]
+            codes = json.loads(out.strip().splitlines()[-1])
+            assert codes[w] == 0, "every import of the same roster succeeds"
+            del codes[w]
+            assert set(codes) <= {0, 1}, codes
+            assert "Traceback" not in err and "locked" not in err
+            assert err.count("has this ref already") == codes.count(1), err[-2000:]
+            mine = refs[w * 3:] + refs[:w * 3]
+            added.update(ref for ref, code in zip(mine, codes, strict=True) if code == 0)
+        assert added == Counter({ref: 1 for ref in refs}), "each ref added by one writer only"
+        assert count(registry, "SELECT count(*) FROM training_session "
+                     "WHERE ref LIKE 'RACE-%'") == 12
+        assert count(registry, "SELECT count(*) FROM attendance a JOIN training_session s "
+                     "ON s.id = a.session_id WHERE s.ref LIKE 'RACE-%'") == 12
+        assert count(registry, "SELECT count(*) FROM training_session "
+                     "WHERE ref LIKE 'SAME-%'") == 4
+        assert count(registry, "SELECT count(*) FROM attendance a JOIN training_session s "
+                     "ON s.id = a.session_id WHERE s.ref LIKE 'SAME-%'") == 120
+        check = trainlog("db", "check", "--format", "json", db=registry)
+        assert check.returncode == 0, check.stdout
