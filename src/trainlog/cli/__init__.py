@@ -45,6 +45,7 @@ def _root(
 from trainlog.cli import (  # noqa: E402,F401
     database,
     demo,
+    export,
     registry,
     reports,
     sessions,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from datetime import date
+from enum import StrEnum
 from typing import Annotated, Any
 
 import typer
@@ -28,6 +29,20 @@ app.add_typer(plan_app, name="plan")
 
 TrackOpt = Annotated[str | None, typer.Option(
     "--track", help="policy/video/special or 政策培训/视频培训/专题培训.")]
+
+
+class ReportFormat(StrEnum):
+    """The report's formats: those of every report, and the circulated notice (通报)."""
+
+    table = "table"
+    json = "json"
+    csv = "csv"
+    notice = "notice"
+
+
+ReportFormatOpt = Annotated[ReportFormat, typer.Option(
+    "--format", "-f", help="table, json, csv or notice (通报: a short text with the same "
+    "figures, zh-CN unless --lang en).")]
 
 #: headers and words of the report, (en, zh)
 WORDS = {
@@ -172,6 +187,7 @@ def _no_plan_hint(year: int | None, lang: str, track: str | None = None,
 
 @command(app, "report")
 def report(
+    ctx: typer.Context = None,  # type: ignore[assignment]  # None: called from Python (demo)
     month: MonthOpt = None,
     year: YearOpt = None,
     start: FromOpt = None,
@@ -184,7 +200,7 @@ def report(
         "--audience", help="all, top-leaders or poverty-cadres (一把手, 扶贫干部).")] = None,
     fail_if_behind: Annotated[bool, typer.Option(
         "--fail-if-behind", help="exit 3 when behind a steady pace to the plan.")] = False,
-    fmt: FormatOpt = Format.table,
+    fmt: ReportFormatOpt = ReportFormat.table,
     lang: LangOpt = None,
 ) -> None:
     """Sessions, person-times, people and hours per track, and progress against the year's plan."""
@@ -200,12 +216,26 @@ def report(
     with st.db.session() as s:
         data = plan_report(s, period, track=track, by=by, audience=audience)
         others = [] if data["plan"] else list_plans(s, period.end.year)
-    if fmt is Format.json:
+        monthly = None
+        if by == "month" and fmt is ReportFormat.table:
+            from trainlog.export import monthly as by_month_and_track
+
+            monthly = by_month_and_track(s, period, track, audience)
+        if fmt is ReportFormat.notice:
+            from trainlog.notice import gather
+
+            figures = gather(s, period, track=track, audience=audience, report=data)
+    if fmt is ReportFormat.json:
         typer.echo(to_json(data))
-    elif fmt is Format.csv:
+    elif fmt is ReportFormat.csv:
         _csv(data, by)
+    elif fmt is ReportFormat.notice:
+        from trainlog.cli.export import chosen_lang
+        from trainlog.notice import notice_text
+
+        typer.echo(notice_text(figures, chosen_lang(ctx, lang)), nl=False)
     else:
-        _table(data, st.lang, track, audience, by)
+        _table(data, st.lang, track, audience, by, monthly)
     if data["plan"] is None:
         message(_no_plan_hint(period.end.year, st.lang, track, others))
     if fail_if_behind:
@@ -228,7 +258,7 @@ def _csv(data: dict[str, Any], by: str | None) -> None:
 
 
 def _table(data: dict[str, Any], lang: str, track: str | None, audience: str,
-           by: str | None) -> None:
+           by: str | None, monthly: list[dict[str, Any]] | None = None) -> None:
     from rich.table import Table
     from rich.text import Text
 
@@ -260,6 +290,10 @@ def _table(data: dict[str, Any], lang: str, track: str | None, audience: str,
     if by:
         out.print(Text(f"按{_w(by, 'zh')}" if zh else f"By {by}", style="bold"))
         out.print(_by_table(data["rows"], by, lang))
+    if monthly is not None:
+        from trainlog.charts import month_bars
+
+        out.print(month_bars(monthly, lang, [track] if track else None))
     out.print(_plan_text(data, lang))
 
 

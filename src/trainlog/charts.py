@@ -1,0 +1,65 @@
+"""Charts drawn in the terminal with Rich: person-times per month and track, as bars."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from trainlog.vocab import TRACKS, label
+
+BAR_WIDTH = 16
+#: the colour of each track, as in the workbook's chart
+STYLES = {"policy": "blue", "video": "red", "special": "green", "total": "bold"}
+_EIGHTHS = " ▏▎▍▌▋▊▉"
+
+
+def bar(value: float, largest: float, width: int = BAR_WIDTH) -> str:
+    """A bar `width` cells long at `largest`, in eighths of a cell; a non-zero value shows."""
+    if largest <= 0 or value <= 0:
+        return " " * width
+    eighths = max(1, round(min(value / largest, 1.0) * width * 8))
+    full, part = divmod(eighths, 8)
+    text = "█" * full + (_EIGHTHS[part] if part else "")
+    return text + " " * (width - len(text))
+
+
+def month_bars(rows: Sequence[dict[str, Any]], lang: str, tracks: Sequence[str] | None = None,
+               metric: str = "person_times"):  # type: ignore[no-untyped-def]
+    """A table of bars: a row per month, a column per track (and the total when several), each
+    column scaled to its own largest month so that a small track's months can be compared too."""
+    from rich.table import Table
+    from rich.text import Text
+
+    shown = list(tracks or TRACKS)
+    keys = [*shown, "total"] if len(shown) > 1 else shown
+    zh = lang == "zh"
+    what = {"person_times": ("person-times", "人次"), "hours": ("hours", "学时"),
+            "people": ("people", "人数"), "sessions": ("sessions", "培训次数")}[metric]
+    title = (f"各月{what[1]}（每列按本列最大值缩放）" if zh
+             else f"{what[0].capitalize()} per month (each column scaled to its largest month)")
+    t = Table(title=title, title_justify="left", show_lines=False)
+    t.add_column("月份" if zh else "Month")
+    largest = {k: max((_value(r, k, metric) for r in rows), default=0) for k in keys}
+    for k in keys:
+        name = ("合计" if zh else "Total") if k == "total" else label(k, lang, "track")
+        t.add_column(name, no_wrap=True)
+    for r in rows:
+        y, m = r["month"].split("-")
+        cells = []
+        for k in keys:
+            value = _value(r, k, metric)
+            text = Text(bar(value, largest[k]), style=STYLES.get(k, ""))
+            shown_value = f"{value:,.1f}" if metric == "hours" else f"{int(value):,}"
+            text.append(f" {shown_value:>{_digits(largest[k], metric)}}")
+            cells.append(text)
+        t.add_row(f"{y}年{int(m)}月" if zh else r["month"], *cells)
+    return t
+
+
+def _value(row: dict[str, Any], key: str, metric: str) -> float:
+    counts = row.get(key)
+    return counts[metric] if counts else 0
+
+
+def _digits(largest: float, metric: str) -> int:
+    return len(f"{largest:,.1f}" if metric == "hours" else f"{int(largest):,}")

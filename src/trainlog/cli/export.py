@@ -1,0 +1,54 @@
+"""trainlog export: the year's figures as an Excel workbook with native charts."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from trainlog.cli import app
+from trainlog.cli.common import AsOfOpt, LangOpt, command, state
+
+
+def chosen_lang(ctx: typer.Context | None, option: str | None) -> str:
+    """zh unless English is asked for: this command's --lang, the global --lang, TRAINLOG_LANG.
+
+    The workbook and the notice are for a Chinese readership; a locale alone does not change
+    their language.
+    """
+    from trainlog.render import detect_lang
+
+    root = ctx.find_root().params.get("lang") if ctx is not None else None
+    for value in (option, root, os.environ.get("TRAINLOG_LANG")):
+        if value:
+            return detect_lang(value)
+    return "zh"
+
+
+@command(app, "export")
+def export(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="the workbook to write (.xlsx); an existing one "
+                                         "is replaced.", show_default=False)],
+    year: Annotated[int, typer.Option("--year", help="the year to export.",
+                                      show_default=False)],
+    as_of: AsOfOpt = None,
+    lang: LangOpt = None,
+) -> None:
+    """Write the year's figures to an Excel workbook: summary, months, sessions, cadres,
+    shortfall, branch coverage, with charts."""
+    from trainlog.export import export_workbook
+
+    st = state(lang)
+    with st.db.session() as s:
+        info = export_workbook(s, file, year, as_of, chosen_lang(ctx, lang))
+    if st.lang == "zh":
+        typer.echo(f"已写入 {info['file']}：{len(info['sheets'])} 张工作表（{info['period']['label']}），"
+                   f"培训 {info['sessions']:,} 次，干部 {info['cadres']:,} 人，"
+                   f"学时不足 {info['short']:,} 人，党支部 {info['branches']:,} 个")
+    else:
+        typer.echo(f"wrote {info['file']}: {len(info['sheets'])} sheets ({info['period']['label']}), "
+                   f"{info['sessions']:,} sessions, {info['cadres']:,} cadres, "
+                   f"{info['short']:,} short of hours, {info['branches']:,} branches")

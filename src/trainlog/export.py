@@ -1,0 +1,743 @@
+"""The Excel workbook of `trainlog export`: the year's figures as sheets and native charts.
+
+Every figure comes from a GROUP BY in the database (the report's own functions, or the per-cadre
+and per-session aggregates here); rows are streamed into a write-only workbook, so a province's
+100,000 cadres never sit in memory as cell objects.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date
+from itertools import chain, islice
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import case, func, or_, select
+from sqlmodel import Session
+
+from trainlog.dates import Period, month_end, resolve_period
+from trainlog.errors import TrainlogError
+from trainlog.models import Attendance, Branch, Cadre, OnlineStudy, TrainingSession
+from trainlog.reports import expected_share, plan_report, round_half_up
+from trainlog.vocab import TRACKS, label
+
+if TYPE_CHECKING:
+    from openpyxl import Workbook
+
+S, A, C = TrainingSession, Attendance, Cadre
+COUNT_KEYS = ["person_times", "people", "hours", "sessions"]
+#: rows read before the column widths are fixed (a write-only sheet needs them up front)
+WIDTH_SAMPLE = 2000
+MAX_WIDTH = 60
+#: a header wider than this (in columns) wraps rather than widen its column
+HEADER_WIDTH = 16
+#: townships a chart shows at most
+CHART_TOWNSHIPS = 40
+#: characters that would make a spreadsheet run a text as a formula
+FORMULA_START = ("=", "+", "-", "@")
+#: control characters an .xlsx cannot hold (openpyxl's ILLEGAL_CHARACTERS_RE)
+_UNSAFE = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
+
+#: the workbook's words: key -> (en, zh)
+WORDS: dict[str, tuple[str, str]] = {
+    "summary": ("Summary", "汇总"),
+    "charts": ("Charts", "图表"),
+    "monthly": ("Monthly", "按月统计"),
+    "sessions_sheet": ("Sessions", "培训明细"),
+    "cadres_sheet": ("Cadres", "干部学时"),
+    "shortfall_sheet": ("Shortfall", "学时不足"),
+    "branches_sheet": ("Branches", "支部覆盖"),
+    "townships_sheet": ("Townships", "乡镇覆盖"),
+    "title": ("Cadre training", "干部教育培训情况"),
+    "from": ("From", "统计起始日期"),
+    "to": ("To", "统计截止日期"),
+    "track": ("Track", "类别"),
+    "total": ("Total", "合计"),
+    "sessions": ("Sessions", "培训次数"),
+    "person_times": ("Person-times", "人次"),
+    "people": ("People", "人数"),
+    "hours": ("Hours", "学时"),
+    "month": ("Month", "月份"),
+    "item": ("Item", "项目"),
+    "value": ("Value", "数值"),
+    "plan": ("Plan", "年度计划"),
+    "no_plan": ("no plan set for the year", "本年度未设定计划"),
+    "all_tracks": ("all tracks", "全部类别"),
+    "target": ("Target (person-times)", "目标人次"),
+    "to_date": ("Done (person-times)", "已完成人次"),
+    "progress": ("Done", "完成率"),
+    "expected": ("Steady pace", "时间进度"),
+    "behind": ("Behind a steady pace", "落后于时间进度"),
+    "deadline": ("Deadline", "截止日期"),
+    "days_left": ("Days left", "剩余天数"),
+    "needed_per_month": ("Needed per month (person-times)", "每月需完成人次"),
+    "figures": ("Key figures", "重点指标"),
+    "top_leaders": ("Policy training of top leaders (person-times)", "政策培训中“一把手”人次"),
+    "branches": ("Party branches", "党支部数"),
+    "with_sessions": ("Branches with remote education", "开展远程教育的党支部"),
+    "remote_sessions": ("Remote-education sessions", "远程教育培训次数"),
+    "coverage": ("Remote-education coverage", "远程教育覆盖率"),
+    "party_members": ("Party-member cadres", "党员干部人数"),
+    "registered": ("Registered at the academy", "已注册干部网络学院"),
+    "registration_coverage": ("Registration coverage", "注册率"),
+    "checked": ("Cadres checked", "参学干部人数"),
+    "short_count": ("Short of online-study hours", "网络学习学时不足人数"),
+    "min_month": ("Hours required a month", "每月最低学时"),
+    "min_year": ("Hours required a year", "全年最低学时"),
+    "cumulative": ("Cumulative person-times", "累计人次"),
+    "pace": ("Plan at a steady pace (month end)", "计划进度人次（月末）"),
+    "plan_target": ("Plan target", "年度目标人次"),
+    "id": ("ID", "序号"),
+    "ref": ("Ref", "培训编号"),
+    "date": ("Date", "日期"),
+    "kind": ("Kind", "形式"),
+    "topic": ("Topic", "主题"),
+    "title_col": ("Title", "培训名称"),
+    "session_hours": ("Hours each", "学时"),
+    "branch": ("Branch", "党支部"),
+    "branch_name": ("Branch name", "党支部名称"),
+    "township": ("Township", "乡镇"),
+    "named": ("Named attendees", "具名人数"),
+    "headcount": ("Headcount", "未具名人数"),
+    "cadre": ("Cadre", "干部编号"),
+    "name": ("Name", "姓名"),
+    "unit": ("Unit", "单位"),
+    "level": ("Level", "级别"),
+    "top_leader": ("Top leader", "一把手"),
+    "poverty_cadre": ("Poverty cadre", "扶贫干部"),
+    "party_member": ("Party member", "党员"),
+    "registered_on": ("Registered at the academy", "网络学院注册日期"),
+    "active": ("Active", "在职"),
+    "online": ("Online study", "网络学习"),
+    "online_total": ("Online study, total", "网络学习合计"),
+    "period_hours": ("Hours in the period", "本期学时"),
+    "required": ("Required", "应学学时"),
+    "year_to_date": ("Year to date", "本年累计学时"),
+    "months_short": ("Months short", "不足月数"),
+    "video_sessions": ("Video sessions", "视频培训次数"),
+    "without": ("Branches without", "未开展支部"),
+    "no_township": ("(no township)", "（无乡镇）"),
+    "chart_monthly": ("Person-times per month by track, and the plan",
+                      "各月培训人次（按类别）与年度计划进度"),
+    "chart_monthly_y": ("Person-times per month", "月度人次"),
+    "chart_monthly_y2": ("Cumulative person-times", "累计人次"),
+    "chart_townships": ("Branches with remote-education sessions, by township",
+                        "各乡镇党支部远程教育开展情况"),
+    "held": ("held sessions", "已开展"),
+    "not_held": ("held none", "未开展"),
+    "yes": ("yes", "是"),
+    "no": ("no", "否"),
+}
+
+
+def w(key: str, lang: str) -> str:
+    en, zh = WORDS[key]
+    return zh if lang == "zh" else en
+
+
+def _track_label(track: str | None, lang: str) -> str:
+    return label(track, lang, "track") if track else w("all_tracks", lang)
+
+
+# The figures
+
+
+def months_of(period: Period) -> list[date]:
+    """The first day of every month the period touches."""
+    out, d = [], period.start.replace(day=1)
+    while d <= period.end:
+        out.append(d)
+        d = date(d.year + d.month // 12, d.month % 12 + 1, 1)
+    return out
+
+
+def monthly(session: Session, period: Period, track: str | None = None,
+            audience: str | None = None) -> list[dict[str, Any]]:
+    """Counts per month and track: [{"month": "2020-01", "policy": {...}, …, "total": {...}}].
+
+    Each track's months are the report's own `--track T --by month` rows, and the total its
+    `--by month` rows, so every figure equals what `trainlog report … --format json` says.
+    """
+    rows: dict[str, dict[str, Any]] = {}
+    for t in [track] if track else [*TRACKS, None]:
+        data = plan_report(session, period, track=t, by="month", audience=audience)
+        for r in data["rows"]:
+            counts = {k: r[k] for k in ("sessions", "person_times", "people", "hours")}
+            row = rows.setdefault(r["month"], {"month": r["month"]})
+            row[t or "total"] = counts
+            if track:  # the one track is the total
+                row["total"] = counts
+    return list(rows.values())
+
+
+def cadre_rows(session: Session, period: Period) -> Iterator[tuple[Any, ...]]:
+    """Each cadre (active, or with a record in the period) with named person-times and hours per
+    track and online study per month: GROUP BY cadre, track and cadre, month, pivoted in SQL."""
+    months = months_of(period)
+    att = (select(A.cadre_id.label("cid"), S.track.label("track"), func.count().label("n"),
+                  func.sum(A.hours).label("h"))
+           .join(S, S.id == A.session_id)
+           .where(S.void.is_(False), S.date >= period.start, S.date <= period.end)
+           .group_by(A.cadre_id, S.track).subquery("att"))
+    pivot: list[Any] = []
+    for t in TRACKS:
+        pivot += [func.sum(case((att.c.track == t, att.c.n), else_=0)).label(f"{t}_n"),
+                  func.sum(case((att.c.track == t, att.c.h), else_=0.0)).label(f"{t}_h")]
+    pivot += [func.sum(att.c.n).label("all_n"), func.sum(att.c.h).label("all_h")]
+    atp = select(att.c.cid, *pivot).group_by(att.c.cid).subquery("atp")
+    study = (select(OnlineStudy.cadre_id.label("cid"), OnlineStudy.month.label("m"),
+                    func.sum(OnlineStudy.hours).label("h"))
+             .where(OnlineStudy.month >= months[0], OnlineStudy.month <= period.end)
+             .group_by(OnlineStudy.cadre_id, OnlineStudy.month).subquery("study"))
+    stp = (select(study.c.cid,
+                  *[func.sum(case((study.c.m == m, study.c.h))).label(f"m{i}")
+                    for i, m in enumerate(months)],
+                  func.sum(study.c.h).label("total"))
+           .group_by(study.c.cid).subquery("stp"))
+    stmt = (select(C.code, C.name, C.unit, C.level, Branch.code, Branch.township, C.top_leader,
+                   C.poverty_cadre, C.party_member, C.registered_on, C.active,
+                   *[c for c in atp.c if c.key != "cid"],
+                   *[c for c in stp.c if c.key != "cid"])
+            .select_from(C)
+            .outerjoin(Branch, Branch.id == C.branch_id)
+            .outerjoin(atp, atp.c.cid == C.id)
+            .outerjoin(stp, stp.c.cid == C.id)
+            .where(or_(C.active, atp.c.cid.is_not(None), stp.c.cid.is_not(None)))
+            .order_by(C.code))
+    yield from session.execute(stmt.execution_options(yield_per=WIDTH_SAMPLE))
+
+
+def session_rows(session: Session, period: Period) -> Iterator[tuple[Any, ...]]:
+    """The period's sessions (not void) by date, with their branch and attendance counts."""
+    stmt = (select(S.id, S.ref, S.date, S.track, S.kind, S.topic, S.title, S.hours, Branch.code,
+                   Branch.name, Branch.township, S.attendee_count, S.headcount,
+                   S.attendee_count + S.headcount)
+            .select_from(S).outerjoin(Branch, Branch.id == S.branch_id)
+            .where(S.void.is_(False), S.date >= period.start, S.date <= period.end)
+            .order_by(S.date, S.id))
+    yield from session.execute(stmt.execution_options(yield_per=WIDTH_SAMPLE))
+
+
+def branch_rows(session: Session, period: Period) -> list[dict[str, Any]]:
+    """Every active branch with its video sessions and its remote-education sessions."""
+    from trainlog.study import coverage
+
+    video = {b["branch"]: b["sessions"] for b in coverage(session, period).branches}
+    return [b | {"video": video.get(b["branch"], 0)}
+            for b in coverage(session, period, kind="remote").branches]
+
+
+def township_rows(branches: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Branches per township (in order of their first branch code; none last): how many held
+    remote-education sessions, and how many sessions."""
+    out: dict[str | None, dict[str, Any]] = {}
+    for b in branches:
+        t = out.setdefault(b["township"], {"township": b["township"], "branches": 0,
+                                           "with_sessions": 0, "sessions": 0})
+        t["branches"] += 1
+        t["with_sessions"] += 1 if b["sessions"] else 0
+        t["sessions"] += b["sessions"]
+    rows = sorted(out.values(), key=lambda r: r["township"] is None)
+    for r in rows:
+        r["without"] = r["branches"] - r["with_sessions"]
+        r["coverage"] = round_half_up(r["with_sessions"] / r["branches"], 4)
+    return rows
+
+
+# Cells
+
+
+@dataclass(frozen=True)
+class Col:
+    """A column: its header, the kind of its values (text, int, float, ratio, date, month,
+    bool, label:FIELD) and whether it stays in view when scrolling right."""
+
+    header: str
+    kind: str = "text"
+
+
+NUMBER_FORMATS = {"int": "#,##0", "float": "#,##0.0", "ratio": "0.0%", "date": "yyyy-mm-dd"}
+
+
+def _month_format(lang: str) -> str:
+    return 'yyyy"年"m"月"' if lang == "zh" else "yyyy-mm"
+
+
+def display_width(text: str) -> int:
+    """Columns a text takes: a Chinese character (East Asian wide or full-width) takes two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+class Book:
+    """A write-only workbook and the styles of its cells."""
+
+    def __init__(self, lang: str):
+        from openpyxl import Workbook
+        from openpyxl.styles import DEFAULT_FONT, Alignment, Border, Font, PatternFill, Side
+
+        self.lang = lang
+        self.wb: Workbook = Workbook(write_only=True)
+        # The workbook's own font, bold or larger: a bare Font() would fall back to a serif.
+        base = {"name": DEFAULT_FONT.name, "family": DEFAULT_FONT.family,
+                "scheme": DEFAULT_FONT.scheme, "b": True}
+        self.header_font = Font(sz=DEFAULT_FONT.sz, **base)
+        self.header_fill = PatternFill("solid", fgColor="DDEBF7")
+        self.header_align = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        self.header_border = Border(bottom=Side(style="thin", color="8EA9DB"))
+        self.bold = self.header_font
+        self.title_font = Font(sz=14, **base)
+        self.alert_fill = PatternFill("solid", fgColor="F8CBAD")
+
+    def sheet(self, title: str, landscape: bool = True) -> Any:
+        """A new sheet that prints as wide as the page (landscape unless told otherwise)."""
+        ws = self.wb.create_sheet(title)
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+        ws.page_setup.orientation = "landscape" if landscape else "portrait"
+        ws.page_setup.paperSize = "9"  # A4
+        return ws
+
+    def cell(self, ws: Any, value: Any, kind: str = "text", *, bold: bool = False,
+             fill: Any = None) -> Any:
+        """One cell: numbers and dates typed and formatted, text never run as a formula."""
+        from openpyxl.cell import WriteOnlyCell
+        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+        if value is None:
+            c = WriteOnlyCell(ws)
+        elif kind == "bool":
+            c = WriteOnlyCell(ws, w("yes" if value else "no", self.lang))
+        elif kind.startswith("label:"):
+            c = self.text(ws, label(str(value), self.lang, kind[6:]))
+        elif kind in NUMBER_FORMATS or kind == "month":
+            if kind == "int":
+                value = int(value)
+            elif kind in ("float", "ratio"):
+                value = float(value)
+            c = WriteOnlyCell(ws, value)
+            c.number_format = (_month_format(self.lang) if kind == "month"
+                               else NUMBER_FORMATS[kind])
+        else:
+            c = self.text(ws, ILLEGAL_CHARACTERS_RE.sub("", str(value)))
+        if bold:
+            c.font = self.bold
+        if fill is not None:
+            c.fill = fill
+        return c
+
+    @staticmethod
+    def text(ws: Any, value: str) -> Any:
+        """A text cell; one that starts like a formula (= + - @) is stored and shown as text."""
+        from openpyxl.cell import WriteOnlyCell
+
+        c = WriteOnlyCell(ws, value)
+        if value.startswith(FORMULA_START):
+            c.data_type = "s"
+            c.quotePrefix = True  # editing the cell in Excel keeps it text, too
+        return c
+
+    def header(self, ws: Any, text: str) -> Any:
+        c = self.text(ws, text)
+        c.font, c.fill, c.alignment, c.border = (self.header_font, self.header_fill,
+                                                 self.header_align, self.header_border)
+        return c
+
+    def plain(self, ws: Any, kind: str, formatted: bool) -> Callable[[Any], Any]:
+        """How a column's values are written: as plain values where Excel's General format
+        shows them well (a styled cell costs openpyxl three times as much), else as cells."""
+        lang = self.lang
+        if kind in ("text", "bool") or kind.startswith("label:"):
+            field = kind[6:] if kind.startswith("label:") else None
+            yes, no = w("yes", lang), w("no", lang)
+
+            def text(v: Any) -> Any:
+                if v is None:
+                    return None
+                if kind == "bool":
+                    return yes if v else no
+                s = label(str(v), lang, field) if field else str(v)
+                if _UNSAFE.search(s):
+                    s = _UNSAFE.sub("", s)
+                return self.text(ws, s) if s.startswith(FORMULA_START) else s
+
+            return text
+        if kind == "date":  # openpyxl gives a date the format yyyy-mm-dd by itself
+            return lambda v: v
+        if kind in ("int", "float") and not formatted:
+            # a float sum without the noise of its order of addition (56.90000000000001), which
+            # differs between SQLite and PostgreSQL
+            cast = int if kind == "int" else (lambda v: round(float(v), 9))
+            return lambda v: None if v is None else cast(v)
+        return lambda v: None if v is None else self.cell(ws, v, kind)
+
+    def table(self, title: str, cols: Sequence[Col], rows: Iterable[Sequence[Any]], *,
+              freeze: int = 1, fills: Any = None, bold: Any = None,
+              formatted: bool = False) -> tuple[Any, int]:
+        """A sheet holding one table: header row frozen with the first `freeze` columns, a
+        filter, widths from the header and the first rows. (sheet, number of data rows)
+
+        Rows stream from `rows` into the file; `formatted` gives counts thousands separators
+        and hours one decimal (for sheets of a few rows: a styled cell is slow to write).
+        """
+        from openpyxl.utils import get_column_letter
+
+        ws = self.sheet(title, landscape=len(cols) > 6)
+        ws.print_title_rows = "1:1"  # the header on every printed page
+        it = iter(rows)
+        head = list(islice(it, WIDTH_SAMPLE))
+        lines = 1
+        for i, col in enumerate(cols):
+            title = display_width(col.header)
+            width = min(max([title if title <= HEADER_WIDTH else HEADER_WIDTH] +
+                            [self._shown_width(r[i], col.kind) for r in head]) + 2, MAX_WIDTH)
+            ws.column_dimensions[get_column_letter(i + 1)].width = width
+            lines = max(lines, math.ceil(title / (width - 2)))
+        if lines > 1:  # a long header wraps: its row is made high enough (LibreOffice needs it)
+            ws.row_dimensions[1].height = 15 * min(lines, 4)
+        ws.freeze_panes = f"{get_column_letter(freeze + 1)}2"
+        ws.auto_filter.ref = f"A1:{get_column_letter(len(cols))}{len(head) + 1}"
+        ws.append([self.header(ws, c.header) for c in cols])
+        writers = [self.plain(ws, c.kind, formatted) for c in cols]
+        n = 0
+        for row in chain(head, it):
+            fill = fills(row) if fills else None
+            strong = bool(bold and bold(row))
+            if fill or strong:
+                ws.append([self.cell(ws, v, c.kind, bold=strong,
+                                     fill=fill.get(i) if fill else None)
+                           for i, (v, c) in enumerate(zip(row, cols, strict=True))])
+            else:
+                ws.append([put(v) for put, v in zip(writers, row, strict=True)])
+            n += 1
+        if n > len(head):  # the filter covers every row, not only the first ones
+            ws.auto_filter.ref = f"A1:{get_column_letter(len(cols))}{n + 1}"
+        return ws, n
+
+    def _shown_width(self, value: Any, kind: str) -> int:
+        if value is None:
+            return 0
+        if kind in ("int", "float"):
+            return len(f"{value:,.1f}")
+        if kind == "ratio":
+            return 7
+        if kind == "date":
+            return 10
+        if kind == "month":
+            return 9
+        if kind == "bool":
+            return 4
+        if kind.startswith("label:"):
+            return display_width(label(str(value), self.lang, kind[6:]))
+        return display_width(str(value))
+
+
+# The sheets
+
+
+#: the words in the summary's first column
+SUMMARY_LABELS = ["from", "to", "track", "total", "target", "to_date", "progress", "expected",
+                  "behind", "deadline", "days_left", "needed_per_month", "figures", "top_leaders",
+                  "branches", "with_sessions", "remote_sessions", "coverage", "party_members",
+                  "registered", "registration_coverage", "min_month", "min_year", "checked",
+                  "short_count", "no_plan"]
+
+
+def _summary(book: Book, fig: dict[str, Any]) -> None:
+    """Key figures: the report's tracks and total, the plan, coverage and compliance."""
+    lang = book.lang
+    r, cov, comp = fig["report"], fig["coverage"], fig["compliance"]
+    ws = book.sheet(w("summary", lang), landscape=False)
+    labels = [w(k, lang) for k in SUMMARY_LABELS]
+    first = max(display_width(x) for x in labels) + 2
+    for letter, width in zip("ABCDE", (first, 14, 14, 14, 14), strict=True):
+        ws.column_dimensions[letter].width = width
+    cell = book.cell
+    title = w("title", lang)
+    if fig["audience"] != "all":
+        who = label(fig["audience"], lang, "audience")
+        title += f"（仅计{who}）" if lang == "zh" else f" ({who} only)"
+    t = book.text(ws, title)
+    t.font = book.title_font
+    ws.append([t])
+    ws.append([cell(ws, w("from", lang)), cell(ws, date.fromisoformat(r["period"]["from"]), "date")])
+    ws.append([cell(ws, w("to", lang)), cell(ws, date.fromisoformat(r["period"]["to"]), "date")])
+    ws.append([])
+    ws.append([book.header(ws, w(k, lang)) for k in ("track", "sessions", "person_times",
+                                                      "people", "hours")])
+    kinds = ("int", "int", "int", "float")
+    for row in r["tracks"]:
+        ws.append([cell(ws, row["track"], "label:track"),
+                   *(cell(ws, row[k], kd) for k, kd in zip(("sessions", "person_times", "people",
+                                                            "hours"), kinds, strict=True))])
+    total = r["total"]
+    ws.append([cell(ws, w("total", lang), bold=True),
+               *(cell(ws, total[k], kd, bold=True) for k, kd in zip(
+                   ("sessions", "person_times", "people", "hours"), kinds, strict=True))])
+    ws.append([])
+    plan = r["plan"]
+    ws.append([book.header(ws, f"{w('plan', lang)}（{_track_label(plan['track'], lang)}）"
+                           if plan and lang == "zh" else
+                           f"{w('plan', lang)} ({_track_label(plan['track'], lang)})" if plan
+                           else w("plan", lang)),
+               book.header(ws, w("value", lang))])
+    if plan is None:
+        ws.append([cell(ws, w("no_plan", lang))])
+    else:
+        for key, kind in (("target", "int"), ("to_date", "int"), ("progress", "ratio"),
+                          ("expected", "ratio"), ("behind", "bool"), ("deadline", "date"),
+                          ("days_left", "int"), ("needed_per_month", "float")):
+            value = date.fromisoformat(plan[key]) if kind == "date" else plan[key]
+            fill = book.alert_fill if key == "behind" and plan["behind"] else None
+            ws.append([cell(ws, w(key, lang)), cell(ws, value, kind, fill=fill)])
+    ws.append([])
+    ws.append([book.header(ws, w("figures", lang)), book.header(ws, w("value", lang))])
+    figures = [("top_leaders", fig["top_leaders"], "int"),
+               ("branches", cov["branches"], "int"),
+               ("with_sessions", cov["with_sessions"], "int"),
+               ("remote_sessions", cov["sessions"], "int"),
+               ("coverage", cov["coverage"], "ratio"),
+               ("party_members", comp["party_members"], "int"),
+               ("registered", comp["registered"], "int"),
+               ("registration_coverage", comp["registration_coverage"], "ratio"),
+               ("min_month", comp["min_month"], "float"),
+               ("min_year", comp["min_year"], "float"),
+               ("checked", comp["checked"], "int"),
+               ("short_count", comp["short_count"], "int")]
+    for key, value, kind in figures:
+        ws.append([cell(ws, w(key, lang)), cell(ws, value, kind)])
+
+
+def _column(track: str, metric: str, lang: str) -> str:
+    """A track's count as a header: 政策培训人次, 合计学时, 专题培训次数 / Policy person-times."""
+    name = w("total", lang) if track == "total" else label(track, lang, "track")
+    if lang == "zh":
+        return name + ("次数" if metric == "sessions" else w(metric, lang))
+    return f"{name} {w(metric, lang).lower()}"
+
+
+def _monthly(book: Book, period: Period, rows: list[dict[str, Any]],
+             plan: dict[str, Any] | None, fig: dict[str, Any]) -> tuple[Any, int, int]:
+    """Months of the year (those after the period left blank) by metric and track, with the
+    plan's track cumulated against a steady pace to its target. (sheet, months, columns)"""
+    lang = book.lang
+    keys = [*TRACKS, "total"]
+    cols = [Col(w("month", lang), "month")]
+    for metric in COUNT_KEYS:
+        for k in keys:
+            cols.append(Col(_column(k, metric, lang), "float" if metric == "hours" else "int"))
+    scope = plan["track"] if plan else None
+    scope_text = _track_label(scope, lang)
+    cum_header = (f"{w('cumulative', lang)}（{scope_text}）" if lang == "zh"
+                  else f"{w('cumulative', lang)} ({scope_text})")
+    cols += [Col(cum_header, "int"), Col(w("pace", lang), "float"),
+             Col(w("plan_target", lang), "int")]
+    by_month = {r["month"]: r for r in rows}
+    year = period.end.year
+    deadline = date.fromisoformat(plan["deadline"]) if plan else None
+    out, cumulative = [], 0
+    for m in range(1, 13):
+        first = date(year, m, 1)
+        row: list[Any] = [first]
+        data = by_month.get(f"{year:04d}-{m:02d}")
+        for metric in COUNT_KEYS:
+            row += [data[k][metric] if data else None for k in keys]
+        if data:
+            cumulative += data[scope or "total"]["person_times"]
+        row.append(cumulative if data else None)
+        if plan and deadline:
+            # At each month's end: a straight line to the target (the as-of day's share is the
+            # summary's `expected`).
+            share = expected_share(year, deadline, month_end(first))
+            row += [round_half_up(plan["target"] * share, 1),
+                    plan["target"]]
+        else:
+            row += [None, None]
+        out.append(row)
+    # The period's totals, as the report gives them (people are distinct over the period).
+    r = fig["report"]
+    per_track = {t["track"]: t for t in r["tracks"]} | {"total": r["total"]}
+    total_row: list[Any] = [w("total", lang)]
+    for metric in COUNT_KEYS:
+        total_row += [per_track[k][metric] for k in keys]
+    total_row += [plan["to_date"] if plan else cumulative, None, None]
+    ws, _ = book.table(w("monthly", lang), cols, [*out, total_row], freeze=1,
+                       bold=lambda row: row is total_row, formatted=True)
+    return ws, 12, len(cols)
+
+
+def _charts(book: Book, ws: Any, monthly_ws: Any, n_cols: int, towns_ws: Any, n_towns: int,
+            plan: dict[str, Any] | None) -> None:
+    """Native charts: person-times per month by track (stacked columns) with the cumulative
+    total against the plan's steady pace (lines, right axis); branches by township."""
+    from openpyxl.chart import BarChart, LineChart, Reference, Series
+
+    lang = book.lang
+    bar = BarChart()
+    bar.type, bar.grouping, bar.overlap = "col", "stacked", 100
+    bar.title = w("chart_monthly", lang)
+    bar.y_axis.title = w("chart_monthly_y", lang)
+    months = Reference(monthly_ws, min_col=1, min_row=2, max_row=13)
+    for i, t in enumerate(TRACKS):
+        values = Reference(monthly_ws, min_col=2 + i, min_row=2, max_row=13)
+        bar.series.append(Series(values, title=label(t, lang, "track")))
+    bar.set_categories(months)
+    bar.x_axis.number_format = 'm"月"' if lang == "zh" else "mmm"
+    line = LineChart()
+    scope = _track_label(plan["track"] if plan else None, lang)
+    cum = Reference(monthly_ws, min_col=n_cols - 2, min_row=2, max_row=13)
+    line.series.append(Series(cum, title=f"{w('cumulative', lang)}（{scope}）" if lang == "zh"
+                              else f"{w('cumulative', lang)} ({scope})"))
+    if plan:
+        pace = Reference(monthly_ws, min_col=n_cols - 1, min_row=2, max_row=13)
+        line.series.append(Series(pace, title=w("pace", lang)))
+        line.series[1].graphicalProperties.line.dashStyle = "dash"
+    for s in line.series:
+        s.smooth = False
+    line.y_axis.axId = 200
+    line.y_axis.title = w("chart_monthly_y2", lang)
+    line.y_axis.crosses = "max"
+    line.y_axis.majorGridlines = None
+    for axis in (bar.x_axis, bar.y_axis, line.y_axis):
+        axis.delete = False  # openpyxl 3.1 hides axes unless told otherwise
+    bar += line
+    bar.legend.position = "b"
+    bar.width, bar.height = 24, 12
+    ws.add_chart(bar, "A1")
+
+    towns = BarChart()
+    towns.type, towns.grouping, towns.overlap = "bar", "stacked", 100
+    shown = min(n_towns, CHART_TOWNSHIPS)
+    title = w("chart_townships", lang)
+    if shown < n_towns:  # a province's thousand townships would make an unreadable chart
+        title += (f"（前{shown}个，共{n_towns}个）" if lang == "zh"
+                  else f" (first {shown} of {n_towns})")
+    towns.title = title
+    for col, key in ((3, "held"), (4, "not_held")):
+        ref = Reference(towns_ws, min_col=col, min_row=2, max_row=shown + 1)
+        towns.series.append(Series(ref, title=w(key, lang)))
+    towns.set_categories(Reference(towns_ws, min_col=1, min_row=2, max_row=shown + 1))
+    towns.x_axis.scaling.orientation = "maxMin"  # first township on top, as in the sheet
+    towns.y_axis.title = w("branches", lang)
+    towns.y_axis.crosses = "max"  # the value axis below the last township
+    towns.gapWidth = 40
+    towns.x_axis.tickLblSkip = 1  # every township's name, none skipped
+    towns.x_axis.delete = towns.y_axis.delete = False
+    towns.legend.position = "b"
+    towns.width, towns.height = 24, max(8.0, 3 + 0.8 * shown)
+    from openpyxl.worksheet.pagebreak import Break
+
+    ws.add_chart(towns, "A28")
+    ws.row_breaks.append(Break(id=27))  # each chart on its own printed page
+
+
+def build(session: Session, period: Period, lang: str = "zh") -> tuple[Workbook, dict[str, Any]]:
+    """The workbook for a period, and what it holds (sheet names and row counts)."""
+    from trainlog.notice import gather
+
+    book = Book(lang)
+    fig = gather(session, period)
+    plan = fig["report"]["plan"]
+    rows = monthly(session, period)
+    _summary(book, fig)
+    charts_ws = book.sheet(w("charts", lang))  # second; its charts come at the end
+    monthly_ws, _, n_cols = _monthly(book, period, rows, plan, fig)
+
+    track_cols = [Col(w("id", lang), "int"), Col(w("ref", lang)), Col(w("date", lang), "date"),
+                  Col(w("track", lang), "label:track"), Col(w("kind", lang), "label:kind"),
+                  Col(w("topic", lang), "label:topic"), Col(w("title_col", lang)),
+                  Col(w("session_hours", lang), "float"), Col(w("branch", lang)),
+                  Col(w("branch_name", lang)), Col(w("township", lang)),
+                  Col(w("named", lang), "int"), Col(w("headcount", lang), "int"),
+                  Col(w("person_times", lang), "int")]
+    _, n_sessions = book.table(w("sessions_sheet", lang), track_cols,
+                               session_rows(session, period), freeze=1)
+
+    cadre_cols = [Col(w("cadre", lang)), Col(w("name", lang)), Col(w("unit", lang)),
+                  Col(w("level", lang), "label:level"), Col(w("branch", lang)),
+                  Col(w("township", lang)), Col(w("top_leader", lang), "bool"),
+                  Col(w("poverty_cadre", lang), "bool"), Col(w("party_member", lang), "bool"),
+                  Col(w("registered_on", lang), "date"), Col(w("active", lang), "bool")]
+    for t in [*TRACKS, "total"]:
+        for metric, kind in (("person_times", "int"), ("hours", "float")):
+            cadre_cols.append(Col(_column(t, metric, lang), kind))
+    for m in months_of(period):
+        cadre_cols.append(Col(f"{w('online', lang)} {m.year}年{m.month}月" if lang == "zh"
+                              else f"{w('online', lang)} {m:%Y-%m}", "float"))
+    cadre_cols.append(Col(w("online_total", lang), "float"))
+    _, n_cadres = book.table(w("cadres_sheet", lang), cadre_cols,
+                             (_zero_counts(r, 11, 8) for r in cadre_rows(session, period)),
+                             freeze=2)
+
+    comp = fig["compliance"]
+    short_cols = [Col(w("cadre", lang)), Col(w("name", lang)), Col(w("branch", lang)),
+                  Col(w("period_hours", lang), "float"), Col(w("required", lang), "float"),
+                  Col(w("year_to_date", lang), "float"), Col(w("months_short", lang), "int")]
+    book.table(w("shortfall_sheet", lang), short_cols,
+               ([r["cadre"], r["name"], r["branch"], r["hours"], r["required"],
+                 r["year_to_date"], r["months_short"]] for r in comp["short"]), freeze=2)
+
+    branches = branch_rows(session, period)
+    branch_cols = [Col(w("branch", lang)), Col(w("branch_name", lang)),
+                   Col(w("township", lang)), Col(w("video_sessions", lang), "int"),
+                   Col(w("remote_sessions", lang), "int")]
+    book.table(w("branches_sheet", lang), branch_cols,
+               ([b["branch"], b["name"], b["township"], b["video"], b["sessions"]]
+                for b in branches), freeze=2,
+               fills=lambda row: {4: book.alert_fill} if not row[4] else None)
+
+    towns = township_rows(branches)
+    town_cols = [Col(w("township", lang)), Col(w("branches", lang), "int"),
+                 Col(w("with_sessions", lang), "int"), Col(w("without", lang), "int"),
+                 Col(w("coverage", lang), "ratio"), Col(w("remote_sessions", lang), "int")]
+    towns_ws, n_towns = book.table(
+        w("townships_sheet", lang), town_cols,
+        ([t["township"] or w("no_township", lang), t["branches"], t["with_sessions"],
+          t["without"], t["coverage"], t["sessions"]] for t in towns), freeze=1,
+        formatted=True)
+
+    _charts(book, charts_ws, monthly_ws, n_cols, towns_ws, n_towns, plan)
+    info = {"period": period.as_dict(), "lang": lang,
+            "sheets": [ws.title for ws in book.wb.worksheets],
+            "sessions": n_sessions, "cadres": n_cadres, "short": comp["short_count"],
+            "branches": len(branches), "townships": n_towns}
+    return book.wb, info
+
+
+def _zero_counts(row: Sequence[Any], start: int, n: int) -> list[Any]:
+    """A cadre row with no attendance as zeros (not blanks): they attended nothing."""
+    out = list(row)
+    for i in range(start, start + n):
+        if out[i] is None:
+            out[i] = 0.0 if (i - start) % 2 else 0
+    return out
+
+
+def export_workbook(session: Session, path: str | Path, year: int, as_of: str | None = None,
+                    lang: str = "zh") -> dict[str, Any]:
+    """Write the year's workbook (cut off at `as_of`) to `path`, replacing it whole or not at
+    all; what it holds, with the file's path."""
+    target = Path(path).expanduser()
+    if target.suffix.lower() != ".xlsx":
+        raise TrainlogError(f"{target}: the workbook's name must end in .xlsx")
+    if target.is_dir():
+        raise TrainlogError(f"{target} is a folder; give the workbook's file name")
+    if not target.parent.is_dir():
+        raise TrainlogError(f"{target.parent}: no such folder")
+    period = resolve_period(year=year, as_of=as_of)
+    wb, info = build(session, period, lang)
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.part")
+    try:
+        wb.save(tmp)
+        os.replace(tmp, target)
+    except OSError as exc:
+        raise TrainlogError(f"cannot write {target}: {exc.strerror or exc}") from None
+    finally:
+        tmp.unlink(missing_ok=True)
+    return {"file": str(target.absolute()), **info}
+
