@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from trainlog.cli import app
-from trainlog.cli.common import Format, LangOpt, State, command, set_state, state
+from trainlog.cli.common import LangOpt, State, command, set_state, state
 
 
 @command(app, "demo")
@@ -40,10 +40,13 @@ def demo(
 
     # The rest is what a user sees from the same commands on this database.
     set_state(State(str(path), st.lang))
-    from trainlog.cli.reports import report
+    from trainlog.cli.reports import ReportFormat, report
 
-    report(start="2020-01-01", as_of=AS_OF.isoformat(), fmt=Format.table, lang=st.lang)
+    report(start="2020-01-01", as_of=AS_OF.isoformat(), fmt=ReportFormat.table, lang=st.lang)
     _source_figures(path, st.lang)
+    # The 通报 is a zh-CN document; the same figures as the report above.
+    typer.echo("")
+    report(start="2020-01-01", as_of=AS_OF.isoformat(), fmt=ReportFormat.notice, lang="zh")
     _next_steps(path, st.lang)
 
 
@@ -88,6 +91,7 @@ def _next_steps(path, lang: str) -> None:  # type: ignore[no-untyped-def]
         "trainlog compliance --month 2020-03",
         "trainlog coverage --from 2020-01-01 --to 2020-04-03 --kind remote",
         "trainlog survey report --year 2020",
+        "trainlog export --year 2020 --as-of 2020-04-03 zhaoling2020.xlsx",
         "trainlog cadre list --lang zh",
     ]
     head = f"\n示例数据库：{path}\n接下来可以试试：" if lang == "zh" else (
