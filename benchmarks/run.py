@@ -1,0 +1,604 @@
+"""Measure trainlog at district or province scale against raw Python + sqlite3 and bare Typer.
+
+    python benchmarks/run.py [--scale district|province] [--repeat N] [--db URL]
+                             [--only FIGURE]... [--keep DIR] [--strict]
+
+Generates the data set (benchmarks/generate.py, cached), then runs every command as a fresh
+process, several times, and prints the medians side by side with their ratio and target:
+
+  1  `trainlog session import` of sessions.csv  vs  baseline.py load-sessions  (time, peak RSS)
+  2  `trainlog study import` of study.csv        vs  baseline.py load-study     (time, peak RSS)
+  3  report --year --by month, report --month, compliance, coverage on the loaded database
+     vs the same aggregates as raw SQL (baseline.py) in a fresh process; the JSON figures of
+     both are compared too
+  4  `trainlog --help`, `trainlog report --help` vs minimal_app/app_print.py; `trainlog report`
+     on an empty database vs minimal_app/app_sqlmodel.py (imports sqlmodel, SELECT 1)
+  5  `trainlog add-session` with 50 attendees into the loaded database (absolute target)
+
+Each import runs into a fresh database prepared, outside the timing, with `trainlog init`,
+`branch import` and `cadre import`; the last one loaded is kept for figures 3 and 5. Wall time
+and peak RSS are the child's own (os.wait4; the RSS of this small process, about 20 MB, is a
+floor under it). Start-up figures run max(N, 5) times. The exit code is 0 unless --strict is
+given and a figure fails.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import importlib.util
+import itertools
+import json
+import os
+import platform
+import re
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import generate
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+BASELINE = HERE / "baseline.py"
+APP_PRINT = HERE / "minimal_app" / "app_print.py"
+APP_SQLMODEL = HERE / "minimal_app" / "app_sqlmodel.py"
+FIGURES = {"1": "session-import", "2": "study-import", "3": "reports", "4": "startup",
+           "5": "add-session"}
+MB = 1024  # ru_maxrss is in KiB on Linux
+RSS_LIMIT_MB = 300.0
+REPORTS = [  # (label, trainlog/baseline arguments)
+    ("report --year 2020 --by month", ["report", "--year", "2020", "--by", "month"]),
+    ("report --month 2020-04", ["report", "--month", "2020-04"]),
+    ("compliance --month 2020-04", ["compliance", "--month", "2020-04"]),
+    ("coverage --year 2020", ["coverage", "--year", "2020"]),
+]
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+@dataclass
+class Run:
+    """One child process: wall seconds, peak RSS in MB, exit code, where its output went."""
+
+    seconds: float
+    cpu: float  # user + system seconds
+    rss_mb: float
+    code: int
+    stdout: Path
+    stderr: Path
+
+    def tail(self, lines: int = 12) -> str:
+        text = self.stderr.read_text(encoding="utf-8", errors="replace").rstrip()
+        return "\n".join(text.splitlines()[-lines:]) or f"(exit {self.code}, no stderr)"
+
+
+@dataclass
+class Row:
+    """One line of the table."""
+
+    figure: str
+    unit: str  # "s" or "MB"
+    target: str
+    ours: list[float] = field(default_factory=list)
+    base: list[float] = field(default_factory=list)
+    max_ratio: float | None = None
+    max_value: float | None = None
+    error: str | None = None
+    check: str = ""
+
+    @property
+    def ratio(self) -> float | None:
+        if not self.ours or not self.base or not statistics.median(self.base):
+            return None
+        return statistics.median(self.ours) / statistics.median(self.base)
+
+    @property
+    def passed(self) -> bool:
+        if self.error or not self.ours or self.check.startswith("DIFF"):
+            return False
+        ratio = self.ratio
+        if self.max_ratio is not None and (ratio is None or ratio > self.max_ratio):
+            return False
+        return self.max_value is None or statistics.median(self.ours) <= self.max_value
+
+
+def reset_peak_rss() -> None:
+    """Lower this process's peak RSS to its current RSS (Linux, best effort).
+
+    A child starts life in its parent's memory (fork or vfork), and Linux carries the parent's
+    peak RSS into the child's ru_maxrss at exec; without this, every child would report at
+    least the largest size this process ever had.
+    """
+    try:
+        with open("/proc/self/clear_refs", "w") as f:
+            f.write("5")
+    except OSError:
+        pass
+
+
+def checked(run: Run) -> Run:
+    """A baseline or floor run, which must succeed: its failure is the harness's bug."""
+    if run.code:
+        raise SystemExit(f"a baseline step exited {run.code}:\n{run.tail()}")
+    return run
+
+
+class Runner:
+    """Starts children with one environment and records their output under a work directory."""
+
+    def __init__(self, work: Path, env: dict[str, str]):
+        self.work = work
+        self.env = env
+        self.count = 0
+        (work / "logs").mkdir(parents=True, exist_ok=True)
+
+    def run(self, argv: Sequence[str], db: str | None = None) -> Run:
+        self.count += 1
+        out = self.work / "logs" / f"{self.count:04d}.out"
+        err = self.work / "logs" / f"{self.count:04d}.err"
+        env = dict(self.env, TRAINLOG_DB=db) if db else self.env
+        reset_peak_rss()
+        with out.open("wb") as fo, err.open("wb") as fe:
+            start = time.perf_counter()
+            proc = subprocess.Popen(list(argv), stdin=subprocess.DEVNULL, stdout=fo, stderr=fe,
+                                    env=env, cwd=self.work)
+            _, status, usage = os.wait4(proc.pid, 0)
+            seconds = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        cpu = usage.ru_utime + usage.ru_stime
+        return Run(seconds, cpu, usage.ru_maxrss / MB, proc.returncode, out, err)
+
+    def trainlog(self, db: str, *args: str) -> Run:
+        return self.run([sys.executable, "-m", "trainlog", "--db", db, *args], db=db)
+
+    def baseline(self, db: Path, *args: str) -> Run:
+        return self.run([sys.executable, str(BASELINE), str(db), *args])
+
+
+class Databases:
+    """Fresh trainlog databases: SQLite files in the work directory, or PostgreSQL databases
+    named `<dbname>_bench_<label>` on the server of `--db` (the URL's own database is only
+    used to connect)."""
+
+    def __init__(self, work: Path, url: str | None):
+        self.work = work
+        self.url = url
+
+    def fresh(self, label: str) -> str:
+        if self.url is None:
+            path = self.work / f"trainlog-{label}.db"
+            remove_sqlite(path)
+            return str(path)
+        base, _, rest = self.url.rpartition("/")
+        dbname, sep, query = rest.partition("?")
+        name = re.sub(r"\W", "_", f"{dbname}_bench_{label}").lower()
+        self._postgres(name, create=True)
+        return f"{base}/{name}{sep}{query}"
+
+    def drop(self, location: str) -> None:
+        if self.url is None:
+            remove_sqlite(Path(location))
+        else:
+            self._postgres(location.rpartition("/")[2].partition("?")[0], create=False)
+
+    def _postgres(self, name: str, create: bool) -> None:
+        # In a child process: psycopg would grow this one, and with it every child's RSS.
+        conninfo = re.sub(r"^postgresql\+\w+://", "postgresql://", self.url or "")
+        subprocess.run([sys.executable, "-c", RECREATE_DATABASE, conninfo, name, str(create)],
+                       check=True)
+
+
+RECREATE_DATABASE = """
+import sys
+import psycopg
+from psycopg import sql
+
+conninfo, name, create = sys.argv[1:]
+with psycopg.connect(conninfo, autocommit=True) as conn:
+    conn.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
+    if create == "True":
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+"""
+
+
+def remove_sqlite(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+def machine() -> str:
+    """CPU model, cores, memory, Python and SQLite versions, OS."""
+    cpu = platform.processor() or "unknown CPU"
+    memory = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal"):
+                memory = f", {int(line.split()[1]) / 1024 / 1024:.0f} GiB RAM"
+                break
+    except OSError:
+        pass
+    return (f"{cpu}, {os.cpu_count()} cores{memory}; Python {platform.python_version()}, "
+            f"SQLite {sqlite3.sqlite_version}; {platform.system()} {platform.release()}; "
+            f"load average {load()}")
+
+
+def load() -> str:
+    """The 1-minute load average: anything well above 0 makes the figures noisy."""
+    return f"{os.getloadavg()[0]:.2f}" if hasattr(os, "getloadavg") else "unknown"
+
+
+def child_env() -> dict[str, str]:
+    """The environment of every child: fixed width, no colour, trainlog importable."""
+    env = dict(os.environ, COLUMNS="100", NO_COLOR="1")
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # start-up is measured with .pyc files
+    if importlib.util.find_spec("trainlog") is None and (REPO / "src" / "trainlog").is_dir():
+        env["PYTHONPATH"] = os.pathsep.join(
+            p for p in (str(REPO / "src"), env.get("PYTHONPATH")) if p)
+    return env
+
+
+def seconds(values: list[float]) -> str:
+    return " ".join(f"{v:.3f}" for v in values) + " s"
+
+
+def fmt_value(value: float | None, unit: str) -> str:
+    if value is None:
+        return "—"
+    if unit == "MB":
+        return f"{value:.0f} MB"
+    return f"{value:.3f} s" if value < 10 else f"{value:.1f} s"
+
+
+def print_table(rows: list[Row], heading: str) -> None:
+    header = ["figure", "trainlog", "baseline", "ratio", "target", "result"]
+    lines = []
+    for row in rows:
+        ratio = row.ratio
+        ours = statistics.median(row.ours) if row.ours else None
+        base = statistics.median(row.base) if row.base else None
+        result = "PASS" if row.passed else "FAIL"
+        if row.check:
+            result += f" ({row.check})"
+        lines.append([row.figure, fmt_value(ours, row.unit), fmt_value(base, row.unit),
+                      f"{ratio:.2f}x" if ratio is not None else "—", row.target, result])
+    widths = [max(len(r[i]) for r in [header, *lines]) for i in range(len(header))]
+    print(heading)
+    print()
+    print(" | ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)))
+    print("-+-".join("-" * w for w in widths))
+    for line in lines:
+        print(" | ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)))
+    errors = [row for row in rows if row.error]
+    for row in errors:
+        print(f"\n{row.figure}: {row.error}")
+
+
+def compare(kind: str, ours: dict[str, Any], base: dict[str, Any]) -> list[str]:
+    """The names of the figures where trainlog's JSON differs from the baseline's."""
+
+    def close(a: Any, b: Any) -> bool:
+        if isinstance(a, int | float) and isinstance(b, int | float):
+            return abs(a - b) <= 0.1 + 1e-9 * abs(b)
+        return a == b
+
+    def counts(row: dict[str, Any]) -> dict[str, Any]:
+        return {k: row.get(k) for k in ("sessions", "person_times", "people", "hours")}
+
+    def group(row: dict[str, Any]) -> str:
+        # "2020-04", "04" and 4 all name April
+        return str(row["track"]) if "track" in row else f"{int(str(row.get('month'))[-2:]):02d}"
+
+    diffs = []
+    if kind == "report":
+        for key in ("tracks", "rows"):
+            ours_rows = {group(r): counts(r) for r in ours.get(key) or []}
+            base_rows = {group(r): counts(r) for r in base.get(key) or []}
+            if ours_rows.keys() != base_rows.keys() or any(
+                    not close(ours_rows[k][c], base_rows[k][c])
+                    for k in base_rows for c in base_rows[k]):
+                diffs.append(key)
+        if not all(close(counts(ours.get("total") or {})[c], v)
+                   for c, v in counts(base["total"]).items()):
+            diffs.append("total")
+    elif kind == "compliance":
+        for key in ("party_members", "registered", "checked", "short_count"):
+            if ours.get(key) != base[key]:
+                diffs.append(key)
+        short = {r.get("cadre"): r for r in ours.get("short") or []}
+        if short.keys() != {r["cadre"] for r in base["short"]}:
+            diffs.append("short")
+        elif any(not close(short[r["cadre"]].get(c), r[c])
+                 for r in base["short"] for c in ("hours", "year_to_date", "months_short")):
+            diffs.append("short hours")
+    else:
+        for key in ("branches", "with_sessions", "sessions", "without"):
+            if ours.get(key) != base[key]:
+                diffs.append(key)
+    return diffs
+
+
+class Benchmark:
+    """The figures, in order; each appends rows to `self.rows`."""
+
+    def __init__(self, args: argparse.Namespace, data: Path, manifest: dict[str, Any],
+                 work: Path):
+        self.args = args
+        self.data = data
+        self.rows_in = manifest["rows"]
+        self.work = work
+        self.runner = Runner(work, child_env())
+        self.dbs = Databases(work, args.db)
+        self.rows: list[Row] = []
+        self.loaded: str | None = None  # trainlog database with everything imported
+        self.raw_loaded: Path | None = None  # the baseline's
+
+    def prepare(self, db: str) -> str | None:
+        """init, branch import, cadre import; the failure's stderr, if any."""
+        for args in (["init"], ["branch", "import", str(self.data / "branches.csv")],
+                     ["cadre", "import", str(self.data / "cadres.csv")]):
+            run = self.runner.trainlog(db, *args)
+            if run.code:
+                return f"`trainlog {' '.join(args)}` exited {run.code}:\n{run.tail()}"
+        return None
+
+    def imports(self, figures: set[str]) -> None:
+        """Figures 1 and 2; leaves the last loaded databases for figures 3 and 5."""
+        n_sessions, n_study = self.rows_in["sessions.csv"], self.rows_in["study.csv"]
+        time_rows = {
+            "1": Row(f"1 session import, {n_sessions:,} rows", "s", "<= 2.0x", max_ratio=2.0),
+            "2": Row(f"2 study import, {n_study:,} rows", "s", "<= 2.0x", max_ratio=2.0),
+        }
+        rss_rows = {
+            "1": Row("1 session import, peak RSS", "MB", f"<= {RSS_LIMIT_MB:.0f} MB",
+                     max_value=RSS_LIMIT_MB),
+            "2": Row("2 study import, peak RSS", "MB", f"<= {RSS_LIMIT_MB:.0f} MB",
+                     max_value=RSS_LIMIT_MB),
+        }
+        steps = {"1": (["session", "import"], "load-sessions", "sessions.csv"),
+                 "2": (["study", "import"], "load-study", "study.csv")}
+        reps = self.args.repeat if figures & {"1", "2"} else 1
+        keep_loaded = bool(figures & {"3", "5"})
+        failed: set[str] = set()
+        for i in range(1, reps + 1):
+            last = i == reps
+            db = self.dbs.fresh(f"load{i}")
+            raw = self.work / f"raw-load{i}.db"
+            remove_sqlite(raw)
+            error = self.prepare(db) if failed != {"1", "2"} else None
+            for fig in ("1", "2"):
+                if error:
+                    time_rows[fig].error = error
+                    failed.add(fig)
+            for args in (["init"], ["load-registry", str(self.data)]):
+                checked(self.runner.baseline(raw, *args))
+            for fig, (command, step, name) in steps.items():
+                timed = fig in figures
+                if not timed and not (last and keep_loaded):
+                    continue
+                if fig not in failed:
+                    run = self.runner.trainlog(db, *command, str(self.data / name))
+                    log(f"  trainlog {' '.join(command)} #{i}: {run.seconds:.2f} s "
+                        f"(cpu {run.cpu:.2f} s), {run.rss_mb:.0f} MB"
+                        + (f", exit {run.code}" if run.code else ""))
+                    if run.code:
+                        failed.add(fig)
+                        time_rows[fig].error = f"exit {run.code}:\n{run.tail()}"
+                    elif timed:
+                        time_rows[fig].ours.append(run.seconds)
+                        rss_rows[fig].ours.append(run.rss_mb)
+                base = checked(self.runner.baseline(raw, step, str(self.data / name)))
+                log(f"  baseline {step} #{i}: {base.seconds:.2f} s (cpu {base.cpu:.2f} s), "
+                    f"{base.rss_mb:.0f} MB")
+                if timed:
+                    time_rows[fig].base.append(base.seconds)
+                    rss_rows[fig].base.append(base.rss_mb)
+            if last:
+                self.loaded, self.raw_loaded = (None if failed else db), raw
+            else:
+                self.dbs.drop(db)
+                remove_sqlite(raw)
+        for fig in ("1", "2"):
+            if fig in figures:
+                self.rows += [time_rows[fig], rss_rows[fig]]
+
+    def measure_pair(self, row: Row, ours: Callable[[], Run], base: Callable[[], Run],
+                     times: int) -> tuple[Run | None, Run | None]:
+        """Warm up once, then `times` interleaved runs of each; returns the last pair."""
+        last_ours = last_base = None
+        for i in range(times + 1):
+            last_ours = ours()
+            if last_ours.code:
+                row.error = f"exit {last_ours.code}:\n{last_ours.tail()}"
+                return None, None
+            last_base = checked(base())
+            if i:  # the first pair warms the page cache and the .pyc files
+                row.ours.append(last_ours.seconds)
+                row.base.append(last_base.seconds)
+        return last_ours, last_base
+
+    def reports(self) -> None:
+        """Figure 3, on the databases the imports built."""
+        district = self.args.scale == "district"
+        for label, args in REPORTS:
+            target = "<= 1.5x" + (", < 0.3 s" if district else "")
+            row = Row(f"3 {label}", "s", target, max_ratio=1.5,
+                      max_value=0.3 if district else None)
+            self.rows.append(row)
+            if self.loaded is None or self.raw_loaded is None:
+                row.error = "no loaded database (the imports failed)"
+                continue
+            db, raw = self.loaded, self.raw_loaded
+            ours, base = self.measure_pair(
+                row, partial(self.runner.trainlog, db, *args, "--format", "json"),
+                partial(self.runner.baseline, raw, *args), self.args.repeat)
+            log(f"  {label}: trainlog {seconds(row.ours)}, baseline {seconds(row.base)}")
+            if ours is None or base is None:
+                continue
+            try:
+                diffs = compare(args[0], json.loads(ours.stdout.read_bytes()),
+                                json.loads(base.stdout.read_bytes()))
+            except ValueError as exc:
+                diffs = [f"output is not JSON: {exc}"]
+            row.check = "DIFFERS: " + ", ".join(diffs) if diffs else "same figures"
+
+    def startup(self) -> None:
+        """Figure 4: trainlog's start-up against the bare Typer app's."""
+        times = max(self.args.repeat, 5)
+        db = self.dbs.fresh("empty")
+        init = self.runner.trainlog(db, "init")
+        py = sys.executable
+        cases = [
+            ("4 trainlog --help", ["--help"], [py, str(APP_PRINT), "--help"]),
+            ("4 trainlog report --help", ["report", "--help"],
+             [py, str(APP_PRINT), "report", "--help"]),
+            ("4 trainlog report, empty db", ["report"],
+             [py, str(APP_SQLMODEL), "--db", db, "report"]),
+        ]
+        for label, args, floor in cases:
+            row = Row(label, "s", "<= 1.2x", max_ratio=1.2)
+            self.rows.append(row)
+            if init.code and args == ["report"]:
+                row.error = f"`trainlog init` exited {init.code}:\n{init.tail()}"
+                continue
+            self.measure_pair(row, partial(self.runner.trainlog, db, *args),
+                              partial(self.runner.run, floor), times)
+            log(f"  {label}: trainlog {seconds(row.ours)}, floor {seconds(row.base)}")
+        if not self.args.keep:
+            self.dbs.drop(db)
+
+    def add_session(self) -> None:
+        """Figure 5: one session with 50 named attendees into the loaded database."""
+        row = Row("5 add-session, 50 attendees", "s", "< 0.5 s", max_value=0.5)
+        self.rows.append(row)
+        if self.loaded is None:
+            row.error = "no loaded database (the imports failed)"
+            return
+        codes = (self.data / "add_session_attendees.txt").read_text(encoding="utf-8").split()
+        with (self.data / "branches.csv").open(encoding="utf-8", newline="") as f:
+            branch = list(itertools.islice(csv.reader(f), 2))[1][0]
+        for i in range(self.args.repeat + 1):
+            args = ["add-session", "--date", "2020-12-30", "--track", "video", "--kind",
+                    "remote", "--title", f"基准测试远程教育学习 {i}", "--hours", "2",
+                    "--branch", branch, "--ref", f"BENCH-{os.getpid()}-{i}"]
+            for code in codes:
+                args += ["--attendee", code]
+            run = self.runner.trainlog(self.loaded, *args)
+            if run.code:
+                row.error = f"exit {run.code}:\n{run.tail()}"
+                return
+            if i:
+                row.ours.append(run.seconds)
+        log(f"  add-session: {seconds(row.ours)}")
+
+
+def generate_data(scale: str, data: Path, seed: int) -> tuple[dict[str, Any], float | None]:
+    """The cached data set, or a new one made by generate.py in a child process, which keeps
+    this process small (see reset_peak_rss); its manifest and generation seconds."""
+    manifest = generate.cached(data, scale, seed)
+    if manifest is not None:
+        return manifest, None
+    start = time.perf_counter()
+    subprocess.run([sys.executable, str(HERE / "generate.py"), "--scale", scale, "--out",
+                    str(data), "--seed", str(seed), "--force"], check=True, stdout=sys.stderr)
+    seconds = time.perf_counter() - start
+    manifest = generate.cached(data, scale, seed)
+    if manifest is None:
+        raise SystemExit(f"generate.py left no complete data set in {data}")
+    return manifest, seconds
+
+
+def parse_figures(values: list[str] | None) -> set[str]:
+    if not values:
+        return set(FIGURES)
+    by_name = {name: number for number, name in FIGURES.items()}
+    chosen = set()
+    for value in values:
+        for part in value.split(","):
+            part = part.strip()
+            if part not in FIGURES and part not in by_name:
+                raise SystemExit(f"unknown figure {part!r}: one of "
+                                 + ", ".join(f"{k} ({v})" for k, v in FIGURES.items()))
+            chosen.add(by_name.get(part, part))
+    return chosen
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter,
+                                     epilog=__doc__.split("\n\n", 1)[1])
+    parser.add_argument("--scale", choices=sorted(generate.SCALES), default="district")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per figure (median)")
+    parser.add_argument("--db", metavar="URL",
+                        help="a postgresql+psycopg:// URL to run trainlog against (the "
+                             "baseline stays SQLite); default: fresh SQLite files")
+    parser.add_argument("--only", action="append", metavar="FIGURE",
+                        help="1-5 or " + ", ".join(FIGURES.values()) + "; repeatable")
+    parser.add_argument("--keep", type=Path, metavar="DIR",
+                        help="keep the databases and logs in DIR")
+    parser.add_argument("--data", type=Path, metavar="DIR",
+                        help="data set directory (default benchmarks/data/SCALE)")
+    parser.add_argument("--seed", type=int, default=generate.DEFAULT_SEED)
+    parser.add_argument("--strict", action="store_true", help="exit 1 if any figure fails")
+    args = parser.parse_args(argv)
+    if args.repeat < 1:
+        parser.error("--repeat must be at least 1")
+    if args.db and not re.match(r"postgresql(\+\w+)?://[^/]*/\w", args.db):
+        parser.error("--db takes a postgresql+psycopg://USER@HOST/DBNAME URL; SQLite files "
+                     "are made under a temporary directory (or --keep DIR)")
+    figures = parse_figures(args.only)
+
+    print(f"machine: {machine()}")
+    data = args.data or generate.default_dir(args.scale)
+    manifest, seconds = generate_data(args.scale, data, args.seed)
+    print(f"data: {args.scale} scale, seed {args.seed}, {data} "
+          + ("(cached)" if seconds is None else f"(generated in {seconds:.1f} s)"))
+
+    work = args.keep.resolve() if args.keep else Path(tempfile.mkdtemp(prefix="trainlog-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    bench = Benchmark(args, data, manifest, work)
+    started = time.perf_counter()
+    try:
+        if figures & {"1", "2", "3", "5"}:
+            log("figures 1-2: imports")
+            bench.imports(figures)
+        if "3" in figures:
+            log("figure 3: reports")
+            bench.reports()
+        if "4" in figures:
+            log("figure 4: start-up")
+            bench.startup()
+        if "5" in figures:
+            log("figure 5: add-session")
+            bench.add_session()
+    finally:
+        if not args.keep:
+            if bench.loaded and args.db:
+                bench.dbs.drop(bench.loaded)
+            shutil.rmtree(work, ignore_errors=True)
+
+    target = "SQLite" if not args.db else "PostgreSQL (baseline: SQLite)"
+    print_table(bench.rows, f"trainlog on {target}; median of {args.repeat} runs "
+                f"(start-up: {max(args.repeat, 5)}); {time.perf_counter() - started:.0f} s "
+                f"in all; load average now {load()}" + (f"; kept in {work}" if args.keep else ""))
+    failed = [row for row in bench.rows if not row.passed]
+    return 1 if args.strict and failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
