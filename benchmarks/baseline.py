@@ -89,6 +89,10 @@ TRACKS = ("policy", "video", "special")
 TRUE = {"1", "true", "yes", "是"}
 
 
+#: The page cache of a load, in KiB: trainlog's imports set the same (importing.IMPORT_CACHE_KIB).
+IMPORT_CACHE_KIB = 32_768
+
+
 def connect(db: Path) -> sqlite3.Connection:
     """A connection with trainlog's pragmas; transactions are explicit."""
     con = sqlite3.connect(db, isolation_level=None, timeout=30)
@@ -131,6 +135,7 @@ def load_registry(con: sqlite3.Connection, data: Path) -> None:
 def load_sessions(con: sqlite3.Connection, path: Path) -> int:
     """sessions.csv: a session from the first row of each ref, an attendance from every row."""
     branch_ids = dict(con.execute("SELECT code, id FROM branch"))
+    con.execute(f"PRAGMA cache_size = -{IMPORT_CACHE_KIB}")
     cadre_ids = dict(con.execute("SELECT code, id FROM cadre"))
     sessions: dict[str, tuple[int, float]] = {}  # ref -> (id, hours)
 
@@ -163,6 +168,7 @@ def load_sessions(con: sqlite3.Connection, path: Path) -> int:
 
 def load_study(con: sqlite3.Connection, path: Path) -> int:
     """study.csv: one online_study row per cadre, platform and month."""
+    con.execute(f"PRAGMA cache_size = -{IMPORT_CACHE_KIB}")
     cadre_ids = dict(con.execute("SELECT code, id FROM cadre"))
     con.execute("BEGIN IMMEDIATE")
     with csv_rows(path) as (c, rows):

@@ -80,6 +80,113 @@ class Table:
             values += [""] * (width - len(values))
             yield number, dict(zip(self.columns, values, strict=True))
 
+    def cells(self, progress: str | None = None) -> Iterator[tuple[int, list[Any]]]:
+        """(row number, cleaned cells in column order): `rows()` without a dict per row.
+
+        A CSV's cells are only stripped (they are text); an xlsx goes through `rows()`, which
+        also turns its numbers into text. Rows that are too wide go to `problems`, empty rows are
+        skipped. With `progress` (a label), a progress bar with rows per second is shown on
+        stderr when it is a terminal and the reading takes more than a second.
+        """
+        columns = self.columns
+        width = len(columns)
+        if self.path.suffix.lower() in (".xlsx", ".xlsm"):
+            stream: Iterator[tuple[int, list[Any]]] = (
+                (n, [row[c] for c in columns]) for n, row in self.rows())
+        else:
+            stream = self._csv_cells(width)
+        if progress is None or not _stderr_is_terminal():
+            yield from stream
+            return
+        meter = Progress(progress)
+        try:
+            every = PROGRESS_EVERY
+            for i, item in enumerate(stream, 1):
+                if not i % every:
+                    meter.update(i)
+                yield item
+        finally:
+            meter.close()
+
+    def _csv_cells(self, width: int) -> Iterator[tuple[int, list[Any]]]:
+        problems = self.problems
+        strip = str.strip
+        for n, cells in self._rows:
+            if len(cells) != width:
+                if len(cells) > width and any(c.strip() for c in cells[width:]):
+                    problems.append(Problem(
+                        n, "", "", f"{len(cells)} cells but the header has {width} columns"))
+                    continue
+                cells = (cells + [""] * width)[:width]
+            cells = list(map(strip, cells))
+            if any(cells):  # spreadsheets leave empty rows behind
+                yield n, cells
+
+
+#: SQLite's page cache during an import, in KiB (a negative cache_size): the unique keys and
+#: indexes of a million-row import do not fit the default 2 MB, and SQLite then rereads their
+#: pages for every row. The benchmark's raw baseline uses the same (benchmarks/README.md).
+IMPORT_CACHE_KIB = 32_768
+
+
+def tune_for_import(conn: Any) -> None:
+    """A bigger page cache for this connection (SQLite only) before a large import writes."""
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql(f"PRAGMA cache_size = -{IMPORT_CACHE_KIB}")
+
+
+#: Rows between two looks at the clock of a progress bar (keeps it out of the hot loop's cost).
+PROGRESS_EVERY = 20_000
+#: Seconds an import runs before its progress bar appears.
+PROGRESS_AFTER = 1.0
+
+
+def _stderr_is_terminal() -> bool:
+    import sys
+
+    try:
+        return sys.stderr.isatty()
+    except (AttributeError, ValueError):  # replaced or closed stderr
+        return False
+
+
+class Progress:
+    """Rows read so far and rows per second, on stderr, shown once a second has passed.
+
+    Rich is imported only when the bar is shown; `update` costs a clock read otherwise.
+    """
+
+    def __init__(self, label: str):
+        import time
+
+        self._clock = time.monotonic
+        self.label = label
+        self.started = self._clock()
+        self._bar: Any = None
+        self._task: Any = None
+
+    def update(self, rows: int) -> None:
+        if self._bar is None:
+            if self._clock() - self.started < PROGRESS_AFTER:
+                return
+            from rich.console import Console
+            from rich.progress import Progress as Bar
+            from rich.progress import SpinnerColumn, TextColumn, TimeElapsedColumn
+
+            self._bar = Bar(SpinnerColumn(), TextColumn("{task.description}"),
+                            TextColumn("{task.completed:,} rows"),
+                            TextColumn("{task.fields[rate]:,.0f} rows/s"), TimeElapsedColumn(),
+                            console=Console(stderr=True), transient=True)
+            self._bar.start()
+            self._task = self._bar.add_task(self.label, total=None, rate=0.0)
+        elapsed = max(self._clock() - self.started, 1e-9)
+        self._bar.update(self._task, completed=rows, rate=rows / elapsed)
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+            self._bar = None
+
 
 def _blank(cell: Any) -> bool:
     return cell is None or (isinstance(cell, str) and cell.strip() == "")
@@ -154,24 +261,22 @@ def _csv_rows(path: Path, encoding: str) -> Iterator[tuple[int, list[Any]]]:
     text_encoding(encoding)
     number = 0
     with path.open(encoding=encoding, newline="", errors="strict") as f:
-        reader = csv.reader(f)
-        while True:
-            try:
-                cells = next(reader)
-            except StopIteration:
-                return
-            except UnicodeError as exc:  # UnicodeDecodeError, or a codec's own complaint
-                reason = getattr(exc, "reason", None) or exc
-                raise InvalidInput(
-                    [Problem(number + 1, "", "", f"cannot be read as {encoding} ({reason}); "
-                             "give the file's encoding with --encoding")],
-                    str(path),
-                ) from None
-            except csv.Error as exc:
-                raise InvalidInput([Problem(number + 1, "", "", f"not valid CSV: {exc}")],
-                                   str(path)) from None
-            number += 1
-            yield number, cells
+        # One loop over the reader, with the row count kept for the messages: a million-row
+        # file must not pay a try/next() per row.
+        try:
+            for cells in csv.reader(f):
+                number += 1
+                yield number, cells
+        except UnicodeError as exc:  # UnicodeDecodeError, or a codec's own complaint
+            reason = getattr(exc, "reason", None) or exc
+            raise InvalidInput(
+                [Problem(number + 1, "", "", f"cannot be read as {encoding} ({reason}); "
+                         "give the file's encoding with --encoding")],
+                str(path),
+            ) from None
+        except csv.Error as exc:
+            raise InvalidInput([Problem(number + 1, "", "", f"not valid CSV: {exc}")],
+                               str(path)) from None
 
 
 def _xlsx_rows(path: Path) -> Iterator[tuple[int, list[Any]]]:

@@ -492,32 +492,35 @@ def import_sessions(session: Session, path: str | Path, encoding: str | None = N
     chk = imp.Checker()
     pending: dict[str, _Pending] = {}
     fields_of = [c for c in SESSION_FIELDS if c in table.columns]
-    signature = itemgetter(*fields_of)  # date, track and title are required: always a tuple
-    has_cadre = "cadre" in table.columns
+    at = {c: i for i, c in enumerate(table.columns)}
+    # date, track and title are required: the signature is always a tuple
+    signature = itemgetter(*(at[c] for c in fields_of))
+    ref_i = at["ref"]
+    cadre_i = at.get("cadre")
     inactive: list[tuple[int, str, str, int]] = []  # (row, ref, code, cadre id)
     rows = 0
-    for n, row in table.rows():
+    for n, cells in table.cells("session import"):
         rows += 1
-        ref = row["ref"]
+        ref = cells[ref_i]
         item = pending.get(ref)
         if item is None:
             try:
                 ref = parse_ref(ref)
             except TrainlogError as exc:
-                chk.add(n, "ref", row["ref"], str(exc).removeprefix("ref: "))
+                chk.add(n, "ref", cells[ref_i], str(exc).removeprefix("ref: "))
                 continue
             item = pending.get(ref)
             if item is None:
-                item = pending[ref] = _Pending(n, signature(row))
+                item = pending[ref] = _Pending(n, signature(cells))
         else:
-            sig = signature(row)
+            sig = signature(cells)
             if sig != item.signature:
                 for c, a, b in zip(fields_of, sig, item.signature, strict=True):
                     if a != b and not _agree(c, a, b):
                         chk.add(n, c, a, f"disagrees with row {item.row} of ref {ref} "
                                 f"({b if _filled(b) else 'empty'})")
-        if has_cadre:
-            code = row["cadre"]
+        if cadre_i is not None:
+            code = cells[cadre_i]
             if code:
                 found = cadres.get(code)
                 if found is None:
@@ -530,6 +533,7 @@ def import_sessions(session: Session, path: str | Path, encoding: str | None = N
     chk.problems.extend(table.problems)
 
     conn = session.connection()
+    imp.tune_for_import(conn)
     refs = list(pending)
     existing = _existing_sessions(conn, refs)
     if inactive:

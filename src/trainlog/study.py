@@ -226,30 +226,6 @@ def parse_hours(raw: Any, month: date | None) -> float | str:
     return value
 
 
-def _cells(table: imp.Table) -> Iterator[tuple[int, list[Any]]]:
-    """(row number, cleaned cells in column order): Table.rows() without a dict per row.
-
-    A CSV's cells are read straight from the table's row stream (a study export can have a
-    million rows); an xlsx goes through Table.rows(), which also turns its numbers into text.
-    """
-    columns = table.columns
-    if table.path.suffix.lower() in (".xlsx", ".xlsm"):
-        for n, row in table.rows():
-            yield n, [row[c] for c in columns]
-        return
-    width = len(columns)
-    for n, cells in table._rows:
-        if len(cells) != width:
-            if len(cells) > width and any(c.strip() for c in cells[width:]):
-                table.problems.append(Problem(
-                    n, "", "", f"{len(cells)} cells but the header has {width} columns"))
-                continue
-            cells = (cells + [""] * width)[:width]
-        cells = [c.strip() for c in cells]
-        if any(cells):  # spreadsheets leave empty rows behind
-            yield n, cells
-
-
 class _Import:
     """One import while its rows stream from the file, checked, into the database."""
 
@@ -292,7 +268,7 @@ class _Import:
         ci, hi, mi, pi = at["cadre"], at["hours"], at.get("month"), at.get("platform")
         by_text: dict[tuple[Any, Any], _Group | list[_Bad]] = {}
         bad = False
-        for n, cells in _cells(self.table):
+        for n, cells in self.table.cells("study import"):
             self.rows += 1
             row_ok = True
             code = cells[ci]
@@ -354,6 +330,7 @@ def import_study(session: Session, path: str | Path, month: str | None = None,
     savepoint = session.begin_nested()
     try:
         conn = session.connection()
+        imp.tune_for_import(conn)
         job = _Import(session, parser, table, conn.dialect.name == "sqlite")
         last_id = conn.execute(select(func.max(OnlineStudy.id))).scalar() or 0
         changed = _upsert(conn, job.records(*_stamp(conn)))
