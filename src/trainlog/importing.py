@@ -171,16 +171,20 @@ class Progress:
                 return
             from rich.console import Console
             from rich.progress import Progress as Bar
-            from rich.progress import SpinnerColumn, TextColumn, TimeElapsedColumn
+            from rich.progress import SpinnerColumn, TextColumn
 
             self._bar = Bar(SpinnerColumn(), TextColumn("{task.description}"),
                             TextColumn("{task.completed:,} rows"),
-                            TextColumn("{task.fields[rate]:,.0f} rows/s"), TimeElapsedColumn(),
+                            TextColumn("{task.fields[rate]:,.0f} rows/s"),
                             console=Console(stderr=True), transient=True)
-            self._bar.start()
             self._task = self._bar.add_task(self.label, total=None, rate=0.0)
-        elapsed = max(self._clock() - self.started, 1e-9)
-        self._bar.update(self._task, completed=rows, rate=rows / elapsed)
+            self._bar.update(self._task, completed=rows, rate=rows / self._elapsed())
+            self._bar.start()
+            return
+        self._bar.update(self._task, completed=rows, rate=rows / self._elapsed())
+
+    def _elapsed(self) -> float:
+        return max(self._clock() - self.started, 1e-9)
 
     def close(self) -> None:
         if self._bar is not None:

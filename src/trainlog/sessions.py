@@ -378,23 +378,35 @@ def _mark(conn: Connection) -> str:
     return "?" if conn.dialect.paramstyle == "qmark" else "%s"
 
 
-def _executemany(conn: Connection, sql: str, rows: Iterable[tuple[Any, ...]]) -> int:
-    """Run `sql` (driver placeholders) over `rows` through the driver's executemany, in chunks."""
+def _executemany(conn: Connection, sql: str, rows: Iterable[tuple[Any, ...]],
+                 progress: str | None = None) -> int:
+    """Run `sql` (driver placeholders) over `rows` through the driver's executemany, in chunks.
+
+    With `progress` (a label), a terminal shows a progress bar once it takes over a second.
+    """
+    meter = imp.Progress(progress) if progress and imp._stderr_is_terminal() else None
     total = 0
     batch: list[tuple[Any, ...]] = []
-    for row in rows:
-        batch.append(row)
-        if len(batch) >= CHUNK:
+    try:
+        for row in rows:
+            batch.append(row)
+            if len(batch) >= CHUNK:
+                conn.exec_driver_sql(sql, batch)
+                total += len(batch)
+                batch = []
+                if meter is not None:
+                    meter.update(total)
+        if batch:
             conn.exec_driver_sql(sql, batch)
             total += len(batch)
-            batch = []
-    if batch:
-        conn.exec_driver_sql(sql, batch)
-        total += len(batch)
+    finally:
+        if meter is not None:
+            meter.close()
     return total
 
 
-def _insert_attendance(conn: Connection, rows: Iterable[tuple[int, int, float]]) -> int:
+def _insert_attendance(conn: Connection, rows: Iterable[tuple[int, int, float]],
+                       progress: str | None = None) -> int:
     """Bulk insert (session_id, cadre_id, hours)."""
     mark = _mark(conn)
     sql = (f"INSERT INTO attendance (session_id, cadre_id, hours, created_at, created_by) "
@@ -404,7 +416,8 @@ def _insert_attendance(conn: Connection, rows: Iterable[tuple[int, int, float]])
     stamp_value: Any = (stamp.strftime("%Y-%m-%d %H:%M:%S.000000")
                         if conn.dialect.name == "sqlite" else stamp)
     who = actor()
-    return _executemany(conn, sql, ((sid, cid, h, stamp_value, who) for sid, cid, h in rows))
+    return _executemany(conn, sql, ((sid, cid, h, stamp_value, who) for sid, cid, h in rows),
+                        progress)
 
 
 def _delete_attendance(conn: Connection, pairs: Iterable[tuple[int, int]]) -> int:
@@ -575,7 +588,7 @@ def import_sessions(session: Session, path: str | Path, encoding: str | None = N
         if new and not dry_run:
             ids = _insert_sessions(conn, [(r, f.values(len(it.cadres))) for r, f, it in new])
             _insert_attendance(conn, ((ids[r], cid, f.hours) for r, f, it in new
-                                      for cid in it.cadres))
+                                      for cid in it.cadres), progress="session import: writing")
     except IntegrityError:
         raise TrainlogError(f"{path}: another writer added some of these refs just now; run "
                             "the import again (nothing was written)") from None
