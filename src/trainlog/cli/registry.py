@@ -148,7 +148,8 @@ def cadre_list(
 @command(cadre_app, "show")
 def cadre_show(
     code: Annotated[str, typer.Argument(help="the cadre's code.")],
-    year: Annotated[int | None, typer.Option("--year", help="only this year's records.")] = None,
+    year: Annotated[int | None, typer.Option("--year", min=1, max=9999,
+                                             help="only this year's records.")] = None,
     fmt: FormatOpt = Format.table,
     lang: LangOpt = None,
 ) -> None:
