@@ -1,8 +1,13 @@
 """trainlog: the record of how a district trains its cadres, and reports on it."""
 
-from importlib.metadata import PackageNotFoundError, version
 
-try:
-    __version__ = version("trainlog")
-except PackageNotFoundError:  # running from a source tree that was never installed
-    __version__ = "0+unknown"
+def __getattr__(name: str) -> str:
+    # Looked up only when asked for (`--version`): importlib.metadata costs every command time.
+    if name == "__version__":
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            return version("trainlog")
+        except PackageNotFoundError:  # a source tree that was never installed
+            return "0+unknown"
+    raise AttributeError(name)

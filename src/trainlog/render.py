@@ -43,10 +43,9 @@ def console(stderr: bool = False):  # type: ignore[no-untyped-def]
 
 
 def message(text: str) -> None:
-    """A message for the user, on stderr."""
-    from rich.markup import escape
-
-    console(stderr=True).print(escape(text))
+    """A message for the user, on stderr (plain text: no Rich needed for a line)."""
+    sys.stderr.write(text + "\n")
+    sys.stderr.flush()
 
 
 def cell(value: Any, key: str, lang: str) -> str:

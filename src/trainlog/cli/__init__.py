@@ -8,7 +8,6 @@ from typing import Annotated
 
 import typer
 
-from trainlog import __version__
 from trainlog.cli.common import State, set_state
 
 app = typer.Typer(
@@ -22,6 +21,8 @@ app = typer.Typer(
 
 def _version(value: bool) -> None:
     if value:
+        from trainlog import __version__
+
         typer.echo(f"trainlog {__version__}")
         raise typer.Exit()
 
