@@ -49,11 +49,25 @@ def _built_command():  # type: ignore[no-untyped-def]
 
 
 def count(path: str | Path, sql: str) -> Any:
+    """One value of a query, on a SQLite file or a PostgreSQL URL (TRAINLOG_TEST_DB)."""
+    if "://" in str(path):
+        return _server_query(str(path), sql)
     conn = sqlite3.connect(path)
     try:
         return conn.execute(sql).fetchone()[0]
     finally:
         conn.close()
+
+
+def _server_query(url: str, sql: str) -> Any:
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return conn.execute(text(sql)).scalar()
+    finally:
+        engine.dispose()
 
 
 @pytest.fixture
@@ -65,7 +79,7 @@ def registry(cli, db: Database, tmp_path: Path, write_csv) -> str:
                      [[f"G{i:03d}", f"干部{i}", f"B00{1 + i % 3}", "2019-01-01"]
                       for i in range(1, CADRES + 1)])
     assert cli("cadre", "import", path).exit_code == 0
-    return db.url.split("///", 1)[1]
+    return db.location  # a SQLite file's path, or a PostgreSQL URL
 
 
 def hold_lock(path: str, seconds: float, ready: threading.Event) -> None:
@@ -81,6 +95,12 @@ def hold_lock(path: str, seconds: float, ready: threading.Event) -> None:
         conn.close()
 
 
+#: SQLite's write lock, taken and held with the sqlite3 module (PostgreSQL's advisory lock is
+#: tested in test_postgres.py).
+sqlite_lock = pytest.mark.sqlite_only("SQLite's file lock (PostgreSQL's: test_postgres.py)")
+
+
+@sqlite_lock
 class TestLocking:
     def test_sqlite_settings(self, db: Database) -> None:
         with db.engine.connect() as conn:
@@ -314,6 +334,8 @@ class LongReader(threading.Thread):
         self.path, self.stop, self.reads = path, threading.Event(), []
 
     def run(self) -> None:
+        if "://" in self.path:
+            return self._run_on_server()
         conn = sqlite3.connect(self.path, isolation_level=None)
         try:
             while not self.stop.is_set():
@@ -324,6 +346,21 @@ class LongReader(threading.Thread):
                 self.reads.append(n)
         finally:
             conn.close()
+
+    def _run_on_server(self) -> None:
+        from sqlalchemy import create_engine, text
+
+        engine = create_engine(self.path)
+        try:
+            with engine.connect() as conn:
+                while not self.stop.is_set():
+                    with conn.begin():
+                        query = "SELECT count(*) FROM training_session"
+                        n = conn.execute(text(query)).scalar()
+                        self.stop.wait(1)
+                    self.reads.append(n)
+        finally:
+            engine.dispose()
 
 
 @pytest.mark.slow

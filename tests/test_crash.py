@@ -27,6 +27,8 @@ from trainlog.db import HEAD, Database
 
 pytestmark = [
     pytest.mark.slow,
+    pytest.mark.sqlite_only("kills processes writing a SQLite file (a killed import on "
+                            "PostgreSQL: test_postgres.py)"),
     pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL (POSIX)"),
 ]
 

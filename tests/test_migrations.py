@@ -126,6 +126,11 @@ def fill(path: Path) -> None:
     conn.close()
 
 
+#: Alembic and sqlite3 on the file itself; PostgreSQL's schema revisions: test_postgres.py.
+sqlite_file = pytest.mark.sqlite_only("migrates or reads the SQLite file directly "
+                                      "(PostgreSQL: test_postgres.py)")
+
+
 @pytest.fixture
 def old_db(database_url: str) -> Path:
     """A database at the first revision, holding records of every kind."""
@@ -145,10 +150,12 @@ class TestRevisions:
         walked = [r.revision for r in script.walk_revisions("base", "heads")]
         assert list(reversed(walked)) == REVISIONS, "REVISIONS lists every revision, oldest first"
 
+    @sqlite_file
     def test_new_database_is_at_head(self, db: Database, database_url: str) -> None:
         assert stored_revision(Path(database_url)) == HEAD
         assert indexes(Path(database_url)) >= NEW_INDEXES
 
+    @sqlite_file
     def test_downgrade_and_upgrade_again(self, old_db: Path) -> None:
         before = dump(old_db)
         migrate(old_db, HEAD)
@@ -158,6 +165,7 @@ class TestRevisions:
         migrate(old_db, HEAD)
         assert dump(old_db) == before and stored_revision(old_db) == HEAD
 
+    @sqlite_file
     def test_reports_read_attendance_from_the_index_alone(self, db: Database,
                                                           database_url: str) -> None:
         with sqlite3.connect(database_url) as conn:
@@ -169,6 +177,7 @@ class TestRevisions:
         assert "COVERING INDEX ix_attendance_session_cover" in plan
 
 
+@sqlite_file
 class TestUpgradeOnOpen:
     def test_every_record_survives(self, cli, old_db: Path) -> None:
         before = dump(old_db)
@@ -229,6 +238,7 @@ class TestUpgradeOnOpen:
         assert stored_revision(old_db) == HEAD and dump(old_db) == before
 
 
+@sqlite_file
 class TestNewerRefused:
     @pytest.fixture
     def newer(self, db: Database, database_url: str) -> Path:
@@ -281,6 +291,7 @@ class TestStartupCost:
         assert "sqlalchemy" in modules, "the measurement sees the command's imports"
         assert not {m for m in modules if m.split(".")[0] == "alembic"}
 
+    @sqlite_file
     def test_alembic_only_when_there_is_something_to_do(self, old_db: Path) -> None:
         modules = imported_modules("session", "list", db=str(old_db))
         assert "alembic" in modules

@@ -2,7 +2,8 @@
 
 Every check is read-only and aggregates in the database (no table is loaded into Python), so it
 runs on a large database in seconds and on SQLite or PostgreSQL alike (the two PRAGMA checks are
-SQLite's; PostgreSQL enforces foreign keys itself and has no page-level check to run).
+SQLite's; on PostgreSQL, trainlog.postgres checks the encoding, that the keys are enforced and
+that the indexes are valid).
 """
 
 from __future__ import annotations
@@ -57,8 +58,10 @@ def run_checks(db: Database) -> dict[str, Any]:
         raise NoDatabase(f"no trainlog database at {db.display()}; create it with `trainlog init`")
     checks: list[Check] = []
     with db._connect() as conn:
-        todo = ([("integrity", _integrity), ("foreign_keys", _foreign_keys)]
-                if conn.dialect.name == "sqlite" else [])
+        if conn.dialect.name == "sqlite":
+            todo = [("integrity", _integrity), ("foreign_keys", _foreign_keys)]
+        else:  # the server's own: encoding, keys enforced, indexes valid
+            from trainlog.postgres import CHECKS as todo
         for name, fn in [*todo, ("revision", _revision), *CHECKS]:
             try:
                 with conn.begin_nested():  # one failing check leaves the others runnable

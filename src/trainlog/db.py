@@ -11,6 +11,7 @@ from __future__ import annotations
 import getpass
 import os
 import random
+import re
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -41,6 +42,8 @@ WRITE_ATTEMPTS = 5
 PG_WRITE_LOCK = int.from_bytes(b"trainlog", "big")
 #: SQLSTATEs of PostgreSQL conflicts that running the transaction again resolves.
 RETRYABLE_SQLSTATES = {"40001", "40P01"}  # serialization_failure, deadlock_detected
+#: The password part of a URL (scheme://user:PASSWORD@host), up to its last "@".
+_PASSWORD = re.compile(r"(^[A-Za-z0-9+.-]+://[^:/@?#]*:)(.*)@")
 
 
 def default_path() -> Path:
@@ -131,9 +134,25 @@ class Database:
         from sqlalchemy.engine import make_url
 
         try:
-            return make_url(self.url).render_as_string(hide_password=True)
-        except Exception:  # not a URL SQLAlchemy can parse; say it as given
-            return self.location
+            shown = make_url(self.url).render_as_string(hide_password=True)
+        except Exception:  # not a URL SQLAlchemy can parse; say it as given, password masked
+            shown = self.location
+        # An unescaped "@" in a password fools the parser: mask up to the last "@" as well.
+        return _PASSWORD.sub(r"\1***@", shown)
+
+    def scrub(self, text: object) -> str:
+        """A driver's or tool's message with this database's URL and password masked."""
+        said = str(text).replace(self.location, self.display()).replace(self.url, self.display())
+        try:
+            from sqlalchemy.engine import make_url
+
+            password = make_url(self.url).password
+        except Exception:  # unparseable: take what stands where a password would
+            found = _PASSWORD.match(self.location)
+            password = found.group(2) if found else None
+        if password and len(str(password)) >= 4:  # a shorter one would mask ordinary words
+            said = said.replace(str(password), "***")
+        return said
 
     @property
     def engine(self) -> Engine:
@@ -141,7 +160,8 @@ class Database:
             try:
                 self._engine = _make_engine(self.url)
             except Exception as exc:  # a malformed URL or a driver that is not installed
-                raise TrainlogError(f"cannot use the database {self.display()}: {exc}") from None
+                raise TrainlogError(f"cannot use the database {self.display()}: "
+                                    f"{self.scrub(exc)}") from None
         return self._engine
 
     def exists(self) -> bool:
@@ -260,10 +280,13 @@ class Database:
         The copy is written next to DEST and renamed into place only once it passed SQLite's
         integrity check, so DEST is never a half-written file.
         """
+        if not self.is_sqlite:
+            from trainlog.postgres import backup
+
+            return backup(self, dest, overwrite)
         source = self.path
         if source is None:
-            raise TrainlogError("`db backup` copies SQLite files; back up a PostgreSQL database "
-                                "with pg_dump")
+            raise TrainlogError("an in-memory database cannot be backed up")
         if not source.is_file():
             raise NoDatabase(f"no trainlog database at {self.display()}")
         target = Path(dest).expanduser()
@@ -342,7 +365,8 @@ class Database:
         except DBAPIError as exc:
             if is_busy(exc):
                 raise _busy_error(self) from None
-            raise TrainlogError(f"cannot open the database {self.display()}: {exc.orig}") from None
+            raise TrainlogError(f"cannot open the database {self.display()}: "
+                                f"{self.scrub(exc.orig)}") from None
         try:
             if write:
                 with conn.begin():
@@ -358,7 +382,7 @@ class Database:
                 raise _busy_error(self) from None
             if _unreadable(exc):
                 raise TrainlogError(
-                    f"cannot open the database {self.display()}: {exc.orig}") from None
+                    f"cannot open the database {self.display()}: {self.scrub(exc.orig)}") from None
             raise
         finally:
             conn.close()
@@ -367,6 +391,28 @@ class Database:
         if self._engine is not None:
             self._engine.dispose()
             self._engine = None
+
+
+def retrying(call: Callable[[], T], attempts: int = WRITE_ATTEMPTS) -> T:
+    """call(), run again when PostgreSQL aborted its transaction for a conflict and asks for that.
+
+    The CLI runs each command through this: a command's writes are one transaction, rolled back
+    whole by the conflict, so running the command again is the remedy PostgreSQL documents
+    (serialization failure, deadlock). A conflict that persists becomes a clear message.
+    """
+    for attempt in range(1, attempts + 1):
+        try:
+            return call()
+        except Exception as exc:
+            if not is_retryable(exc):
+                raise
+            if attempt == attempts:
+                raise DatabaseBusy(
+                    f"the database kept aborting this command for conflicts with other writers "
+                    f"(PostgreSQL SQLSTATE {_sqlstate(getattr(exc, 'orig', exc))}, {attempts} "
+                    "times); nothing was written, try again later") from None
+        time.sleep(min(0.05 * 2 ** attempt, 2.0) * random.uniform(0.5, 1.5))
+    raise AssertionError("unreachable")
 
 
 def _newer(db: Database, current: str) -> TrainlogError:
@@ -478,7 +524,14 @@ def _make_engine(url: str) -> Engine:
     from sqlalchemy import create_engine, event
 
     if not url.startswith("sqlite"):
-        engine = create_engine(url, pool_pre_ping=True)
+        # READ COMMITTED whatever the server's default: writers queue on the lock below, and a
+        # snapshot taken before the wait (REPEATABLE READ, SERIALIZABLE) would fail on the rows
+        # the writer before it changed.
+        # Text in UTF-8 whatever the database's encoding (a SQL_ASCII one would give bytes
+        # instead of text); `db check` says when the database itself is not UTF8. No pre-ping:
+        # a command's connections are new, and a ping is a round trip to the server per use.
+        engine = create_engine(url, isolation_level="READ COMMITTED",
+                               connect_args={"client_encoding": "UTF8"})
 
         @event.listens_for(engine, "begin")
         def _pg_begin(conn):  # type: ignore[no-untyped-def]

@@ -218,7 +218,8 @@ def import_answers(session: Session, path: str | Path, encoding: str | None = No
     """
     table = imp.open_table(path, imp.SURVEY_COLUMNS, {"date", "method", "topic"}, encoding)
     rows = list(table.rows())
-    codes = {_str(r.get("cadre")) for _, r in rows} - {""}
+    # A code with a NUL byte is refused row by row below; PostgreSQL refuses it as a parameter.
+    codes = {c for _, r in rows if (c := _str(r.get("cadre"))) and "\x00" not in c}
     cadres = cadre_ids(session, codes)
     chk = imp.Checker()
     answers = [_check_answer(r, chk, n, cadres) for n, r in rows]

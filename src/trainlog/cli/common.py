@@ -8,12 +8,12 @@ from __future__ import annotations
 import functools
 import inspect
 from collections.abc import Callable
-from enum import Enum
+from enum import StrEnum
 from typing import Annotated, Any, TypeVar
 
 import typer
 
-from trainlog.db import Database
+from trainlog.db import Database, retrying
 from trainlog.errors import TrainlogError
 from trainlog.render import detect_lang, message
 
@@ -51,7 +51,7 @@ def state(lang: str | None = None) -> State:
     return _current
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     table = "table"
     json = "json"
     csv = "csv"
@@ -77,7 +77,8 @@ def command(group: typer.Typer, *args: Any, **kwargs: Any) -> Callable[[F], F]:
         @functools.wraps(fn)
         def wrapper(*a: Any, **k: Any) -> Any:
             try:
-                return fn(*a, **k)
+                # PostgreSQL may abort a write for a conflict and ask for it to be run again
+                return retrying(lambda: fn(*a, **k))
             except TrainlogError as exc:
                 if str(exc):
                     message(str(exc))

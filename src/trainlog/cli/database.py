@@ -53,7 +53,7 @@ def info(fmt: FormatOpt = Format.table) -> None:
 
 @command(db_app, "check")
 def check(fmt: FormatOpt = Format.table, lang: LangOpt = None) -> None:
-    """Check the database: SQLite integrity, foreign keys, trainlog's invariants; exit 1 if not."""
+    """Check the database: SQLite's or PostgreSQL's own checks, trainlog's invariants; exit 1 if not."""
     from trainlog.checks import run_checks
     from trainlog.errors import TrainlogError
     from trainlog.render import console, listing, table, to_json
@@ -80,7 +80,8 @@ def backup(
     force: Annotated[bool, typer.Option("--force", help="overwrite DEST if it exists.")] = False,
     fmt: FormatOpt = Format.table,
 ) -> None:
-    """Copy the SQLite database to DEST with SQLite's online backup (safe while others write)."""
+    """Back up the database to DEST, safe while others write (SQLite: a checked copy of the file;
+    PostgreSQL: pg_dump --format=custom)."""
     from trainlog.render import message, to_json
 
     result = state().db.backup(dest, overwrite=force)

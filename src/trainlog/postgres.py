@@ -1,0 +1,208 @@
+"""What differs on a PostgreSQL server: backups with pg_dump, and the server's own checks.
+
+SQLite's file copy and PRAGMA checks have no meaning on a server; these take their place. The
+password never reaches a command line (pg_dump gets it in its environment) nor any message.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from trainlog.errors import NoDatabase, TrainlogError
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import URL, Connection
+
+    from trainlog.checks import Check
+    from trainlog.db import Database
+
+#: libpq's environment variables for the URL's parts and the query options trainlog passes on.
+_LIBPQ_ENV = {
+    "host": "PGHOST", "port": "PGPORT", "user": "PGUSER", "dbname": "PGDATABASE",
+    "password": "PGPASSWORD", "sslmode": "PGSSLMODE", "sslrootcert": "PGSSLROOTCERT",
+    "sslcert": "PGSSLCERT", "sslkey": "PGSSLKEY", "connect_timeout": "PGCONNECT_TIMEOUT",
+    "application_name": "PGAPPNAME", "options": "PGOPTIONS", "service": "PGSERVICE",
+    "target_session_attrs": "PGTARGETSESSIONATTRS",
+}
+
+HOW_TO_BACKUP = (
+    "`db backup` of a PostgreSQL database runs pg_dump, which is not on PATH: install "
+    "PostgreSQL's client tools, of the server's major version or newer (Debian/Ubuntu: "
+    "apt-get install postgresql-client), or on the server run "
+    "`pg_dump --format=custom --file=DEST DBNAME` (restore with pg_restore)")
+
+
+def libpq_env(url: URL) -> dict[str, str]:
+    """PG* environment variables that point libpq's tools at the URL's database."""
+    parts: dict[str, Any] = {"host": url.host, "port": url.port, "user": url.username,
+                             "dbname": url.database, "password": url.password}
+    for key, value in url.query.items():
+        if key in _LIBPQ_ENV:
+            parts[key] = value[-1] if isinstance(value, tuple) else value
+    return {_LIBPQ_ENV[k]: str(v) for k, v in parts.items() if v not in (None, "")}
+
+
+def backup(db: Database, dest: str | Path, overwrite: bool = False) -> dict[str, Any]:
+    """pg_dump --format=custom of the database into DEST (or DEST/DBNAME.dump), read back whole.
+
+    The archive is written next to DEST and renamed into place once pg_restore has read every
+    byte of it back, so DEST is never a half-written file. pg_dump takes one snapshot: writers
+    go on meanwhile, and the copy holds the commits made before it began.
+    """
+    from sqlalchemy.engine import make_url
+
+    pg_dump = shutil.which("pg_dump")
+    if pg_dump is None:
+        raise TrainlogError(HOW_TO_BACKUP)
+    if not db.exists():
+        raise NoDatabase(f"no trainlog database at {db.display()}; create it with "
+                         "`trainlog init`")
+    url = make_url(db.url)
+    target = Path(dest).expanduser()
+    if target.is_dir():
+        target = target / f"{url.database or 'trainlog'}.dump"
+    target = target.absolute()
+    if not target.parent.is_dir():
+        raise TrainlogError(f"{target.parent}: no such folder")
+    if target.exists() and not overwrite:
+        raise TrainlogError(f"{target} exists already; give --force to overwrite it")
+    env = {**os.environ, **libpq_env(url)}
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.part")
+    try:
+        _run(db, [pg_dump, "--format=custom", "--no-password", f"--file={tmp}"], env)
+        pg_restore = shutil.which("pg_restore", path=os.path.dirname(pg_dump)) or \
+            shutil.which("pg_restore")
+        if pg_restore is not None:  # reads the whole archive back: every table's data too
+            _run(db, [pg_restore, "--file=/dev/null", str(tmp)], env)
+        with tmp.open("rb+") as f:
+            os.fsync(f.fileno())
+        os.replace(tmp, target)
+    except OSError as exc:
+        raise TrainlogError(f"cannot write {target}: {exc.strerror or exc}") from None
+    finally:
+        tmp.unlink(missing_ok=True)
+    return {"database": db.display(), "backup": str(target), "bytes": target.stat().st_size,
+            "revision": db.revision(), "integrity": "ok" if pg_restore else "not read back",
+            "format": "pg_dump custom"}
+
+
+def _run(db: Database, cmd: list[str], env: dict[str, str]) -> None:
+    tool = Path(cmd[0]).name
+    try:
+        done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=24 * 3600)
+    except (OSError, subprocess.SubprocessError) as exc:
+        raise TrainlogError(f"cannot run {tool}: {db.scrub(exc)}") from None
+    if done.returncode != 0:
+        said = " ".join(db.scrub(done.stderr).split()) or f"exit status {done.returncode}"
+        raise TrainlogError(f"{tool} could not back up {db.display()}: {said}")
+
+
+def _check(name: str, ok: bool, detail: str) -> Check:
+    from trainlog.checks import Check
+
+    return Check(name, ok, detail)
+
+
+def _tables() -> list[str]:
+    from trainlog.models import TABLES
+
+    return TABLES
+
+
+def server_check(conn: Connection) -> Check:
+    """The server's version and the database's encoding (UTF8, for Chinese names)."""
+    version = conn.exec_driver_sql("SHOW server_version").scalar()
+    encoding = conn.exec_driver_sql(
+        "SELECT pg_encoding_to_char(encoding) FROM pg_database "
+        "WHERE datname = current_database()").scalar()
+    if encoding != "UTF8":
+        return _check("server", False, f"PostgreSQL {version}; the database's encoding is "
+                      f"{encoding}, not UTF8: Chinese text may be refused or garbled. Create the "
+                      "database with ENCODING 'UTF8' and restore a backup into it")
+    return _check("server", True, f"PostgreSQL {version}, encoding UTF8")
+
+
+def constraints_check(conn: Connection) -> Check:
+    """Every key the schema declares is there and enforced (PostgreSQL's foreign_key_check).
+
+    A constraint dropped, added NOT VALID, or whose triggers were disabled would let rows in
+    that break it; this says which.
+    """
+    from sqlalchemy import UniqueConstraint, inspect
+
+    from trainlog.models import SQLModel
+
+    found: list[str] = []
+    insp = inspect(conn)
+    declared = 0
+    for name in _tables():
+        table = SQLModel.metadata.tables[name]
+        pk = tuple(sorted(c.name for c in table.primary_key.columns))
+        if tuple(sorted(insp.get_pk_constraint(name)["constrained_columns"])) != pk:
+            found.append(f"{name}: primary key ({', '.join(pk)}) missing")
+        have_fk = {(tuple(fk["constrained_columns"]), fk["referred_table"])
+                   for fk in insp.get_foreign_keys(name)}
+        for fk in table.foreign_keys:
+            declared += 1
+            if ((fk.parent.name,), fk.column.table.name) not in have_fk:
+                found.append(f"{name}.{fk.parent.name} -> {fk.column.table.name}: foreign key "
+                             "missing")
+        have_unique = {tuple(sorted(u["column_names"])) for u in insp.get_unique_constraints(name)}
+        wanted = {tuple(sorted(c.name for c in u.columns)) for u in table.constraints
+                  if isinstance(u, UniqueConstraint)}
+        wanted |= {(c.name,) for c in table.columns if c.unique}
+        for cols in sorted(wanted):
+            declared += 1
+            if cols not in have_unique:
+                found.append(f"{name} ({', '.join(cols)}): unique constraint missing")
+    names = list(_tables())
+    invalid = conn.exec_driver_sql(
+        "SELECT c.conrelid::regclass::text, c.conname FROM pg_constraint c "
+        "WHERE c.conrelid = ANY (SELECT oid FROM pg_class WHERE relname = ANY (%(t)s) "
+        "AND relnamespace = current_schema()::regnamespace) AND NOT c.convalidated "
+        "ORDER BY 1, 2", {"t": names}).all()
+    found += [f"{t}.{c}: NOT VALID (rows from before it are not checked)" for t, c in invalid]
+    disabled = conn.exec_driver_sql(
+        "SELECT DISTINCT t.tgrelid::regclass::text FROM pg_trigger t "
+        "JOIN pg_constraint c ON c.oid = t.tgconstraint "
+        "WHERE t.tgisinternal AND t.tgenabled = 'D' AND t.tgrelid = ANY (SELECT oid FROM pg_class "
+        "WHERE relname = ANY (%(t)s) AND relnamespace = current_schema()::regnamespace) "
+        "ORDER BY 1", {"t": names}).scalars().all()
+    found += [f"{t}: foreign keys not enforced (triggers disabled)" for t in disabled]
+    if found:
+        return _check("constraints", False, "; ".join(found))
+    return _check("constraints", True, f"every primary key and the {declared} foreign key and "
+                  "unique constraints of the schema are there, validated and enforced")
+
+
+def indexes_check(conn: Connection) -> Check:
+    """Every index is valid (a failed CREATE INDEX CONCURRENTLY leaves an invalid one); B-tree
+    indexes are verified against their tables with amcheck when the extension is installed."""
+    names = list(_tables())
+    rows = conn.exec_driver_sql(
+        "SELECT i.indexrelid::regclass::text, i.indisvalid AND i.indisready, am.amname "
+        "FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am am ON am.oid = "
+        "c.relam WHERE i.indrelid = ANY (SELECT oid FROM pg_class WHERE relname = ANY (%(t)s) "
+        "AND relnamespace = current_schema()::regnamespace) ORDER BY 1", {"t": names}).all()
+    invalid = [name for name, ok, _ in rows if not ok]
+    if invalid:
+        return _check("indexes", False, f"invalid index(es): {', '.join(invalid)}: rebuild them "
+                      "(REINDEX INDEX …)")
+    amcheck = conn.exec_driver_sql("SELECT 1 FROM pg_extension WHERE extname = 'amcheck'").first()
+    if amcheck is None:
+        return _check("indexes", True, f"{len(rows)} indexes, all valid (install the amcheck "
+                      "extension to have their contents verified too)")
+    for name, _, method in rows:
+        if method == "btree":
+            conn.exec_driver_sql("SELECT bt_index_check(%(i)s::regclass, true)", {"i": name})
+    return _check("indexes", True, f"{len(rows)} indexes, all valid; B-tree indexes verified "
+                  "against their tables (amcheck)")
+
+
+#: The checks `db check` runs on PostgreSQL in place of SQLite's integrity and foreign_key checks.
+CHECKS = [("server", server_check), ("constraints", constraints_check),
+          ("indexes", indexes_check)]
