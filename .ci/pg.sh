@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
 # A throwaway PostgreSQL server for the tests: a fresh cluster in a temporary directory, listening
-# on 127.0.0.1 at a random free port (and a unix socket in that directory), no fsync.
+# on 127.0.0.1 at a random free port (and a unix socket in that directory), no fsync (unless
+# --durable).
 #
-#   .ci/pg.sh start DIR    initdb into DIR, start the server, print its URL on stdout
+#   .ci/pg.sh start DIR [--durable]
+#                          initdb into DIR, start the server, print its URL on stdout
 #                          (postgresql+psycopg://trainlog:PASSWORD@127.0.0.1:PORT/trainlog);
-#                          installs PostgreSQL with apt-get when no initdb is found
+#                          installs PostgreSQL with apt-get when no initdb is found.
+#                          --durable keeps fsync and synchronous commits on, as a production
+#                          server has them (for benchmarks; the tests do without)
 #   .ci/pg.sh stop DIR     stop the server and remove DIR (safe to call twice, or on a dead one)
 #   .ci/pg.sh url DIR      print the URL of the server started in DIR
 #
@@ -48,7 +52,9 @@ free_port() {
 }
 
 start() {
-    local dir="$1" bin port password
+    local dir="$1" durable="${2:-}" bin port password speed
+    speed="-c fsync=off -c full_page_writes=off -c synchronous_commit=off"
+    [[ "$durable" == --durable ]] && speed=""
     bin="$(bindir || true)"
     if [[ -z "$bin" ]]; then
         install_postgres
@@ -82,8 +88,7 @@ start() {
         # for the connections that 8 concurrent writers and a suite's engines open.
         if as_owner "$bin/pg_ctl" --pgdata="$dir/data" --log="$dir/server.log" --wait --timeout=60 \
             -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=300 \
-                -c fsync=off -c full_page_writes=off -c synchronous_commit=off \
-                -c shared_buffers=128MB -c log_min_messages=warning" start >&2; then
+                $speed -c shared_buffers=128MB -c log_min_messages=warning" start >&2; then
             break
         fi
         ((attempt < 3)) || { tail -n 20 "$dir/server.log" >&2; die "the server did not start"; }
@@ -113,6 +118,8 @@ stop() {
 }
 
 case "${1:-}" in
-    start|stop|url) [[ $# == 2 ]] || die "usage: $0 start|stop|url DIR"; "$1" "$2" ;;
-    *) sed -n '2,13p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+    start) [[ $# == 2 || ( $# == 3 && "$3" == --durable ) ]] \
+               || die "usage: $0 start DIR [--durable]"; start "$2" "${3:-}" ;;
+    stop|url) [[ $# == 2 ]] || die "usage: $0 stop|url DIR"; "$1" "$2" ;;
+    *) sed -n '2,18p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
 esac
