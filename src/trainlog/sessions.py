@@ -416,8 +416,33 @@ def _insert_attendance(conn: Connection, rows: Iterable[tuple[int, int, float]],
     stamp_value: Any = (stamp.strftime("%Y-%m-%d %H:%M:%S.000000")
                         if conn.dialect.name == "sqlite" else stamp)
     who = actor()
+    if conn.dialect.name == "postgresql":
+        return _copy_attendance(conn, ((sid, cid, h, stamp, who) for sid, cid, h in rows),
+                                progress)
     return _executemany(conn, sql, ((sid, cid, h, stamp_value, who) for sid, cid, h in rows),
                         progress)
+
+
+def _copy_attendance(conn: Connection, rows: Iterable[tuple[Any, ...]],
+                     progress: str | None = None) -> int:
+    """PostgreSQL: the rows through COPY in the command's transaction, several times faster than
+    executemany's one INSERT per row (a province import holds the write lock that much less)."""
+    meter = imp.Progress(progress) if progress and imp._stderr_is_terminal() else None
+    total = 0
+    cursor = conn.connection.driver_connection.cursor()
+    try:
+        with cursor.copy("COPY attendance (session_id, cadre_id, hours, created_at, created_by) "
+                         "FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+                total += 1
+                if meter is not None and total % CHUNK == 0:
+                    meter.update(total)
+    finally:
+        cursor.close()
+        if meter is not None:
+            meter.close()
+    return total
 
 
 def _delete_attendance(conn: Connection, pairs: Iterable[tuple[int, int]]) -> int:
