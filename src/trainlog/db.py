@@ -25,6 +25,8 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Connection, Engine
     from sqlmodel import Session
 
+    from trainlog.sql import Conn
+
 T = TypeVar("T")
 
 #: The newest migration this version knows; a test checks it is Alembic's head.
@@ -212,16 +214,18 @@ class Database:
         finally:
             raw.close()
 
+    def missing(self) -> NoDatabase:
+        """The error of a location without a trainlog database."""
+        return NoDatabase(f"no trainlog database at {self.display()}; create it with "
+                          "`trainlog init` (or point --db / TRAINLOG_DB at an existing one)")
+
     def require(self) -> None:
         """Make sure the schema exists and is current: upgrade an older one, refuse a newer one."""
         if self._checked:
             return
         current = self.revision() if self._file_exists() else None
         if current is None:
-            raise NoDatabase(
-                f"no trainlog database at {self.display()}; create it with `trainlog init` "
-                "(or point --db / TRAINLOG_DB at an existing one)"
-            )
+            raise self.missing()
         self._check_revision(current)
 
     def _file_exists(self) -> bool:
@@ -331,9 +335,73 @@ class Database:
                 raise _busy_error(self) from None
             raise
         except UnicodeEncodeError as exc:  # a command line's undecodable bytes, bound to a query
-            bad = exc.object[exc.start:exc.end] if isinstance(exc.object, str) else ""
-            raise TrainlogError(f"a value given is not valid text ({bad!r}); was it typed in "
-                                "another encoding than the terminal's?") from None
+            raise _bad_text(exc) from None
+
+    @contextmanager
+    def connect(self, write: bool = False) -> Iterator[Conn]:
+        """A `trainlog.sql.Conn` in one transaction; a writing one takes the write lock up front
+        and commits at the end, a reading one rolls back.
+
+        On a SQLite file this is the standard library's sqlite3 with trainlog's pragmas, and
+        SQLAlchemy is not imported at all (unless the schema needs an upgrade): the fast path of
+        the commands people and cron run all day. Elsewhere, a SQLAlchemy connection.
+        """
+        if self.path is None:
+            from trainlog.sql import AlchemyConn
+
+            self.require()
+            with self._connect(write) as conn:
+                yield AlchemyConn(conn)
+            return
+        import sqlite3
+
+        from trainlog.sql import SqliteConn
+
+        raw = self._open_sqlite()
+        try:
+            try:
+                _sqlite_pragmas(raw)
+                if not self._checked:
+                    self._check_revision(_sqlite_revision(self, raw))
+                _sqlite_begin(raw, write)
+            except sqlite3.OperationalError as exc:
+                if is_busy(exc):
+                    raise _busy_error(self) from None
+                raise
+            except sqlite3.DatabaseError as exc:
+                raise TrainlogError(f"cannot open the database {self.display()}: {exc}") from None
+            try:
+                yield SqliteConn(raw)
+                if write:
+                    raw.execute("COMMIT")
+            except BaseException:
+                if raw.in_transaction:
+                    raw.execute("ROLLBACK")
+                raise
+            if raw.in_transaction:
+                raw.execute("ROLLBACK")
+        except sqlite3.OperationalError as exc:
+            if is_busy(exc):
+                raise _busy_error(self) from None
+            raise
+        except UnicodeEncodeError as exc:
+            raise _bad_text(exc) from None
+        finally:
+            raw.close()
+
+    def _open_sqlite(self) -> Any:
+        import sqlite3
+
+        path = self.path
+        assert path is not None
+        if not path.is_file():
+            raise self.missing()
+        try:
+            # mode=rw: never create a file here; transactions are begun explicitly
+            return sqlite3.connect(path.absolute().as_uri() + "?mode=rw", uri=True,
+                                   timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+        except sqlite3.Error as exc:
+            raise TrainlogError(f"cannot open the database {self.display()}: {exc}") from None
 
     def write(self, fn: Callable[[Session], T], attempts: int = WRITE_ATTEMPTS) -> T:
         """fn(session) in a write transaction, run again from the start after a conflict.
@@ -445,6 +513,36 @@ def _begin_with_retries(session: Session) -> None:
             time.sleep(random.uniform(0.05, 0.25))
 
 
+def _bad_text(exc: UnicodeEncodeError) -> TrainlogError:
+    bad = exc.object[exc.start:exc.end] if isinstance(exc.object, str) else ""
+    return TrainlogError(f"a value given is not valid text ({bad!r}); was it typed in "
+                         "another encoding than the terminal's?")
+
+
+def _sqlite_revision(db: Database, raw: Any) -> str:
+    """The revision of a SQLite file read with sqlite3; NoDatabase when it has no trainlog schema."""
+    found = raw.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' "
+                        "AND name = 'alembic_version'").fetchone()
+    row = raw.execute("SELECT version_num FROM alembic_version").fetchone() if found else None
+    if row is None:
+        raise db.missing()
+    return row[0]
+
+
+def _sqlite_begin(raw: Any, write: bool) -> None:
+    """BEGIN (a snapshot for reading) or BEGIN IMMEDIATE (the write lock now), retried when busy."""
+    import sqlite3
+
+    for attempt in range(1, BEGIN_ATTEMPTS + 1):
+        try:
+            raw.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+            return
+        except sqlite3.OperationalError as exc:
+            if not is_busy(exc) or attempt == BEGIN_ATTEMPTS:
+                raise
+            time.sleep(random.uniform(0.05, 0.25))
+
+
 def _read_revision(conn: Connection) -> str | None:
     """alembic_version's row, or None when there is no such table (no trainlog schema)."""
     from sqlalchemy import text
@@ -549,20 +647,7 @@ def _make_engine(url: str) -> Engine:
     def _pragmas(dbapi_conn, _record):  # type: ignore[no-untyped-def]
         # Transactions are begun by the "begin" hook below, not by the driver.
         dbapi_conn.isolation_level = None
-        cur = dbapi_conn.cursor()
-        cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        cur.execute("PRAGMA foreign_keys = ON")
-        # WAL is a property of the file: set once (by init, or here for a database copied back
-        # from a backup), it stays. Only on trainlog's own database: a read must not change an
-        # empty file or another program's database given as --db by mistake.
-        if (not memory and cur.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal"
-                and cur.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND "
-                                "name IN ('alembic_version', 'training_session')").fetchone()[0]
-                == 2):
-            cur.execute("PRAGMA journal_mode = WAL")
-        # The official record: a commit survives a power cut, not only a crash (one fsync each).
-        cur.execute("PRAGMA synchronous = FULL")
-        cur.close()
+        _sqlite_pragmas(dbapi_conn, memory)
 
     @event.listens_for(engine, "begin")
     def _begin(conn):  # type: ignore[no-untyped-def]
@@ -570,6 +655,24 @@ def _make_engine(url: str) -> Engine:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
     return engine
+
+
+def _sqlite_pragmas(dbapi_conn: Any, memory: bool = False) -> None:
+    """trainlog's settings of a new SQLite connection (through SQLAlchemy or sqlite3 directly)."""
+    cur = dbapi_conn.cursor()
+    cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    cur.execute("PRAGMA foreign_keys = ON")
+    # WAL is a property of the file: set once (by init, or here for a database copied back
+    # from a backup), it stays. Only on trainlog's own database: a read must not change an
+    # empty file or another program's database given as --db by mistake.
+    if (not memory and cur.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal"
+            and cur.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND "
+                            "name IN ('alembic_version', 'training_session')").fetchone()[0]
+            == 2):
+        cur.execute("PRAGMA journal_mode = WAL")
+    # The official record: a commit survives a power cut, not only a crash (one fsync each).
+    cur.execute("PRAGMA synchronous = FULL")
+    cur.close()
 
 
 def _run_migrations(conn: Connection) -> None:

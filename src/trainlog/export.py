@@ -24,7 +24,7 @@ from sqlmodel import Session
 from trainlog.dates import Period, month_end, resolve_period
 from trainlog.errors import TrainlogError
 from trainlog.models import Attendance, Branch, Cadre, OnlineStudy, TrainingSession
-from trainlog.reports import expected_share, plan_report, round_half_up
+from trainlog.reports import expected_share, monthly, round_half_up
 from trainlog.vocab import TRACKS, label
 
 if TYPE_CHECKING:
@@ -155,25 +155,6 @@ def months_of(period: Period) -> list[date]:
         out.append(d)
         d = date(d.year + d.month // 12, d.month % 12 + 1, 1)
     return out
-
-
-def monthly(session: Session, period: Period, track: str | None = None,
-            audience: str | None = None) -> list[dict[str, Any]]:
-    """Counts per month and track: [{"month": "2020-01", "policy": {...}, …, "total": {...}}].
-
-    Each track's months are the report's own `--track T --by month` rows, and the total its
-    `--by month` rows, so every figure equals what `trainlog report … --format json` says.
-    """
-    rows: dict[str, dict[str, Any]] = {}
-    for t in [track] if track else [*TRACKS, None]:
-        data = plan_report(session, period, track=t, by="month", audience=audience)
-        for r in data["rows"]:
-            counts = {k: r[k] for k in ("sessions", "person_times", "people", "hours")}
-            row = rows.setdefault(r["month"], {"month": r["month"]})
-            row[t or "total"] = counts
-            if track:  # the one track is the total
-                row["total"] = counts
-    return list(rows.values())
 
 
 def cadre_rows(session: Session, period: Period) -> Iterator[tuple[Any, ...]]:

@@ -10,15 +10,13 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlmodel import Session
-
+from trainlog.compliance import compliance, coverage
 from trainlog.dates import Period
 from trainlog.reports import parse_options, plan_report, round_half_up
-from trainlog.study import compliance, coverage
 from trainlog.vocab import AUDIENCES, TRACKS
 
 
-def gather(session: Session, period: Period, *, track: str | None = None,
+def gather(session: Any, period: Period, *, track: str | None = None,
            audience: str | None = None, report: dict[str, Any] | None = None) -> dict[str, Any]:
     """The notice's figures: the report (with its options; `report` when already made), the top
     leaders' policy training, remote-education coverage of the branches, and online-study

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
-
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session
+from typing import TYPE_CHECKING, Any
 
 from trainlog.dates import parse_date
 from trainlog.db import actor, now
 from trainlog.errors import TrainlogError
-from trainlog.models import Plan
+from trainlog.sql import as_conn
 from trainlog.vocab import TRACKS, parse_choice
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from trainlog.models import Plan
 
 #: the scope of a plan over every track
 ALL = "all"
@@ -46,13 +47,24 @@ def check_year(year: int) -> int:
 
 
 def _info(p: Plan) -> PlanInfo:
-    return PlanInfo(p.year, None if p.scope == ALL else p.scope, p.target,
-                    p.deadline or date(p.year, 12, 31))
+    return _plan(p.year, p.scope, p.target, p.deadline)
+
+
+def _plan(year: int, scope: str, target: int, deadline: date | str | None) -> PlanInfo:
+    if isinstance(deadline, str):  # SQLite's text, read with SQL text
+        deadline = date.fromisoformat(deadline)
+    return PlanInfo(int(year), None if scope == ALL else scope, int(target),
+                    deadline or date(int(year), 12, 31))
 
 
 def set_plan(session: Session, year: int, target: int, track: str | None = None,
              deadline: str | date | None = None) -> dict[str, Any]:
     """Set the plan of (year, track): a new one, or the one there gets this target and deadline."""
+    from sqlalchemy import select
+    from sqlalchemy.exc import IntegrityError
+
+    from trainlog.models import Plan
+
     year = check_year(year)
     if int(target) < 1:
         raise TrainlogError(f"--target: {target} must be a whole number of person-times, >= 1")
@@ -81,18 +93,16 @@ def set_plan(session: Session, year: int, target: int, track: str | None = None,
     return _info(plan).as_dict() | {"previous": before}
 
 
-def get_plan(session: Session, year: int, track: str | None = None) -> PlanInfo | None:
-    """The plan of (year, track), track None meaning the plan over all tracks."""
-    plan = session.scalars(select(Plan).where(Plan.year == year,
-                                              Plan.scope == (track or ALL))).first()
-    return _info(plan) if plan is not None else None
+def plans_of_year(session: Any, year: int | None = None) -> list[PlanInfo]:
+    """The plans of a year (of every year for None); `session` a Conn or a SQLModel session."""
+    db = as_conn(session)
+    sql = "SELECT year, scope, target, deadline FROM plan"
+    if year is None:
+        return [_plan(*row) for row in db.all(sql)]
+    return [_plan(*row) for row in db.all(sql + " WHERE year = :year", {"year": year})]
 
 
-def plans_of_year(session: Session, year: int) -> list[PlanInfo]:
-    return [_info(p) for p in session.scalars(select(Plan).where(Plan.year == year))]
-
-
-def plan_for_report(session: Session, year: int, track: str | None = None) -> PlanInfo | None:
+def plan_for_report(session: Any, year: int, track: str | None = None) -> PlanInfo | None:
     """The plan a report measures against.
 
     The plan of the report's track; else the plan over all tracks; else, for a report over all
@@ -109,12 +119,9 @@ def plan_for_report(session: Session, year: int, track: str | None = None) -> Pl
     return None
 
 
-def list_plans(session: Session, year: int | None = None) -> list[dict[str, Any]]:
+def list_plans(session: Any, year: int | None = None) -> list[dict[str, Any]]:
     """Plans, by year then over all tracks first, then by track order."""
-    stmt = select(Plan)
-    if year is not None:
-        stmt = stmt.where(Plan.year == check_year(year))
     order = {ALL: -1} | {t: i for i, t in enumerate(TRACKS)}
-    plans = sorted((_info(p) for p in session.scalars(stmt)),
+    plans = sorted(plans_of_year(session, None if year is None else check_year(year)),
                    key=lambda p: (p.year, order.get(p.scope, 99), p.scope))
     return [p.as_dict() for p in plans]

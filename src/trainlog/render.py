@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import json
 import locale
 import os
 import sys
@@ -90,7 +89,16 @@ def table(rows: Sequence[dict[str, Any]], columns: Sequence[str], lang: str,
 
 
 def to_json(data: Any) -> str:
-    return json.dumps(data, ensure_ascii=False, indent=2, default=str)
+    """Indented JSON, UTF-8 text as is; dates as ISO text, datetimes as str() gives them.
+
+    orjson, not the json module: with indent, json falls back to its pure-Python encoder, which
+    took 0.3 s of a province's `coverage --format json` (36,000 rows); orjson takes 10 ms.
+    """
+    import orjson
+
+    return orjson.dumps(data, default=str,
+                        option=orjson.OPT_INDENT_2 | orjson.OPT_PASSTHROUGH_DATETIME
+                        | orjson.OPT_NON_STR_KEYS).decode()
 
 
 def write_csv(rows: Iterable[dict[str, Any]], columns: Sequence[str], stream=None) -> None:  # type: ignore[no-untyped-def]

@@ -11,46 +11,29 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, and_, case, delete, extract, func, literal, select
-from sqlalchemy import Integer as SAInteger
+from sqlalchemy import Connection, delete, func, select
 from sqlmodel import Session
 
 from trainlog import importing as imp
-from trainlog.dates import Period, days_in_month, month_end, parse_month, today
+from trainlog.compliance import (  # noqa: F401  (the reports, re-exported)
+    EPSILON,
+    SETTINGS,
+    Coverage,
+    compliance,
+    coverage,
+    get_settings,
+    setting,
+)
+from trainlog.dates import days_in_month, month_end, parse_month, today
 from trainlog.db import actor, now
 from trainlog.errors import Problem, TrainlogError
-from trainlog.models import Branch, Cadre, OnlineStudy, Setting, TrainingSession
-from trainlog.vocab import KINDS, PLATFORMS, parse_choice
+from trainlog.models import Cadre, OnlineStudy, Setting
+from trainlog.vocab import PLATFORMS, parse_choice
 
 DEFAULT_PLATFORM = "academy"
 CHUNK = 20_000
-#: Hours are compared with this much slack: sums of decimals such as 1.7 + 3.3 are not exact.
-EPSILON = 1e-6
-#: Settings a database may hold: key -> (default, largest sensible value, what it is).
-SETTINGS: dict[str, tuple[float, float, str]] = {
-    "compliance.min_month": (5.0, 24.0 * 31, "online-study hours required per month"),
-    "compliance.min_year": (60.0, 24.0 * 366, "online-study hours required for a whole year"),
-}
 #: How many cadre codes a warning names before it says "…".
 WARN_SAMPLE = 5
-
-
-def get_settings(session: Session) -> list[dict[str, Any]]:
-    """Every known setting: its value in this database (or the default) and the default."""
-    stored = dict(session.execute(select(Setting.key, Setting.value)).all())
-    rows = []
-    for key, (default, _, what) in SETTINGS.items():
-        value = float(stored[key]) if key in stored else default
-        rows.append({"key": key, "value": value, "default": default, "set": key in stored,
-                     "description": what})
-    return rows
-
-
-def setting(session: Session, key: str) -> float:
-    """The value of one setting in this database, else its default."""
-    default = SETTINGS[key][0]
-    value = session.scalar(select(Setting.value).where(Setting.key == key))
-    return float(value) if value is not None else default
 
 
 def _check_key(key: str) -> str:
@@ -446,136 +429,3 @@ def cadre_study(session: Session, code: str, year: int | None = None) -> list[di
         stmt = stmt.where(OnlineStudy.month.between(date(year, 1, 1), date(year, 12, 31)))
     return [{"month": m.strftime("%Y-%m"), "platform": p, "hours": round(h, 1)}
             for m, p, h in session.execute(stmt)]
-
-
-def compliance(session: Session, period: Period, min_month: float | None = None,
-               min_year: float | None = None, platform: str | None = None) -> dict[str, Any]:
-    """Registered cadres short of online-study hours in the period; registration coverage."""
-    if min_month is None:
-        min_month = setting(session, "compliance.min_month")
-    if min_year is None:
-        min_year = setting(session, "compliance.min_year")
-    for name, value in (("--min-month", min_month), ("--min-year", min_year)):
-        if not (math.isfinite(value) and value >= 0):
-            raise TrainlogError(f"{name}: {value:g} is not a number of hours")
-    key = parse_choice(platform, PLATFORMS, "--platform") if platform else None
-    required = float(min_year) if period.whole_year else float(min_month) * period.months
-    end = period.end
-    year_start = date(end.year, 1, 1)
-    start_month = period.start.replace(day=1)
-
-    registered_by_end = and_(Cadre.registered_on.is_not(None), Cadre.registered_on <= end)
-    party, registered, checked = session.execute(
-        select(func.coalesce(func.sum(case((Cadre.party_member, 1), else_=0)), 0),
-               func.coalesce(func.sum(case((and_(Cadre.party_member, registered_by_end), 1),
-                                           else_=0)), 0),
-               func.coalesce(func.sum(case((registered_by_end, 1), else_=0)), 0))
-        .where(Cadre.active)).one()
-
-    # The cadres checked, each with the first month of the year they are held to.
-    reg_month = extract("month", Cadre.registered_on).cast(SAInteger)
-    k = (select(Cadre.id,
-                case((Cadre.registered_on < year_start, literal(1)), else_=reg_month)
-                .label("first_month"))
-         .where(Cadre.active, registered_by_end).subquery("k"))
-    # Hours per cadre and month, on every platform or the one asked for.
-    monthly = (select(OnlineStudy.cadre_id, OnlineStudy.month,
-                      func.sum(OnlineStudy.hours).label("hours"))
-               .where(OnlineStudy.month >= min(start_month, year_start), OnlineStudy.month <= end))
-    if key is not None:
-        monthly = monthly.where(OnlineStudy.platform == key)
-    m = monthly.group_by(OnlineStudy.cadre_id, OnlineStudy.month).subquery("m")
-
-    hours = func.coalesce(func.sum(case((m.c.month >= start_month, m.c.hours))), 0.0)
-    to_date = func.coalesce(func.sum(case((m.c.month >= year_start, m.c.hours))), 0.0)
-    months_met = func.count(case((and_(m.c.month >= year_start, m.c.hours >= min_month - EPSILON,
-                                       extract("month", m.c.month).cast(SAInteger)
-                                       >= k.c.first_month), 1)))
-    # Grouped by the cadre's id alone (the names are joined after): with more GROUP BY columns
-    # SQLite scans the monthly sums once per cadre instead of indexing them.
-    short_ones = (select(k.c.id, hours.label("hours"), to_date.label("to_date"),
-                         func.max(k.c.first_month).label("first_month"),
-                         months_met.label("met"))
-                  .select_from(k)
-                  .outerjoin(m, m.c.cadre_id == k.c.id)
-                  .group_by(k.c.id)
-                  .having(hours < required - EPSILON)
-                  .subquery("s"))
-    stmt = (select(Cadre.code, Cadre.name, Branch.code, short_ones.c.hours, short_ones.c.to_date,
-                   short_ones.c.first_month, short_ones.c.met)
-            .select_from(short_ones)
-            .join(Cadre, Cadre.id == short_ones.c.id)
-            .outerjoin(Branch, Branch.id == Cadre.branch_id))
-    # Sorted here, on hours without the last bits of float noise: the order in which a database
-    # adds up the months must not decide which of two equal cadres comes first.
-    found = sorted(session.execute(stmt), key=lambda r: (round(float(r[3]), 6), r[0]))
-    short = [{"cadre": code, "name": name, "branch": branch, "hours": round(float(h), 1),
-              "required": required, "year_to_date": round(float(ytd), 1),
-              "months_short": end.month - int(first) + 1 - int(met)}
-             for code, name, branch, h, ytd, first, met in found]
-    return {
-        "period": period.as_dict(),
-        "min_month": float(min_month),
-        "min_year": float(min_year),
-        "party_members": int(party),
-        "registered": int(registered),
-        "registration_coverage": round(int(registered) / int(party), 4) if party else None,
-        "checked": int(checked),
-        "short_count": len(short),
-        "short": short,
-    }
-
-
-@dataclass
-class Coverage:
-    """The coverage report (`data`, the JSON) and every branch's row, zeros included."""
-
-    data: dict[str, Any]
-    branches: list[dict[str, Any]]
-
-
-def coverage(session: Session, period: Period, kind: str | None = None,
-             township: str | None = None) -> Coverage:
-    """Video-track sessions held by each active branch in the period; the branches with none."""
-    # Sessions are counted per branch first (one pass over the period's video sessions), then
-    # joined to the branches: a join with the conditions inside would search once per branch.
-    counts = (select(TrainingSession.branch_id, func.count().label("n"))
-              .where(TrainingSession.track == "video", TrainingSession.void.is_(False),
-                     TrainingSession.date.between(period.start, period.end),
-                     TrainingSession.branch_id.is_not(None)))
-    if kind:
-        counts = counts.where(TrainingSession.kind == _video_kind(kind))
-    held = counts.group_by(TrainingSession.branch_id).subquery("held")
-    stmt = (select(Branch.code, Branch.name, Branch.township, func.coalesce(held.c.n, 0))
-            .outerjoin(held, held.c.branch_id == Branch.id)
-            .where(Branch.active)
-            .order_by(Branch.code))
-    if township:
-        township = township.strip()
-        stmt = stmt.where(Branch.township == township)
-        if session.scalar(select(func.count()).select_from(Branch)
-                          .where(Branch.township == township)) == 0:
-            raise TrainlogError(f"--township: no branch in township {township!r}")
-    branches = [{"branch": c, "name": n, "township": t, "sessions": int(s)}
-                for c, n, t, s in session.execute(stmt)]
-    rows = [b for b in branches if b["sessions"]]
-    data = {
-        "period": period.as_dict(),
-        "branches": len(branches),
-        "with_sessions": len(rows),
-        "coverage": round(len(rows) / len(branches), 4) if branches else None,
-        "sessions": sum(b["sessions"] for b in rows),
-        "rows": rows,
-        "without": [b["branch"] for b in branches if not b["sessions"]],
-    }
-    return Coverage(data, branches)
-
-
-def _video_kind(value: str) -> str:
-    kinds = KINDS["video"]
-    try:
-        return parse_choice(value, kinds, "--kind")
-    except TrainlogError:
-        allowed = ", ".join(f"{k} ({v})" for k, v in kinds.items())
-        raise TrainlogError(f"--kind: {value!r} is not a kind of video session; "
-                            f"allowed: {allowed}") from None

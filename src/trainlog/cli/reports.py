@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
-from trainlog.cli import app
+from trainlog.cli import root as app
 from trainlog.cli.common import (
     AsOfOpt,
     Format,
@@ -153,7 +153,7 @@ def plan_show(
     from trainlog.render import listing, message
 
     st = state(lang)
-    with st.db.session() as s:
+    with st.db.connect() as s:
         rows = list_plans(s, year)
     if not rows and fmt is Format.table:
         message(_no_plan_hint(year, st.lang))
@@ -213,12 +213,12 @@ def report(
     st = state(lang)
     period = resolve_period(month, year, start, end, as_of)
     track, audience, by = parse_options(track, audience, by)
-    with st.db.session() as s:
+    with st.db.connect() as s:
         data = plan_report(s, period, track=track, by=by, audience=audience)
         others = [] if data["plan"] else list_plans(s, period.end.year)
         monthly = None
         if by == "month" and fmt is ReportFormat.table:
-            from trainlog.export import monthly as by_month_and_track
+            from trainlog.reports import monthly as by_month_and_track
 
             monthly = by_month_and_track(s, period, track, audience)
         if fmt is ReportFormat.notice:

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from trainlog.cli import app
+from trainlog.cli import root as app
 from trainlog.cli.common import (
     AsOfOpt,
     DryRunOpt,
@@ -152,14 +152,14 @@ def compliance(
     lang: LangOpt = None,
 ) -> None:
     """Registered cadres short of online study hours, and party members' registration coverage."""
+    from trainlog.compliance import compliance as report
     from trainlog.dates import resolve_period
     from trainlog.errors import ConditionHeld
     from trainlog.render import console, listing, message, table, to_json
-    from trainlog.study import compliance as report
 
     st = state(lang)
     period = resolve_period(month, year, start, end, as_of)
-    with st.db.session() as s:
+    with st.db.connect() as s:
         data = report(s, period, min_month, min_year, platform)
     if fmt is Format.json:
         typer.echo(to_json(data))
@@ -193,13 +193,13 @@ def coverage(
     lang: LangOpt = None,
 ) -> None:
     """Video sessions held by each party branch in the period, and the branches with none."""
+    from trainlog.compliance import coverage as report
     from trainlog.dates import resolve_period
     from trainlog.render import console, listing, table, to_json
-    from trainlog.study import coverage as report
 
     st = state(lang)
     period = resolve_period(month, year, start, end, as_of)
-    with st.db.session() as s:
+    with st.db.connect() as s:
         result = report(s, period, kind, township)
     data = result.data
     if fmt is Format.json:
@@ -221,11 +221,11 @@ def coverage(
 @command(config_app, "show")
 def config_show(fmt: FormatOpt = Format.table, lang: LangOpt = None) -> None:
     """The settings of this database, with their defaults."""
+    from trainlog.compliance import get_settings
     from trainlog.render import listing
-    from trainlog.study import get_settings
 
     st = state(lang)
-    with st.db.session() as s:
+    with st.db.connect() as s:
         rows = get_settings(s)
     listing(rows, SETTING_KEYS, fmt.value, st.lang, labels=LABELS)
 

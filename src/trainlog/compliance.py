@@ -1,0 +1,166 @@
+"""The online-study reports: compliance (hours against the monthly and yearly minimum, registration
+on the cadre academy) and coverage (video sessions held by each branch); the settings they read.
+
+SQL text through `trainlog.sql` (portable, and no SQLAlchemy import on a SQLite file): these are
+reports a leader asks for at any moment and cron runs every month.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from trainlog.dates import Period
+from trainlog.errors import TrainlogError
+from trainlog.sql import as_conn
+from trainlog.vocab import KINDS, PLATFORMS, parse_choice
+
+#: Hours are compared with this much slack: sums of decimals such as 1.7 + 3.3 are not exact.
+EPSILON = 1e-6
+#: Settings a database may hold: key -> (default, largest sensible value, what it is).
+SETTINGS: dict[str, tuple[float, float, str]] = {
+    "compliance.min_month": (5.0, 24.0 * 31, "online-study hours required per month"),
+    "compliance.min_year": (60.0, 24.0 * 366, "online-study hours required for a whole year"),
+}
+
+
+def get_settings(session: Any) -> list[dict[str, Any]]:
+    """Every known setting: its value in this database (or the default) and the default."""
+    stored = {k: v for k, v in as_conn(session).all("SELECT key, value FROM setting")}
+    rows = []
+    for key, (default, _, what) in SETTINGS.items():
+        value = float(stored[key]) if key in stored else default
+        rows.append({"key": key, "value": value, "default": default, "set": key in stored,
+                     "description": what})
+    return rows
+
+
+def setting(session: Any, key: str) -> float:
+    """The value of one setting in this database, else its default."""
+    value = as_conn(session).scalar("SELECT value FROM setting WHERE key = :key", {"key": key})
+    return float(value) if value is not None else SETTINGS[key][0]
+
+
+def compliance(session: Any, period: Period, min_month: float | None = None,
+               min_year: float | None = None, platform: str | None = None) -> dict[str, Any]:
+    """Registered cadres short of online-study hours in the period; registration coverage."""
+    db = as_conn(session)
+    if min_month is None:
+        min_month = setting(db, "compliance.min_month")
+    if min_year is None:
+        min_year = setting(db, "compliance.min_year")
+    for name, value in (("--min-month", min_month), ("--min-year", min_year)):
+        if not (math.isfinite(value) and value >= 0):
+            raise TrainlogError(f"{name}: {value:g} is not a number of hours")
+    key = parse_choice(platform, PLATFORMS, "--platform") if platform else None
+    required = float(min_year) if period.whole_year else float(min_month) * period.months
+    end = period.end
+    year_start = date(end.year, 1, 1)
+    start_month = period.start.replace(day=1)
+    params = {"end": end, "year_start": year_start, "start_month": start_month,
+              "from_month": min(start_month, year_start), "platform": key,
+              "met": float(min_month) - EPSILON, "required": required - EPSILON}
+
+    registered_by_end = "c.registered_on IS NOT NULL AND c.registered_on <= :end"
+    party, registered, checked = db.first(
+        "SELECT coalesce(sum(CASE WHEN c.party_member THEN 1 ELSE 0 END), 0), "
+        f"coalesce(sum(CASE WHEN c.party_member AND {registered_by_end} THEN 1 ELSE 0 END), 0), "
+        f"coalesce(sum(CASE WHEN {registered_by_end} THEN 1 ELSE 0 END), 0) "
+        "FROM cadre c WHERE c.active", params) or (0, 0, 0)
+
+    # The cadres checked, each with the first month of the year they are held to.
+    k = ("SELECT c.id AS id, CASE WHEN c.registered_on < :year_start THEN 1 "
+         f"ELSE {db.month_number('c.registered_on')} END AS first_month "
+         f"FROM cadre c WHERE c.active AND {registered_by_end}")
+    # Hours per cadre and month, on every platform or the one asked for.
+    m = ("SELECT o.cadre_id AS cadre_id, o.month AS month, sum(o.hours) AS hours "
+         "FROM online_study o WHERE o.month >= :from_month AND o.month <= :end"
+         + (" AND o.platform = :platform" if key is not None else "")
+         + " GROUP BY o.cadre_id, o.month")
+    hours = "coalesce(sum(CASE WHEN m.month >= :start_month THEN m.hours END), 0.0)"
+    to_date = "coalesce(sum(CASE WHEN m.month >= :year_start THEN m.hours END), 0.0)"
+    met = ("count(CASE WHEN m.month >= :year_start AND m.hours >= :met "
+           f"AND {db.month_number('m.month')} >= k.first_month THEN 1 END)")
+    # Grouped by the cadre's id alone (the names are joined after): with more GROUP BY columns
+    # SQLite scans the monthly sums once per cadre instead of indexing them.
+    short_ones = (f"SELECT k.id AS id, {hours} AS hours, {to_date} AS to_date, "
+                  f"max(k.first_month) AS first_month, {met} AS met "
+                  f"FROM ({k}) k LEFT OUTER JOIN ({m}) m ON m.cadre_id = k.id "
+                  f"GROUP BY k.id HAVING {hours} < :required")
+    sql = ("SELECT c.code, c.name, b.code, s.hours, s.to_date, s.first_month, s.met "
+           f"FROM ({short_ones}) s JOIN cadre c ON c.id = s.id "
+           "LEFT OUTER JOIN branch b ON b.id = c.branch_id")
+    # Sorted here, on hours without the last bits of float noise: the order in which a database
+    # adds up the months must not decide which of two equal cadres comes first.
+    found = sorted(db.all(sql, params), key=lambda r: (round(float(r[3]), 6), r[0]))
+    short = [{"cadre": code, "name": name, "branch": branch, "hours": round(float(h), 1),
+              "required": required, "year_to_date": round(float(ytd), 1),
+              "months_short": end.month - int(first) + 1 - int(n_met)}
+             for code, name, branch, h, ytd, first, n_met in found]
+    return {
+        "period": period.as_dict(),
+        "min_month": float(min_month),
+        "min_year": float(min_year),
+        "party_members": int(party),
+        "registered": int(registered),
+        "registration_coverage": round(int(registered) / int(party), 4) if party else None,
+        "checked": int(checked),
+        "short_count": len(short),
+        "short": short,
+    }
+
+
+@dataclass
+class Coverage:
+    """The coverage report (`data`, the JSON) and every branch's row, zeros included."""
+
+    data: dict[str, Any]
+    branches: list[dict[str, Any]]
+
+
+def coverage(session: Any, period: Period, kind: str | None = None,
+             township: str | None = None) -> Coverage:
+    """Video-track sessions held by each active branch in the period; the branches with none."""
+    db = as_conn(session)
+    params: dict[str, Any] = {"start": period.start, "end": period.end}
+    # Sessions are counted per branch first (one pass over the period's video sessions), then
+    # joined to the branches: a join with the conditions inside would search once per branch.
+    held = ("SELECT s.branch_id AS branch_id, count(*) AS n FROM training_session s "
+            "WHERE s.track = 'video' AND NOT s.void AND s.date >= :start AND s.date <= :end "
+            "AND s.branch_id IS NOT NULL")
+    if kind:
+        held += " AND s.kind = :kind"
+        params["kind"] = _video_kind(kind)
+    sql = ("SELECT b.code, b.name, b.township, coalesce(held.n, 0) FROM branch b "
+           f"LEFT OUTER JOIN ({held} GROUP BY s.branch_id) held ON held.branch_id = b.id "
+           "WHERE b.active")
+    if township:
+        params["township"] = township = township.strip()
+        sql += " AND b.township = :township"
+        if not db.scalar("SELECT count(*) FROM branch b WHERE b.township = :township", params):
+            raise TrainlogError(f"--township: no branch in township {township!r}")
+    branches = [{"branch": c, "name": n, "township": t, "sessions": int(s)}
+                for c, n, t, s in db.all(sql + " ORDER BY b.code", params)]
+    rows = [b for b in branches if b["sessions"]]
+    data = {
+        "period": period.as_dict(),
+        "branches": len(branches),
+        "with_sessions": len(rows),
+        "coverage": round(len(rows) / len(branches), 4) if branches else None,
+        "sessions": sum(b["sessions"] for b in rows),
+        "rows": rows,
+        "without": [b["branch"] for b in branches if not b["sessions"]],
+    }
+    return Coverage(data, branches)
+
+
+def _video_kind(value: str) -> str:
+    kinds = KINDS["video"]
+    try:
+        return parse_choice(value, kinds, "--kind")
+    except TrainlogError:
+        allowed = ", ".join(f"{k} ({v})" for k, v in kinds.items())
+        raise TrainlogError(f"--kind: {value!r} is not a kind of video session; "
+                            f"allowed: {allowed}") from None

@@ -1,0 +1,156 @@
+"""Plain, portable SQL text with :named parameters, run on either backend through one small API.
+
+The commands a district runs all day (report, compliance, coverage, add-session) must answer in a
+fraction of a second, and importing SQLAlchemy alone takes longer than that on a small machine.
+So their queries are SQL text, written once for both backends: on a SQLite file they run through
+the standard library's sqlite3 (the driver SQLAlchemy itself uses there), on PostgreSQL through a
+SQLAlchemy connection. What differs between the two (a date's month, parameter values) is here.
+
+`Conn` is what the core functions take. `as_conn` also accepts a SQLModel session or a SQLAlchemy
+connection, so the same functions serve exports, the demo and tests that hold one of those.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, datetime
+from typing import Any
+
+Params = Mapping[str, Any] | None
+
+#: How SQLAlchemy stores a DateTime in SQLite; raw writes use the same text.
+SQLITE_DATETIME = "%Y-%m-%d %H:%M:%S.%f"
+
+
+class IntegrityError(Exception):
+    """A constraint refused a write (a unique key taken by another writer meanwhile)."""
+
+
+class Conn:
+    """A connection in one transaction, running SQL text with :named parameters."""
+
+    dialect: str = ""
+
+    # -- what differs between the backends --------------------------------------------------
+    def month_key(self, column: str) -> str:
+        """SQL for a date column's month as 'YYYY-MM' text."""
+        if self.dialect == "sqlite":
+            return f"substr({column}, 1, 7)"  # SQLAlchemy stores a Date as 'YYYY-MM-DD'
+        return f"to_char({column}, 'YYYY-MM')"
+
+    def month_number(self, column: str) -> str:
+        """SQL for a date column's month, 1-12, as an integer."""
+        if self.dialect == "sqlite":
+            return f"CAST(substr({column}, 6, 2) AS INTEGER)"
+        return f"CAST(EXTRACT(MONTH FROM {column}) AS INTEGER)"
+
+    def value(self, v: Any) -> Any:
+        """A Python value as this backend's driver takes it."""
+        if self.dialect == "sqlite":
+            if isinstance(v, datetime):
+                return v.strftime(SQLITE_DATETIME)
+            if isinstance(v, date):
+                return v.isoformat()
+        return v
+
+    def _params(self, params: Params) -> dict[str, Any]:
+        return {k: self.value(v) for k, v in (params or {}).items()}
+
+    # -- running SQL ---------------------------------------------------------------------------
+    def all(self, sql: str, params: Params = None) -> list[Sequence[Any]]:
+        raise NotImplementedError
+
+    def first(self, sql: str, params: Params = None) -> Sequence[Any] | None:
+        rows = self.all(sql, params)
+        return rows[0] if rows else None
+
+    def scalar(self, sql: str, params: Params = None) -> Any:
+        row = self.first(sql, params)
+        return row[0] if row is not None else None
+
+    def run(self, sql: str, params: Params = None) -> int:
+        """A write; the number of rows it changed."""
+        raise NotImplementedError
+
+    def many(self, sql: str, rows: Iterable[Mapping[str, Any]]) -> None:
+        """One statement over many parameter sets (executemany)."""
+        raise NotImplementedError
+
+    def insert(self, sql: str, params: Params = None) -> int:
+        """An INSERT of one row into a table with an `id` primary key; the new id."""
+        raise NotImplementedError
+
+
+class SqliteConn(Conn):
+    """A sqlite3 connection (autocommit mode; the caller began the transaction)."""
+
+    dialect = "sqlite"
+
+    def __init__(self, raw: Any):
+        self.raw = raw
+
+    def all(self, sql: str, params: Params = None) -> list[Sequence[Any]]:
+        return self.raw.execute(sql, self._params(params)).fetchall()
+
+    def run(self, sql: str, params: Params = None) -> int:
+        return self._write(lambda: self.raw.execute(sql, self._params(params))).rowcount
+
+    def many(self, sql: str, rows: Iterable[Mapping[str, Any]]) -> None:
+        self._write(lambda: self.raw.executemany(sql, (self._params(r) for r in rows)))
+
+    def insert(self, sql: str, params: Params = None) -> int:
+        return self._write(lambda: self.raw.execute(sql, self._params(params))).lastrowid
+
+    @staticmethod
+    def _write(call: Any) -> Any:
+        import sqlite3
+
+        try:
+            return call()
+        except sqlite3.IntegrityError as exc:
+            raise IntegrityError(str(exc)) from exc
+
+
+class AlchemyConn(Conn):
+    """A SQLAlchemy connection (any backend SQLAlchemy drives: PostgreSQL, or SQLite in tests)."""
+
+    def __init__(self, conn: Any):
+        self.conn = conn
+        self.dialect = conn.dialect.name
+
+    def _exec(self, sql: str, params: Any) -> Any:
+        from sqlalchemy import exc, text
+
+        try:
+            return self.conn.execute(text(sql), params)
+        except exc.IntegrityError as err:
+            raise IntegrityError(str(err.orig)) from err
+
+    def all(self, sql: str, params: Params = None) -> list[Sequence[Any]]:
+        return list(self._exec(sql, self._params(params)))
+
+    def run(self, sql: str, params: Params = None) -> int:
+        return self._exec(sql, self._params(params)).rowcount
+
+    def many(self, sql: str, rows: Iterable[Mapping[str, Any]]) -> None:
+        batch = [self._params(r) for r in rows]
+        if batch:
+            self._exec(sql, batch)
+
+    def insert(self, sql: str, params: Params = None) -> int:
+        return self._exec(sql + " RETURNING id", self._params(params)).scalar_one()
+
+
+def as_conn(source: Any) -> Conn:
+    """A Conn from a Conn, a SQLModel/SQLAlchemy session or a SQLAlchemy connection."""
+    if isinstance(source, Conn):
+        return source
+    if hasattr(source, "get_bind") and hasattr(source, "connection"):  # an ORM session
+        return AlchemyConn(source.connection())
+    return AlchemyConn(source)
+
+
+def in_list(name: str, values: Iterable[Any]) -> tuple[str, dict[str, Any]]:
+    """`:name0, :name1, …` for an IN (...) list, and its parameters (keep lists under 900)."""
+    params = {f"{name}{i}": v for i, v in enumerate(values)}
+    return ", ".join(f":{k}" for k in params) or "NULL", params
