@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import os
 import sys
+from importlib import import_module
 from typing import Annotated
 
 import typer
 
 from trainlog.cli.common import State, set_state
 
-app = typer.Typer(
+#: The root command. Its sub-commands are added by the modules of this package when they are
+#: imported (`register`); `trainlog.cli.app` is the root with every one of them.
+root = typer.Typer(
     name="trainlog",
     help="Keep the record of how a district trains its cadres, and report on it against the plan.",
     no_args_is_help=True,
@@ -27,7 +30,7 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
+@root.callback()
 def _root(
     db: Annotated[
         str | None,
@@ -42,23 +45,51 @@ def _root(
     set_state(State(db, lang))
 
 
-# Each module adds its commands to `app` when imported; the order here is the order of --help.
-from trainlog.cli import (  # noqa: E402,F401
-    database,
-    demo,
-    export,
-    registry,
-    reports,
-    sessions,
-    study,
-    survey,
-)
+#: The modules that add commands, in the order of --help.
+MODULES = ["database", "demo", "export", "registry", "reports", "sessions", "study", "survey"]
+#: The module of each top-level command or group: a command run from the shell imports its own
+#: module only, so Typer builds one module's commands, not all 35 (a test checks this map).
+COMMANDS = {"init": "database", "db": "database", "demo": "demo", "export": "export",
+            "branch": "registry", "cadre": "registry", "plan": "reports", "report": "reports",
+            "add-session": "sessions", "session": "sessions", "study": "study",
+            "compliance": "study", "coverage": "study", "config": "study", "survey": "survey"}
+#: Options of the root that take a value.
+_VALUED = {"--db", "--lang"}
+
+
+def register(modules: list[str] | None = None) -> typer.Typer:
+    """Import the command modules (all by default), which adds their commands to `root`."""
+    for name in modules or MODULES:
+        import_module(f"trainlog.cli.{name}")
+    return root
+
+
+def __getattr__(name: str) -> typer.Typer:
+    if name == "app":  # the whole command tree, for tests and other front ends
+        return register()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def modules_for(args: list[str]) -> list[str] | None:
+    """The module of the command in a command line; None (all) for --help, --version or a name
+    that is not a command (so Typer can list the commands and say what is wrong)."""
+    skip = False
+    for arg in args:
+        if skip:
+            skip = False
+        elif arg in _VALUED:
+            skip = True
+        elif not arg.startswith("-"):
+            return [COMMANDS[arg]] if arg in COMMANDS else None
+        elif arg == "--":
+            return None
+    return None
 
 
 def main() -> None:
     """The console script: run the app; an unexpected error is one line, not a traceback."""
     try:
-        app(prog_name="trainlog")
+        register(modules_for(sys.argv[1:]))(prog_name="trainlog")
     except SystemExit:
         raise
     except KeyboardInterrupt:

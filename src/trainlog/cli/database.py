@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from trainlog.cli import app
+from trainlog.cli import root as app
 from trainlog.cli.common import Format, FormatOpt, LangOpt, command, state
 
 db_app = typer.Typer(help="The database: info, check, backup, upgrade.", no_args_is_help=True)

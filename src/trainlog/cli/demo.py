@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from trainlog.cli import app
+from trainlog.cli import root as app
 from trainlog.cli.common import LangOpt, State, command, set_state, state
 
 

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from trainlog.cli import app
+from trainlog.cli import root as app
 from trainlog.cli.common import (
     DryRunOpt,
     EncodingOpt,

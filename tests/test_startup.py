@@ -1,0 +1,117 @@
+"""What a command imports before it answers: the fast paths stay fast (issue 11, start-up).
+
+A command run from the shell registers only its own module's commands (`trainlog.cli.COMMANDS`),
+and the commands a district runs all day read a SQLite file through the standard library's
+sqlite3: they must not import SQLAlchemy, SQLModel, Alembic, openpyxl or the models. Each case runs
+in a fresh interpreter, as the console script does, and lists the modules it loaded.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import trainlog.cli as cli_package
+from trainlog.cli import COMMANDS, MODULES, modules_for
+
+HEAVY = ("sqlalchemy", "sqlmodel", "alembic", "openpyxl", "trainlog.models", "psycopg")
+
+#: Runs the console script's main() with the given arguments, then prints the modules it loaded.
+PROBE = """
+import json, sys
+sys.argv = ["trainlog", *json.loads(sys.argv[1])]
+from trainlog.cli import main
+try:
+    main()
+except SystemExit:
+    pass
+sys.__stderr__.write("\\nMODULES " + json.dumps(sorted(sys.modules)) + "\\n")
+"""
+
+
+def loaded(args: list[str], env_db: str) -> tuple[list[str], str]:
+    """The modules a command loaded, and what it printed on stdout."""
+    import os
+
+    env = dict(os.environ, TRAINLOG_DB=env_db)
+    done = subprocess.run([sys.executable, "-c", PROBE, json.dumps(args)], capture_output=True,
+                          text=True, env=env, timeout=120)
+    line = [x for x in done.stderr.splitlines() if x.startswith("MODULES ")]
+    assert line, done.stderr
+    return json.loads(line[-1][len("MODULES "):]), done.stdout
+
+
+def heavy(modules: list[str]) -> list[str]:
+    return [m for m in modules if m.split(".")[0] in HEAVY or m in HEAVY]
+
+
+def test_the_map_names_every_top_level_command() -> None:
+    """COMMANDS has each command and group of the full tree, and nothing else."""
+    app = cli_package.app
+    names = {c.name or c.callback.__name__.replace("_", "-") for c in app.registered_commands}
+    names |= {g.name for g in app.registered_groups}
+    assert set(COMMANDS) == names
+    assert set(COMMANDS.values()) == set(MODULES)
+
+
+@pytest.mark.parametrize("module", MODULES)
+def test_each_module_adds_the_commands_the_map_gives_it(module: str, tmp_path: Path) -> None:
+    """Registering one module alone gives exactly the top-level names COMMANDS maps to it."""
+    code = (f"from trainlog.cli import register\napp = register([{module!r}])\n"
+            "names = [c.name or c.callback.__name__.replace('_', '-') "
+            "for c in app.registered_commands] + [g.name for g in app.registered_groups]\n"
+            "print(' '.join(sorted(names)))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, timeout=120).stdout.split()
+    assert out == sorted(k for k, v in COMMANDS.items() if v == module)
+
+
+@pytest.mark.parametrize("args, expected", [
+    (["report", "--month", "2020-04"], ["reports"]),
+    (["--db", "report", "coverage"], ["study"]),  # "report" is the value of --db here
+    (["--lang", "zh", "add-session", "--date", "x"], ["sessions"]),
+    (["--db=x.db", "plan", "show"], ["reports"]),
+    (["--help"], None),
+    (["--version"], None),
+    ([], None),
+    (["no-such-command"], None),
+])
+def test_modules_for(args: list[str], expected: list[str] | None) -> None:
+    assert modules_for(args) == expected
+
+
+@pytest.mark.sqlite_only("tests what a SQLite file's reads import; PostgreSQL goes through SQLAlchemy")
+def test_reports_do_not_import_sqlalchemy(cli, db, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """report, compliance, coverage, plan show and config show on a SQLite file answer without
+    SQLAlchemy (and the same figures as in-process, where everything is imported)."""
+    assert cli("branch", "add", "B1", "一支部", "--township", "城关镇").exit_code == 0
+    assert cli("cadre", "add", "G1", "张三", "--branch", "B1",
+               "--registered-on", "2019-05-01").exit_code == 0
+    assert cli("add-session", "--date", "2020-04-02", "--track", "video", "--kind", "remote",
+               "--title", "远程教育", "--branch", "B1", "--attendee", "G1", "--hours", "2",
+               "--headcount", "3").exit_code == 0
+    assert cli("plan", "set", "2020", "--target", "2000").exit_code == 0
+    cases = [
+        ["report", "--month", "2020-04", "--format", "json"],
+        ["report", "--year", "2020", "--by", "township", "--format", "json"],
+        ["compliance", "--month", "2020-04", "--format", "json"],
+        ["coverage", "--year", "2020", "--format", "json"],
+        ["plan", "show", "--format", "json"],
+        ["config", "show", "--format", "json"],
+    ]
+    for args in cases:
+        modules, out = loaded(args, str(db.path))
+        assert heavy(modules) == [], (args, heavy(modules))
+        assert json.loads(out) == json.loads(cli(*args).stdout), args
+    report = json.loads(loaded(cases[0], str(db.path))[1])
+    assert report["total"]["person_times"] == 4 and report["plan"]["target"] == 2000
+
+
+def test_help_does_not_import_the_database_layer(tmp_path: Path) -> None:
+    modules, out = loaded(["--help"], str(tmp_path / "none.db"))
+    assert "report" in out and "add-session" in out
+    assert heavy(modules) == []
