@@ -1,0 +1,119 @@
+"""trainlog.sql and Database.connect: the same SQL text, the same answers, on either backend."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+
+from trainlog.db import Database
+from trainlog.errors import NoDatabase, TrainlogError
+from trainlog.sql import CHUNK, Conn, IntegrityError, as_conn, in_list
+
+
+def _branches(db: Conn, n: int) -> None:
+    db.insert_rows("branch", ["code", "name", "township", "active"],
+                   ((f"B{i:05d}", f"支部{i}", "城关镇" if i % 2 else None, True) for i in range(n)))
+
+
+def test_reads_and_writes_through_connect(db: Database) -> None:
+    with db.connect(write=True) as conn:
+        new = conn.insert("INSERT INTO branch (code, name, township, active) "
+                          "VALUES (:c, :n, :t, :a)", {"c": "B1", "n": "一支部", "t": "城关镇",
+                                                      "a": True})
+        conn.insert("INSERT INTO plan (year, scope, target, deadline) VALUES (:y, :s, :t, :d)",
+                    {"y": 2020, "s": "all", "t": 2000, "d": date(2020, 12, 31)})
+    with db.connect() as conn:
+        assert conn.first("SELECT id, code, name FROM branch") == (new, "B1", "一支部")
+        deadline = conn.scalar("SELECT deadline FROM plan WHERE year = :y", {"y": 2020})
+        assert str(deadline) == "2020-12-31"  # text on SQLite, a date on PostgreSQL
+        assert conn.scalar("SELECT count(*) FROM plan WHERE deadline >= :d",
+                           {"d": date(2020, 6, 1)}) == 1
+        month = conn.scalar(f"SELECT {conn.month_key('deadline')} FROM plan")
+        number = conn.scalar(f"SELECT {conn.month_number('deadline')} FROM plan")
+        assert (month, number) == ("2020-12", 12)
+
+
+def test_a_read_writes_nothing_and_a_failed_write_rolls_back(db: Database) -> None:
+    with pytest.raises(RuntimeError), db.connect(write=True) as conn:
+        conn.run("INSERT INTO setting (key, value) VALUES (:k, :v)", {"k": "a", "v": "1"})
+        raise RuntimeError("after the write")
+    with db.connect() as conn:
+        conn.run("INSERT INTO setting (key, value) VALUES (:k, :v)", {"k": "b", "v": "2"})
+    with db.connect() as conn:
+        assert conn.all("SELECT key FROM setting") == []
+
+
+def test_bulk_rows_in_chunks_and_in_lists(db: Database) -> None:
+    n = CHUNK + 7
+    seen: list[int] = []
+    with db.connect(write=True) as conn:
+        assert conn.executemany("INSERT INTO branch (code, name, active) VALUES (?, ?, ?)",
+                                ((f"X{i}", "x", True) for i in range(n)), seen.append) == n
+        _branches(conn, 10)
+    assert seen == [CHUNK, n]
+    with db.connect() as conn:
+        assert conn.scalar("SELECT count(*) FROM branch") == n + 10
+        marks, params = in_list("c", ["B00001", "B00003", "nope"])
+        assert sorted(r[0] for r in conn.all(
+            f"SELECT code FROM branch WHERE code IN ({marks})", params)) == ["B00001", "B00003"]
+        assert in_list("c", []) == ("NULL", {})
+        grouped = conn.all("SELECT township, count(*) FROM branch WHERE code LIKE 'B%' "
+                           "GROUP BY township ORDER BY township")
+        assert sorted(map(tuple, grouped), key=str) == sorted([("城关镇", 5), (None, 5)], key=str)
+
+
+def test_a_constraint_is_an_integrity_error(db: Database) -> None:
+    """One row at a time or in bulk (COPY on PostgreSQL): the same error; nothing is written."""
+    sql = "INSERT INTO branch (code, name, active) VALUES (:c, :n, :a)"
+    with db.connect(write=True) as conn:
+        conn.insert(sql, {"c": "B", "n": "x", "a": True})
+    with pytest.raises(IntegrityError), db.connect(write=True) as conn:
+        conn.run(sql, {"c": "B", "n": "y", "a": True})
+    with pytest.raises(IntegrityError), db.connect(write=True) as conn:
+        conn.insert_rows("branch", ["code", "name", "active"], [("C", "x", True), ("C", "y", True)])
+    with pytest.raises(IntegrityError), db.connect(write=True) as conn:
+        conn.executemany("INSERT INTO branch (code, name, active) VALUES (?, ?, ?)",
+                         [("D", "x", True), ("D", "y", True)])
+    with db.connect() as conn:
+        assert conn.all("SELECT code, name FROM branch") == [("B", "x")]
+
+
+def test_as_conn_wraps_a_session_with_the_same_sql(db: Database) -> None:
+    with db.connect(write=True) as conn:
+        _branches(conn, 4)
+    with db.session() as session:
+        wrapped = as_conn(session)
+        assert wrapped.dialect == db.engine.dialect.name
+        assert wrapped.scalar("SELECT count(*) FROM branch WHERE township = :t",
+                              {"t": "城关镇"}) == 2
+        assert as_conn(wrapped) is wrapped
+
+
+def test_values_for_the_driver() -> None:
+    sqlite = Conn()
+    sqlite.dialect = "sqlite"
+    assert sqlite.value(date(2020, 4, 1)) == "2020-04-01"
+    assert sqlite.value(datetime(2020, 4, 1, 8, 30)) == "2020-04-01 08:30:00.000000"
+    assert sqlite.value(3) == 3
+    server = Conn()
+    server.dialect = "postgresql"
+    assert server.value(date(2020, 4, 1)) == date(2020, 4, 1)
+
+
+@pytest.mark.sqlite_only("a SQLite file that is missing, not trainlog's, or not a database")
+def test_connect_says_what_is_wrong_with_the_file(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(NoDatabase), Database(str(tmp_path / "none.db")).connect():
+        pass
+    assert not (tmp_path / "none.db").exists()
+    junk = tmp_path / "junk.db"
+    junk.write_bytes(b"not a database at all" * 100)
+    with pytest.raises(TrainlogError, match="cannot open|not a database"), \
+            Database(str(junk)).connect():
+        pass
+    other = tmp_path / "other.db"
+    import sqlite3
+
+    sqlite3.connect(other).execute("CREATE TABLE t (x)").connection.close()
+    with pytest.raises(NoDatabase), Database(str(other)).connect():
+        pass
