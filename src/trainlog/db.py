@@ -257,8 +257,7 @@ class Database:
         lock, so of several processes opening an older database at once one upgrades it (and
         writes one backup) and the others find it current.
         """
-        missing = NoDatabase(f"no trainlog database at {self.display()}; create it with "
-                             "`trainlog init`")
+        missing = self.missing()
         if not self._file_exists():
             raise missing
         backup: Path | None = None

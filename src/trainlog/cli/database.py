@@ -100,7 +100,7 @@ def upgrade() -> None:
 
     db = state().db
     if not db.exists():
-        raise typer.Exit(_no_db(db))
+        raise db.missing()
     done = db.upgrade()
     if not done["upgraded"]:
         message(f"the schema is up to date (revision {done['to']})")
@@ -108,10 +108,3 @@ def upgrade() -> None:
         copy = f"; backup copy at {done['backup']}" if done["backup"] else ""
         message(f"upgraded the schema from revision {done['from']} to {done['to']}{copy}")
     sys.stdout.write(db.display() + "\n")
-
-
-def _no_db(db) -> int:  # type: ignore[no-untyped-def]
-    from trainlog.render import message
-
-    message(f"no trainlog database at {db.display()}; create it with `trainlog init`")
-    return 1
