@@ -1,70 +1,61 @@
-"""Training sessions in the three tracks, with their attendance: add, import, list, show, void."""
+"""Training sessions in the three tracks, with their attendance: add, import, list, show, void.
+
+Adding one session (`add_session`) and the checks it shares with the import live in
+`trainlog.adding`, which imports no SQLAlchemy so that `add-session` starts fast; their public
+names are importable from here as they always were.
+"""
 
 from __future__ import annotations
 
-import re
 from array import array
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from operator import itemgetter
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
-from sqlalchemy import Connection, bindparam, delete, func, select, update
+from sqlalchemy import Connection, bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from trainlog import importing as imp
-from trainlog.dates import Period, parse_date
+from trainlog.adding import ATTENDEE_COLUMNS as ATTENDEE_COLUMNS
+from trainlog.adding import (
+    IN_CHUNK,
+    SESSION_FIELDS,
+    SessionFields,
+    _chunks,
+    _filled,
+    _normal,
+    _tidy,
+    check_fields,
+    parse_kind,
+    parse_ref,
+    parse_track,
+)
+from trainlog.adding import REF_MAX as REF_MAX
+from trainlog.adding import Listed as Listed
+from trainlog.adding import add_session as add_session
+from trainlog.adding import parse_topic as parse_topic
+from trainlog.adding import read_attendees_file as read_attendees_file
+from trainlog.dates import Period
 from trainlog.db import actor, now
-from trainlog.errors import InvalidInput, Problem, TrainlogError
+from trainlog.errors import InvalidInput, TrainlogError
 from trainlog.models import Attendance, Branch, Cadre, TrainingSession
-from trainlog.vocab import ALL_KINDS, KINDS, TOPICS, TRACKS, parse_choice
+from trainlog.vocab import ALL_KINDS, TRACKS, parse_choice
 
-T = TypeVar("T")
-
-#: The columns of an import file that belong to the session (they repeat on each of its rows).
-SESSION_FIELDS = ("date", "track", "kind", "topic", "title", "hours", "branch", "headcount")
 #: The keys of a `session list` object (DESIGN.md, "Listings").
 LIST_KEYS = ["id", "ref", "date", "track", "kind", "topic", "title", "hours", "branch",
              "headcount", "person_times", "void", "void_reason"]
 ATTENDEE_KEYS = ["cadre", "name", "unit", "hours"]
-#: Columns of an --attendees-file: the cadre's code (干部编号, or 编号 as `cadre list` writes it),
-#: optional hours, and a name or unit that are checked against the registry or ignored.
-ATTENDEE_COLUMNS = {"cadre": "干部编号", "code": "编号", "name": "姓名", "unit": "单位",
-                    "hours": "学时"}
-#: Rows per executemany batch, and ids per IN (...) list (SQLite's old limit is 999 parameters).
+#: Rows per executemany batch.
 CHUNK = 20_000
-IN_CHUNK = 900
 #: Sessions whose attendance is compared at once when an import replaces existing refs.
 DIFF_CHUNK = 500
-REF_MAX = 100
-_OPTIONS = {c: f"--{c}" for c in (*SESSION_FIELDS, "ref")}
-_SPLIT = re.compile(r"[\s,，、;；]+")
 #: The session columns compared to tell an updated session from an unchanged one.
 _COMPARED = ("date", "track", "kind", "topic", "title", "hours", "branch_id", "headcount",
              "attendee_count")
-
-
-@dataclass
-class SessionFields:
-    """A session's checked fields (branch as its id)."""
-
-    date: date
-    track: str
-    kind: str | None
-    topic: str | None
-    title: str
-    hours: float
-    branch_id: int | None
-    headcount: int
-
-    def values(self, named: int) -> dict[str, Any]:
-        """The training_session columns for these fields and `named` attendees."""
-        return {"date": self.date, "track": self.track, "kind": self.kind, "topic": self.topic,
-                "title": self.title, "hours": self.hours, "branch_id": self.branch_id,
-                "headcount": self.headcount, "attendee_count": named}
 
 
 @dataclass
@@ -85,293 +76,11 @@ class SessionImportResult:
         return dict(self.__dict__)
 
 
-def _chunks(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
-    for i in range(0, len(items), size):
-        yield items[i:i + size]
-
-
-def parse_ref(value: Any, field: str = "ref", required: bool = True) -> str | None:
-    """A session's outside key: one word of up to 100 characters."""
-    s = imp.text(value, field, required=required, max_length=REF_MAX)
-    if s is not None and any(c.isspace() for c in s):
-        raise TrainlogError(f"{field}: {s!r} contains spaces; a ref is one word")
-    return s
-
-
-def parse_track(value: Any, field: str = "track") -> str:
-    text = "" if value is None else str(value).strip()
-    if not text:
-        raise TrainlogError(f"{field}: is required (policy/政策培训, video/视频培训, "
-                            "special/专题培训)")
-    return parse_choice(text, TRACKS, field)
-
-
-def parse_kind(value: Any, track: str, field: str = "kind") -> str | None:
-    """A kind of `track`, by key or label; the error lists the kinds the track allows."""
-    text = "" if value is None else str(value).strip()
-    if not text:
-        return None
-    kinds = KINDS[track]
-    try:
-        return parse_choice(text, kinds, field)
-    except TrainlogError:
-        allowed = ", ".join(f"{k} ({v})" for k, v in kinds.items())
-        raise TrainlogError(f"{field}: {text!r} is not a kind of the {track} track "
-                            f"({TRACKS[track]}); allowed: {allowed}") from None
-
-
-def parse_topic(value: Any, field: str = "topic") -> str | None:
-    """A topic by key or label, on any track: special classes have one, meetings and videos may."""
-    text = "" if value is None else str(value).strip()
-    if not text:
-        return None
-    return parse_choice(text, TOPICS, field)
-
-
-def check_fields(raw: dict[str, Any], chk: imp.Checker, row: int,
-                 branches: dict[str, int]) -> SessionFields | None:
-    """Check a session's fields given as text; problems go to `chk`, None when any is bad."""
-    before = len(chk.problems)
-    when = chk.check(row, "date", raw.get("date"), lambda v: parse_date(v, "date"))
-    track = chk.check(row, "track", raw.get("track"), parse_track)
-    kind = None
-    if track is not None:
-        kind = chk.check(row, "kind", raw.get("kind"), lambda v: parse_kind(v, track))
-    topic = chk.check(row, "topic", raw.get("topic"), parse_topic)
-    title = chk.check(row, "title", raw.get("title"), lambda v: imp.text(v, "title", True, 300))
-    hours = chk.check(row, "hours", raw.get("hours"),
-                      lambda v: imp.hours(v) if _filled(v) else 0.0)
-    headcount = chk.check(row, "headcount", raw.get("headcount"),
-                          lambda v: imp.count(v if _filled(v) else "", "headcount"))
-    branch_code = chk.check(row, "branch", raw.get("branch"),
-                            lambda v: imp.code(v, "branch", required=False))
-    branch_id = None
-    if branch_code:
-        branch_id = branches.get(branch_code)
-        if branch_id is None:
-            chk.add(row, "branch", branch_code, "no such branch")
-    if len(chk.problems) > before:
-        return None
-    return SessionFields(when, track, kind, topic, title, hours, branch_id, headcount)  # type: ignore[arg-type]
-
-
-def _filled(value: Any) -> bool:
-    return value is not None and str(value).strip() != ""
-
-
-def _normal(column: str, value: Any) -> Any:
-    """A field as stored, so that `2020/4/3` agrees with `2020-04-03` and 政策培训 with policy."""
-    if not _filled(value):
-        return 0 if column in ("hours", "headcount") else None
-    if column == "date":
-        return parse_date(value)
-    if column == "track":
-        return parse_choice(str(value), TRACKS, column)
-    if column == "kind":
-        return parse_choice(str(value), ALL_KINDS, column)
-    if column == "topic":
-        return parse_choice(str(value), TOPICS, column)
-    if column == "hours":
-        return float(str(value))
-    if column == "headcount":
-        return imp.count(value, column)
-    return str(value).strip()
-
-
 def _agree(column: str, a: Any, b: Any) -> bool:
     try:
         return _normal(column, a) == _normal(column, b)
     except (TrainlogError, ValueError):
         return False
-
-
-def _tidy(p: Problem, column: str | None = None) -> Problem:
-    """The problem without its value repeated at the start of its reason."""
-    reason = p.reason
-    if _filled(p.value):
-        for shown in (repr(str(p.value).strip()), str(p.value).strip()):
-            if reason.startswith(shown + " "):
-                reason = reason[len(shown) + 1:]
-                break
-    value = p.value if _filled(p.value) else ""
-    return Problem(p.row, column if column is not None else p.column, value, reason)
-
-
-def _cadre_info(session: Session, codes: Iterable[str]) -> dict[str, tuple[int, bool, str]]:
-    """code -> (id, active, name) of the given codes."""
-    wanted = list(set(codes))
-    out: dict[str, tuple[int, bool, str]] = {}
-    for part in _chunks(wanted, IN_CHUNK):
-        out.update({c: (i, a, n) for c, i, a, n in session.execute(
-            select(Cadre.code, Cadre.id, Cadre.active, Cadre.name).where(Cadre.code.in_(part)))})
-    return out
-
-
-@dataclass
-class Listed:
-    """One attendee as given: where (an option or a file's row), the code, hours text, name."""
-
-    where: str
-    code: str
-    hours: str = ""
-    name: str = ""
-
-
-def read_attendees_file(path: str | Path, encoding: str | None = None) -> list[Listed]:
-    """The attendees in a file: a CSV/xlsx with a header, or any other file as a list of codes.
-
-    A CSV or xlsx needs a `cadre`/`干部编号` (or `code`/`编号`) column and may have `hours`/`学时`
-    (credited to that attendee; empty means the session's hours), `name`/`姓名` (must match the
-    registry) and `unit`/`单位` (ignored). A list of codes may separate them by lines, spaces,
-    commas or 、, with `#` starting a comment.
-    """
-    p = Path(path)
-    if p.suffix.lower() in (".csv", ".xlsx", ".xlsm"):
-        try:
-            table = imp.open_table(p, ATTENDEE_COLUMNS, set(), encoding)
-        except InvalidInput as exc:
-            raise InvalidInput(exc.problems + [Problem(
-                1, "", "", "an attendees file's header needs a cadre/干部编号 column; a plain "
-                "list of codes goes in a .txt file")], str(p)) from None
-        key = "cadre" if "cadre" in table.columns else "code" if "code" in table.columns else None
-        if key is None or ("cadre" in table.columns and "code" in table.columns):
-            raise InvalidInput([Problem(1, "cadre/干部编号", "", "give the cadres' codes in "
-                                        "one column: cadre/干部编号 (or code/编号)")], str(p))
-        out = [Listed(f"{p.name} row {n}", str(r[key]), str(r.get("hours", "")),
-                      str(r.get("name", ""))) for n, r in table.rows()]
-        if table.problems:
-            raise InvalidInput(table.problems, str(p))
-        return out
-    if not p.exists():
-        raise TrainlogError(f"{p}: no such file")
-    if p.is_dir():
-        raise TrainlogError(f"{p}: is a directory, not a file")
-    try:
-        text = p.read_bytes().decode(encoding or imp.detect_encoding(p))
-    except (UnicodeDecodeError, LookupError) as exc:
-        raise TrainlogError(f"{p}: cannot be read as {encoding or 'UTF-8 or GB18030'} ({exc}); "
-                            "give --encoding") from None
-    out = []
-    for n, line in enumerate(text.lstrip("\ufeff").splitlines(), start=1):
-        for code in _SPLIT.split(line.split("#", 1)[0]):
-            if code:
-                out.append(Listed(f"{p.name} line {n}", code))
-    return out
-
-
-def add_session(
-    session: Session,
-    *,
-    date: str,
-    track: str,
-    title: str,
-    kind: str | None = None,
-    topic: str | None = None,
-    hours: str | float | None = None,
-    attendees: Sequence[str] = (),
-    attendees_file: str | Path | None = None,
-    headcount: int | str | None = None,
-    branch: str | None = None,
-    ref: str | None = None,
-    replace: bool = False,
-    encoding: str | None = None,
-) -> dict[str, Any]:
-    """Record one session with its attendees, or rewrite the one with `ref` when `replace`.
-
-    Every problem is reported at once (InvalidInput naming the options); nothing is written then.
-    """
-    chk = imp.Checker()
-    raw = {"date": date, "track": track, "kind": kind, "topic": topic, "title": title,
-           "hours": hours, "branch": branch, "headcount": headcount}
-    branches: dict[str, int] = {}
-    if _filled(branch):
-        branches = dict(session.execute(select(Branch.code, Branch.id)
-                                        .where(Branch.code == str(branch).strip())).all())
-    fields = check_fields(raw, chk, 0, branches)
-    ref_ = chk.check(0, "ref", ref, lambda v: parse_ref(v, required=False))
-
-    listed = [Listed("--attendee", code) for item in attendees
-              for code in _SPLIT.split(str(item)) if code]
-    if attendees_file:
-        try:
-            listed += read_attendees_file(attendees_file, encoding)
-        except InvalidInput as exc:
-            name = Path(attendees_file).name
-            for p in exc.problems:
-                where = f"{name} row {p.row}" if p.row else name
-                chk.problems.append(Problem(0, f"{where}, {p.column}" if p.column else where,
-                                            p.value, p.reason))
-        except TrainlogError as exc:
-            chk.add(0, "--attendees-file", "", str(exc))
-
-    existing = None
-    if ref_:
-        existing = session.execute(
-            select(TrainingSession.id, TrainingSession.void, TrainingSession.date,
-                   TrainingSession.title).where(TrainingSession.ref == ref_)).first()
-        if existing is not None and not replace:
-            chk.add(0, "ref", ref_, f"session {existing.id} ({existing.date} {existing.title}) "
-                    "has this ref already; give --replace to rewrite it")
-    kept: set[int] = set()  # a deactivated cadre may stay on a session they attended
-    if existing is not None and replace:
-        kept = set(session.scalars(select(Attendance.cadre_id)
-                                   .where(Attendance.session_id == existing.id)))
-
-    known = _cadre_info(session, [a.code for a in listed])
-    default = fields.hours if fields else 0.0
-    people: dict[int, float] = {}
-    seen: dict[str, str] = {}
-    for a in listed:
-        if a.code in seen:
-            chk.add(0, a.where, a.code, f"listed twice ({seen[a.code]} and {a.where})")
-            continue
-        seen[a.code] = a.where
-        found = known.get(a.code)
-        if found is None:
-            chk.add(0, a.where, a.code, "no such cadre")
-            continue
-        cadre_id, active, name = found
-        if not active and cadre_id not in kept:
-            chk.add(0, a.where, a.code, "cadre is deactivated; reactivate with "
-                    "`trainlog cadre edit --active` first")
-            continue
-        if a.name and a.name != name:
-            chk.add(0, a.where, a.code, f"the name {a.name!r} is not this cadre's ({name})")
-            continue
-        column = f"{a.where}, hours"
-        h = chk.check(0, column, a.hours,
-                      lambda v, c=column: imp.hours(v, c) if _filled(v) else default)
-        if h is not None:
-            people[cadre_id] = h
-    if fields is not None and not people and fields.headcount == 0 and not listed:
-        chk.add(0, "--attendee", "", "a session needs attendees (--attendee, --attendees-file) "
-                "or a --headcount")
-    if chk.problems:
-        raise InvalidInput([_tidy(p, _OPTIONS.get(p.column, p.column)) for p in chk.problems],
-                           "add-session")
-    assert fields is not None
-    conn = session.connection()
-    stamp, who = now(), actor()
-    values = fields.values(len(people))
-    try:
-        if existing is not None:
-            session_id = existing.id
-            conn.execute(update(TrainingSession.__table__)
-                         .where(TrainingSession.__table__.c.id == session_id)
-                         .values(**values, updated_at=stamp, updated_by=who))
-            conn.execute(delete(Attendance).where(Attendance.session_id == session_id))
-        else:
-            session_id = conn.execute(TrainingSession.__table__.insert().values(
-                **values, ref=ref_, void=False, created_at=stamp, created_by=who,
-                updated_at=stamp, updated_by=who)).inserted_primary_key[0]
-        _insert_attendance(conn, ((session_id, cid, h) for cid, h in people.items()))
-    except IntegrityError:
-        raise TrainlogError(f"--ref {ref_!r} was added by another writer just now; run the "
-                            "command again (with --replace to rewrite it)") from None
-    return {"id": session_id, "ref": ref_, "date": fields.date.isoformat(), "track": fields.track,
-            "title": fields.title, "attendees": len(people), "headcount": fields.headcount,
-            "person_times": len(people) + fields.headcount, "replaced": existing is not None,
-            "void": bool(existing.void) if existing is not None else False}
 
 
 def _mark(conn: Connection) -> str:

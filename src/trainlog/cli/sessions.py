@@ -64,13 +64,14 @@ def add_session(
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Record one training session with its attendees."""
+    from trainlog.adding import add_session as add  # no SQLAlchemy on a SQLite file
     from trainlog.render import message, to_json
-    from trainlog.sessions import add_session as add
 
-    with state().db.session(write=True) as s:
-        result = add(s, date=date, track=track, title=title, kind=kind, topic=topic, hours=hours,
-                     attendees=attendee or [], attendees_file=attendees_file, headcount=headcount,
-                     branch=branch, ref=ref, replace=replace, encoding=encoding)
+    with state().db.connect(write=True) as db:
+        result = add(db, date=date, track=track, title=title, kind=kind, topic=topic, hours=hours,
+                      attendees=attendee or [], attendees_file=attendees_file,
+                      headcount=headcount, branch=branch, ref=ref, replace=replace,
+                      encoding=encoding)
     if fmt is Format.json:
         typer.echo(to_json(result))
         return

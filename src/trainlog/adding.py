@@ -1,0 +1,359 @@
+"""Adding one training session with its attendees (`trainlog add-session`): its attendees file,
+and the checks of a session's fields that `session import` (trainlog.sessions) shares.
+
+This module is light on purpose: it imports neither SQLAlchemy nor SQLModel nor the models.
+`add-session` is run by hand all day, and on a SQLite file its whole work (a few lookups, one
+session, its attendance) runs as SQL text through `trainlog.sql.Conn` on the standard library's
+sqlite3, answering in a fraction of a second where importing SQLAlchemy alone would not.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any, TypeVar
+
+from trainlog import importing as imp
+from trainlog.dates import parse_date
+from trainlog.db import actor, now
+from trainlog.errors import InvalidInput, Problem, TrainlogError
+from trainlog.sql import IntegrityError, as_conn, in_list
+from trainlog.vocab import ALL_KINDS, KINDS, TOPICS, TRACKS, parse_choice
+
+T = TypeVar("T")
+
+#: The columns of an import file that belong to the session (they repeat on each of its rows).
+SESSION_FIELDS = ("date", "track", "kind", "topic", "title", "hours", "branch", "headcount")
+#: Columns of an --attendees-file: the cadre's code (干部编号, or 编号 as `cadre list` writes it),
+#: optional hours, and a name or unit that are checked against the registry or ignored.
+ATTENDEE_COLUMNS = {"cadre": "干部编号", "code": "编号", "name": "姓名", "unit": "单位",
+                    "hours": "学时"}
+#: Ids per IN (...) list (SQLite's old limit is 999 parameters).
+IN_CHUNK = 900
+REF_MAX = 100
+_OPTIONS = {c: f"--{c}" for c in (*SESSION_FIELDS, "ref")}
+_SPLIT = re.compile(r"[\s,，、;；]+")
+#: add-session's writes, with SessionFields.values() and the audit columns as parameters.
+_INSERT_SESSION = (
+    "INSERT INTO training_session (ref, date, track, kind, topic, title, hours, branch_id, "
+    "headcount, attendee_count, void, created_at, created_by, updated_at, updated_by) "
+    "VALUES (:ref, :date, :track, :kind, :topic, :title, :hours, :branch_id, :headcount, "
+    ":attendee_count, :void, :created_at, :created_by, :updated_at, :updated_by)")
+_UPDATE_SESSION = (
+    "UPDATE training_session SET date = :date, track = :track, kind = :kind, topic = :topic, "
+    "title = :title, hours = :hours, branch_id = :branch_id, headcount = :headcount, "
+    "attendee_count = :attendee_count, updated_at = :updated_at, updated_by = :updated_by "
+    "WHERE id = :id")
+_INSERT_ATTENDANCE = (
+    "INSERT INTO attendance (session_id, cadre_id, hours, created_at, created_by) "
+    "VALUES (:session_id, :cadre_id, :hours, :created_at, :created_by)")
+
+
+@dataclass
+class SessionFields:
+    """A session's checked fields (branch as its id)."""
+
+    date: date
+    track: str
+    kind: str | None
+    topic: str | None
+    title: str
+    hours: float
+    branch_id: int | None
+    headcount: int
+
+    def values(self, named: int) -> dict[str, Any]:
+        """The training_session columns for these fields and `named` attendees."""
+        return {"date": self.date, "track": self.track, "kind": self.kind, "topic": self.topic,
+                "title": self.title, "hours": self.hours, "branch_id": self.branch_id,
+                "headcount": self.headcount, "attendee_count": named}
+
+
+def _chunks(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
+
+
+def parse_ref(value: Any, field: str = "ref", required: bool = True) -> str | None:
+    """A session's outside key: one word of up to 100 characters."""
+    s = imp.text(value, field, required=required, max_length=REF_MAX)
+    if s is not None and any(c.isspace() for c in s):
+        raise TrainlogError(f"{field}: {s!r} contains spaces; a ref is one word")
+    return s
+
+
+def parse_track(value: Any, field: str = "track") -> str:
+    text = "" if value is None else str(value).strip()
+    if not text:
+        raise TrainlogError(f"{field}: is required (policy/政策培训, video/视频培训, "
+                            "special/专题培训)")
+    return parse_choice(text, TRACKS, field)
+
+
+def parse_kind(value: Any, track: str, field: str = "kind") -> str | None:
+    """A kind of `track`, by key or label; the error lists the kinds the track allows."""
+    text = "" if value is None else str(value).strip()
+    if not text:
+        return None
+    kinds = KINDS[track]
+    try:
+        return parse_choice(text, kinds, field)
+    except TrainlogError:
+        allowed = ", ".join(f"{k} ({v})" for k, v in kinds.items())
+        raise TrainlogError(f"{field}: {text!r} is not a kind of the {track} track "
+                            f"({TRACKS[track]}); allowed: {allowed}") from None
+
+
+def parse_topic(value: Any, field: str = "topic") -> str | None:
+    """A topic by key or label, on any track: special classes have one, meetings and videos may."""
+    text = "" if value is None else str(value).strip()
+    if not text:
+        return None
+    return parse_choice(text, TOPICS, field)
+
+
+def check_fields(raw: dict[str, Any], chk: imp.Checker, row: int,
+                 branches: dict[str, int]) -> SessionFields | None:
+    """Check a session's fields given as text; problems go to `chk`, None when any is bad."""
+    before = len(chk.problems)
+    when = chk.check(row, "date", raw.get("date"), lambda v: parse_date(v, "date"))
+    track = chk.check(row, "track", raw.get("track"), parse_track)
+    kind = None
+    if track is not None:
+        kind = chk.check(row, "kind", raw.get("kind"), lambda v: parse_kind(v, track))
+    topic = chk.check(row, "topic", raw.get("topic"), parse_topic)
+    title = chk.check(row, "title", raw.get("title"), lambda v: imp.text(v, "title", True, 300))
+    hours = chk.check(row, "hours", raw.get("hours"),
+                      lambda v: imp.hours(v) if _filled(v) else 0.0)
+    headcount = chk.check(row, "headcount", raw.get("headcount"),
+                          lambda v: imp.count(v if _filled(v) else "", "headcount"))
+    branch_code = chk.check(row, "branch", raw.get("branch"),
+                            lambda v: imp.code(v, "branch", required=False))
+    branch_id = None
+    if branch_code:
+        branch_id = branches.get(branch_code)
+        if branch_id is None:
+            chk.add(row, "branch", branch_code, "no such branch")
+    if len(chk.problems) > before:
+        return None
+    return SessionFields(when, track, kind, topic, title, hours, branch_id, headcount)  # type: ignore[arg-type]
+
+
+def _filled(value: Any) -> bool:
+    return value is not None and str(value).strip() != ""
+
+
+def _normal(column: str, value: Any) -> Any:
+    """A field as stored, so that `2020/4/3` agrees with `2020-04-03` and 政策培训 with policy."""
+    if not _filled(value):
+        return 0 if column in ("hours", "headcount") else None
+    if column == "date":
+        return parse_date(value)
+    if column == "track":
+        return parse_choice(str(value), TRACKS, column)
+    if column == "kind":
+        return parse_choice(str(value), ALL_KINDS, column)
+    if column == "topic":
+        return parse_choice(str(value), TOPICS, column)
+    if column == "hours":
+        return float(str(value))
+    if column == "headcount":
+        return imp.count(value, column)
+    return str(value).strip()
+
+
+def _tidy(p: Problem, column: str | None = None) -> Problem:
+    """The problem without its value repeated at the start of its reason."""
+    reason = p.reason
+    if _filled(p.value):
+        for shown in (repr(str(p.value).strip()), str(p.value).strip()):
+            if reason.startswith(shown + " "):
+                reason = reason[len(shown) + 1:]
+                break
+    value = p.value if _filled(p.value) else ""
+    return Problem(p.row, column if column is not None else p.column, value, reason)
+
+
+def _cadre_info(session: Any, codes: Iterable[str]) -> dict[str, tuple[int, bool, str]]:
+    """code -> (id, active, name) of the given codes; `session` a Conn or a SQLModel session."""
+    db = as_conn(session)
+    wanted = list(set(codes))
+    out: dict[str, tuple[int, bool, str]] = {}
+    for part in _chunks(wanted, IN_CHUNK):
+        marks, params = in_list("code", part)
+        out.update({c: (i, bool(a), n) for c, i, a, n in db.all(
+            f"SELECT code, id, active, name FROM cadre WHERE code IN ({marks})", params)})
+    return out
+
+
+@dataclass
+class Listed:
+    """One attendee as given: where (an option or a file's row), the code, hours text, name."""
+
+    where: str
+    code: str
+    hours: str = ""
+    name: str = ""
+
+
+def read_attendees_file(path: str | Path, encoding: str | None = None) -> list[Listed]:
+    """The attendees in a file: a CSV/xlsx with a header, or any other file as a list of codes.
+
+    A CSV or xlsx needs a `cadre`/`干部编号` (or `code`/`编号`) column and may have `hours`/`学时`
+    (credited to that attendee; empty means the session's hours), `name`/`姓名` (must match the
+    registry) and `unit`/`单位` (ignored). A list of codes may separate them by lines, spaces,
+    commas or 、, with `#` starting a comment.
+    """
+    p = Path(path)
+    if p.suffix.lower() in (".csv", ".xlsx", ".xlsm"):
+        try:
+            table = imp.open_table(p, ATTENDEE_COLUMNS, set(), encoding)
+        except InvalidInput as exc:
+            raise InvalidInput(exc.problems + [Problem(
+                1, "", "", "an attendees file's header needs a cadre/干部编号 column; a plain "
+                "list of codes goes in a .txt file")], str(p)) from None
+        key = "cadre" if "cadre" in table.columns else "code" if "code" in table.columns else None
+        if key is None or ("cadre" in table.columns and "code" in table.columns):
+            raise InvalidInput([Problem(1, "cadre/干部编号", "", "give the cadres' codes in "
+                                        "one column: cadre/干部编号 (or code/编号)")], str(p))
+        out = [Listed(f"{p.name} row {n}", str(r[key]), str(r.get("hours", "")),
+                      str(r.get("name", ""))) for n, r in table.rows()]
+        if table.problems:
+            raise InvalidInput(table.problems, str(p))
+        return out
+    if not p.exists():
+        raise TrainlogError(f"{p}: no such file")
+    if p.is_dir():
+        raise TrainlogError(f"{p}: is a directory, not a file")
+    try:
+        text = p.read_bytes().decode(encoding or imp.detect_encoding(p))
+    except (UnicodeDecodeError, LookupError) as exc:
+        raise TrainlogError(f"{p}: cannot be read as {encoding or 'UTF-8 or GB18030'} ({exc}); "
+                            "give --encoding") from None
+    out = []
+    for n, line in enumerate(text.lstrip("\ufeff").splitlines(), start=1):
+        for code in _SPLIT.split(line.split("#", 1)[0]):
+            if code:
+                out.append(Listed(f"{p.name} line {n}", code))
+    return out
+
+
+def add_session(
+    session: Any,
+    *,
+    date: str,
+    track: str,
+    title: str,
+    kind: str | None = None,
+    topic: str | None = None,
+    hours: str | float | None = None,
+    attendees: Sequence[str] = (),
+    attendees_file: str | Path | None = None,
+    headcount: int | str | None = None,
+    branch: str | None = None,
+    ref: str | None = None,
+    replace: bool = False,
+    encoding: str | None = None,
+) -> dict[str, Any]:
+    """Record one session with its attendees, or rewrite the one with `ref` when `replace`.
+
+    Every problem is reported at once (InvalidInput naming the options); nothing is written then.
+    `session` is a `trainlog.sql.Conn` (the CLI's) or a SQLModel session, in a write transaction.
+    """
+    db = as_conn(session)
+    chk = imp.Checker()
+    raw = {"date": date, "track": track, "kind": kind, "topic": topic, "title": title,
+           "hours": hours, "branch": branch, "headcount": headcount}
+    branches: dict[str, int] = {}
+    if _filled(branch):
+        branches = {c: i for c, i in db.all("SELECT code, id FROM branch WHERE code = :code",
+                                            {"code": str(branch).strip()})}
+    fields = check_fields(raw, chk, 0, branches)
+    ref_ = chk.check(0, "ref", ref, lambda v: parse_ref(v, required=False))
+
+    listed = [Listed("--attendee", code) for item in attendees
+              for code in _SPLIT.split(str(item)) if code]
+    if attendees_file:
+        try:
+            listed += read_attendees_file(attendees_file, encoding)
+        except InvalidInput as exc:
+            name = Path(attendees_file).name
+            for p in exc.problems:
+                where = f"{name} row {p.row}" if p.row else name
+                chk.problems.append(Problem(0, f"{where}, {p.column}" if p.column else where,
+                                            p.value, p.reason))
+        except TrainlogError as exc:
+            chk.add(0, "--attendees-file", "", str(exc))
+
+    existing = None  # (id, void) of the session with this ref
+    if ref_:
+        row = db.first("SELECT id, void, date, title FROM training_session WHERE ref = :ref",
+                       {"ref": ref_})
+        if row is not None:
+            existing = (int(row[0]), bool(row[1]))
+            if not replace:  # the date is a date on PostgreSQL, 'YYYY-MM-DD' text on SQLite
+                chk.add(0, "ref", ref_, f"session {row[0]} ({row[2]} {row[3]}) "
+                        "has this ref already; give --replace to rewrite it")
+    kept: set[int] = set()  # a deactivated cadre may stay on a session they attended
+    if existing is not None and replace:
+        kept = {cid for (cid,) in db.all("SELECT cadre_id FROM attendance "
+                                         "WHERE session_id = :id", {"id": existing[0]})}
+
+    known = _cadre_info(db, [a.code for a in listed])
+    default = fields.hours if fields else 0.0
+    people: dict[int, float] = {}
+    seen: dict[str, str] = {}
+    for a in listed:
+        if a.code in seen:
+            chk.add(0, a.where, a.code, f"listed twice ({seen[a.code]} and {a.where})")
+            continue
+        seen[a.code] = a.where
+        found = known.get(a.code)
+        if found is None:
+            chk.add(0, a.where, a.code, "no such cadre")
+            continue
+        cadre_id, active, name = found
+        if not active and cadre_id not in kept:
+            chk.add(0, a.where, a.code, "cadre is deactivated; reactivate with "
+                    "`trainlog cadre edit --active` first")
+            continue
+        if a.name and a.name != name:
+            chk.add(0, a.where, a.code, f"the name {a.name!r} is not this cadre's ({name})")
+            continue
+        column = f"{a.where}, hours"
+        h = chk.check(0, column, a.hours,
+                      lambda v, c=column: imp.hours(v, c) if _filled(v) else default)
+        if h is not None:
+            people[cadre_id] = h
+    if fields is not None and not people and fields.headcount == 0 and not listed:
+        chk.add(0, "--attendee", "", "a session needs attendees (--attendee, --attendees-file) "
+                "or a --headcount")
+    if chk.problems:
+        raise InvalidInput([_tidy(p, _OPTIONS.get(p.column, p.column)) for p in chk.problems],
+                           "add-session")
+    assert fields is not None
+    stamp, who = now(), actor()
+    values = fields.values(len(people))
+    try:
+        if existing is not None:
+            session_id = existing[0]
+            db.run(_UPDATE_SESSION, values | {"id": session_id, "updated_at": stamp,
+                                              "updated_by": who})
+            db.run("DELETE FROM attendance WHERE session_id = :id", {"id": session_id})
+        else:
+            session_id = db.insert(_INSERT_SESSION, values | {
+                "ref": ref_, "void": False, "created_at": stamp, "created_by": who,
+                "updated_at": stamp, "updated_by": who})
+        db.many(_INSERT_ATTENDANCE, ({"session_id": session_id, "cadre_id": cid, "hours": h,
+                                     "created_at": stamp, "created_by": who}
+                                    for cid, h in people.items()))
+    except IntegrityError:
+        raise TrainlogError(f"--ref {ref_!r} was added by another writer just now; run the "
+                            "command again (with --replace to rewrite it)") from None
+    return {"id": session_id, "ref": ref_, "date": fields.date.isoformat(), "track": fields.track,
+            "title": fields.title, "attendees": len(people), "headcount": fields.headcount,
+            "person_times": len(people) + fields.headcount, "replaced": existing is not None,
+            "void": existing[1] if existing is not None else False}
