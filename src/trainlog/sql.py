@@ -214,6 +214,7 @@ def as_conn(source: Any) -> Conn:
     if isinstance(source, Conn):
         return source
     if hasattr(source, "get_bind") and hasattr(source, "connection"):  # an ORM session
+        source.flush()  # its pending objects first, as its own queries would
         return AlchemyConn(source.connection())
     return AlchemyConn(source)
 
