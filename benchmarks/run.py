@@ -433,12 +433,17 @@ class Benchmark:
         return last_ours, last_base
 
     def reports(self) -> None:
-        """Figure 3, on the databases the imports built."""
+        """Figure 3, on the databases the imports built.
+
+        The issue's targets: <= 1.5x the raw SQL "on the province database"; a district-scale
+        report "in under 0.3 s wall" (there the raw figure is Python's start-up plus a few
+        milliseconds, so the ratio measures the CLI framework's start-up, not trainlog: it is
+        printed, not judged).
+        """
         district = self.args.scale == "district"
         for label, args in REPORTS:
-            target = "<= 1.5x" + (", < 0.3 s" if district else "")
-            row = Row(f"3 {label}", "s", target, max_ratio=1.5,
-                      max_value=0.3 if district else None)
+            row = Row(f"3 {label}", "s", "< 0.3 s" if district else "<= 1.5x",
+                      max_ratio=None if district else 1.5, max_value=0.3 if district else None)
             self.rows.append(row)
             if self.loaded is None or self.raw_loaded is None:
                 row.error = "no loaded database (the imports failed)"
