@@ -115,3 +115,39 @@ def test_help_does_not_import_the_database_layer(tmp_path: Path) -> None:
     modules, out = loaded(["--help"], str(tmp_path / "none.db"))
     assert "report" in out and "add-session" in out
     assert heavy(modules) == []
+
+
+@pytest.mark.sqlite_only("tests what a SQLite file's writes import; PostgreSQL goes through SQLAlchemy")
+def test_study_import_and_add_do_not_import_sqlalchemy(cli, db, tmp_path: Path,  # type: ignore[no-untyped-def]
+                                                      write_csv) -> None:
+    """study import (dry run, then for real) and study add on a SQLite file write without
+    SQLAlchemy, SQLModel, pydantic or the models, and say what in-process runs say."""
+    assert cli("branch", "add", "B1", "一支部").exit_code == 0
+    for code, registered in (("G1", "2019-05-01"), ("G2", "2020-06-01"), ("G3", "")):
+        args = ["--registered-on", registered] if registered else []
+        assert cli("cadre", "add", code, "张三", "--branch", "B1", *args).exit_code == 0
+    path = write_csv(tmp_path / "study.csv", ["干部编号", "学时", "平台", "月份"],
+                     [["G1", "6.5", "干部网络学院", "2020-03"], ["G2", "2", "", "2020/3"],
+                      ["G3", "1", "学习强国", "2020-03"]])
+    cases = [
+        ["study", "import", str(path), "--dry-run", "--format", "json"],
+        ["study", "import", str(path), "--format", "json"],
+        ["study", "add", "G1", "--month", "2020-04", "--hours", "3"],
+        ["study", "add", "G1", "--month", "2020-04", "--hours", "4", "--platform", "xuexi"],
+    ]
+    outs = []
+    for args in cases:
+        modules, out = loaded(args, str(db.path))
+        assert heavy(modules) == [] and "pydantic" not in modules, (args, heavy(modules))
+        outs.append(out)
+    assert json.loads(outs[0]) | {"dry_run": False} == json.loads(outs[1])
+    assert json.loads(outs[1])["created"] == 3 and len(json.loads(outs[1])["warnings"]) == 2
+    assert outs[2] == "recorded G1 2020-04 academy: 3 hours\n"
+    # The same again in-process (everything imported): the records are there, nothing changes.
+    again = json.loads(cli(*cases[1]).stdout)
+    assert (again["created"], again["updated"], again["unchanged"]) == (0, 0, 3)
+    assert cli(*cases[2]).stdout == "recorded G1 2020-04 academy: 3 hours (was 3)\n"
+    shown = json.loads(cli("cadre", "show", "G1", "--format", "json").stdout)["study"]
+    assert shown == [{"month": "2020-03", "platform": "academy", "hours": 6.5},
+                     {"month": "2020-04", "platform": "academy", "hours": 3.0},
+                     {"month": "2020-04", "platform": "xuexi", "hours": 4.0}]

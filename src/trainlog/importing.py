@@ -130,9 +130,18 @@ IMPORT_CACHE_KIB = 32_768
 
 
 def tune_for_import(conn: Any) -> None:
-    """A bigger page cache for this connection (SQLite only) before a large import writes."""
-    if conn.dialect.name == "sqlite":
-        conn.exec_driver_sql(f"PRAGMA cache_size = -{IMPORT_CACHE_KIB}")
+    """A bigger page cache for this connection (SQLite only) before a large import writes.
+
+    `conn`: a `trainlog.sql.Conn` (its dialect is a name) or a SQLAlchemy connection.
+    """
+    dialect = conn.dialect if isinstance(conn.dialect, str) else conn.dialect.name
+    if dialect != "sqlite":
+        return
+    pragma = f"PRAGMA cache_size = -{IMPORT_CACHE_KIB}"
+    if hasattr(conn, "exec_driver_sql"):
+        conn.exec_driver_sql(pragma)
+    else:
+        conn.run(pragma)
 
 
 #: Rows between two looks at the clock of a progress bar (keeps it out of the hot loop's cost).

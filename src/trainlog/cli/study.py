@@ -91,10 +91,10 @@ def study_add(
 ) -> None:
     """Record a cadre's online study hours in a month (replaces what was recorded)."""
     from trainlog.render import message
-    from trainlog.study import add_study
+    from trainlog.studying import add_study
 
-    with state().db.session(write=True) as s:
-        r = add_study(s, code, month, hours, platform)
+    with state().db.connect(write=True) as db:
+        r = add_study(db, code, month, hours, platform)
     was = "" if r["previous"] is None else f" (was {r['previous']:g})"
     typer.echo(f"recorded {r['cadre']} {r['month']} {r['platform']}: {r['hours']:g} hours{was}")
     for w in r["warnings"]:
@@ -117,10 +117,10 @@ def study_import(
 ) -> None:
     """Import online study hours; one record per cadre, platform and month; all or nothing."""
     from trainlog.render import message, to_json
-    from trainlog.study import import_study
+    from trainlog.studying import import_study
 
-    with state().db.session(write=True) as s:
-        result = import_study(s, file, month, platform, encoding, dry_run)
+    with state().db.connect(write=True) as db:
+        result = import_study(db, file, month, platform, encoding, dry_run)
     for w in result.warnings:
         message(f"warning: {w}")
     if fmt is Format.json:

@@ -1,0 +1,400 @@
+"""Online study hours: `study import` of a platform's monthly export and `study add` of one record.
+
+This module is light on purpose: it imports neither SQLAlchemy nor SQLModel nor the models.
+A district imports the month's exports from cron and adds single records by hand, and on a SQLite
+file both run as SQL text through `trainlog.sql.Conn` on the standard library's sqlite3, where
+importing SQLAlchemy alone would take longer than the whole import. On PostgreSQL the import's rows
+are copied (COPY) into a temporary table and written from there with one statement. The public
+names are importable from `trainlog.study` as they always were.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+from array import array
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from trainlog import importing as imp
+from trainlog.dates import days_in_month, month_end, parse_month, today
+from trainlog.db import actor, now
+from trainlog.errors import Problem, TrainlogError
+from trainlog.sql import Conn, as_conn
+from trainlog.vocab import PLATFORMS, parse_choice
+
+DEFAULT_PLATFORM = "academy"
+#: How many cadre codes a warning names before it says "…".
+WARN_SAMPLE = 5
+#: The savepoint an import writes in: rolled back for a dry run or when a row is bad.
+_SAVEPOINT = "trainlog_study_import"
+#: PostgreSQL: the temporary table an import's rows are copied into before they are written.
+_STAGE = "trainlog_study_rows"
+_COLUMNS = "cadre_id, platform, month, hours, created_at, created_by, updated_at, updated_by"
+#: Insert or update one record: INSERT … ON CONFLICT … DO UPDATE reads the same in SQLite (3.24+)
+#: and PostgreSQL, keeps a replaced record's created_at, and leaves an equal one untouched.
+_ON_CONFLICT = ("ON CONFLICT (cadre_id, platform, month) DO UPDATE SET hours = excluded.hours, "
+                "updated_at = excluded.updated_at, updated_by = excluded.updated_by "
+                "WHERE online_study.hours <> excluded.hours")
+_UPSERT = f"INSERT INTO online_study ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?) {_ON_CONFLICT}"
+_UPSERT_STAGED = (f"INSERT INTO online_study ({_COLUMNS}) "
+                  "SELECT cadre_id, platform, month, hours, :stamp, :who, :stamp, :who "
+                  f"FROM {_STAGE} ORDER BY seq {_ON_CONFLICT}")
+
+
+@dataclass
+class StudyImportResult:
+    """What `study import` did (or, with dry_run, would do)."""
+
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    months: list[str] = field(default_factory=list)
+    platforms: list[str] = field(default_factory=list)
+    dry_run: bool = False
+    warnings: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def _date(value: Any) -> date | None:
+    """A Date column's value: a date on PostgreSQL, 'YYYY-MM-DD' text on SQLite."""
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
+
+
+def _cadres(db: Conn) -> dict[str, tuple[int, bool, date | None]]:
+    """code -> (id, active, registered_on) of every cadre."""
+    rows = db.all("SELECT code, id, active, registered_on FROM cadre")
+    return {c: (i, bool(a), _date(r)) for c, i, a, r in rows}
+
+
+class _Notes:
+    """Rows that are accepted but worth a warning, counted with a few examples."""
+
+    def __init__(self) -> None:
+        self.inactive: list[str] = []
+        self.inactive_n = 0
+        self.unregistered: list[str] = []
+        self.unregistered_n = 0
+        self.late: list[str] = []
+        self.late_n = 0
+
+    def see(self, code: str, active: bool, registered_on: date | None, month: date) -> None:
+        if not active:
+            self.inactive_n += 1
+            if len(self.inactive) < WARN_SAMPLE:
+                self.inactive.append(code)
+        if registered_on is None:
+            self.unregistered_n += 1
+            if len(self.unregistered) < WARN_SAMPLE:
+                self.unregistered.append(code)
+        elif registered_on > month_end(month):
+            self.late_n += 1
+            if len(self.late) < WARN_SAMPLE:
+                self.late.append(f"{code} {month:%Y-%m}")
+
+    def messages(self) -> list[str]:
+        out = []
+        if self.unregistered_n:
+            out.append(f"{self.unregistered_n} row(s) for cadres with no academy registration date "
+                       f"({_sample(self.unregistered, self.unregistered_n)}): kept, not checked "
+                       "until the date is set")
+        if self.late_n:
+            out.append(f"{self.late_n} row(s) for a month before the cadre registered at the "
+                       f"academy ({_sample(self.late, self.late_n)}): kept; check the dates")
+        if self.inactive_n:
+            out.append(f"{self.inactive_n} row(s) for deactivated cadres "
+                       f"({_sample(self.inactive, self.inactive_n)}): kept")
+        return out
+
+
+def _sample(items: list[str], total: int) -> str:
+    return ", ".join(items) + (", …" if total > len(items) else "")
+
+
+#: a problem with a cell: (column, value, reason)
+_Bad = tuple[str, Any, str]
+
+
+@dataclass
+class _Group:
+    """One (platform, month) of an import, with what its rows are checked against."""
+
+    platform: str
+    month: date
+    #: the month as the driver is given it (ISO text for SQLite, a date otherwise)
+    value: Any
+    limit: float
+    last_day: date
+    #: the row where each cadre id was first seen (0: not yet), to report repeats
+    first_rows: array
+
+
+class _Parser:
+    """Checks the month and platform of study rows against the options."""
+
+    def __init__(self, month: str | date | None, platform: str | None):
+        self.month = parse_month(month, "--month") if month not in (None, "") else None
+        self.platform = parse_choice(platform, PLATFORMS, "--platform") if platform else None
+        self.latest = today().replace(day=1)
+
+    def parse_month(self, raw: Any) -> date | str:
+        """The month's first day, or the reason it is wrong (a str)."""
+        if raw == "" or raw is None:
+            if self.month is None:
+                return "no month: give the 月份 (month) column a value or use --month"
+            return self.month
+        try:
+            first = parse_month(raw, "month")
+        except TrainlogError as exc:
+            return str(exc).removeprefix("month: ")
+        if self.month is not None and first != self.month:
+            return f"is {first:%Y-%m}, not the --month {self.month:%Y-%m}"
+        if first > self.latest:
+            return f"{first:%Y-%m} is in the future"
+        return first
+
+    def parse_platform(self, raw: Any) -> str | tuple[str]:
+        """The platform's key, or the reason it is wrong (in a 1-tuple)."""
+        if raw == "" or raw is None:
+            return self.platform or DEFAULT_PLATFORM
+        try:
+            key = parse_choice(str(raw), PLATFORMS, "platform")
+        except TrainlogError as exc:
+            return (str(exc).removeprefix("platform: "),)
+        if self.platform is not None and key != self.platform:
+            return (f"is {key}, not the --platform {self.platform}",)
+        return key
+
+
+def parse_hours(raw: Any, month: date | None) -> float | str:
+    """Hours studied in a month: a number from 0 to 24 × the month's days, or why not (a str)."""
+    text = str(raw).strip()
+    if text == "":
+        return "is required"
+    try:
+        value = float(text)
+    except ValueError:
+        return f"{text!r} is not a number"
+    if not math.isfinite(value):
+        return f"{text!r} is not a finite number"
+    if value < 0:
+        return "negative hours"
+    if month is not None:
+        limit = 24 * days_in_month(month)
+        if value > limit:
+            return f"more hours than {month:%Y-%m} has ({limit} = 24 × {days_in_month(month)} days)"
+    return value
+
+
+class _Import:
+    """One import while its rows stream from the file, checked, into the database."""
+
+    def __init__(self, db: Conn, parser: _Parser, table: imp.Table):
+        self.db = db
+        self.parser = parser
+        self.table = table
+        self.cadres = _cadres(db)
+        self.width = max((c[0] for c in self.cadres.values()), default=0) + 1
+        self.chk = imp.Checker()
+        self.notes = _Notes()
+        self.groups: dict[tuple[str, date], _Group] = {}
+        self.rows = 0
+        #: rows yielded to be written
+        self.records_n = 0
+
+    def group(self, raw_platform: Any, raw_month: Any) -> _Group | list[_Bad]:
+        """The group of a (platform, month) as a file writes them, or the problems with them."""
+        problems = []
+        key = self.parser.parse_platform(raw_platform)
+        if isinstance(key, tuple):
+            problems.append(("platform", raw_platform, key[0]))
+        first = self.parser.parse_month(raw_month)
+        if isinstance(first, str):
+            problems.append(("month", raw_month, first))
+        if problems:
+            return problems
+        assert isinstance(key, str) and isinstance(first, date)
+        group = self.groups.get((key, first))
+        if group is None:  # one group may be written several ways (2020-03, 2020/3; 学习强国)
+            group = self.groups[(key, first)] = _Group(
+                key, first, self.db.value(first), 24.0 * days_in_month(first), month_end(first),
+                array("q", bytes(8 * self.width)))
+        return group
+
+    def records(self, tail: tuple[Any, ...]) -> Iterator[tuple[Any, ...]]:
+        """Check every row; yield the good ones, (cadre_id, platform, month, hours) + tail, until
+        the first problem is seen."""
+        chk, cadres, notes = self.chk, self.cadres, self.notes
+        at = {c: i for i, c in enumerate(self.table.columns)}
+        ci, hi, mi, pi = at["cadre"], at["hours"], at.get("month"), at.get("platform")
+        by_text: dict[tuple[Any, Any], _Group | list[_Bad]] = {}
+        bad = False
+        for n, cells in self.table.cells("study import"):
+            self.rows += 1
+            row_ok = True
+            code = cells[ci]
+            info = cadres.get(code)
+            if info is None:
+                row_ok = False
+                chk.add(n, "cadre", code, "is required" if code == "" else "no such cadre")
+            text = (cells[pi] if pi is not None else "", cells[mi] if mi is not None else "")
+            group = by_text.get(text)
+            if group is None:
+                group = by_text[text] = self.group(*text)
+            good_group = isinstance(group, _Group)
+            raw_hours = cells[hi]
+            try:
+                value = float(raw_hours)
+            except ValueError:
+                value = -1.0
+            if not 0 <= value <= (group.limit if good_group else math.inf):  # NaN too
+                reason = parse_hours(raw_hours, group.month if good_group else None)
+                if isinstance(reason, str):
+                    row_ok = False
+                    chk.add(n, "hours", raw_hours, reason)
+            if not good_group:
+                for column, raw, why in group:
+                    chk.add(n, column, raw, why)
+                bad = True
+                continue
+            if info is None:
+                bad = True
+                continue
+            cadre_id, active, registered_on = info
+            seen = group.first_rows[cadre_id]
+            if seen:
+                bad = True
+                chk.add(n, "cadre", code, f"listed twice for {group.platform} "
+                        f"{group.month:%Y-%m} (row {seen})")
+                continue
+            group.first_rows[cadre_id] = n
+            if not row_ok:
+                bad = True
+            if bad:
+                continue  # nothing more is written: the import will be rolled back
+            if not active or registered_on is None or registered_on > group.last_day:
+                notes.see(code, active, registered_on, group.month)
+            self.records_n += 1
+            yield (cadre_id, group.platform, group.value, value) + tail
+
+
+def import_study(session: Any, path: str | Path, month: str | None = None,
+                 platform: str | None = None, encoding: str | None = None,
+                 dry_run: bool = False) -> StudyImportResult:
+    """Import a platform's monthly export: one record per (cadre, platform, month); all or none.
+
+    `session`: a `trainlog.sql.Conn` in a write transaction, or a SQLModel session (`as_conn`).
+    Rows are checked as they stream into the database inside a savepoint, which is rolled back
+    when any row is bad (every bad row is reported) or for a dry run: no row is held in memory.
+    On SQLite they are upserted as they come; on PostgreSQL they are copied into a temporary
+    table, and the records are written from it with one statement once every row is good.
+    """
+    db = as_conn(session)
+    parser = _Parser(month, platform)
+    table = imp.open_table(path, imp.STUDY_COLUMNS, {"cadre", "hours"}, encoding)
+    stamp, who = db.value(now()), actor()
+    staged = db.dialect == "postgresql"
+    db.run(f"SAVEPOINT {_SAVEPOINT}")
+    try:
+        imp.tune_for_import(db)
+        job = _Import(db, parser, table)
+        if staged:
+            db.run(f"CREATE TEMPORARY TABLE {_STAGE} (seq bigint GENERATED ALWAYS AS IDENTITY, "
+                   "cadre_id integer NOT NULL, platform varchar(20) NOT NULL, "
+                   "month date NOT NULL, hours double precision NOT NULL) ON COMMIT DROP")
+            db.insert_rows(_STAGE, ("cadre_id", "platform", "month", "hours"), job.records(()))
+        else:
+            last_id = db.scalar("SELECT max(id) FROM online_study") or 0
+            before = db.scalar("SELECT total_changes()")
+            db.executemany(_UPSERT, job.records((stamp, who, stamp, who)))
+        job.chk.problems.extend(table.problems)
+        job.chk.problems.sort(key=lambda p: p.row)
+        job.chk.raise_if_any(str(path))
+        if staged:
+            created, updated = _write_staged(db, stamp, who, dry_run)
+        else:
+            # Ids only grow, so the records with a higher id than before are the new ones; the
+            # others the upsert changed were updated (an equal record is not changed).
+            created = db.scalar("SELECT count(*) FROM online_study WHERE id > :last",
+                                {"last": last_id})
+            updated = db.scalar("SELECT total_changes()") - before - created
+    except BaseException:
+        _rollback(db)
+        raise
+    if dry_run:
+        _rollback(db)
+    else:
+        db.run(f"RELEASE SAVEPOINT {_SAVEPOINT}")
+    keys = list(job.groups)
+    total = job.records_n
+    return StudyImportResult(rows=job.rows, created=created, updated=updated,
+                             unchanged=total - created - updated, dry_run=dry_run,
+                             months=sorted({m.strftime("%Y-%m") for _, m in keys}),
+                             platforms=sorted({p for p, _ in keys}),
+                             warnings=job.notes.messages())
+
+
+def _write_staged(db: Conn, stamp: Any, who: str, dry_run: bool) -> tuple[int, int]:
+    """PostgreSQL: count what the staged rows create and change, then write them (unless it is a
+    dry run) with one INSERT … SELECT … ON CONFLICT, in file order. (created, updated)."""
+    db.run(f"ANALYZE {_STAGE}")
+    created, updated = db.first(
+        "SELECT count(*) FILTER (WHERE o.id IS NULL), count(*) FILTER (WHERE o.hours <> s.hours) "
+        f"FROM {_STAGE} s LEFT JOIN online_study o ON o.cadre_id = s.cadre_id "
+        "AND o.platform = s.platform AND o.month = s.month") or (0, 0)
+    if not dry_run:
+        db.run(_UPSERT_STAGED, {"stamp": stamp, "who": who})
+    db.run(f"DROP TABLE {_STAGE}")
+    return created, updated
+
+
+def _rollback(db: Conn) -> None:
+    """Undo what the import wrote (a failed rollback leaves it to the caller's transaction)."""
+    with contextlib.suppress(Exception):
+        db.run(f"ROLLBACK TO SAVEPOINT {_SAVEPOINT}")
+        db.run(f"RELEASE SAVEPOINT {_SAVEPOINT}")
+
+
+def add_study(session: Any, code: str, month: str, hours: str | float,
+              platform: str | None = None) -> dict[str, Any]:
+    """Record one cadre's hours on a platform in a month, replacing what was recorded.
+
+    `session`: a `trainlog.sql.Conn` in a write transaction, or a SQLModel session (`as_conn`).
+    """
+    db = as_conn(session)
+    parser = _Parser(None, None)
+    problems: list[Problem] = []
+    code_ = str(code).strip()
+    row = db.first("SELECT id, active, registered_on FROM cadre WHERE code = :code",
+                   {"code": code_})
+    if row is None:
+        problems.append(Problem(0, "cadre", code_, "no such cadre"))
+    first = parser.parse_month(str(month).strip())
+    if isinstance(first, str):
+        problems.append(Problem(0, "--month", month, first))
+        first = None
+    key = parse_choice(platform, PLATFORMS, "--platform") if platform else DEFAULT_PLATFORM
+    value = parse_hours(hours, first)
+    if isinstance(value, str):
+        problems.append(Problem(0, "--hours", hours, value))
+    if problems:
+        raise TrainlogError("; ".join(str(p) for p in problems))
+    assert row is not None and first is not None and not isinstance(value, str)
+    cadre_id, active, registered_on = row[0], bool(row[1]), _date(row[2])
+    previous = db.scalar("SELECT hours FROM online_study WHERE cadre_id = :cadre "
+                         "AND platform = :platform AND month = :month",
+                         {"cadre": cadre_id, "platform": key, "month": first})
+    notes = _Notes()
+    notes.see(code_, active, registered_on, first)
+    stamp, who = db.value(now()), actor()
+    db.executemany(_UPSERT, [(cadre_id, key, db.value(first), value, stamp, who, stamp, who)])
+    return {"cadre": code_, "platform": key, "month": first.strftime("%Y-%m"), "hours": value,
+            "previous": previous, "warnings": notes.messages()}
