@@ -147,11 +147,11 @@ def session_import(
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Import sessions (培训编号, 日期, 类别, …, 干部编号); replaces by ref, all or nothing."""
+    from trainlog.importing_sessions import import_sessions  # no SQLAlchemy on a SQLite file
     from trainlog.render import message, to_json
-    from trainlog.sessions import import_sessions
 
-    with state().db.session(write=True) as s:
-        result = import_sessions(s, file, encoding, dry_run)
+    with state().db.connect(write=True) as db:
+        result = import_sessions(db, file, encoding, dry_run)
     for w in result.warnings:
         message(f"warning: {w}")
     if fmt is Format.json:

@@ -1,0 +1,314 @@
+"""`trainlog session import`: a long-format roster (one row per attendance, grouped by ref).
+
+This module is light on purpose: it imports neither SQLAlchemy nor SQLModel nor the models.
+A district imports its rosters from cron all day, and on a SQLite file the whole import runs as
+SQL text through `trainlog.sql.Conn` on the standard library's sqlite3, where importing
+SQLAlchemy alone would take longer than the import. Bulk writes go through `Conn.executemany`
+in chunks, and the attendance of new sessions through `Conn.insert_rows` (COPY on PostgreSQL).
+The public names are importable from `trainlog.sessions` as they always were.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from operator import itemgetter
+from pathlib import Path
+from typing import Any
+
+from trainlog import importing as imp
+from trainlog.adding import (
+    IN_CHUNK,
+    SESSION_FIELDS,
+    SessionFields,
+    _chunks,
+    _filled,
+    _normal,
+    _tidy,
+    check_fields,
+    parse_ref,
+)
+from trainlog.db import actor, now
+from trainlog.errors import InvalidInput, TrainlogError
+from trainlog.sql import Conn, IntegrityError, as_conn, in_list
+
+#: Sessions whose attendance is compared at once when an import replaces existing refs.
+DIFF_CHUNK = 500
+#: The session columns compared to tell an updated session from an unchanged one.
+_COMPARED = ("date", "track", "kind", "topic", "title", "hours", "branch_id", "headcount",
+             "attendee_count")
+_ATTENDANCE = ("session_id", "cadre_id", "hours", "created_at", "created_by")
+_INSERT_SESSION = (
+    f"INSERT INTO training_session (ref, {', '.join(_COMPARED)}, void, created_at, created_by, "
+    f"updated_at, updated_by) VALUES ({', '.join('?' * (len(_COMPARED) + 6))})")
+_UPDATE_SESSION = (
+    f"UPDATE training_session SET {', '.join(f'{c} = ?' for c in _COMPARED)}, "
+    "updated_at = ?, updated_by = ? WHERE id = ?")
+
+
+@dataclass
+class SessionImportResult:
+    """What `session import` did (or, with dry_run, would do)."""
+
+    rows: int = 0
+    sessions: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    attendances: int = 0
+    person_times: int = 0
+    dry_run: bool = False
+    warnings: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def _agree(column: str, a: Any, b: Any) -> bool:
+    try:
+        return _normal(column, a) == _normal(column, b)
+    except (TrainlogError, ValueError):
+        return False
+
+
+@contextmanager
+def _meter(label: str | None) -> Iterator[Callable[[int], None] | None]:
+    """A progress callback for a bulk write: a bar on a terminal (after a second), else None."""
+    if not label or not imp._stderr_is_terminal():
+        yield None
+        return
+    meter = imp.Progress(label)
+    try:
+        yield meter.update
+    finally:
+        meter.close()
+
+
+def _insert_attendance(db: Conn, rows: Iterable[tuple[int, int, float]],
+                       progress: str | None = None) -> int:
+    """Bulk insert (session_id, cadre_id, hours), stamped now; COPY on PostgreSQL."""
+    stamp, who = db.value(now()), actor()
+    with _meter(progress) as update:
+        return db.insert_rows("attendance", _ATTENDANCE,
+                              ((sid, cid, h, stamp, who) for sid, cid, h in rows), update)
+
+
+def _delete_attendance(db: Conn, pairs: Iterable[tuple[int, int]]) -> int:
+    """(session_id, cadre_id) rows."""
+    return db.executemany("DELETE FROM attendance WHERE session_id = ? AND cadre_id = ?", pairs)
+
+
+def _update_attendance(db: Conn, rows: Iterable[tuple[float, int, int]]) -> int:
+    """(hours, session_id, cadre_id) rows."""
+    return db.executemany("UPDATE attendance SET hours = ? WHERE session_id = ? AND cadre_id = ?",
+                          rows)
+
+
+def _update_sessions(db: Conn, rows: list[tuple[int, dict[str, Any]]]) -> None:
+    """Rewrite sessions' fields: (id, SessionFields.values()) rows."""
+    stamp, who = db.value(now()), actor()
+    db.executemany(_UPDATE_SESSION, ((*(db.value(values[c]) for c in _COMPARED), stamp, who, sid)
+                                     for sid, values in rows))
+
+
+def _insert_sessions(db: Conn, items: list[tuple[str, dict[str, Any]]]) -> dict[str, int]:
+    """Insert sessions with refs: (ref, SessionFields.values()) items; ref -> new id."""
+    stamp, who = db.value(now()), actor()
+    db.executemany(_INSERT_SESSION, ((ref, *(db.value(values[c]) for c in _COMPARED), False,
+                                      stamp, who, stamp, who) for ref, values in items))
+    ids: dict[str, int] = {}
+    for part in _chunks([r for r, _ in items], IN_CHUNK):
+        marks, params = in_list("ref", part)
+        ids.update((r, int(i)) for r, i in db.all(
+            f"SELECT ref, id FROM training_session WHERE ref IN ({marks})", params))
+    return ids
+
+
+@dataclass
+class _Pending:
+    """One ref of an import file while it is read."""
+
+    row: int
+    signature: tuple[Any, ...]
+    cadres: array = field(default_factory=lambda: array("q"))
+    rows: array = field(default_factory=lambda: array("q"))
+
+
+@dataclass
+class _Existing:
+    """A session already in the database with a ref the file has; `values` are the _COMPARED
+    columns as the driver returns them (a date is 'YYYY-MM-DD' text on SQLite)."""
+
+    id: int
+    void: bool
+    values: tuple[Any, ...]
+
+
+def _existing_sessions(db: Conn, refs: list[str]) -> dict[str, _Existing]:
+    out: dict[str, _Existing] = {}
+    for part in _chunks(refs, IN_CHUNK):
+        marks, params = in_list("ref", part)
+        for row in db.all(f"SELECT ref, id, void, {', '.join(_COMPARED)} FROM training_session "
+                          f"WHERE ref IN ({marks})", params):
+            out[row[0]] = _Existing(int(row[1]), bool(row[2]), tuple(row[3:]))
+    return out
+
+
+def import_sessions(session: Any, path: str | Path, encoding: str | None = None,
+                    dry_run: bool = False) -> SessionImportResult:
+    """Import a long-format roster (one row per attendance, grouped by ref); all or nothing.
+
+    A ref already in the database is rewritten with the file's fields and attendance (a voided
+    session stays voided, with a warning), so importing a file again changes nothing.
+    `session` is a `trainlog.sql.Conn` (the CLI's) or a SQLModel session, in a write transaction.
+    """
+    db = as_conn(session)
+    table = imp.open_table(path, imp.SESSION_COLUMNS, {"ref", "date", "track", "title"}, encoding)
+    branches = {c: i for c, i in db.all("SELECT code, id FROM branch")}
+    # code -> (id, active); active is 0/1 on SQLite
+    cadres = {c: (i, a) for c, i, a in db.all("SELECT code, id, active FROM cadre")}
+    chk = imp.Checker()
+    pending: dict[str, _Pending] = {}
+    fields_of = [c for c in SESSION_FIELDS if c in table.columns]
+    at = {c: i for i, c in enumerate(table.columns)}
+    # date, track and title are required: the signature is always a tuple
+    signature = itemgetter(*(at[c] for c in fields_of))
+    ref_i = at["ref"]
+    cadre_i = at.get("cadre")
+    inactive: list[tuple[int, str, str, int]] = []  # (row, ref, code, cadre id)
+    rows = 0
+    for n, cells in table.cells("session import"):
+        rows += 1
+        ref = cells[ref_i]
+        item = pending.get(ref)
+        if item is None:
+            try:
+                ref = parse_ref(ref)
+            except TrainlogError as exc:
+                chk.add(n, "ref", cells[ref_i], str(exc).removeprefix("ref: "))
+                continue
+            item = pending.get(ref)
+            if item is None:
+                item = pending[ref] = _Pending(n, signature(cells))
+        else:
+            sig = signature(cells)
+            if sig != item.signature:
+                for c, a, b in zip(fields_of, sig, item.signature, strict=True):
+                    if a != b and not _agree(c, a, b):
+                        chk.add(n, c, a, f"disagrees with row {item.row} of ref {ref} "
+                                f"({b if _filled(b) else 'empty'})")
+        if cadre_i is not None:
+            code = cells[cadre_i]
+            if code:
+                found = cadres.get(code)
+                if found is None:
+                    chk.add(n, "cadre", code, "no such cadre")
+                    continue
+                if not found[1]:
+                    inactive.append((n, ref, code, found[0]))
+                item.cadres.append(found[0])
+                item.rows.append(n)
+    chk.problems.extend(table.problems)
+
+    imp.tune_for_import(db)
+    refs = list(pending)
+    existing = _existing_sessions(db, refs)
+    if inactive:
+        _check_inactive(db, chk, inactive, existing)
+    checked: list[tuple[str, SessionFields, _Pending]] = []
+    codes: dict[int, str] = {}  # id -> code, built only to name a repeated cadre
+    for ref, item in pending.items():
+        fields = check_fields(dict(zip(fields_of, item.signature, strict=True)), chk, item.row,
+                              branches)
+        if len(set(item.cadres)) != len(item.cadres):
+            if not codes:
+                codes.update((i, c) for c, (i, _) in cadres.items())
+            first: dict[int, int] = {}
+            for cid, n in zip(item.cadres, item.rows, strict=True):
+                if cid in first:
+                    chk.add(n, "cadre", codes[cid], f"listed twice in ref {ref} "
+                            f"(rows {first[cid]} and {n})")
+                first.setdefault(cid, n)
+        if fields is not None:
+            if not item.cadres and fields.headcount == 0:
+                chk.add(item.row, "cadre", "", f"ref {ref} has neither a named attendee (cadre) "
+                        "nor a headcount")
+            checked.append((ref, fields, item))
+    if chk.problems:
+        chk.problems.sort(key=lambda p: p.row)
+        raise InvalidInput([_tidy(p) for p in chk.problems], str(path))
+
+    result = SessionImportResult(rows=rows, sessions=len(checked), dry_run=dry_run)
+    result.attendances = sum(len(item.cadres) for _, _, item in checked)
+    result.person_times = result.attendances + sum(f.headcount for _, f, _ in checked)
+    result.warnings = [f"ref {r} is void and stays void (session {existing[r].id}); its "
+                       "attendance is replaced with the file's" for r in refs
+                       if r in existing and existing[r].void]
+    try:
+        _replace_existing(db, [(existing[r], f, it) for r, f, it in checked if r in existing],
+                          result, write=not dry_run)
+        new = [(r, f, it) for r, f, it in checked if r not in existing]
+        result.created = len(new)
+        if new and not dry_run:
+            ids = _insert_sessions(db, [(r, f.values(len(it.cadres))) for r, f, it in new])
+            _insert_attendance(db, ((ids[r], cid, f.hours) for r, f, it in new
+                                    for cid in it.cadres), progress="session import: writing")
+    except IntegrityError:
+        raise TrainlogError(f"{path}: another writer added some of these refs just now; run "
+                            "the import again (nothing was written)") from None
+    return result
+
+
+def _check_inactive(db: Conn, chk: imp.Checker, inactive: list[tuple[int, str, str, int]],
+                    existing: dict[str, _Existing]) -> None:
+    """A deactivated cadre may stay on a session they attended before, not join a new one."""
+    sessions = sorted({existing[r].id for _, r, _, _ in inactive if r in existing})
+    attended: set[tuple[int, int]] = set()
+    for part in _chunks(sessions, IN_CHUNK):
+        marks, params = in_list("id", part)
+        attended.update((int(s), int(c)) for s, c in db.all(
+            f"SELECT session_id, cadre_id FROM attendance WHERE session_id IN ({marks})", params))
+    for n, ref, code, cid in inactive:
+        if ref not in existing or (existing[ref].id, cid) not in attended:
+            chk.add(n, "cadre", code, "cadre is deactivated; reactivate with "
+                    "`trainlog cadre edit --active` first")
+
+
+def _replace_existing(db: Conn, items: list[tuple[_Existing, SessionFields, _Pending]],
+                      result: SessionImportResult, write: bool) -> None:
+    """Rewrite sessions whose refs exist: only what differs from the file is written."""
+    for part in _chunks(items, DIFF_CHUNK):
+        current: dict[int, dict[int, float]] = {e.id: {} for e, _, _ in part}
+        marks, params = in_list("id", current)
+        for sid, cid, h in db.all("SELECT session_id, cadre_id, hours FROM attendance "
+                                  f"WHERE session_id IN ({marks})", params):
+            current[int(sid)][int(cid)] = h
+        sessions: list[tuple[int, dict[str, Any]]] = []
+        deletes: list[tuple[int, int]] = []
+        inserts: list[tuple[int, int, float]] = []
+        changes: list[tuple[float, int, int]] = []
+        for e, f, item in part:
+            have = current[e.id]
+            want = set(item.cadres)
+            gone = [(e.id, cid) for cid in have if cid not in want]
+            added = [(e.id, cid, f.hours) for cid in item.cadres if cid not in have]
+            changed = [(f.hours, e.id, cid) for cid, h in have.items()
+                       if cid in want and h != f.hours]
+            values = f.values(len(item.cadres))
+            if not (gone or added or changed) and tuple(
+                    db.value(values[c]) for c in _COMPARED) == e.values:
+                result.unchanged += 1
+                continue
+            deletes += gone
+            inserts += added
+            changes += changed
+            result.updated += 1
+            sessions.append((e.id, values))
+        if not write:
+            continue
+        _update_sessions(db, sessions)
+        _delete_attendance(db, deletes)
+        _update_attendance(db, changes)
+        _insert_attendance(db, inserts)
