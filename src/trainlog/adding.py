@@ -1,5 +1,5 @@
 """Adding one training session with its attendees (`trainlog add-session`): its attendees file,
-and the checks of a session's fields that `session import` (trainlog.sessions) shares.
+and the checks of a session's fields that `session import` (trainlog.importing_sessions) shares.
 
 This module is light on purpose: it imports neither SQLAlchemy nor SQLModel nor the models.
 `add-session` is run by hand all day, and on a SQLite file its whole work (a few lookups, one

@@ -206,6 +206,8 @@ class AlchemyConn(Conn):
             raise IntegrityError(str(err)) from err
         finally:
             cursor.close()
+        if progress is not None and total % CHUNK:
+            progress(total)  # the last, partial chunk, as executemany reports it
         return total
 
 
