@@ -117,3 +117,10 @@ def test_connect_says_what_is_wrong_with_the_file(tmp_path) -> None:  # type: ig
     sqlite3.connect(other).execute("CREATE TABLE t (x)").connection.close()
     with pytest.raises(NoDatabase), Database(str(other)).connect():
         pass
+
+
+def test_undecodable_text_is_a_clear_error(db: Database) -> None:
+    """A command line's undecodable byte (a lone surrogate) bound to a query: a message, no
+    traceback, on either backend (it was a UnicodeEncodeError on PostgreSQL)."""
+    with pytest.raises(TrainlogError, match="not valid text"), db.connect() as conn:
+        conn.first("SELECT id FROM cadre WHERE code = :c", {"c": "\udcff"})

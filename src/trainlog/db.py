@@ -349,8 +349,11 @@ class Database:
             from trainlog.sql import AlchemyConn
 
             self.require()
-            with self._connect(write) as conn:
-                yield AlchemyConn(conn)
+            try:
+                with self._connect(write) as conn:
+                    yield AlchemyConn(conn)
+            except UnicodeEncodeError as exc:  # undecodable bytes of a command line, bound
+                raise _bad_text(exc) from None
             return
         import sqlite3
 
