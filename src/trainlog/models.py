@@ -46,7 +46,8 @@ class Cadre(Audited, table=True):
 
 class TrainingSession(Audited, table=True):
     __tablename__ = "training_session"
-    __table_args__ = (Index("ix_session_date_track", "date", "track", "void"),)
+    __table_args__ = (Index("ix_session_date_track", "date", "track", "void"),
+                      Index("ix_session_track_date", "track", "date"))
 
     id: int | None = Field(default=None, primary_key=True)
     ref: str | None = Field(default=None, unique=True, max_length=100)
@@ -71,6 +72,7 @@ class Attendance(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("session_id", "cadre_id", name="uq_attendance_session_cadre"),
         Index("ix_attendance_cadre", "cadre_id"),
+        Index("ix_attendance_session_cover", "session_id", "cadre_id", "hours"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
