@@ -7,7 +7,7 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +19,7 @@ from trainlog.db import Database
 from trainlog.errors import InvalidInput, TrainlogError
 from trainlog.models import Attendance, Cadre, TrainingSession
 from trainlog.registry import add_branch, add_cadre, deactivate_cadre
-from trainlog.sql import Conn, Params
+from trainlog.sql import Conn, Params, Progress
 
 #: What add-session must not import on a SQLite file (an .xlsx attendees file may load openpyxl).
 HEAVY = ("sqlalchemy", "sqlmodel", "pydantic", "alembic", "openpyxl", "psycopg",
@@ -165,8 +165,9 @@ class _Racing(Conn):
     def run(self, sql: str, params: Params = None) -> int:
         return self.inner.run(sql, params)
 
-    def many(self, sql: str, rows: Iterable[Mapping[str, Any]]) -> None:
-        self.inner.many(sql, rows)
+    def insert_rows(self, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]],
+                    progress: Progress = None) -> int:
+        return self.inner.insert_rows(table, columns, rows, progress)
 
     def insert(self, sql: str, params: Params = None) -> int:
         if sql.startswith("INSERT INTO training_session"):

@@ -20,7 +20,7 @@ from trainlog import importing as imp
 from trainlog.dates import parse_date
 from trainlog.db import actor, now
 from trainlog.errors import InvalidInput, Problem, TrainlogError
-from trainlog.sql import IntegrityError, as_conn, in_list
+from trainlog.sql import Conn, IntegrityError, Progress, as_conn, in_list
 from trainlog.vocab import ALL_KINDS, KINDS, TOPICS, TRACKS, parse_choice
 
 T = TypeVar("T")
@@ -47,9 +47,8 @@ _UPDATE_SESSION = (
     "title = :title, hours = :hours, branch_id = :branch_id, headcount = :headcount, "
     "attendee_count = :attendee_count, updated_at = :updated_at, updated_by = :updated_by "
     "WHERE id = :id")
-_INSERT_ATTENDANCE = (
-    "INSERT INTO attendance (session_id, cadre_id, hours, created_at, created_by) "
-    "VALUES (:session_id, :cadre_id, :hours, :created_at, :created_by)")
+#: An attendance row as the bulk writes give it.
+ATTENDANCE_COLUMNS = ("session_id", "cadre_id", "hours", "created_at", "created_by")
 
 
 @dataclass
@@ -347,9 +346,7 @@ def add_session(
             session_id = db.insert(_INSERT_SESSION, values | {
                 "ref": ref_, "void": False, "created_at": stamp, "created_by": who,
                 "updated_at": stamp, "updated_by": who})
-        db.many(_INSERT_ATTENDANCE, ({"session_id": session_id, "cadre_id": cid, "hours": h,
-                                     "created_at": stamp, "created_by": who}
-                                    for cid, h in people.items()))
+        insert_attendance(db, ((session_id, cid, h) for cid, h in people.items()))
     except IntegrityError:
         raise TrainlogError(f"--ref {ref_!r} was added by another writer just now; run the "
                             "command again (with --replace to rewrite it)") from None
@@ -357,3 +354,11 @@ def add_session(
             "title": fields.title, "attendees": len(people), "headcount": fields.headcount,
             "person_times": len(people) + fields.headcount, "replaced": existing is not None,
             "void": existing[1] if existing is not None else False}
+
+
+def insert_attendance(db: Conn, rows: Iterable[tuple[int, int, float]],
+                      progress: Progress = None) -> int:
+    """Bulk insert (session_id, cadre_id, hours), stamped now; COPY on PostgreSQL."""
+    stamp, who = db.value(now()), actor()
+    return db.insert_rows("attendance", ATTENDANCE_COLUMNS,
+                          ((sid, cid, h, stamp, who) for sid, cid, h in rows), progress)

@@ -28,6 +28,7 @@ from trainlog.adding import (
     _normal,
     _tidy,
     check_fields,
+    insert_attendance,
     parse_ref,
 )
 from trainlog.db import actor, now
@@ -39,7 +40,6 @@ DIFF_CHUNK = 500
 #: The session columns compared to tell an updated session from an unchanged one.
 _COMPARED = ("date", "track", "kind", "topic", "title", "hours", "branch_id", "headcount",
              "attendee_count")
-_ATTENDANCE = ("session_id", "cadre_id", "hours", "created_at", "created_by")
 _INSERT_SESSION = (
     f"INSERT INTO training_session (ref, {', '.join(_COMPARED)}, void, created_at, created_by, "
     f"updated_at, updated_by) VALUES ({', '.join('?' * (len(_COMPARED) + 6))})")
@@ -88,11 +88,9 @@ def _meter(label: str | None) -> Iterator[Callable[[int], None] | None]:
 
 def _insert_attendance(db: Conn, rows: Iterable[tuple[int, int, float]],
                        progress: str | None = None) -> int:
-    """Bulk insert (session_id, cadre_id, hours), stamped now; COPY on PostgreSQL."""
-    stamp, who = db.value(now()), actor()
+    """`insert_attendance`, with a progress bar labelled `progress` on a terminal."""
     with _meter(progress) as update:
-        return db.insert_rows("attendance", _ATTENDANCE,
-                              ((sid, cid, h, stamp, who) for sid, cid, h in rows), update)
+        return insert_attendance(db, rows, update)
 
 
 def _delete_attendance(db: Conn, pairs: Iterable[tuple[int, int]]) -> int:

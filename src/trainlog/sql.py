@@ -76,10 +76,6 @@ class Conn:
         """A write; the number of rows it changed."""
         raise NotImplementedError
 
-    def many(self, sql: str, rows: Iterable[Mapping[str, Any]]) -> None:
-        """One statement over many parameter sets (executemany)."""
-        raise NotImplementedError
-
     def insert(self, sql: str, params: Params = None) -> int:
         """An INSERT of one row into a table with an `id` primary key; the new id."""
         raise NotImplementedError
@@ -128,9 +124,6 @@ class SqliteConn(Conn):
     def run(self, sql: str, params: Params = None) -> int:
         return self._write(lambda: self.raw.execute(sql, self._params(params))).rowcount
 
-    def many(self, sql: str, rows: Iterable[Mapping[str, Any]]) -> None:
-        self._write(lambda: self.raw.executemany(sql, (self._params(r) for r in rows)))
-
     def insert(self, sql: str, params: Params = None) -> int:
         return self._write(lambda: self.raw.execute(sql, self._params(params))).lastrowid
 
@@ -167,11 +160,6 @@ class AlchemyConn(Conn):
 
     def run(self, sql: str, params: Params = None) -> int:
         return self._exec(sql, self._params(params)).rowcount
-
-    def many(self, sql: str, rows: Iterable[Mapping[str, Any]]) -> None:
-        batch = [self._params(r) for r in rows]
-        if batch:
-            self._exec(sql, batch)
 
     def insert(self, sql: str, params: Params = None) -> int:
         return self._exec(sql + " RETURNING id", self._params(params)).scalar_one()
