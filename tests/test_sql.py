@@ -8,7 +8,7 @@ import pytest
 
 from trainlog.db import Database
 from trainlog.errors import NoDatabase, TrainlogError
-from trainlog.sql import CHUNK, Conn, IntegrityError, as_conn, in_list
+from trainlog.sql import CHUNK, Conn, IntegrityError, as_conn, as_date, in_list
 
 
 def _branches(db: Conn, n: int) -> None:
@@ -99,6 +99,9 @@ def test_values_for_the_driver() -> None:
     server = Conn()
     server.dialect = "postgresql"
     assert server.value(date(2020, 4, 1)) == date(2020, 4, 1)
+    # and back: what a Date column reads as on either backend
+    assert as_date("2020-04-01") == as_date(date(2020, 4, 1)) == date(2020, 4, 1)
+    assert as_date(None) is None
 
 
 @pytest.mark.sqlite_only("a SQLite file that is missing, not trainlog's, or not a database")

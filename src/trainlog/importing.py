@@ -10,9 +10,12 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from trainlog.errors import InvalidInput, Problem, TrainlogError
+
+if TYPE_CHECKING:
+    from trainlog.sql import Conn
 
 T = TypeVar("T")
 
@@ -129,19 +132,10 @@ class Table:
 IMPORT_CACHE_KIB = 32_768
 
 
-def tune_for_import(conn: Any) -> None:
-    """A bigger page cache for this connection (SQLite only) before a large import writes.
-
-    `conn`: a `trainlog.sql.Conn` (its dialect is a name) or a SQLAlchemy connection.
-    """
-    dialect = conn.dialect if isinstance(conn.dialect, str) else conn.dialect.name
-    if dialect != "sqlite":
-        return
-    pragma = f"PRAGMA cache_size = -{IMPORT_CACHE_KIB}"
-    if hasattr(conn, "exec_driver_sql"):
-        conn.exec_driver_sql(pragma)
-    else:
-        conn.run(pragma)
+def tune_for_import(db: Conn) -> None:
+    """A bigger page cache for this connection (SQLite only) before a large import writes."""
+    if db.dialect == "sqlite":
+        db.run(f"PRAGMA cache_size = -{IMPORT_CACHE_KIB}")
 
 
 #: Rows between two looks at the clock of a progress bar (keeps it out of the hot loop's cost).

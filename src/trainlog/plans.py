@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from trainlog.dates import parse_date
 from trainlog.db import actor, now
 from trainlog.errors import TrainlogError
-from trainlog.sql import as_conn
+from trainlog.sql import as_conn, as_date
 from trainlog.vocab import TRACKS, parse_choice
 
 if TYPE_CHECKING:
@@ -51,10 +51,8 @@ def _info(p: Plan) -> PlanInfo:
 
 
 def _plan(year: int, scope: str, target: int, deadline: date | str | None) -> PlanInfo:
-    if isinstance(deadline, str):  # SQLite's text, read with SQL text
-        deadline = date.fromisoformat(deadline)
     return PlanInfo(int(year), None if scope == ALL else scope, int(target),
-                    deadline or date(int(year), 12, 31))
+                    as_date(deadline) or date(int(year), 12, 31))
 
 
 def set_plan(session: Session, year: int, target: int, track: str | None = None,

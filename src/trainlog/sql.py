@@ -209,6 +209,14 @@ def as_conn(source: Any) -> Conn:
     return AlchemyConn(source)
 
 
+def as_date(value: Any) -> date | None:
+    """A Date column's value as read with SQL text: a date on PostgreSQL, 'YYYY-MM-DD' text on
+    SQLite (the reverse of `Conn.value`)."""
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
+
+
 def in_list(name: str, values: Iterable[Any]) -> tuple[str, dict[str, Any]]:
     """`:name0, :name1, …` for an IN (...) list, and its parameters (keep lists under 900)."""
     params = {f"{name}{i}": v for i, v in enumerate(values)}

@@ -23,7 +23,7 @@ from trainlog import importing as imp
 from trainlog.dates import days_in_month, month_end, parse_month, today
 from trainlog.db import actor, now
 from trainlog.errors import Problem, TrainlogError
-from trainlog.sql import Conn, as_conn
+from trainlog.sql import Conn, as_conn, as_date
 from trainlog.vocab import PLATFORMS, parse_choice
 
 DEFAULT_PLATFORM = "academy"
@@ -62,17 +62,10 @@ class StudyImportResult:
         return dict(self.__dict__)
 
 
-def _date(value: Any) -> date | None:
-    """A Date column's value: a date on PostgreSQL, 'YYYY-MM-DD' text on SQLite."""
-    if value is None or isinstance(value, date):
-        return value
-    return date.fromisoformat(str(value)[:10])
-
-
 def _cadres(db: Conn) -> dict[str, tuple[int, bool, date | None]]:
     """code -> (id, active, registered_on) of every cadre."""
     rows = db.all("SELECT code, id, active, registered_on FROM cadre")
-    return {c: (i, bool(a), _date(r)) for c, i, a, r in rows}
+    return {c: (i, bool(a), as_date(r)) for c, i, a, r in rows}
 
 
 class _Notes:
@@ -388,7 +381,7 @@ def add_study(session: Any, code: str, month: str, hours: str | float,
     if problems:
         raise TrainlogError("; ".join(str(p) for p in problems))
     assert row is not None and first is not None and not isinstance(value, str)
-    cadre_id, active, registered_on = row[0], bool(row[1]), _date(row[2])
+    cadre_id, active, registered_on = row[0], bool(row[1]), as_date(row[2])
     previous = db.scalar("SELECT hours FROM online_study WHERE cadre_id = :cadre "
                          "AND platform = :platform AND month = :month",
                          {"cadre": cadre_id, "platform": key, "month": first})
