@@ -321,7 +321,7 @@ class Database:
         try:
             with Session(engine) as session:
                 if write:
-                    _begin_with_retries(session)
+                    _begin_while_busy(session.connection, session.rollback)
                 try:
                     yield session
                     if write:
@@ -364,8 +364,12 @@ class Database:
             try:
                 _sqlite_pragmas(raw)
                 if not self._checked:
-                    self._check_revision(_sqlite_revision(self, raw))
-                _sqlite_begin(raw, write)
+                    current = _sqlite_revision(raw)
+                    if current is None:
+                        raise self.missing()
+                    self._check_revision(current)
+                # BEGIN: a snapshot for reading; BEGIN IMMEDIATE: the write lock now
+                _begin_while_busy(lambda: raw.execute("BEGIN IMMEDIATE" if write else "BEGIN"))
             except sqlite3.OperationalError as exc:
                 if is_busy(exc):
                     raise _busy_error(self) from None
@@ -500,18 +504,20 @@ def _unreadable(exc: Exception) -> bool:
     return "not a database" in text or "unable to open" in text or "malformed" in text
 
 
-def _begin_with_retries(session: Session) -> None:
-    """Begin the session's transaction now (BEGIN IMMEDIATE), trying again while it is busy."""
-    from sqlalchemy.exc import OperationalError
+def _begin_while_busy(begin: Callable[[], object], undo: Callable[[], object] = lambda: None,
+                      ) -> None:
+    """begin(), tried BEGIN_ATTEMPTS times while the database is busy (undo() between tries).
 
+    Each try itself waits up to the busy timeout for another writer's lock.
+    """
     for attempt in range(1, BEGIN_ATTEMPTS + 1):
         try:
-            session.connection()
+            begin()
             return
-        except OperationalError as exc:
+        except Exception as exc:
             if not is_busy(exc) or attempt == BEGIN_ATTEMPTS:
                 raise
-            session.rollback()
+            undo()
             time.sleep(random.uniform(0.05, 0.25))
 
 
@@ -521,43 +527,22 @@ def _bad_text(exc: UnicodeEncodeError) -> TrainlogError:
                          "another encoding than the terminal's?")
 
 
-def _sqlite_revision(db: Database, raw: Any) -> str:
-    """The revision of a SQLite file read with sqlite3; NoDatabase when it has no trainlog schema."""
-    found = raw.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' "
-                        "AND name = 'alembic_version'").fetchone()
-    row = raw.execute("SELECT version_num FROM alembic_version").fetchone() if found else None
-    if row is None:
-        raise db.missing()
-    return row[0]
-
-
-def _sqlite_begin(raw: Any, write: bool) -> None:
-    """BEGIN (a snapshot for reading) or BEGIN IMMEDIATE (the write lock now), retried when busy."""
-    import sqlite3
-
-    for attempt in range(1, BEGIN_ATTEMPTS + 1):
-        try:
-            raw.execute("BEGIN IMMEDIATE" if write else "BEGIN")
-            return
-        except sqlite3.OperationalError as exc:
-            if not is_busy(exc) or attempt == BEGIN_ATTEMPTS:
-                raise
-            time.sleep(random.uniform(0.05, 0.25))
+def _sqlite_revision(raw: Any) -> str | None:
+    """alembic_version's row in a SQLite database (a sqlite3 connection); None without it."""
+    if not raw.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' "
+                       "AND name = 'alembic_version'").fetchone():
+        return None
+    row = raw.execute("SELECT version_num FROM alembic_version").fetchone()
+    return row[0] if row else None
 
 
 def _read_revision(conn: Connection) -> str | None:
     """alembic_version's row, or None when there is no such table (no trainlog schema)."""
-    from sqlalchemy import text
-
     if conn.dialect.name == "sqlite":
-        found = conn.exec_driver_sql(
-            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'"
-        ).first()
-    else:
-        from sqlalchemy import inspect
+        return _sqlite_revision(conn.connection.driver_connection)
+    from sqlalchemy import inspect, text
 
-        found = inspect(conn).has_table("alembic_version")
-    if not found:
+    if not inspect(conn).has_table("alembic_version"):
         return None
     return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
@@ -594,11 +579,7 @@ def _copy_sqlite(source: Path, dest: Path) -> dict[str, Any]:
                 # A copy in one file: no -wal/-shm beside it, readable from read-only media.
                 out.execute("PRAGMA journal_mode = DELETE")
                 problems = [r[0] for r in out.execute("PRAGMA integrity_check")]
-                revision = None
-                if out.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' "
-                               "AND name = 'alembic_version'").fetchone():
-                    row = out.execute("SELECT version_num FROM alembic_version").fetchone()
-                    revision = row[0] if row else None
+                revision = _sqlite_revision(out)
             finally:
                 out.close()
         finally:
