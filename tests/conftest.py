@@ -192,3 +192,26 @@ def write_csv():  # type: ignore[no-untyped-def]
 def write_xlsx():  # type: ignore[no-untyped-def]
     """write_xlsx(path, header, rows) -> path."""
     return _write_xlsx
+
+
+@pytest.fixture
+def progress_shown(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, int]]:
+    """stderr is a terminal, and every progress bar records (label, rows) on each update and
+    (label, -1) when it closes, in the list returned."""
+    from trainlog import importing as imp
+
+    shown: list[tuple[str, int]] = []
+
+    class Meter:
+        def __init__(self, label: str) -> None:
+            self.label = label
+
+        def update(self, rows: int) -> None:
+            shown.append((self.label, rows))
+
+        def close(self) -> None:
+            shown.append((self.label, -1))
+
+    monkeypatch.setattr(imp, "_stderr_is_terminal", lambda: True)
+    monkeypatch.setattr(imp, "Progress", Meter)
+    return shown

@@ -211,22 +211,11 @@ def test_progress_is_silent_without_a_terminal(data: dict[str, Path],
 
 
 def test_progress_shows_rows_per_second_on_a_terminal(data: dict[str, Path],
-                                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    shown: list[tuple[str, int]] = []
-
-    class Meter:
-        def __init__(self, label: str) -> None:
-            self.label = label
-
-        def update(self, rows: int) -> None:
-            shown.append((self.label, rows))
-
-        def close(self) -> None:
-            shown.append((self.label, -1))
-
+                                                      monkeypatch: pytest.MonkeyPatch,
+                                                      progress_shown: list[tuple[str, int]],
+                                                      ) -> None:
+    shown = progress_shown
     monkeypatch.setattr(imp, "PROGRESS_EVERY", 100)
-    monkeypatch.setattr(imp, "_stderr_is_terminal", lambda: True)
-    monkeypatch.setattr(imp, "Progress", Meter)
     table = imp.open_table(data["study"], imp.STUDY_COLUMNS, {"cadre", "hours"})
     assert len(list(table.cells("study import"))) == 240
     assert shown == [("study import", 100), ("study import", 200), ("study import", -1)]

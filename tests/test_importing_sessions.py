@@ -79,26 +79,14 @@ def test_session_import_loads_no_heavy_module(registry: None, cli, db: Database,
 
 def test_the_writes_show_progress_on_a_terminal(registry: None, db: Database, tmp_path: Path,
                                                 write_csv,  # type: ignore[no-untyped-def]
-                                                monkeypatch: pytest.MonkeyPatch) -> None:
+                                                monkeypatch: pytest.MonkeyPatch,
+                                                progress_shown: list[tuple[str, int]]) -> None:
     """Reading and writing each have a bar on a terminal, updated per executemany chunk."""
-    shown: list[tuple[str, int]] = []
-
-    class Meter:
-        def __init__(self, label: str) -> None:
-            self.label = label
-
-        def update(self, rows: int) -> None:
-            shown.append((self.label, rows))
-
-        def close(self) -> None:
-            shown.append((self.label, -1))
-
+    shown = progress_shown
     rows = [[f"R{i}", "2020-04-03", "policy", "", "", "会", "2", "", code, "0"]
             for i in range(3) for code in ("G1", "G2")]
     path = write_csv(tmp_path / "s.csv", HEADER, rows)
     monkeypatch.setattr(imp, "PROGRESS_EVERY", 4)
-    monkeypatch.setattr(imp, "_stderr_is_terminal", lambda: True)
-    monkeypatch.setattr(imp, "Progress", Meter)
     monkeypatch.setattr(sql, "CHUNK", 4)
     with db.connect(write=True) as conn:
         result = import_sessions(conn, path)
