@@ -215,3 +215,16 @@ def progress_shown(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, int]]:
     monkeypatch.setattr(imp, "_stderr_is_terminal", lambda: True)
     monkeypatch.setattr(imp, "Progress", Meter)
     return shown
+
+
+@pytest.fixture(scope="session")
+def zhaoling(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The Zhaoling 2020 example data set with its plan, loaded once for the whole run into a
+    SQLite file of its own (the demo's); tests only read it."""
+    from trainlog.demo import load_demo
+
+    folder = tmp_path_factory.mktemp("zhaoling")
+    db = Database(str(folder / "z.db"))
+    load_demo(db, folder / "files")
+    db.dispose()
+    return folder / "z.db"

@@ -7,13 +7,13 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from trainlog.dates import resolve_period
 from trainlog.db import Database
-from trainlog.demo import load_demo
 from trainlog.reports import plan_report
 from trainlog.study import compliance, coverage
 from trainlog.zhaoling import write_dataset
@@ -30,13 +30,12 @@ def _digest(folder: Path) -> dict[str, str]:
             for p in sorted(folder.iterdir()) if p.name[:2].isdigit()}
 
 
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Database:
-    """The demo's data set, loaded once for the module."""
-    folder = tmp_path_factory.mktemp("demo")
-    db = Database(str(folder / "zhaoling.db"))
-    load_demo(db, folder / "files")
-    return db
+@pytest.fixture
+def demo_db(zhaoling: Path) -> Iterator[Database]:
+    """The demo's data set (loaded once for the run)."""
+    db = Database(str(zhaoling))
+    yield db
+    db.dispose()
 
 
 class TestDataSet:

@@ -437,18 +437,6 @@ class TestCore:
             export_workbook(s, folder, 2020)
 
 
-@pytest.fixture(scope="module")
-def zhaoling(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The Zhaoling 2020 example data set in a database of its own, with its plan."""
-    from trainlog.demo import load_demo
-
-    folder = tmp_path_factory.mktemp("zhaoling")
-    db = Database(str(folder / "z.db"))
-    load_demo(db, folder / "files")
-    db.dispose()
-    return folder / "z.db"
-
-
 @pytest.mark.sqlite_only("the example data set is loaded into a SQLite file of its own")
 def test_the_example_workbook(zhaoling: Path, cli, tmp_path: Path) -> None:
     """The source document's figures as of 3 April 2020 land in the summary and the months."""

@@ -266,17 +266,6 @@ class TestMonthBars:
         assert bar(3, 0) == " " * 16
 
 
-@pytest.fixture(scope="module")
-def zhaoling(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from trainlog.demo import load_demo
-
-    folder = tmp_path_factory.mktemp("zhaoling")
-    db = Database(str(folder / "z.db"))
-    load_demo(db, folder / "files")
-    db.dispose()
-    return folder / "z.db"
-
-
 @pytest.mark.sqlite_only("the example data set is loaded into a SQLite file of its own")
 def test_the_example_notice_reads_like_the_source(zhaoling: Path, cli) -> None:
     """On the Zhaoling data set: the source document's sentences, with its figures."""
