@@ -14,12 +14,12 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from trainlog.adding import IN_CHUNK, add_session
+from trainlog.adding import add_session
 from trainlog.db import Database
 from trainlog.errors import InvalidInput, TrainlogError
 from trainlog.models import Attendance, Cadre, TrainingSession
 from trainlog.registry import add_branch, add_cadre, deactivate_cadre
-from trainlog.sql import Conn, Params, Progress
+from trainlog.sql import IN_CHUNK, Conn, Params, Progress
 
 #: What add-session must not import on a SQLite file (an .xlsx attendees file may load openpyxl).
 HEAVY = ("sqlalchemy", "sqlmodel", "pydantic", "alembic", "openpyxl", "psycopg",

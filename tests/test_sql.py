@@ -8,7 +8,7 @@ import pytest
 
 from trainlog.db import Database
 from trainlog.errors import NoDatabase, TrainlogError
-from trainlog.sql import CHUNK, Conn, IntegrityError, as_conn, as_date, in_list
+from trainlog.sql import CHUNK, IN_CHUNK, Conn, IntegrityError, as_conn, as_date, in_list
 
 
 def _branches(db: Conn, n: int) -> None:
@@ -58,6 +58,11 @@ def test_bulk_rows_in_chunks_and_in_lists(db: Database) -> None:
         assert sorted(r[0] for r in conn.all(
             f"SELECT code FROM branch WHERE code IN ({marks})", params)) == ["B00001", "B00003"]
         assert in_list("c", []) == ("NULL", {})
+        wanted = [f"X{i}" for i in range(0, n, 7)] + ["nope"]  # more than IN_CHUNK values
+        assert len(wanted) > IN_CHUNK
+        found = conn.all_in("SELECT code FROM branch WHERE code IN ({values})", wanted)
+        assert sorted(r[0] for r in found) == sorted(wanted[:-1])
+        assert conn.all_in("SELECT code FROM branch WHERE code IN ({values})", []) == []
         grouped = conn.all("SELECT township, count(*) FROM branch WHERE code LIKE 'B%' "
                            "GROUP BY township ORDER BY township")
         assert sorted(map(tuple, grouped), key=str) == sorted([("城关镇", 5), (None, 5)], key=str)

@@ -10,20 +10,18 @@ sqlite3, answering in a fraction of a second where importing SQLAlchemy alone wo
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from trainlog import importing as imp
 from trainlog.dates import parse_date
 from trainlog.db import actor, now
 from trainlog.errors import InvalidInput, Problem, TrainlogError
-from trainlog.sql import Conn, IntegrityError, Progress, as_conn, in_list
+from trainlog.sql import Conn, IntegrityError, Progress, as_conn
 from trainlog.vocab import ALL_KINDS, KINDS, TOPICS, TRACKS, parse_choice
-
-T = TypeVar("T")
 
 #: The columns of an import file that belong to the session (they repeat on each of its rows).
 SESSION_FIELDS = ("date", "track", "kind", "topic", "title", "hours", "branch", "headcount")
@@ -31,8 +29,6 @@ SESSION_FIELDS = ("date", "track", "kind", "topic", "title", "hours", "branch", 
 #: optional hours, and a name or unit that are checked against the registry or ignored.
 ATTENDEE_COLUMNS = {"cadre": "干部编号", "code": "编号", "name": "姓名", "unit": "单位",
                     "hours": "学时"}
-#: Ids per IN (...) list (SQLite's old limit is 999 parameters).
-IN_CHUNK = 900
 REF_MAX = 100
 _OPTIONS = {c: f"--{c}" for c in (*SESSION_FIELDS, "ref")}
 _SPLIT = re.compile(r"[\s,，、;；]+")
@@ -69,11 +65,6 @@ class SessionFields:
         return {"date": self.date, "track": self.track, "kind": self.kind, "topic": self.topic,
                 "title": self.title, "hours": self.hours, "branch_id": self.branch_id,
                 "headcount": self.headcount, "attendee_count": named}
-
-
-def _chunks(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
-    for i in range(0, len(items), size):
-        yield items[i:i + size]
 
 
 def parse_ref(value: Any, field: str = "ref", required: bool = True) -> str | None:
@@ -178,14 +169,8 @@ def _tidy(p: Problem, column: str | None = None) -> Problem:
 
 def _cadre_info(session: Any, codes: Iterable[str]) -> dict[str, tuple[int, bool, str]]:
     """code -> (id, active, name) of the given codes; `session` a Conn or a SQLModel session."""
-    db = as_conn(session)
-    wanted = list(set(codes))
-    out: dict[str, tuple[int, bool, str]] = {}
-    for part in _chunks(wanted, IN_CHUNK):
-        marks, params = in_list("code", part)
-        out.update({c: (i, bool(a), n) for c, i, a, n in db.all(
-            f"SELECT code, id, active, name FROM cadre WHERE code IN ({marks})", params)})
-    return out
+    return {c: (i, bool(a), n) for c, i, a, n in as_conn(session).all_in(
+        "SELECT code, id, active, name FROM cadre WHERE code IN ({values})", set(codes))}
 
 
 @dataclass

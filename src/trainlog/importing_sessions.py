@@ -20,10 +20,8 @@ from typing import Any
 
 from trainlog import importing as imp
 from trainlog.adding import (
-    IN_CHUNK,
     SESSION_FIELDS,
     SessionFields,
-    _chunks,
     _filled,
     _normal,
     _tidy,
@@ -33,7 +31,7 @@ from trainlog.adding import (
 )
 from trainlog.db import actor, now
 from trainlog.errors import InvalidInput, TrainlogError
-from trainlog.sql import Conn, IntegrityError, as_conn, in_list
+from trainlog.sql import Conn, IntegrityError, as_conn, chunks, in_list
 
 #: Sessions whose attendance is compared at once when an import replaces existing refs.
 DIFF_CHUNK = 500
@@ -116,12 +114,8 @@ def _insert_sessions(db: Conn, items: list[tuple[str, dict[str, Any]]]) -> dict[
     stamp, who = db.value(now()), actor()
     db.executemany(_INSERT_SESSION, ((ref, *(db.value(values[c]) for c in _COMPARED), False,
                                       stamp, who, stamp, who) for ref, values in items))
-    ids: dict[str, int] = {}
-    for part in _chunks([r for r, _ in items], IN_CHUNK):
-        marks, params = in_list("ref", part)
-        ids.update((r, int(i)) for r, i in db.all(
-            f"SELECT ref, id FROM training_session WHERE ref IN ({marks})", params))
-    return ids
+    return {r: int(i) for r, i in db.all_in(
+        "SELECT ref, id FROM training_session WHERE ref IN ({values})", [r for r, _ in items])}
 
 
 @dataclass
@@ -145,13 +139,9 @@ class _Existing:
 
 
 def _existing_sessions(db: Conn, refs: list[str]) -> dict[str, _Existing]:
-    out: dict[str, _Existing] = {}
-    for part in _chunks(refs, IN_CHUNK):
-        marks, params = in_list("ref", part)
-        for row in db.all(f"SELECT ref, id, void, {', '.join(_COMPARED)} FROM training_session "
-                          f"WHERE ref IN ({marks})", params):
-            out[row[0]] = _Existing(int(row[1]), bool(row[2]), tuple(row[3:]))
-    return out
+    return {row[0]: _Existing(int(row[1]), bool(row[2]), tuple(row[3:])) for row in db.all_in(
+        f"SELECT ref, id, void, {', '.join(_COMPARED)} FROM training_session "
+        "WHERE ref IN ({values})", refs)}
 
 
 def import_sessions(session: Any, path: str | Path, encoding: str | None = None,
@@ -263,11 +253,8 @@ def _check_inactive(db: Conn, chk: imp.Checker, inactive: list[tuple[int, str, s
                     existing: dict[str, _Existing]) -> None:
     """A deactivated cadre may stay on a session they attended before, not join a new one."""
     sessions = sorted({existing[r].id for _, r, _, _ in inactive if r in existing})
-    attended: set[tuple[int, int]] = set()
-    for part in _chunks(sessions, IN_CHUNK):
-        marks, params = in_list("id", part)
-        attended.update((int(s), int(c)) for s, c in db.all(
-            f"SELECT session_id, cadre_id FROM attendance WHERE session_id IN ({marks})", params))
+    attended = {(int(s), int(c)) for s, c in db.all_in(
+        "SELECT session_id, cadre_id FROM attendance WHERE session_id IN ({values})", sessions)}
     for n, ref, code, cid in inactive:
         if ref not in existing or (existing[ref].id, cid) not in attended:
             chk.add(n, "cadre", code, "cadre is deactivated; reactivate with "
@@ -277,7 +264,7 @@ def _check_inactive(db: Conn, chk: imp.Checker, inactive: list[tuple[int, str, s
 def _replace_existing(db: Conn, items: list[tuple[_Existing, SessionFields, _Pending]],
                       result: SessionImportResult, write: bool) -> None:
     """Rewrite sessions whose refs exist: only what differs from the file is written."""
-    for part in _chunks(items, DIFF_CHUNK):
+    for part in chunks(items, DIFF_CHUNK):
         current: dict[int, dict[int, float]] = {e.id: {} for e, _, _ in part}
         marks, params = in_list("id", current)
         for sid, cid, h in db.all("SELECT session_id, cadre_id, hours FROM attendance "

@@ -14,7 +14,7 @@ from typing import Any
 from trainlog.dates import Period
 from trainlog.errors import ConditionHeld
 from trainlog.plans import PlanInfo, plan_for_report
-from trainlog.sql import Conn, as_conn, in_list
+from trainlog.sql import Conn, as_conn
 from trainlog.vocab import ALL_KINDS, AUDIENCES, LEVELS, TOPICS, TRACKS, parse_choice
 
 #: the dimensions of --by, with their zh-CN labels (also accepted as input)
@@ -283,11 +283,8 @@ def _rows(db: Conn, period: Period, where: Where, by: str, shown: list[str],
         keys = _months(period) if by == "month" else _order(by, list(groups))
     rows = [{by: k, **groups.get(k, Counts()).as_dict()} for k in keys]
     if by == "branch":
-        codes = [k for k in keys if k is not None]
-        names: dict[str, str] = {}
-        for i in range(0, len(codes), 900):
-            marks, params = in_list("c", codes[i:i + 900])
-            names.update(db.all(f"SELECT code, name FROM branch WHERE code IN ({marks})", params))
+        names = dict(db.all_in("SELECT code, name FROM branch WHERE code IN ({values})",
+                               [k for k in keys if k is not None]))
         rows = [{"branch": r["branch"], "name": names.get(r["branch"]),
                  **{k: r[k] for k in COUNT_KEYS}} for r in rows]
     return rows

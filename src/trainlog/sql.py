@@ -21,6 +21,8 @@ Params = Mapping[str, Any] | None
 Progress = Callable[[int], None] | None
 #: Rows per executemany call of the bulk writes.
 CHUNK = 20_000
+#: Values per IN (...) list (SQLite's old limit is 999 parameters).
+IN_CHUNK = 900
 
 #: How SQLAlchemy stores a DateTime in SQLite; raw writes use the same text.
 SQLITE_DATETIME = "%Y-%m-%d %H:%M:%S.%f"
@@ -72,6 +74,15 @@ class Conn:
         row = self.first(sql, params)
         return row[0] if row is not None else None
 
+    def all_in(self, sql: str, values: Iterable[Any]) -> list[Sequence[Any]]:
+        """The rows of `sql` whose `{values}` stands for an IN list of `values`, run for IN_CHUNK
+        values at a time (any number of values; none, no query)."""
+        rows: list[Sequence[Any]] = []
+        for chunk in chunks(values, IN_CHUNK):
+            marks, params = in_list("v", chunk)
+            rows += self.all(sql.replace("{values}", marks), params)
+        return rows
+
     def run(self, sql: str, params: Params = None) -> int:
         """A write; the number of rows it changed."""
         raise NotImplementedError
@@ -86,7 +97,7 @@ class Conn:
         """`sql` with positional `?` parameters (and no literal `?`) over `rows`, in chunks of
         CHUNK; `progress(rows so far)` after each chunk. The number of rows."""
         total = 0
-        for chunk in _chunks(rows):
+        for chunk in chunks(rows, CHUNK):
             self._executemany(sql, chunk)
             total += len(chunk)
             if progress is not None:
@@ -104,9 +115,10 @@ class Conn:
         raise NotImplementedError
 
 
-def _chunks(rows: Iterable[Sequence[Any]]) -> Iterator[list[Sequence[Any]]]:
+def chunks(rows: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    """Lists of `size` items (the last one shorter) from any iterable."""
     it = iter(rows)
-    while chunk := list(islice(it, CHUNK)):
+    while chunk := list(islice(it, size)):
         yield chunk
 
 
