@@ -201,9 +201,16 @@ class TestKilledImport:
         shutil.copyfile(db, tmp_path / "full.db")
         old = (REFS, ROWS, 2.0)
         new = (REFS, ROWS * 9 // 10, 3.0)
+        # The replacing import, timed on a copy, so that the kills land inside it on any machine
+        # (fixed times of 1, 2.5 and 4 s all fell after the end on a fast one).
+        timed = tmp_path / "timed.db"
+        shutil.copyfile(db, timed)
+        began = time.monotonic()
+        assert trainlog("session", "import", base["changed"], db=timed).returncode == 0
+        took = time.monotonic() - began
         outcomes: Counter[str] = Counter()
-        for kind, at in [("time", 1.0), ("wal", 256 * 1024), ("time", 2.5), ("wal", 4 << 20),
-                         ("time", 4.0)]:
+        for kind, at in [("time", 0.3 * took), ("wal", 256 * 1024), ("time", 0.6 * took),
+                         ("wal", 4 << 20), ("time", 0.85 * took)]:
             proc = start("session", "import", base["changed"], db=db)
             size = kill_at(proc, db, seconds=at if kind == "time" else None,
                            wal=int(at) if kind == "wal" else None)
