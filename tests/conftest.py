@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner, Result
 
-from trainlog.db import Database
+from trainlog.store.database import Database
 
 #: Variables that change what trainlog does; every test starts without them.
 _TRAINLOG_ENV = ("TRAINLOG_DB", "TRAINLOG_LANG", "TRAINLOG_USER", "TRAINLOG_TODAY",
@@ -198,7 +198,7 @@ def write_xlsx():  # type: ignore[no-untyped-def]
 def progress_shown(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, int]]:
     """stderr is a terminal, and every progress bar records (label, rows) on each update and
     (label, -1) when it closes, in the list returned."""
-    from trainlog import importing as imp
+    from trainlog.files import tables as imp
 
     shown: list[tuple[str, int]] = []
 
@@ -221,7 +221,7 @@ def progress_shown(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, int]]:
 def zhaoling(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The Zhaoling 2020 example data set with its plan, loaded once for the whole run into a
     SQLite file of its own (the demo's); tests only read it."""
-    from trainlog.demo import load_demo
+    from trainlog.demo.load import load_demo
 
     folder = tmp_path_factory.mktemp("zhaoling")
     db = Database(str(folder / "z.db"))

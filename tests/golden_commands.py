@@ -67,8 +67,8 @@ if __name__ == "__main__":
 
     sys.path.insert(0, str(Path(__file__).parents[1] / "src"))
     from trainlog.cli import app
-    from trainlog.db import Database
-    from trainlog.demo import load_demo
+    from trainlog.demo.load import load_demo
+    from trainlog.store.database import Database
 
     folder = Path(tempfile.mkdtemp())
     db_path = str(folder / "z.db")

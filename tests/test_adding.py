@@ -1,4 +1,4 @@
-"""add-session through `trainlog.adding`: SQL text on a `trainlog.sql.Conn`, no SQLAlchemy on a
+"""add-session through `trainlog.sessions.add`: SQL text on a `trainlog.store.sql.Conn`, no SQLAlchemy on a
 SQLite file, and rows exactly like the ones the ORM and `session import` write."""
 
 from __future__ import annotations
@@ -14,16 +14,16 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from trainlog.adding import add_session
-from trainlog.db import Database
 from trainlog.errors import InvalidInput, TrainlogError
-from trainlog.models import Attendance, Cadre, TrainingSession
 from trainlog.registry import add_branch, add_cadre, deactivate_cadre
-from trainlog.sql import IN_CHUNK, Conn, Params, Progress
+from trainlog.sessions.add import add_session
+from trainlog.store.database import Database
+from trainlog.store.schema import Attendance, Cadre, TrainingSession
+from trainlog.store.sql import IN_CHUNK, Conn, Params, Progress
 
 #: What add-session must not import on a SQLite file (an .xlsx attendees file may load openpyxl).
 HEAVY = ("sqlalchemy", "sqlmodel", "pydantic", "alembic", "openpyxl", "psycopg",
-         "trainlog.models")
+         "trainlog.store.schema")
 
 
 @pytest.fixture
@@ -62,10 +62,10 @@ def test_the_command_imports_no_sqlalchemy(registry: Database) -> None:
     modules = _modules(cli, registry.path, "add-session", "--date", "2020-04-01", "--track",
                        "policy", "--title", "研判会", "--attendee", "G001,G002", "--branch", "B001",
                        "--ref", "R1")
-    assert "trainlog.adding" in modules and _heavy(modules) == []
+    assert "trainlog.sessions.add" in modules and _heavy(modules) == []
 
-    core = ("import json, os, sys\nfrom trainlog.db import Database\n"
-            "from trainlog.adding import add_session\n"
+    core = ("import json, os, sys\nfrom trainlog.store.database import Database\n"
+            "from trainlog.sessions.add import add_session\n"
             "with Database(os.environ['TRAINLOG_DB']).connect(write=True) as db:\n"
             "    add_session(db, date='2020-04-02', track='video', kind='remote', title='远程教育',"
             " attendees=['G001'], headcount=3, ref='R2')\n"
@@ -176,7 +176,7 @@ class _Racing(Conn):
 
 
 def test_a_ref_taken_meanwhile_is_a_clear_message(registry: Database) -> None:
-    """The unique ref refuses the insert (trainlog.sql.IntegrityError on either backend): the
+    """The unique ref refuses the insert (trainlog.store.sql.IntegrityError on either backend): the
     command says to run it again, and nothing of it is written."""
     with pytest.raises(TrainlogError) as err, registry.connect(write=True) as db:
         add_session(_Racing(db), date="2020-04-01", track="policy", title="研判会",

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from trainlog.db import HEAD, Database
+from trainlog.store.database import HEAD, Database
 
 TABLES = ["branch", "cadre", "training_session", "attendance", "online_study", "plan", "setting",
           "survey_answer", "survey_topic", "alembic_version"]
@@ -346,7 +346,7 @@ class TestAudit:
 def _writer(url: str, stop: Any, started: Any, counter: Any) -> None:
     """Add sessions as fast as possible, one transaction each, until told to stop."""
     os.environ["TRAINLOG_USER"] = "writer"
-    from trainlog.sessions import add_session
+    from trainlog.sessions.add import add_session
 
     db = Database(url)
     n = 0

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from rich.cells import cell_len
 
-from trainlog.db import HEAD, Database, default_path
+from trainlog.store.database import HEAD, Database, default_path
 
 ZH_CADRE_HEADER = ["编号", "姓名", "单位", "级别", "党支部", "一把手", "扶贫干部", "党员",
                    "网络学院注册日期"]

@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner, Result
 
-from trainlog.db import Database
-from trainlog.models import Branch, Cadre
-from trainlog.sessions import add_session
+from trainlog.sessions.add import add_session
+from trainlog.store.database import Database
+from trainlog.store.schema import Branch, Cadre
 
 PLAN_KEYS = ["year", "track", "target", "to_date", "progress", "expected", "behind", "deadline",
              "days_left", "needed_per_month"]

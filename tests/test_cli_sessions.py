@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from trainlog.db import Database
 from trainlog.registry import add_branch, add_cadre, deactivate_cadre
+from trainlog.store.database import Database
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "zhaoling2020"
 LIST_KEYS = ["id", "ref", "date", "track", "kind", "topic", "title", "hours", "branch",

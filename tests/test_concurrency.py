@@ -17,8 +17,8 @@ from typing import Any
 
 import pytest
 
-import trainlog.db as tdb
-from trainlog.db import Database
+import trainlog.store.database as tdb
+from trainlog.store.database import Database
 
 #: The stress test: WRITERS processes at once, each running COMMANDS `trainlog add-session`.
 WRITERS = 8

@@ -21,9 +21,9 @@ from typing import Any
 
 import pytest
 
-import trainlog.db as tdb
-from trainlog.checks import run_checks
-from trainlog.db import HEAD, Database
+import trainlog.store.database as tdb
+from trainlog.store.checks import run_checks
+from trainlog.store.database import HEAD, Database
 
 pytestmark = [
     pytest.mark.slow,

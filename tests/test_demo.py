@@ -13,10 +13,11 @@ from pathlib import Path
 import pytest
 
 from trainlog.dates import resolve_period
-from trainlog.db import Database
-from trainlog.reports import plan_report
-from trainlog.study import compliance, coverage
-from trainlog.zhaoling import write_dataset
+from trainlog.demo.zhaoling import write_dataset
+from trainlog.reports.coverage import coverage
+from trainlog.reports.plan import plan_report
+from trainlog.store.database import Database
+from trainlog.study.compliance import compliance
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples" / "zhaoling2020"
@@ -40,7 +41,7 @@ def demo_db(zhaoling: Path) -> Iterator[Database]:
 
 class TestDataSet:
     def test_shipped_files_are_the_generators_output(self, tmp_path: Path) -> None:
-        """examples/zhaoling2020 is exactly what trainlog.zhaoling writes (no hand edits)."""
+        """examples/zhaoling2020 is exactly what trainlog.demo.zhaoling writes (no hand edits)."""
         write_dataset(tmp_path)
         assert _digest(tmp_path) == _digest(EXAMPLES)
         assert len(_digest(EXAMPLES)) == 12

@@ -14,12 +14,14 @@ import pytest
 from openpyxl import load_workbook
 
 from trainlog.dates import resolve_period
-from trainlog.db import Database
-from trainlog.export import build, cadre_rows, display_width, export_workbook, monthly
-from trainlog.plans import set_plan
+from trainlog.output.workbook import build, cadre_rows, display_width, export_workbook
 from trainlog.registry import add_branch, add_cadre, deactivate_cadre
-from trainlog.sessions import add_session, void_session
-from trainlog.study import add_study
+from trainlog.reports.plan import monthly
+from trainlog.reports.plans import set_plan
+from trainlog.sessions.add import add_session
+from trainlog.sessions.queries import void_session
+from trainlog.store.database import Database
+from trainlog.study.records import add_study
 
 SHEETS_ZH = ["汇总", "图表", "按月统计", "培训明细", "干部学时", "学时不足", "支部覆盖", "乡镇覆盖"]
 SHEETS_EN = ["Summary", "Charts", "Monthly", "Sessions", "Cadres", "Shortfall", "Branches",
@@ -335,7 +337,7 @@ class TestCharts:
 
     def test_a_province_charts_its_first_townships(self, small: Database, cli, tmp_path: Path,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
-        monkeypatch.setattr("trainlog.export.CHART_TOWNSHIPS", 2)
+        monkeypatch.setattr("trainlog.output.workbook.CHART_TOWNSHIPS", 2)
         path = tmp_path / "r.xlsx"
         _export(cli, path)
         town_bar = _charts(path)[1]["plots"]["barChart"]

@@ -13,15 +13,16 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from trainlog import importing as imp
 from trainlog.dates import resolve_period
-from trainlog.db import Database
 from trainlog.errors import InvalidInput
-from trainlog.models import Attendance, Cadre, OnlineStudy, TrainingSession
+from trainlog.files import tables as imp
 from trainlog.registry import import_branches, import_cadres
-from trainlog.reports import plan_report
-from trainlog.sessions import CHUNK, import_sessions
-from trainlog.study import import_study
+from trainlog.reports.plan import plan_report
+from trainlog.sessions.roster import import_sessions
+from trainlog.store.database import Database
+from trainlog.store.schema import Attendance, Cadre, OnlineStudy, TrainingSession
+from trainlog.store.sql import CHUNK
+from trainlog.study.records import import_study
 
 TRACK_KINDS = {"policy": "meeting", "video": "remote", "special": "thematic"}
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from golden_commands import COMMANDS, TODAY, name, normalise
 
 GOLDEN = Path(__file__).parent / "golden"

@@ -29,7 +29,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from trainlog.db import Database
+from trainlog.store.database import Database
 
 TABLES = ["branch", "cadre", "training_session", "attendance", "online_study", "plan", "setting",
           "survey_answer", "survey_topic", "alembic_version"]

@@ -10,9 +10,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from trainlog import importing as imp
-from trainlog.db import Database
 from trainlog.errors import InvalidInput, Problem, TrainlogError
+from trainlog.files import tables as imp
 from trainlog.registry import (
     add_branch,
     add_cadre,
@@ -22,6 +21,7 @@ from trainlog.registry import (
     list_branches,
     list_cadres,
 )
+from trainlog.store.database import Database
 
 ZH_CADRE_HEADER = ["编号", "姓名", "单位", "级别", "党支部", "一把手", "扶贫干部", "党员",
                    "网络学院注册日期"]

@@ -1,4 +1,4 @@
-"""session import through `trainlog.importing_sessions`: SQL text on a `trainlog.sql.Conn`, no
+"""session import through `trainlog.sessions.roster`: SQL text on a `trainlog.store.sql.Conn`, no
 SQLAlchemy on a SQLite file, the same results and messages as in-process runs, and the progress
 of its bulk writes on a terminal."""
 
@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 
 from test_startup import heavy, loaded
-from trainlog import importing as imp
-from trainlog import sql
-from trainlog.db import Database
-from trainlog.importing_sessions import import_sessions
+from trainlog.files import tables as imp
+from trainlog.sessions.roster import import_sessions
+from trainlog.store import sql
+from trainlog.store.database import Database
 
 HEADER = ["ref", "date", "track", "kind", "topic", "title", "hours", "branch", "cadre", "headcount"]
 
@@ -50,7 +50,7 @@ def test_session_import_loads_no_heavy_module(registry: None, cli, db: Database,
     outs = []
     for args in cases:
         modules, out = loaded(args, str(db.path))
-        assert "trainlog.importing_sessions" in modules, (args, out)
+        assert "trainlog.sessions.roster" in modules, (args, out)
         assert heavy(modules) == [] and "pydantic" not in modules, (args, heavy(modules))
         outs.append(out)
     dry, done, again = (json.loads(o) for o in outs[:3])

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-import trainlog.db as tdb
-from trainlog.db import HEAD, REVISIONS, Database
+import trainlog.store.database as tdb
+from trainlog.store.database import HEAD, REVISIONS, Database
 
 MIGRATIONS = Path(tdb.__file__).parent / "migrations"
 TABLES = ["branch", "cadre", "training_session", "attendance", "online_study", "plan", "setting",
@@ -148,7 +148,7 @@ def test_the_models_declare_what_the_migrations_build(db: Database) -> None:
     from alembic.migration import MigrationContext
     from sqlmodel import SQLModel
 
-    import trainlog.models  # noqa: F401  (the tables, on SQLModel.metadata)
+    import trainlog.store.schema  # noqa: F401  (the tables, on SQLModel.metadata)
 
     with db.engine.connect() as conn:
         assert compare_metadata(MigrationContext.configure(conn), SQLModel.metadata) == []

@@ -11,12 +11,12 @@ from typing import Any
 
 import pytest
 
-from trainlog.charts import bar
-from trainlog.db import Database
-from trainlog.notice import notice_text, number, percent
+from trainlog.output.charts import bar
+from trainlog.output.notice import notice_text, number, percent
 from trainlog.registry import add_branch, add_cadre
-from trainlog.sessions import add_session
-from trainlog.study import add_study
+from trainlog.sessions.add import add_session
+from trainlog.store.database import Database
+from trainlog.study.records import add_study
 
 AS_OF = ["--year", "2020", "--as-of", "2020-04-03"]
 

@@ -25,9 +25,9 @@ from typing import Any
 
 import pytest
 
-import trainlog.db as tdb
-from trainlog.db import HEAD, REVISIONS, Database, retrying
+import trainlog.store.database as tdb
 from trainlog.errors import DatabaseBusy
+from trainlog.store.database import HEAD, REVISIONS, Database, retrying
 
 PASSWORD = "s3cret-Pa55"
 
@@ -245,9 +245,9 @@ def twins(test_server: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterato
     in a PostgreSQL database with a Chinese (ICU zh-CN) collation, as a province's server has."""
     if test_server is None:
         pytest.skip("needs a PostgreSQL server: --test-db URL or TRAINLOG_TEST_DB")
-    from trainlog.demo import load_demo
-    from trainlog.plans import set_plan
-    from trainlog.sessions import void_session
+    from trainlog.demo.load import load_demo
+    from trainlog.reports.plans import set_plan
+    from trainlog.sessions.queries import void_session
 
     work = tmp_path_factory.mktemp("twins")
     name = f"trainlog_twins_{os.getpid()}"
@@ -274,7 +274,7 @@ def twins(test_server: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterato
 def _first_ref(session: Any) -> str:
     from sqlalchemy import select
 
-    from trainlog.models import TrainingSession
+    from trainlog.store.schema import TrainingSession
 
     return session.scalar(select(TrainingSession.ref).where(TrainingSession.track == "policy")
                           .order_by(TrainingSession.date, TrainingSession.ref).limit(1))
@@ -571,7 +571,7 @@ class TestBackup:
         written: list[int] = []
 
         def writer() -> None:
-            from trainlog.sessions import add_session
+            from trainlog.sessions.add import add_session
 
             db = Database(small.url)
             n = 0

@@ -7,9 +7,7 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from trainlog.db import Database
 from trainlog.errors import TrainlogError
-from trainlog.models import Cadre
 from trainlog.registry import (
     add_branch,
     add_cadre,
@@ -21,6 +19,8 @@ from trainlog.registry import (
     list_branches,
     list_cadres,
 )
+from trainlog.store.database import Database
+from trainlog.store.schema import Cadre
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""The plan report (trainlog.reports) and plans (trainlog.plans), on hand-built data."""
+"""The plan report (trainlog.reports.plan) and plans (trainlog.reports.plans), on hand-built data."""
 
 from __future__ import annotations
 
@@ -12,12 +12,19 @@ import pytest
 from sqlalchemy import insert, select, update
 
 from trainlog.dates import Period, resolve_period
-from trainlog.db import Database
 from trainlog.errors import ConditionHeld, TrainlogError
-from trainlog.models import Attendance, Branch, Cadre, TrainingSession
-from trainlog.plans import PlanInfo, list_plans, plan_for_report, set_plan
-from trainlog.reports import fail_if_behind, person_times, plan_block, plan_report, round_half_up
-from trainlog.sessions import add_session, void_session
+from trainlog.reports.plan import (
+    fail_if_behind,
+    person_times,
+    plan_block,
+    plan_report,
+    round_half_up,
+)
+from trainlog.reports.plans import PlanInfo, list_plans, plan_for_report, set_plan
+from trainlog.sessions.add import add_session
+from trainlog.sessions.queries import void_session
+from trainlog.store.database import Database
+from trainlog.store.schema import Attendance, Branch, Cadre, TrainingSession
 
 APRIL = resolve_period(month="2020-04")
 

@@ -9,9 +9,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from trainlog.db import Database
 from trainlog.errors import InvalidInput, TrainlogError
-from trainlog.models import Attendance, Cadre, TrainingSession
 from trainlog.registry import (
     add_branch,
     add_cadre,
@@ -19,16 +17,17 @@ from trainlog.registry import (
     import_branches,
     import_cadres,
 )
-from trainlog.sessions import (
+from trainlog.sessions.add import add_session, read_attendees_file
+from trainlog.sessions.queries import (
     LIST_KEYS,
-    add_session,
-    import_sessions,
     list_sessions,
-    read_attendees_file,
     show_session,
     transcript,
     void_session,
 )
+from trainlog.sessions.roster import import_sessions
+from trainlog.store.database import Database
+from trainlog.store.schema import Attendance, Cadre, TrainingSession
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "zhaoling2020"
 HEADER = ["ref", "date", "track", "kind", "topic", "title", "hours", "branch", "cadre", "headcount"]
@@ -566,7 +565,7 @@ class TestZhaolingExample:
     FIGURES = [(15, 362, 545), (1817, 0, 48162), (17, 843, 975)]
 
     def test_import_twice(self, db: Database) -> None:
-        from trainlog.checks import run_checks
+        from trainlog.store.checks import run_checks
 
         with db.session(write=True) as s:
             import_branches(s, EXAMPLES / "01_branches.csv")

@@ -1,4 +1,4 @@
-"""trainlog.sql and Database.connect: the same SQL text, the same answers, on either backend."""
+"""trainlog.store.sql and Database.connect: the same SQL text, the same answers, on either backend."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ from datetime import date, datetime
 
 import pytest
 
-from trainlog.db import Database
 from trainlog.errors import NoDatabase, TrainlogError
-from trainlog.sql import CHUNK, IN_CHUNK, Conn, IntegrityError, as_conn, as_date, in_list
+from trainlog.store.database import Database
+from trainlog.store.sql import CHUNK, IN_CHUNK, Conn, IntegrityError, as_conn, as_date, in_list
 
 
 def _branches(db: Conn, n: int) -> None:

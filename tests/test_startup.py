@@ -18,7 +18,7 @@ import pytest
 import trainlog.cli as cli_package
 from trainlog.cli import COMMANDS, MODULES, modules_for
 
-HEAVY = ("sqlalchemy", "sqlmodel", "alembic", "openpyxl", "trainlog.models", "psycopg")
+HEAVY = ("sqlalchemy", "sqlmodel", "alembic", "openpyxl", "trainlog.store.schema", "psycopg")
 
 #: Runs the console script's main() with the given arguments, then prints the modules it loaded.
 PROBE = """

@@ -9,22 +9,16 @@ import pytest
 from sqlalchemy import func, select
 
 from trainlog.dates import resolve_period
-from trainlog.db import Database
 from trainlog.errors import InvalidInput, TrainlogError
-from trainlog.models import OnlineStudy
 from trainlog.registry import add_branch, add_cadre, deactivate_cadre
-from trainlog.sessions import add_session, void_session
-from trainlog.study import (
-    add_study,
-    cadre_study,
-    compliance,
-    coverage,
-    get_settings,
-    import_study,
-    set_setting,
-    setting,
-    unset_setting,
-)
+from trainlog.reports.coverage import coverage
+from trainlog.sessions.add import add_session
+from trainlog.sessions.queries import void_session
+from trainlog.store.database import Database
+from trainlog.store.schema import OnlineStudy
+from trainlog.study.compliance import compliance
+from trainlog.study.records import add_study, cadre_study, import_study
+from trainlog.study.settings import get_settings, set_setting, setting, unset_setting
 
 ZH = ["干部编号", "学时", "平台", "月份"]
 
@@ -53,7 +47,7 @@ def world(db: Database) -> Database:
 
 def stored(db: Database) -> dict[tuple[str, str, str], float]:
     """(cadre, platform, YYYY-MM) -> hours of every online_study record."""
-    from trainlog.models import Cadre
+    from trainlog.store.schema import Cadre
 
     with db.session() as s:
         rows = s.execute(select(Cadre.code, OnlineStudy.platform, OnlineStudy.month,

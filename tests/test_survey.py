@@ -10,11 +10,12 @@ import pytest
 from sqlalchemy import func, select
 
 from trainlog.dates import resolve_period
-from trainlog.db import Database
 from trainlog.errors import InvalidInput, TrainlogError
-from trainlog.models import SurveyAnswer, SurveyTopic
 from trainlog.registry import add_cadre, deactivate_cadre
-from trainlog.sessions import add_session, void_session
+from trainlog.sessions.add import add_session
+from trainlog.sessions.queries import void_session
+from trainlog.store.database import Database
+from trainlog.store.schema import SurveyAnswer, SurveyTopic
 from trainlog.survey import add_answer, import_answers, list_answers, parse_topics, survey_report
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "zhaoling2020"

@@ -11,11 +11,11 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlmodel import Session
 
-from trainlog import importing as imp
 from trainlog.dates import parse_date
-from trainlog.db import actor, now
 from trainlog.errors import Problem, TrainlogError
-from trainlog.models import Branch, Cadre
+from trainlog.files import tables as imp
+from trainlog.store.database import actor, now
+from trainlog.store.schema import Branch, Cadre
 from trainlog.vocab import LEVELS, parse_bool, parse_choice
 
 CADRE_FLAGS = ("top_leader", "poverty_cadre", "party_member")

@@ -13,12 +13,12 @@ from typing import Any
 from sqlalchemy import and_, exists, func, select
 from sqlmodel import Session
 
-from trainlog import importing as imp
 from trainlog.dates import Period, parse_date
-from trainlog.db import actor, now
 from trainlog.errors import TrainlogError
-from trainlog.models import Cadre, SurveyAnswer, SurveyTopic, TrainingSession
+from trainlog.files import tables as imp
 from trainlog.registry import cadre_ids
+from trainlog.store.database import actor, now
+from trainlog.store.schema import Cadre, SurveyAnswer, SurveyTopic, TrainingSession
 from trainlog.vocab import METHODS, TIERS, TOPICS, label, parse_choice
 
 LIST_KEYS = ["id", "date", "method", "topic", "tier", "cadre", "respondent", "note"]

@@ -13,9 +13,9 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
-from trainlog.db import Database, retrying
 from trainlog.errors import TrainlogError
-from trainlog.render import detect_lang, message
+from trainlog.output.render import detect_lang, message
+from trainlog.store.database import Database, retrying
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -21,7 +21,7 @@ def init() -> None:
     db = state().db
     created = db.init()
     typer.echo(db.display())
-    from trainlog.render import message
+    from trainlog.output.render import message
 
     message("created a new trainlog database" if created
             else "the database exists and is up to date")
@@ -30,8 +30,8 @@ def init() -> None:
 @command(db_app, "info")
 def info(fmt: FormatOpt = Format.table) -> None:
     """Which database is in use: location, engine, schema revision, rows per table."""
-    from trainlog.dbinfo import database_info
-    from trainlog.render import console, to_json, write_csv
+    from trainlog.output.render import console, to_json, write_csv
+    from trainlog.store.info import database_info
 
     st = state()
     data = database_info(st.db)
@@ -45,7 +45,7 @@ def info(fmt: FormatOpt = Format.table) -> None:
         out.print(f"{'位置' if zh else 'location'}: {data['location']}")
         out.print(f"{'引擎' if zh else 'engine'}: {data['engine']}")
         out.print(f"{'版本' if zh else 'revision'}: {data['revision']}")
-        from trainlog.render import table
+        from trainlog.output.render import table
 
         rows = [{"table": t, "rows": n} for t, n in data["tables"].items()]
         out.print(table(rows, ["table", "rows"], st.lang))
@@ -54,9 +54,9 @@ def info(fmt: FormatOpt = Format.table) -> None:
 @command(db_app, "check")
 def check(fmt: FormatOpt = Format.table, lang: LangOpt = None) -> None:
     """Check the database: SQLite's or PostgreSQL's own checks, trainlog's invariants; exit 1 if not."""
-    from trainlog.checks import run_checks
     from trainlog.errors import TrainlogError
-    from trainlog.render import console, listing, table, to_json
+    from trainlog.output.render import console, listing, table, to_json
+    from trainlog.store.checks import run_checks
 
     st = state(lang)
     report = run_checks(st.db)
@@ -82,7 +82,7 @@ def backup(
 ) -> None:
     """Back up the database to DEST, safe while others write (SQLite: a checked copy of the file;
     PostgreSQL: pg_dump --format=custom)."""
-    from trainlog.render import message, to_json
+    from trainlog.output.render import message, to_json
 
     result = state().db.backup(dest, overwrite=force)
     if fmt is Format.json:
@@ -96,7 +96,7 @@ def backup(
 @command(db_app, "upgrade")
 def upgrade() -> None:
     """Bring an older database's schema up to this version (a backup copy is written first)."""
-    from trainlog.render import message
+    from trainlog.output.render import message
 
     db = state().db
     if not db.exists():

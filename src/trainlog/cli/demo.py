@@ -18,9 +18,9 @@ def demo(
     lang: LangOpt = None,
 ) -> None:
     """Load the Zhaoling District 2020 example data set and print its report as of 3 April 2020."""
-    from trainlog.db import Database
-    from trainlog.demo import AS_OF, Loaded, demo_location, load_demo
-    from trainlog.render import message
+    from trainlog.demo.load import AS_OF, Loaded, demo_location, load_demo
+    from trainlog.output.render import message
+    from trainlog.store.database import Database
 
     st = state(lang)
     zh = st.lang == "zh"
@@ -53,9 +53,10 @@ def demo(
 def _source_figures(path, lang: str) -> None:  # type: ignore[no-untyped-def]
     """The source document's figures as of 3 April 2020, from the same core functions."""
     from trainlog.dates import resolve_period
-    from trainlog.render import console, table
-    from trainlog.reports import plan_report
-    from trainlog.study import compliance, coverage
+    from trainlog.output.render import console, table
+    from trainlog.reports.coverage import coverage
+    from trainlog.reports.plan import plan_report
+    from trainlog.study.compliance import compliance
 
     period = resolve_period(start="2020-01-01", as_of="2020-04-03")
     with state().db.session() as s:
@@ -82,7 +83,7 @@ def _source_figures(path, lang: str) -> None:  # type: ignore[no-untyped-def]
 
 
 def _next_steps(path, lang: str) -> None:  # type: ignore[no-untyped-def]
-    from trainlog.render import message
+    from trainlog.output.render import message
 
     steps = [
         f"export TRAINLOG_DB={path}",

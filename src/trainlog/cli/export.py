@@ -18,7 +18,7 @@ def chosen_lang(ctx: typer.Context | None, option: str | None) -> str:
     The workbook and the notice are for a Chinese readership; a locale alone does not change
     their language.
     """
-    from trainlog.render import detect_lang
+    from trainlog.output.render import detect_lang
 
     root = ctx.find_root().params.get("lang") if ctx is not None else None
     for value in (option, root, os.environ.get("TRAINLOG_LANG")):
@@ -39,7 +39,7 @@ def export(
 ) -> None:
     """Write the year's figures to an Excel workbook: summary, months, sessions, cadres,
     shortfall, branch coverage, with charts."""
-    from trainlog.export import export_workbook
+    from trainlog.output.workbook import export_workbook
 
     st = state(lang)
     with st.db.session() as s:

@@ -35,7 +35,7 @@ FileArg = Annotated[Path, typer.Argument(help="a .csv (UTF-8 or GB18030) or .xls
 
 def print_import(result, what: str, fmt: Format = Format.table) -> None:  # type: ignore[no-untyped-def]
     """The summary of an import, on stdout."""
-    from trainlog.render import to_json
+    from trainlog.output.render import to_json
 
     data = result.as_dict()
     if fmt is Format.json:
@@ -67,8 +67,8 @@ def branch_list(
     lang: LangOpt = None,
 ) -> None:
     """List party branches."""
+    from trainlog.output.render import listing
     from trainlog.registry import list_branches
-    from trainlog.render import listing
 
     st = state(lang)
     with st.db.session() as s:
@@ -136,8 +136,8 @@ def cadre_list(
     lang: LangOpt = None,
 ) -> None:
     """List cadres, with filters."""
+    from trainlog.output.render import listing
     from trainlog.registry import list_cadres
-    from trainlog.render import listing
 
     st = state(lang)
     with st.db.session() as s:
@@ -154,26 +154,26 @@ def cadre_show(
     lang: LangOpt = None,
 ) -> None:
     """One cadre: the record, and the training transcript (培训档案)."""
+    from trainlog.output.render import console, table, to_json
     from trainlog.registry import get_cadre
-    from trainlog.render import console, table, to_json
-    from trainlog.sessions import transcript
+    from trainlog.sessions.queries import transcript
 
     st = state(lang)
     with st.db.session() as s:
         data = get_cadre(s, code)
         data |= transcript(s, code, year)
-        from trainlog.study import cadre_study
+        from trainlog.study.records import cadre_study
 
         data["study"] = cadre_study(s, code, year)  # online study hours by month (issue 5)
     if fmt is Format.json:
         typer.echo(to_json(data))
         return
     if fmt is Format.csv:
-        from trainlog.render import write_csv
+        from trainlog.output.render import write_csv
 
         write_csv(data["sessions"], SESSION_KEYS)
         return
-    from trainlog.render import header
+    from trainlog.output.render import header
 
     out = console()
     out.print(table([{"field": header(k, st.lang, CADRE_LABELS),
@@ -194,7 +194,7 @@ SESSION_KEYS = ["date", "ref", "track", "kind", "topic", "title", "hours"]
 
 
 def _show_value(key: str, value, lang: str) -> str:  # type: ignore[no-untyped-def]
-    from trainlog.render import cell
+    from trainlog.output.render import cell
 
     return cell(value, key, lang)
 

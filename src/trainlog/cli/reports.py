@@ -113,8 +113,8 @@ def plan_set(
     lang: LangOpt = None,
 ) -> None:
     """Set a year's target of person-times, over all tracks or for one; updates an existing one."""
-    from trainlog.plans import set_plan
-    from trainlog.render import to_json
+    from trainlog.output.render import to_json
+    from trainlog.reports.plans import set_plan
 
     st = state(lang)
     with st.db.session(write=True) as s:
@@ -149,8 +149,8 @@ def plan_show(
     lang: LangOpt = None,
 ) -> None:
     """Show the plans set, of one year or all."""
-    from trainlog.plans import PLAN_KEYS, list_plans
-    from trainlog.render import listing, message
+    from trainlog.output.render import listing, message
+    from trainlog.reports.plans import PLAN_KEYS, list_plans
 
     st = state(lang)
     with st.db.connect() as s:
@@ -205,10 +205,10 @@ def report(
 ) -> None:
     """Sessions, person-times, people and hours per track, and progress against the year's plan."""
     from trainlog.dates import resolve_period
-    from trainlog.plans import list_plans
-    from trainlog.render import message, to_json
-    from trainlog.reports import fail_if_behind as check_behind
-    from trainlog.reports import parse_options, plan_report
+    from trainlog.output.render import message, to_json
+    from trainlog.reports.plan import fail_if_behind as check_behind
+    from trainlog.reports.plan import parse_options, plan_report
+    from trainlog.reports.plans import list_plans
 
     st = state(lang)
     period = resolve_period(month, year, start, end, as_of)
@@ -218,11 +218,11 @@ def report(
         others = [] if data["plan"] else list_plans(s, period.end.year)
         monthly = None
         if by == "month" and fmt is ReportFormat.table:
-            from trainlog.reports import monthly as by_month_and_track
+            from trainlog.reports.plan import monthly as by_month_and_track
 
             monthly = by_month_and_track(s, period, track, audience)
         if fmt is ReportFormat.notice:
-            from trainlog.notice import gather
+            from trainlog.output.notice import gather
 
             figures = gather(s, period, track=track, audience=audience, report=data)
     if fmt is ReportFormat.json:
@@ -231,7 +231,7 @@ def report(
         _csv(data, by)
     elif fmt is ReportFormat.notice:
         from trainlog.cli.export import chosen_lang
-        from trainlog.notice import notice_text
+        from trainlog.output.notice import notice_text
 
         typer.echo(notice_text(figures, chosen_lang(ctx, lang)), nl=False)
     else:
@@ -247,7 +247,7 @@ CSV_COLUMNS = ["from", "to", "dim", "value", "sessions", "person_times", "people
 
 def _csv(data: dict[str, Any], by: str | None) -> None:
     """One header line; rows: each track, the total, then the --by groups (`dim` says which)."""
-    from trainlog.render import write_csv
+    from trainlog.output.render import write_csv
 
     span = {"from": data["period"]["from"], "to": data["period"]["to"]}
     rows = [span | {"dim": "track", "value": r["track"], **r} for r in data["tracks"]]
@@ -262,7 +262,7 @@ def _table(data: dict[str, Any], lang: str, track: str | None, audience: str,
     from rich.table import Table
     from rich.text import Text
 
-    from trainlog.render import cell, console
+    from trainlog.output.render import cell, console
     from trainlog.vocab import label
 
     out = console()
@@ -291,7 +291,7 @@ def _table(data: dict[str, Any], lang: str, track: str | None, audience: str,
         out.print(Text(f"按{_w(by, 'zh')}" if zh else f"By {by}", style="bold"))
         out.print(_by_table(data["rows"], by, lang))
     if monthly is not None:
-        from trainlog.charts import month_bars
+        from trainlog.output.charts import month_bars
 
         out.print(month_bars(monthly, lang, [track] if track else None))
     out.print(_plan_text(data, lang))
@@ -300,7 +300,7 @@ def _table(data: dict[str, Any], lang: str, track: str | None, audience: str,
 def _by_table(rows: list[dict[str, Any]], dim: str, lang: str):  # type: ignore[no-untyped-def]
     from rich.table import Table
 
-    from trainlog.render import cell
+    from trainlog.output.render import cell
 
     counts = ["sessions", "person_times", "people", "hours"]
     keys = [dim, "name"] if dim == "branch" else [dim]
@@ -330,7 +330,7 @@ def _plan_text(data: dict[str, Any], lang: str):  # type: ignore[no-untyped-def]
     """The plan block as a leader reads it: done vs a steady pace, as two bars, and what is left."""
     from rich.text import Text
 
-    from trainlog.reports import expected_share
+    from trainlog.reports.plan import expected_share
     from trainlog.vocab import label
 
     zh = lang == "zh"

@@ -64,8 +64,8 @@ def add_session(
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Record one training session with its attendees."""
-    from trainlog.adding import add_session as add  # no SQLAlchemy on a SQLite file
-    from trainlog.render import message, to_json
+    from trainlog.output.render import message, to_json
+    from trainlog.sessions.add import add_session as add  # no SQLAlchemy on a SQLite file
 
     with state().db.connect(write=True) as db:
         result = add(db, date=date, track=track, title=title, kind=kind, topic=topic, hours=hours,
@@ -100,8 +100,8 @@ def session_list(
 ) -> None:
     """List sessions of a period (all dates when no period is given)."""
     from trainlog.dates import resolve_period
-    from trainlog.render import listing
-    from trainlog.sessions import LIST_KEYS, list_sessions
+    from trainlog.output.render import listing
+    from trainlog.sessions.queries import LIST_KEYS, list_sessions
 
     st = state(lang)
     period = None
@@ -115,8 +115,8 @@ def session_list(
 @command(session_app, "show")
 def session_show(id_or_ref: IdArg, fmt: FormatOpt = Format.table, lang: LangOpt = None) -> None:
     """One session with its attendees."""
-    from trainlog.render import console, listing, table, to_json
-    from trainlog.sessions import ATTENDEE_KEYS, LIST_KEYS, show_session
+    from trainlog.output.render import console, listing, table, to_json
+    from trainlog.sessions.queries import ATTENDEE_KEYS, LIST_KEYS, show_session
 
     st = state(lang)
     with st.db.session() as s:
@@ -127,7 +127,7 @@ def session_show(id_or_ref: IdArg, fmt: FormatOpt = Format.table, lang: LangOpt 
     if fmt is Format.csv:
         listing(data["attendees"], ATTENDEE_KEYS, "csv", st.lang)
         return
-    from trainlog.render import cell, header
+    from trainlog.output.render import cell, header
 
     keys = [*LIST_KEYS, "created_at", "created_by", "updated_at", "updated_by"]
     if data["void"]:
@@ -147,8 +147,8 @@ def session_import(
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Import sessions (培训编号, 日期, 类别, …, 干部编号); replaces by ref, all or nothing."""
-    from trainlog.importing_sessions import import_sessions  # no SQLAlchemy on a SQLite file
-    from trainlog.render import message, to_json
+    from trainlog.output.render import message, to_json
+    from trainlog.sessions.roster import import_sessions  # no SQLAlchemy on a SQLite file
 
     with state().db.connect(write=True) as db:
         result = import_sessions(db, file, encoding, dry_run)
@@ -169,7 +169,7 @@ def session_void(
     reason: Annotated[str, typer.Option("--reason", help="why it is voided (kept with it).")],
 ) -> None:
     """Void a session: it is kept, shown as void, and left out of every count."""
-    from trainlog.sessions import void_session
+    from trainlog.sessions.queries import void_session
 
     with state().db.session(write=True) as s:
         result = void_session(s, id_or_ref, reason)

@@ -72,7 +72,7 @@ SETTING_KEYS = ["key", "value", "default", "set", "description"]
 
 def _summary(data: dict[str, Any], keys: list[str], lang: str):  # type: ignore[no-untyped-def]
     """A two-column table of a report's figures."""
-    from trainlog.render import cell, header, table
+    from trainlog.output.render import cell, header, table
 
     rows = []
     for key in keys:
@@ -90,8 +90,8 @@ def study_add(
     platform: PlatformOpt = None,
 ) -> None:
     """Record a cadre's online study hours in a month (replaces what was recorded)."""
-    from trainlog.render import message
-    from trainlog.studying import add_study
+    from trainlog.output.render import message
+    from trainlog.study.records import add_study
 
     with state().db.connect(write=True) as db:
         r = add_study(db, code, month, hours, platform)
@@ -116,8 +116,8 @@ def study_import(
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Import online study hours; one record per cadre, platform and month; all or nothing."""
-    from trainlog.render import message, to_json
-    from trainlog.studying import import_study
+    from trainlog.output.render import message, to_json
+    from trainlog.study.records import import_study
 
     with state().db.connect(write=True) as db:
         result = import_study(db, file, month, platform, encoding, dry_run)
@@ -152,10 +152,10 @@ def compliance(
     lang: LangOpt = None,
 ) -> None:
     """Registered cadres short of online study hours, and party members' registration coverage."""
-    from trainlog.compliance import compliance as report
     from trainlog.dates import resolve_period
     from trainlog.errors import ConditionHeld
-    from trainlog.render import console, listing, message, table, to_json
+    from trainlog.output.render import console, listing, message, table, to_json
+    from trainlog.study.compliance import compliance as report
 
     st = state(lang)
     period = resolve_period(month, year, start, end, as_of)
@@ -193,9 +193,9 @@ def coverage(
     lang: LangOpt = None,
 ) -> None:
     """Video sessions held by each party branch in the period, and the branches with none."""
-    from trainlog.compliance import coverage as report
     from trainlog.dates import resolve_period
-    from trainlog.render import console, listing, table, to_json
+    from trainlog.output.render import console, listing, table, to_json
+    from trainlog.reports.coverage import coverage as report
 
     st = state(lang)
     period = resolve_period(month, year, start, end, as_of)
@@ -221,8 +221,8 @@ def coverage(
 @command(config_app, "show")
 def config_show(fmt: FormatOpt = Format.table, lang: LangOpt = None) -> None:
     """The settings of this database, with their defaults."""
-    from trainlog.compliance import get_settings
-    from trainlog.render import listing
+    from trainlog.output.render import listing
+    from trainlog.study.settings import get_settings
 
     st = state(lang)
     with st.db.connect() as s:
@@ -236,10 +236,10 @@ def config_set(
     value: Annotated[str, typer.Argument(help="the new value (hours).")],
 ) -> None:
     """Store a setting in this database (e.g. compliance.min_month 4)."""
-    from trainlog.study import set_setting
+    from trainlog.study.settings import set_setting
 
-    with state().db.session(write=True) as s:
-        r = set_setting(s, key, value)
+    with state().db.connect(write=True) as conn:
+        r = set_setting(conn, key, value)
     typer.echo(f"{r['key']} = {r['value']:g}")
 
 
@@ -248,8 +248,8 @@ def config_unset(
     key: Annotated[str, typer.Argument(help="compliance.min_month or compliance.min_year.")],
 ) -> None:
     """Remove a stored setting: its default applies again."""
-    from trainlog.study import unset_setting
+    from trainlog.study.settings import unset_setting
 
-    with state().db.session(write=True) as s:
-        r = unset_setting(s, key)
+    with state().db.connect(write=True) as conn:
+        r = unset_setting(conn, key)
     typer.echo(f"{r['key']} = {r['value']:g} (default)")

@@ -55,7 +55,7 @@ def survey_add(
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Record one answer of the training-needs survey."""
-    from trainlog.render import to_json
+    from trainlog.output.render import to_json
     from trainlog.survey import add_answer
 
     with state().db.session(write=True) as s:
@@ -77,7 +77,7 @@ def survey_import(
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Import survey answers (日期, 方式, 主题, 班次, 干部编号, 对象, 备注); safe to run again."""
-    from trainlog.render import to_json
+    from trainlog.output.render import to_json
     from trainlog.survey import import_answers
 
     with state().db.session(write=True) as s:
@@ -106,7 +106,7 @@ def survey_list(
 ) -> None:
     """List survey answers of a period (all dates when no period is given)."""
     from trainlog.dates import resolve_period
-    from trainlog.render import listing
+    from trainlog.output.render import listing
     from trainlog.survey import LIST_KEYS, list_answers, topic_cells
 
     st = state(lang)
@@ -134,7 +134,7 @@ def survey_report(
 ) -> None:
     """Topics asked for, ranked, beside the special classes held on each (demand vs supply)."""
     from trainlog.dates import resolve_period
-    from trainlog.render import console, table, to_json, write_csv
+    from trainlog.output.render import console, table, to_json, write_csv
     from trainlog.survey import REPORT_KEYS
     from trainlog.survey import survey_report as report
 

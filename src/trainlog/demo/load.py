@@ -9,8 +9,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from trainlog.db import Database
 from trainlog.errors import TrainlogError
+from trainlog.store.database import Database
 
 #: The day of the source document's figures ("截至4月3日").
 AS_OF = date(2020, 4, 3)
@@ -39,15 +39,17 @@ def demo_location(path: str | None) -> Path:
 
 def _importer(name: str) -> tuple[str, Callable[..., Any]]:
     """Which importer takes a data-set file, by its number (DESIGN.md "Input files")."""
-    from trainlog import registry, sessions, study, survey
+    from trainlog import registry, survey
+    from trainlog.sessions.roster import import_sessions
+    from trainlog.study.records import import_study
 
     kinds: dict[str, tuple[str, Callable[..., Any]]] = {
         "01": ("branches", registry.import_branches),
         "02": ("cadres", registry.import_cadres),
-        "03": ("sessions", sessions.import_sessions),
-        "04": ("sessions", sessions.import_sessions),
-        "05": ("sessions", sessions.import_sessions),
-        "06": ("online study", study.import_study),
+        "03": ("sessions", import_sessions),
+        "04": ("sessions", import_sessions),
+        "05": ("sessions", import_sessions),
+        "06": ("online study", import_study),
         "07": ("survey answers", survey.import_answers),
     }
     return kinds[name[:2]]
@@ -56,8 +58,8 @@ def _importer(name: str) -> tuple[str, Callable[..., Any]]:
 def load_demo(db: Database, workdir: Path,
               progress: Callable[[Loaded], None] | None = None) -> list[Loaded]:
     """Create the database, write the data set into `workdir` and import every file, then the plan."""
-    from trainlog.plans import set_plan
-    from trainlog.zhaoling import write_dataset
+    from trainlog.demo.zhaoling import write_dataset
+    from trainlog.reports.plans import set_plan
 
     db.init()
     loaded = []

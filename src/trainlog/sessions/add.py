@@ -1,9 +1,9 @@
 """Adding one training session with its attendees (`trainlog add-session`): its attendees file,
-and the checks of a session's fields that `session import` (trainlog.importing_sessions) shares.
+and the checks of a session's fields that `session import` (trainlog.sessions.roster) shares.
 
 This module is light on purpose: it imports neither SQLAlchemy nor SQLModel nor the models.
 `add-session` is run by hand all day, and on a SQLite file its whole work (a few lookups, one
-session, its attendance) runs as SQL text through `trainlog.sql.Conn` on the standard library's
+session, its attendance) runs as SQL text through `trainlog.store.sql.Conn` on the standard library's
 sqlite3, answering in a fraction of a second where importing SQLAlchemy alone would not.
 """
 
@@ -16,11 +16,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from trainlog import importing as imp
 from trainlog.dates import parse_date
-from trainlog.db import actor, now
 from trainlog.errors import InvalidInput, Problem, TrainlogError
-from trainlog.sql import Conn, IntegrityError, Progress, as_conn
+from trainlog.files import tables as imp
+from trainlog.store.database import actor, now
+from trainlog.store.sql import Conn, IntegrityError, Progress, as_conn
 from trainlog.vocab import ALL_KINDS, KINDS, TOPICS, TRACKS, parse_choice
 
 #: The columns of an import file that belong to the session (they repeat on each of its rows).
@@ -245,7 +245,7 @@ def add_session(
     """Record one session with its attendees, or rewrite the one with `ref` when `replace`.
 
     Every problem is reported at once (InvalidInput naming the options); nothing is written then.
-    `session` is a `trainlog.sql.Conn` (the CLI's) or a SQLModel session, in a write transaction.
+    `session` is a `trainlog.store.sql.Conn` (the CLI's) or a SQLModel session, in a write transaction.
     """
     db = as_conn(session)
     chk = imp.Checker()

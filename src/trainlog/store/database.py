@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Connection, Engine
     from sqlmodel import Session
 
-    from trainlog.sql import Conn
+    from trainlog.store.sql import Conn
 
 T = TypeVar("T")
 
@@ -245,7 +245,7 @@ class Database:
                 f"trainlog ({HEAD}); back it up, then run `trainlog db upgrade`")
         done = self.upgrade()
         if done["upgraded"]:  # else another process upgraded it meanwhile
-            from trainlog.render import message
+            from trainlog.output.render import message
 
             message(f"upgraded the database schema from revision {done['from']} to {HEAD}; "
                     f"the copy from before is at {done['backup']}")
@@ -284,7 +284,7 @@ class Database:
         integrity check, so DEST is never a half-written file.
         """
         if not self.is_sqlite:
-            from trainlog.postgres import backup
+            from trainlog.store.postgres import backup
 
             return backup(self, dest, overwrite)
         source = self.path
@@ -338,7 +338,7 @@ class Database:
 
     @contextmanager
     def connect(self, write: bool = False) -> Iterator[Conn]:
-        """A `trainlog.sql.Conn` in one transaction; a writing one takes the write lock up front
+        """A `trainlog.store.sql.Conn` in one transaction; a writing one takes the write lock up front
         and commits at the end, a reading one rolls back.
 
         On a SQLite file this is the standard library's sqlite3 with trainlog's pragmas, and
@@ -346,7 +346,7 @@ class Database:
         the commands people and cron run all day. Elsewhere, a SQLAlchemy connection.
         """
         if self.path is None:
-            from trainlog.sql import AlchemyConn
+            from trainlog.store.sql import AlchemyConn
 
             self.require()
             try:
@@ -357,7 +357,7 @@ class Database:
             return
         import sqlite3
 
-        from trainlog.sql import SqliteConn
+        from trainlog.store.sql import SqliteConn
 
         raw = self._open_sqlite()
         try:

@@ -23,8 +23,8 @@ from sqlmodel import Session
 
 from trainlog.dates import Period, month_end, resolve_period
 from trainlog.errors import TrainlogError
-from trainlog.models import Attendance, Branch, Cadre, OnlineStudy, TrainingSession
-from trainlog.reports import expected_share, monthly, round_half_up
+from trainlog.reports.plan import expected_share, monthly, round_half_up
+from trainlog.store.schema import Attendance, Branch, Cadre, OnlineStudy, TrainingSession
 from trainlog.vocab import TRACKS, label
 
 if TYPE_CHECKING:
@@ -207,7 +207,7 @@ def session_rows(session: Session, period: Period) -> Iterator[tuple[Any, ...]]:
 
 def branch_rows(session: Session, period: Period) -> list[dict[str, Any]]:
     """Every active branch with its video sessions and its remote-education sessions."""
-    from trainlog.study import coverage
+    from trainlog.reports.coverage import coverage
 
     video = {b["branch"]: b["sessions"] for b in coverage(session, period).branches}
     return [b | {"video": video.get(b["branch"], 0)}
@@ -619,7 +619,7 @@ def _charts(book: Book, ws: Any, monthly_ws: Any, n_cols: int, towns_ws: Any, n_
 
 def build(session: Session, period: Period, lang: str = "zh") -> tuple[Workbook, dict[str, Any]]:
     """The workbook for a period, and what it holds (sheet names and row counts)."""
-    from trainlog.notice import gather
+    from trainlog.output.notice import gather
 
     book = Book(lang)
     fig = gather(session, period)

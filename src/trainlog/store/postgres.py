@@ -17,8 +17,8 @@ from trainlog.errors import NoDatabase, TrainlogError
 if TYPE_CHECKING:
     from sqlalchemy.engine import URL, Connection
 
-    from trainlog.checks import Check
-    from trainlog.db import Database
+    from trainlog.store.checks import Check
+    from trainlog.store.database import Database
 
 #: libpq's environment variables for the URL's parts and the query options trainlog passes on.
 _LIBPQ_ENV = {
@@ -102,13 +102,13 @@ def _run(db: Database, cmd: list[str], env: dict[str, str]) -> None:
 
 
 def _check(name: str, ok: bool, detail: str) -> Check:
-    from trainlog.checks import Check
+    from trainlog.store.checks import Check
 
     return Check(name, ok, detail)
 
 
 def _tables() -> list[str]:
-    from trainlog.models import TABLES
+    from trainlog.store.schema import TABLES
 
     return TABLES
 
@@ -134,7 +134,7 @@ def constraints_check(conn: Connection) -> Check:
     """
     from sqlalchemy import UniqueConstraint, inspect
 
-    from trainlog.models import SQLModel
+    from trainlog.store.schema import SQLModel
 
     found: list[str] = []
     insp = inspect(conn)

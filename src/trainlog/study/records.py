@@ -2,7 +2,7 @@
 
 This module is light on purpose: it imports neither SQLAlchemy nor SQLModel nor the models.
 A district imports the month's exports from cron and adds single records by hand, and on a SQLite
-file both run as SQL text through `trainlog.sql.Conn` on the standard library's sqlite3, where
+file both run as SQL text through `trainlog.store.sql.Conn` on the standard library's sqlite3, where
 importing SQLAlchemy alone would take longer than the whole import. On PostgreSQL the import's rows
 are copied (COPY) into a temporary table and written from there with one statement. The public
 names are importable from `trainlog.study` as they always were.
@@ -19,11 +19,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from trainlog import importing as imp
 from trainlog.dates import days_in_month, month_end, parse_month, today
-from trainlog.db import actor, now
 from trainlog.errors import Problem, TrainlogError
-from trainlog.sql import Conn, as_conn, as_date
+from trainlog.files import tables as imp
+from trainlog.store.database import actor, now
+from trainlog.store.sql import Conn, as_conn, as_date
 from trainlog.vocab import PLATFORMS, parse_choice
 
 DEFAULT_PLATFORM = "academy"
@@ -284,7 +284,7 @@ def import_study(session: Any, path: str | Path, month: str | None = None,
                  dry_run: bool = False) -> StudyImportResult:
     """Import a platform's monthly export: one record per (cadre, platform, month); all or none.
 
-    `session`: a `trainlog.sql.Conn` in a write transaction, or a SQLModel session (`as_conn`).
+    `session`: a `trainlog.store.sql.Conn` in a write transaction, or a SQLModel session (`as_conn`).
     Rows are checked as they stream into the database inside a savepoint, which is rolled back
     when any row is bad (every bad row is reported) or for a dry run: no row is held in memory.
     On SQLite they are upserted as they come; on PostgreSQL they are copied into a temporary
@@ -360,7 +360,7 @@ def add_study(session: Any, code: str, month: str, hours: str | float,
               platform: str | None = None) -> dict[str, Any]:
     """Record one cadre's hours on a platform in a month, replacing what was recorded.
 
-    `session`: a `trainlog.sql.Conn` in a write transaction, or a SQLModel session (`as_conn`).
+    `session`: a `trainlog.store.sql.Conn` in a write transaction, or a SQLModel session (`as_conn`).
     """
     db = as_conn(session)
     parser = _Parser(None, None)
@@ -391,3 +391,18 @@ def add_study(session: Any, code: str, month: str, hours: str | float,
     db.executemany(_UPSERT, [(cadre_id, key, db.value(first), value, stamp, who, stamp, who)])
     return {"cadre": code_, "platform": key, "month": first.strftime("%Y-%m"), "hours": value,
             "previous": previous, "warnings": notes.messages()}
+
+
+def cadre_study(db: Any, code: str, year: int | None = None) -> list[dict[str, Any]]:
+    """A cadre's online study hours by month and platform (for `cadre show`)."""
+    conn = as_conn(db)
+    sql = ("SELECT o.month, o.platform, o.hours FROM online_study o "
+           "JOIN cadre c ON c.id = o.cadre_id WHERE c.code = :code")
+    params: dict[str, Any] = {"code": code.strip()}
+    if year is not None:
+        if not 1 <= year <= 9999:
+            raise TrainlogError(f"--year: {year} is not a year")
+        sql += " AND o.month >= :first AND o.month <= :last"
+        params.update(first=date(year, 1, 1), last=date(year, 12, 31))
+    return [{"month": as_date(m).strftime("%Y-%m"), "platform": p, "hours": round(h, 1)}
+            for m, p, h in conn.all(sql + " ORDER BY o.month, o.platform", params)]

@@ -7,15 +7,15 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from trainlog.dates import parse_date
-from trainlog.db import actor, now
 from trainlog.errors import TrainlogError
-from trainlog.sql import as_conn, as_date
+from trainlog.store.database import actor, now
+from trainlog.store.sql import as_conn, as_date
 from trainlog.vocab import TRACKS, parse_choice
 
 if TYPE_CHECKING:
     from sqlmodel import Session
 
-    from trainlog.models import Plan
+    from trainlog.store.schema import Plan
 
 #: the scope of a plan over every track
 ALL = "all"
@@ -61,7 +61,7 @@ def set_plan(session: Session, year: int, target: int, track: str | None = None,
     from sqlalchemy import select
     from sqlalchemy.exc import IntegrityError
 
-    from trainlog.models import Plan
+    from trainlog.store.schema import Plan
 
     year = check_year(year)
     if int(target) < 1:

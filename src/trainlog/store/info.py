@@ -6,8 +6,8 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from trainlog.db import Database
-from trainlog.models import TABLES
+from trainlog.store.database import Database
+from trainlog.store.schema import TABLES
 
 
 def database_info(db: Database) -> dict[str, Any]:

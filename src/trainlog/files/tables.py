@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from trainlog.errors import InvalidInput, Problem, TrainlogError
 
 if TYPE_CHECKING:
-    from trainlog.sql import Conn
+    from trainlog.store.sql import Conn
 
 T = TypeVar("T")
 

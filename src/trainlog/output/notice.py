@@ -10,9 +10,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from trainlog.compliance import compliance, coverage
 from trainlog.dates import Period
-from trainlog.reports import parse_options, plan_report, round_half_up
+from trainlog.reports.coverage import coverage
+from trainlog.reports.plan import parse_options, plan_report, round_half_up
+from trainlog.study.compliance import compliance
 from trainlog.vocab import AUDIENCES, TRACKS
 
 

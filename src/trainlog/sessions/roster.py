@@ -2,7 +2,7 @@
 
 This module is light on purpose: it imports neither SQLAlchemy nor SQLModel nor the models.
 A district imports its rosters from cron all day, and on a SQLite file the whole import runs as
-SQL text through `trainlog.sql.Conn` on the standard library's sqlite3, where importing
+SQL text through `trainlog.store.sql.Conn` on the standard library's sqlite3, where importing
 SQLAlchemy alone would take longer than the import. Bulk writes go through `Conn.executemany`
 in chunks, and the attendance of new sessions through `Conn.insert_rows` (COPY on PostgreSQL).
 The public names are importable from `trainlog.sessions` as they always were.
@@ -18,8 +18,9 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
-from trainlog import importing as imp
-from trainlog.adding import (
+from trainlog.errors import InvalidInput, TrainlogError
+from trainlog.files import tables as imp
+from trainlog.sessions.add import (
     SESSION_FIELDS,
     SessionFields,
     _filled,
@@ -29,9 +30,8 @@ from trainlog.adding import (
     insert_attendance,
     parse_ref,
 )
-from trainlog.db import actor, now
-from trainlog.errors import InvalidInput, TrainlogError
-from trainlog.sql import Conn, IntegrityError, as_conn, chunks, in_list
+from trainlog.store.database import actor, now
+from trainlog.store.sql import Conn, IntegrityError, as_conn, chunks, in_list
 
 #: Sessions whose attendance is compared at once when an import replaces existing refs.
 DIFF_CHUNK = 500
@@ -150,7 +150,7 @@ def import_sessions(session: Any, path: str | Path, encoding: str | None = None,
 
     A ref already in the database is rewritten with the file's fields and attendance (a voided
     session stays voided, with a warning), so importing a file again changes nothing.
-    `session` is a `trainlog.sql.Conn` (the CLI's) or a SQLModel session, in a write transaction.
+    `session` is a `trainlog.store.sql.Conn` (the CLI's) or a SQLModel session, in a write transaction.
     """
     db = as_conn(session)
     table = imp.open_table(path, imp.SESSION_COLUMNS, {"ref", "date", "track", "title"}, encoding)

@@ -1,7 +1,7 @@
 """The plan report: sessions, person-times, people and hours per track; progress against the plan.
 
 Every count is a GROUP BY in the database, in SQL text portable between SQLite and PostgreSQL
-(`trainlog.sql`); Python only adds up the few grouped rows and rounds once, at the end.
+(`trainlog.store.sql`); Python only adds up the few grouped rows and rounds once, at the end.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from typing import Any
 
 from trainlog.dates import Period
 from trainlog.errors import ConditionHeld
-from trainlog.plans import PlanInfo, plan_for_report
-from trainlog.sql import Conn, as_conn
+from trainlog.reports.plans import PlanInfo, plan_for_report
+from trainlog.store.sql import Conn, as_conn
 from trainlog.vocab import ALL_KINDS, AUDIENCES, LEVELS, TOPICS, TRACKS, parse_choice
 
 #: the dimensions of --by, with their zh-CN labels (also accepted as input)
@@ -241,7 +241,7 @@ def plan_report(session: Any, period: Period, *, track: str | None = None,
                 by: str | None = None, audience: str | None = None) -> dict[str, Any]:
     """The report of DESIGN.md for `period` (already cut off at --as-of), as plain data.
 
-    `session`: a `trainlog.sql.Conn`, or a SQLModel session (see `as_conn`).
+    `session`: a `trainlog.store.sql.Conn`, or a SQLModel session (see `as_conn`).
     """
     db = as_conn(session)
     track, audience, by = parse_options(track, audience, by)

@@ -2,7 +2,7 @@
 
 Every check is read-only and aggregates in the database (no table is loaded into Python), so it
 runs on a large database in seconds and on SQLite or PostgreSQL alike (the two PRAGMA checks are
-SQLite's; on PostgreSQL, trainlog.postgres checks the encoding, that the keys are enforced and
+SQLite's; on PostgreSQL, trainlog.store.postgres checks the encoding, that the keys are enforced and
 that the indexes are valid).
 """
 
@@ -24,9 +24,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import DBAPIError
 
-from trainlog.db import HEAD, REVISIONS, Database
 from trainlog.errors import NoDatabase
-from trainlog.models import (
+from trainlog.store.database import HEAD, REVISIONS, Database
+from trainlog.store.schema import (
     TABLES,
     Attendance,
     OnlineStudy,
@@ -61,7 +61,7 @@ def run_checks(db: Database) -> dict[str, Any]:
         if conn.dialect.name == "sqlite":
             todo = [("integrity", _integrity), ("foreign_keys", _foreign_keys)]
         else:  # the server's own: encoding, keys enforced, indexes valid
-            from trainlog.postgres import CHECKS as todo
+            from trainlog.store.postgres import CHECKS as todo
         for name, fn in [*todo, ("revision", _revision), *CHECKS]:
             try:
                 with conn.begin_nested():  # one failing check leaves the others runnable
@@ -105,7 +105,7 @@ def _foreign_keys(conn: Connection) -> Check:
 
 
 def _revision(conn: Connection) -> Check:
-    from trainlog.db import _read_revision
+    from trainlog.store.database import _read_revision
 
     current = _read_revision(conn)
     if current == HEAD:
@@ -259,7 +259,7 @@ def _plans(conn: Connection) -> Check:
 def _settings(conn: Connection) -> Check:
     """Each stored setting is one trainlog knows, with a number in its range (a handful of rows)."""
     try:
-        from trainlog.study import SETTINGS
+        from trainlog.study.settings import SETTINGS
     except ImportError:  # pragma: no cover - an install without online study
         SETTINGS = {}
     t = Setting.__table__

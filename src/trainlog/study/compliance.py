@@ -1,48 +1,24 @@
-"""The online-study reports: compliance (hours against the monthly and yearly minimum, registration
-on the cadre academy) and coverage (video sessions held by each branch); the settings they read.
+"""The compliance report: online-study hours against the monthly and yearly minimum, and the
+registration coverage of party members on the cadre academy.
 
-SQL text through `trainlog.sql` (portable, and no SQLAlchemy import on a SQLite file): these are
+SQL text through `trainlog.store.sql` (portable, and no SQLAlchemy import on a SQLite file): these are
 reports a leader asks for at any moment and cron runs every month.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from trainlog.dates import Period
 from trainlog.errors import TrainlogError
-from trainlog.sql import as_conn
-from trainlog.vocab import KINDS, PLATFORMS, parse_choice
+from trainlog.store.sql import as_conn
+from trainlog.study.settings import setting
+from trainlog.vocab import PLATFORMS, parse_choice
 
 #: Hours are compared with this much slack: sums of decimals such as 1.7 + 3.3 are not exact.
 EPSILON = 1e-6
-#: Settings a database may hold: key -> (default, largest sensible value, what it is).
-SETTINGS: dict[str, tuple[float, float, str]] = {
-    "compliance.min_month": (5.0, 24.0 * 31, "online-study hours required per month"),
-    "compliance.min_year": (60.0, 24.0 * 366, "online-study hours required for a whole year"),
-}
-
-
-def get_settings(session: Any) -> list[dict[str, Any]]:
-    """Every known setting: its value in this database (or the default) and the default."""
-    stored = {k: v for k, v in as_conn(session).all("SELECT key, value FROM setting")}
-    rows = []
-    for key, (default, _, what) in SETTINGS.items():
-        value = float(stored[key]) if key in stored else default
-        rows.append({"key": key, "value": value, "default": default, "set": key in stored,
-                     "description": what})
-    return rows
-
-
-def setting(session: Any, key: str) -> float:
-    """The value of one setting in this database, else its default."""
-    value = as_conn(session).scalar("SELECT value FROM setting WHERE key = :key", {"key": key})
-    return float(value) if value is not None else SETTINGS[key][0]
-
-
 def compliance(session: Any, period: Period, min_month: float | None = None,
                min_year: float | None = None, platform: str | None = None) -> dict[str, Any]:
     """Registered cadres short of online-study hours in the period; registration coverage."""
@@ -110,57 +86,3 @@ def compliance(session: Any, period: Period, min_month: float | None = None,
         "short_count": len(short),
         "short": short,
     }
-
-
-@dataclass
-class Coverage:
-    """The coverage report (`data`, the JSON) and every branch's row, zeros included."""
-
-    data: dict[str, Any]
-    branches: list[dict[str, Any]]
-
-
-def coverage(session: Any, period: Period, kind: str | None = None,
-             township: str | None = None) -> Coverage:
-    """Video-track sessions held by each active branch in the period; the branches with none."""
-    db = as_conn(session)
-    params: dict[str, Any] = {"start": period.start, "end": period.end}
-    # Sessions are counted per branch first (one pass over the period's video sessions), then
-    # joined to the branches: a join with the conditions inside would search once per branch.
-    held = ("SELECT s.branch_id AS branch_id, count(*) AS n FROM training_session s "
-            "WHERE s.track = 'video' AND NOT s.void AND s.date >= :start AND s.date <= :end "
-            "AND s.branch_id IS NOT NULL")
-    if kind:
-        held += " AND s.kind = :kind"
-        params["kind"] = _video_kind(kind)
-    sql = ("SELECT b.code, b.name, b.township, coalesce(held.n, 0) FROM branch b "
-           f"LEFT OUTER JOIN ({held} GROUP BY s.branch_id) held ON held.branch_id = b.id "
-           "WHERE b.active")
-    if township:
-        params["township"] = township = township.strip()
-        sql += " AND b.township = :township"
-        if not db.scalar("SELECT count(*) FROM branch b WHERE b.township = :township", params):
-            raise TrainlogError(f"--township: no branch in township {township!r}")
-    branches = [{"branch": c, "name": n, "township": t, "sessions": int(s)}
-                for c, n, t, s in db.all(sql + " ORDER BY b.code", params)]
-    rows = [b for b in branches if b["sessions"]]
-    data = {
-        "period": period.as_dict(),
-        "branches": len(branches),
-        "with_sessions": len(rows),
-        "coverage": round(len(rows) / len(branches), 4) if branches else None,
-        "sessions": sum(b["sessions"] for b in rows),
-        "rows": rows,
-        "without": [b["branch"] for b in branches if not b["sessions"]],
-    }
-    return Coverage(data, branches)
-
-
-def _video_kind(value: str) -> str:
-    kinds = KINDS["video"]
-    try:
-        return parse_choice(value, kinds, "--kind")
-    except TrainlogError:
-        allowed = ", ".join(f"{k} ({v})" for k, v in kinds.items())
-        raise TrainlogError(f"--kind: {value!r} is not a kind of video session; "
-                            f"allowed: {allowed}") from None

@@ -1,9 +1,6 @@
-"""Training sessions in the three tracks, with their attendance: add, import, list, show, void.
+"""Training sessions as they are asked for: list, show (with attendees), a cadre's transcript, void.
 
-Adding one session (`add_session`) and the checks it shares with the import live in
-`trainlog.adding`, and `session import` in `trainlog.importing_sessions`: neither imports
-SQLAlchemy, so that those commands start fast. Their public names are importable from here as they
-always were.
+Adding a session is `trainlog.sessions.add`; importing a file of them, `trainlog.sessions.roster`.
 """
 
 from __future__ import annotations
@@ -14,22 +11,12 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from trainlog import importing as imp
-from trainlog.adding import ATTENDEE_COLUMNS as ATTENDEE_COLUMNS
-from trainlog.adding import REF_MAX as REF_MAX
-from trainlog.adding import Listed as Listed
-from trainlog.adding import add_session as add_session
-from trainlog.adding import parse_kind, parse_track
-from trainlog.adding import parse_topic as parse_topic
-from trainlog.adding import read_attendees_file as read_attendees_file
 from trainlog.dates import Period
-from trainlog.db import actor, now
 from trainlog.errors import TrainlogError
-from trainlog.importing_sessions import DIFF_CHUNK as DIFF_CHUNK
-from trainlog.importing_sessions import SessionImportResult as SessionImportResult
-from trainlog.importing_sessions import import_sessions as import_sessions
-from trainlog.models import Attendance, Branch, Cadre, TrainingSession
-from trainlog.sql import CHUNK as CHUNK  # rows per executemany batch of an import
+from trainlog.files import tables as imp
+from trainlog.sessions.add import parse_kind, parse_track
+from trainlog.store.database import actor, now
+from trainlog.store.schema import Attendance, Branch, Cadre, TrainingSession
 from trainlog.vocab import ALL_KINDS, TRACKS, parse_choice
 
 #: The keys of a `session list` object (DESIGN.md, "Listings").

@@ -1,1 +1,0 @@
-"""Alembic migrations of trainlog's schema, run from code (see trainlog.db)."""

@@ -1,0 +1,1 @@
+"""Alembic migrations of trainlog's schema, run from code (see trainlog.store.database)."""

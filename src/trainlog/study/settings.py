@@ -1,0 +1,61 @@
+"""Settings a database holds (the compliance minimums): their values, set and unset."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from trainlog.errors import TrainlogError
+from trainlog.files import tables as imp
+from trainlog.store.sql import as_conn
+
+#: Settings a database may hold: key -> (default, largest sensible value, what it is).
+SETTINGS: dict[str, tuple[float, float, str]] = {
+    "compliance.min_month": (5.0, 24.0 * 31, "online-study hours required per month"),
+    "compliance.min_year": (60.0, 24.0 * 366, "online-study hours required for a whole year"),
+}
+
+
+def get_settings(session: Any) -> list[dict[str, Any]]:
+    """Every known setting: its value in this database (or the default) and the default."""
+    stored = {k: v for k, v in as_conn(session).all("SELECT key, value FROM setting")}
+    rows = []
+    for key, (default, _, what) in SETTINGS.items():
+        value = float(stored[key]) if key in stored else default
+        rows.append({"key": key, "value": value, "default": default, "set": key in stored,
+                     "description": what})
+    return rows
+
+
+def setting(session: Any, key: str) -> float:
+    """The value of one setting in this database, else its default."""
+    value = as_conn(session).scalar("SELECT value FROM setting WHERE key = :key", {"key": key})
+    return float(value) if value is not None else SETTINGS[key][0]
+
+
+def _check_key(key: str) -> str:
+    key = key.strip()
+    if key not in SETTINGS:
+        raise TrainlogError(f"no setting {key!r}; the settings are {', '.join(SETTINGS)}")
+    return key
+
+
+def set_setting(db: Any, key: str, value: str | float) -> dict[str, Any]:
+    """Store a setting for this database after checking its value."""
+    key = _check_key(key)
+    limit = SETTINGS[key][1]
+    number = imp.number(value, key, 0.0, limit)
+    if number <= 0:
+        raise TrainlogError(f"{key}: must be more than 0")
+    text = f"{number:g}"
+    conn = as_conn(db)
+    params = {"key": key, "value": text}
+    if not conn.run("UPDATE setting SET value = :value WHERE key = :key", params):
+        conn.run("INSERT INTO setting (key, value) VALUES (:key, :value)", params)
+    return {"key": key, "value": number}
+
+
+def unset_setting(db: Any, key: str) -> dict[str, Any]:
+    """Remove a stored setting: the default applies again."""
+    key = _check_key(key)
+    as_conn(db).run("DELETE FROM setting WHERE key = :key", {"key": key})
+    return {"key": key, "value": SETTINGS[key][0]}
