@@ -7,7 +7,7 @@ Usage: python examples/make_zhaoling.py [OUTPUT_DIR]   (default: examples/zhaoli
 import sys
 from pathlib import Path
 
-from trainlog.zhaoling import write_dataset
+from trainlog.demo.zhaoling import write_dataset
 
 if __name__ == "__main__":
     default = Path(__file__).resolve().parent / "zhaoling2020"
