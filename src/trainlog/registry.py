@@ -14,8 +14,8 @@ from sqlmodel import Session
 from trainlog.dates import parse_date
 from trainlog.errors import Problem, TrainlogError
 from trainlog.files import tables as imp
-from trainlog.store.database import actor, now
 from trainlog.store.schema import Branch, Cadre
+from trainlog.store.sql import actor, now
 from trainlog.vocab import LEVELS, parse_bool, parse_choice
 
 CADRE_FLAGS = ("top_leader", "poverty_cadre", "party_member")

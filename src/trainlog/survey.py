@@ -17,8 +17,8 @@ from trainlog.dates import Period, parse_date
 from trainlog.errors import TrainlogError
 from trainlog.files import tables as imp
 from trainlog.registry import cadre_ids
-from trainlog.store.database import actor, now
 from trainlog.store.schema import Cadre, SurveyAnswer, SurveyTopic, TrainingSession
+from trainlog.store.sql import actor, now
 from trainlog.vocab import METHODS, TIERS, TOPICS, label, parse_choice
 
 LIST_KEYS = ["id", "date", "method", "topic", "tier", "cadre", "respondent", "note"]

@@ -8,8 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from trainlog.dates import parse_date
 from trainlog.errors import TrainlogError
-from trainlog.store.database import actor, now
-from trainlog.store.sql import as_conn, as_date
+from trainlog.store.sql import actor, as_conn, as_date, now
 from trainlog.vocab import TRACKS, parse_choice
 
 if TYPE_CHECKING:

@@ -19,8 +19,7 @@ from typing import Any
 from trainlog.dates import parse_date
 from trainlog.errors import InvalidInput, Problem, TrainlogError
 from trainlog.files import tables as imp
-from trainlog.store.database import actor, now
-from trainlog.store.sql import Conn, IntegrityError, Progress, as_conn
+from trainlog.store.sql import Conn, IntegrityError, Progress, actor, as_conn, now
 from trainlog.vocab import ALL_KINDS, KINDS, TOPICS, TRACKS, parse_choice
 
 #: The columns of an import file that belong to the session (they repeat on each of its rows).
@@ -344,6 +343,6 @@ def add_session(
 def insert_attendance(db: Conn, rows: Iterable[tuple[int, int, float]],
                       progress: Progress = None) -> int:
     """Bulk insert (session_id, cadre_id, hours), stamped now; COPY on PostgreSQL."""
-    stamp, who = db.value(now()), actor()
+    stamp, who = db.stamp()
     return db.insert_rows("attendance", ATTENDANCE_COLUMNS,
                           ((sid, cid, h, stamp, who) for sid, cid, h in rows), progress)

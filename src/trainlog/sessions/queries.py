@@ -15,8 +15,8 @@ from trainlog.dates import Period
 from trainlog.errors import TrainlogError
 from trainlog.files import tables as imp
 from trainlog.sessions.add import parse_kind, parse_track
-from trainlog.store.database import actor, now
 from trainlog.store.schema import Attendance, Branch, Cadre, TrainingSession
+from trainlog.store.sql import actor, now
 from trainlog.vocab import ALL_KINDS, TRACKS, parse_choice
 
 #: The keys of a `session list` object (DESIGN.md, "Listings").

@@ -30,7 +30,6 @@ from trainlog.sessions.add import (
     insert_attendance,
     parse_ref,
 )
-from trainlog.store.database import actor, now
 from trainlog.store.sql import Conn, IntegrityError, as_conn, chunks, in_list
 
 #: Sessions whose attendance is compared at once when an import replaces existing refs.
@@ -104,14 +103,14 @@ def _update_attendance(db: Conn, rows: Iterable[tuple[float, int, int]]) -> int:
 
 def _update_sessions(db: Conn, rows: list[tuple[int, dict[str, Any]]]) -> None:
     """Rewrite sessions' fields: (id, SessionFields.values()) rows."""
-    stamp, who = db.value(now()), actor()
+    stamp, who = db.stamp()
     db.executemany(_UPDATE_SESSION, ((*(db.value(values[c]) for c in _COMPARED), stamp, who, sid)
                                      for sid, values in rows))
 
 
 def _insert_sessions(db: Conn, items: list[tuple[str, dict[str, Any]]]) -> dict[str, int]:
     """Insert sessions with refs: (ref, SessionFields.values()) items; ref -> new id."""
-    stamp, who = db.value(now()), actor()
+    stamp, who = db.stamp()
     db.executemany(_INSERT_SESSION, ((ref, *(db.value(values[c]) for c in _COMPARED), False,
                                       stamp, who, stamp, who) for ref, values in items))
     return {r: int(i) for r, i in db.all_in(

@@ -8,14 +8,12 @@ readers are never blocked (WAL on SQLite, MVCC on PostgreSQL).
 
 from __future__ import annotations
 
-import getpass
 import os
 import random
 import re
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -64,21 +62,6 @@ def to_url(location: str) -> str:
     if "://" in location:
         return location
     return "sqlite:///" + str(Path(location).expanduser().absolute())
-
-
-def actor() -> str:
-    """Who is writing: TRAINLOG_USER, else the OS user."""
-    user = os.environ.get("TRAINLOG_USER")
-    if user:
-        return user[:100]
-    try:
-        return getpass.getuser()[:100]
-    except Exception:  # no user name in this environment (some containers)
-        return "unknown"
-
-
-def now() -> datetime:
-    return datetime.now(UTC).replace(microsecond=0)
 
 
 def is_busy(exc: BaseException) -> bool:
@@ -269,6 +252,8 @@ class Database:
                 raise _newer(self, current)
             if current != HEAD:
                 if self.path is not None:
+                    from trainlog.store.sql import now
+
                     stamp = now().strftime("%Y%m%d%H%M%S")
                     backup = self.path.with_name(f"{self.path.name}.{current}.{stamp}.bak")
                     _copy_sqlite(self.path, backup)

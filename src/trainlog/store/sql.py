@@ -12,8 +12,10 @@ connection, so the same functions serve exports, the demo and tests that hold on
 
 from __future__ import annotations
 
+import getpass
+import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from itertools import islice
 from typing import Any
 
@@ -58,6 +60,10 @@ class Conn:
             if isinstance(v, date):
                 return v.isoformat()
         return v
+
+    def stamp(self) -> tuple[Any, str]:
+        """The audit stamp of a write now: when (as this driver takes it) and who."""
+        return self.value(now()), actor()
 
     def _params(self, params: Params) -> dict[str, Any]:
         return {k: self.value(v) for k, v in (params or {}).items()}
@@ -113,6 +119,21 @@ class Conn:
 
     def _executemany(self, sql: str, rows: list[Sequence[Any]]) -> None:
         raise NotImplementedError
+
+
+def actor() -> str:
+    """Who is writing: TRAINLOG_USER, else the OS user."""
+    user = os.environ.get("TRAINLOG_USER")
+    if user:
+        return user[:100]
+    try:
+        return getpass.getuser()[:100]
+    except Exception:  # no user name in this environment (some containers)
+        return "unknown"
+
+
+def now() -> datetime:
+    return datetime.now(UTC).replace(microsecond=0)
 
 
 def chunks(rows: Iterable[Any], size: int) -> Iterator[list[Any]]:

@@ -22,7 +22,6 @@ from typing import Any
 from trainlog.dates import days_in_month, month_end, parse_month, today
 from trainlog.errors import Problem, TrainlogError
 from trainlog.files import tables as imp
-from trainlog.store.database import actor, now
 from trainlog.store.sql import Conn, as_conn, as_date
 from trainlog.vocab import PLATFORMS, parse_choice
 
@@ -293,7 +292,7 @@ def import_study(session: Any, path: str | Path, month: str | None = None,
     db = as_conn(session)
     parser = _Parser(month, platform)
     table = imp.open_table(path, imp.STUDY_COLUMNS, {"cadre", "hours"}, encoding)
-    stamp, who = db.value(now()), actor()
+    stamp, who = db.stamp()
     staged = db.dialect == "postgresql"
     db.run(f"SAVEPOINT {_SAVEPOINT}")
     try:
@@ -387,7 +386,7 @@ def add_study(session: Any, code: str, month: str, hours: str | float,
                          {"cadre": cadre_id, "platform": key, "month": first})
     notes = _Notes()
     notes.see(code_, active, registered_on, first)
-    stamp, who = db.value(now()), actor()
+    stamp, who = db.stamp()
     db.executemany(_UPSERT, [(cadre_id, key, db.value(first), value, stamp, who, stamp, who)])
     return {"cadre": code_, "platform": key, "month": first.strftime("%Y-%m"), "hours": value,
             "previous": previous, "warnings": notes.messages()}
