@@ -132,3 +132,16 @@ def test_undecodable_text_is_a_clear_error(db: Database) -> None:
     traceback, on either backend (it was a UnicodeEncodeError on PostgreSQL)."""
     with pytest.raises(TrainlogError, match="not valid text"), db.connect() as conn:
         conn.first("SELECT id FROM cadre WHERE code = :c", {"c": "\udcff"})
+
+
+def test_a_dry_run_does_every_write_then_rolls_back(db: Database) -> None:
+    """connect(write=True, dry_run=True): the writes run (and see each other), nothing stays."""
+    with db.connect(write=True, dry_run=True) as conn:
+        conn.run("INSERT INTO branch (code, name, active) VALUES ('B1', 'one', :t)", {"t": True})
+        assert conn.scalar("SELECT count(*) FROM branch") == 1
+    with db.connect() as conn:
+        assert conn.scalar("SELECT count(*) FROM branch") == 0
+    with db.connect(write=True) as conn:
+        conn.run("INSERT INTO branch (code, name, active) VALUES ('B1', 'one', :t)", {"t": True})
+    with db.connect() as conn:
+        assert conn.scalar("SELECT count(*) FROM branch") == 1

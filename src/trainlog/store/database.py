@@ -322,9 +322,10 @@ class Database:
             raise _bad_text(exc) from None
 
     @contextmanager
-    def connect(self, write: bool = False) -> Iterator[Conn]:
+    def connect(self, write: bool = False, dry_run: bool = False) -> Iterator[Conn]:
         """A `trainlog.store.sql.Conn` in one transaction; a writing one takes the write lock up front
-        and commits at the end, a reading one rolls back.
+        and commits at the end, a reading one rolls back. With `dry_run` a writing one does every
+        write and then rolls back: the one way a `--dry-run` works.
 
         On a SQLite file this is the standard library's sqlite3 with trainlog's pragmas, and
         SQLAlchemy is not imported at all (unless the schema needs an upgrade): the fast path of
@@ -335,7 +336,7 @@ class Database:
 
             self.require()
             try:
-                with self._connect(write) as conn:
+                with self._connect(write, commit=not dry_run) as conn:
                     yield AlchemyConn(conn)
             except UnicodeEncodeError as exc:  # undecodable bytes of a command line, bound
                 raise _bad_text(exc) from None
@@ -363,7 +364,7 @@ class Database:
                 raise TrainlogError(f"cannot open the database {self.display()}: {exc}") from None
             try:
                 yield SqliteConn(raw)
-                if write:
+                if write and not dry_run:
                     raw.execute("COMMIT")
             except BaseException:
                 if raw.in_transaction:
@@ -414,7 +415,7 @@ class Database:
         raise AssertionError("unreachable")
 
     @contextmanager
-    def _connect(self, write: bool = False) -> Iterator[Connection]:
+    def _connect(self, write: bool = False, commit: bool = True) -> Iterator[Connection]:
         """A Core connection in one transaction (committed at the end when writing)."""
         from sqlalchemy.exc import DBAPIError
 
@@ -427,7 +428,7 @@ class Database:
             raise TrainlogError(f"cannot open the database {self.display()}: "
                                 f"{self.scrub(exc.orig)}") from None
         try:
-            if write:
+            if write and commit:
                 with conn.begin():
                     yield conn
             else:  # a read ends with a rollback: nothing to commit, nothing to fail at commit
