@@ -35,6 +35,14 @@ METHODS = {
 TIERS = KINDS["special"]
 AUDIENCES = {"all": "全部", "top-leaders": "一把手", "poverty-cadres": "扶贫干部"}
 
+#: Settings a database may hold: key -> (default, largest sensible value, what it is). Here, not
+#: with the `config` commands (trainlog.study.settings), so `db check` (trainlog.store.checks)
+#: knows them without importing the domain.
+SETTINGS: dict[str, tuple[float, float, str]] = {
+    "compliance.min_month": (5.0, 24.0 * 31, "online-study hours required per month"),
+    "compliance.min_year": (60.0, 24.0 * 366, "online-study hours required for a whole year"),
+}
+
 #: Labels of every key that appears as a column, a JSON key or a table header.
 FIELD_LABELS = {
     "code": "编号",

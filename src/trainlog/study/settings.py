@@ -7,12 +7,7 @@ from typing import Any
 from trainlog.errors import TrainlogError
 from trainlog.files import tables as imp
 from trainlog.store.sql import as_conn
-
-#: Settings a database may hold: key -> (default, largest sensible value, what it is).
-SETTINGS: dict[str, tuple[float, float, str]] = {
-    "compliance.min_month": (5.0, 24.0 * 31, "online-study hours required per month"),
-    "compliance.min_year": (60.0, 24.0 * 366, "online-study hours required for a whole year"),
-}
+from trainlog.vocab import SETTINGS
 
 
 def get_settings(session: Any) -> list[dict[str, Any]]:
