@@ -157,9 +157,23 @@ class Database:
         return self.revision() is not None
 
     def revision(self) -> str | None:
-        """The schema revision stored in the database, read without importing Alembic."""
-        with self._connect() as conn:
-            return _read_revision(conn)
+        """The schema revision stored in the database, read without importing Alembic (nor
+        SQLAlchemy, on a SQLite file)."""
+        if self.path is None:
+            with self._connect() as conn:
+                return _read_revision(conn)
+        import sqlite3
+
+        raw = self._open_sqlite()
+        try:
+            _sqlite_pragmas(raw)
+            return _sqlite_revision(raw)
+        except sqlite3.DatabaseError as exc:  # busy, or not a database
+            if is_busy(exc):
+                raise _busy_error(self) from None
+            raise TrainlogError(f"cannot open the database {self.display()}: {exc}") from None
+        finally:
+            raw.close()
 
     def init(self) -> bool:
         """Create or upgrade the schema; True when it was created now."""
@@ -322,10 +336,13 @@ class Database:
             raise _bad_text(exc) from None
 
     @contextmanager
-    def connect(self, write: bool = False, dry_run: bool = False) -> Iterator[Conn]:
+    def connect(self, write: bool = False, dry_run: bool = False,
+                require: bool = True) -> Iterator[Conn]:
         """A `trainlog.store.sql.Conn` in one transaction; a writing one takes the write lock up front
         and commits at the end, a reading one rolls back. With `dry_run` a writing one does every
-        write and then rolls back: the one way a `--dry-run` works.
+        write and then rolls back: the one way a `--dry-run` works. With `require` False the
+        schema is taken as it is, of whatever revision (`db check` reports it): nothing upgraded,
+        nothing refused.
 
         On a SQLite file this is the standard library's sqlite3 with trainlog's pragmas, and
         SQLAlchemy is not imported at all (unless the schema needs an upgrade): the fast path of
@@ -334,7 +351,8 @@ class Database:
         if self.path is None:
             from trainlog.store.sql import AlchemyConn
 
-            self.require()
+            if require:
+                self.require()
             try:
                 with self._connect(write, commit=not dry_run) as conn:
                     yield AlchemyConn(conn)
@@ -349,7 +367,7 @@ class Database:
         try:
             try:
                 _sqlite_pragmas(raw)
-                if not self._checked:
+                if require and not self._checked:
                     current = _sqlite_revision(raw)
                     if current is None:
                         raise self.missing()
