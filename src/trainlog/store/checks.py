@@ -1,46 +1,31 @@
-"""`trainlog db check`: SQLite's own checks, then trainlog's invariants, each a SQL query.
+"""`trainlog db check`: the database's own checks, then trainlog's invariants, each a SQL query.
 
 Every check is read-only and aggregates in the database (no table is loaded into Python), so it
-runs on a large database in seconds and on SQLite or PostgreSQL alike (the two PRAGMA checks are
-SQLite's; on PostgreSQL, trainlog.store.postgres checks the encoding, that the keys are enforced and
-that the indexes are valid).
+runs on a large database in seconds and on SQLite or PostgreSQL alike: SQL text on one
+trainlog.store.sql.Conn, in one read transaction. The two PRAGMA checks are SQLite's; on
+PostgreSQL, trainlog.store.postgres checks the encoding, that the keys are enforced and that the
+indexes are valid. On a SQLite file of the current schema nothing here imports SQLAlchemy.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from sqlalchemy import (
-    Connection,
-    Table,
-    and_,
-    extract,
-    func,
-    not_,
-    or_,
-    select,
-)
-from sqlalchemy.exc import DBAPIError
-
 from trainlog.errors import NoDatabase
 from trainlog.store.database import HEAD, REVISIONS, Database
-from trainlog.store.schema import (
-    TABLES,
-    Attendance,
-    OnlineStudy,
-    Plan,
-    Setting,
-    SQLModel,
-    SurveyAnswer,
-    SurveyTopic,
-    TrainingSession,
-)
-from trainlog.vocab import KINDS, LEVELS, METHODS, PLATFORMS, TIERS, TOPICS, TRACKS
+from trainlog.store.sql import AlchemyConn, Conn, Params, in_list
+from trainlog.vocab import KINDS, LEVELS, METHODS, PLATFORMS, SETTINGS, TIERS, TOPICS, TRACKS
 
 #: How many offending ids or refs a failed check names.
 EXAMPLES = 5
+#: Each check runs in this savepoint, rolled back when the database refuses one of its
+#: statements: on PostgreSQL a refused statement aborts the whole transaction otherwise.
+SAVEPOINT = "trainlog_check"
+
+#: A check's outcome: whether it passed, and what it found.
+Outcome = tuple[bool, str]
 
 
 @dataclass
@@ -56,83 +41,148 @@ def run_checks(db: Database) -> dict[str, Any]:
     """Every check, in one read transaction: {"ok": bool, "checks": [{"name", "ok", "detail"}]}."""
     if not db.exists():
         raise NoDatabase(f"no trainlog database at {db.display()}; create it with `trainlog init`")
-    checks: list[Check] = []
-    with db._connect() as conn:
-        if conn.dialect.name == "sqlite":
-            todo = [("integrity", _integrity), ("foreign_keys", _foreign_keys)]
+    # require=False: the schema as it is, of whatever revision (the revision check says which)
+    with db.connect(require=False) as conn:
+        if conn.dialect == "sqlite":
+            first = SQLITE_CHECKS
         else:  # the server's own: encoding, keys enforced, indexes valid
-            from trainlog.store.postgres import CHECKS as todo
-        for name, fn in [*todo, ("revision", _revision), *CHECKS]:
-            try:
-                with conn.begin_nested():  # one failing check leaves the others runnable
-                    checks.append(fn(conn))
-            except DBAPIError as exc:  # a damaged database: say so, go on with the next check
-                detail = (f"the database is damaged ({exc.orig}): restore it from a backup"
-                          if name == "integrity" else f"could not run: {exc.orig}")
-                checks.append(Check(name, False, detail))
+            from trainlog.store.postgres import CHECKS as first
+
+            # one snapshot for every check, as SQLite's read transaction is
+            conn.run("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        refused = _refusals(conn)
+        checks = [_run(conn, name, fn, refused)
+                  for name, fn in [*first, ("revision", _revision), *CHECKS]]
     return {"ok": all(c.ok for c in checks), "checks": [asdict(c) for c in checks]}
 
 
-def _table(name: str) -> Table:
-    return SQLModel.metadata.tables[name]
+def _refusals(conn: Conn) -> tuple[type[Exception], ...]:
+    """What a statement the database refused raises on this connection."""
+    if isinstance(conn, AlchemyConn):
+        from sqlalchemy.exc import DBAPIError
+
+        return (DBAPIError,)
+    import sqlite3
+
+    return (sqlite3.Error,)
 
 
-def _count(conn: Connection, table: Table, *where: Any) -> int:
-    return conn.execute(select(func.count()).select_from(table).where(*where)).scalar_one()
+def _run(conn: Conn, name: str, fn: Callable[[Conn], Outcome],
+         refused: tuple[type[Exception], ...]) -> Check:
+    """One check in its savepoint: one the database refuses leaves the others runnable."""
+    conn.run(f"SAVEPOINT {SAVEPOINT}")
+    try:
+        ok, detail = fn(conn)
+    except refused as exc:  # a damaged database: say so, go on with the next check
+        conn.run(f"ROLLBACK TO SAVEPOINT {SAVEPOINT}")
+        said = getattr(exc, "orig", None) or exc  # SQLAlchemy's error wraps the driver's
+        ok, detail = False, (f"the database is damaged ({said}): restore it from a backup"
+                             if name == "integrity" else f"could not run: {said}")
+    conn.run(f"RELEASE SAVEPOINT {SAVEPOINT}")
+    return Check(name, ok, detail)
 
 
-def _ids(conn: Connection, table: Table, *where: Any, key: str = "id") -> str:
+# -- SQL of the checks ---------------------------------------------------------------------------
+
+def _count(conn: Conn, table: str, where: str = "1 = 1", params: Params = None) -> int:
+    return int(conn.scalar(f"SELECT count(*) FROM {table} WHERE {where}", params))
+
+
+def _ids(conn: Conn, table: str, where: str, params: Params = None, key: str = "id") -> str:
     """A few ids (or refs) of the rows matching `where`, for a detail."""
-    col = table.c[key]
-    rows = conn.execute(select(col).where(*where).order_by(col).limit(EXAMPLES)).scalars().all()
-    return ", ".join(str(r) for r in rows)
+    rows = conn.all(f"SELECT {key} FROM {table} WHERE {where} ORDER BY {key} LIMIT {EXAMPLES}",
+                    params)
+    return ", ".join(str(r[0]) for r in rows)
 
 
-def _integrity(conn: Connection) -> Check:
-    rows = [r[0] for r in conn.exec_driver_sql("PRAGMA integrity_check")]
+#: strftime's formats of the parts of a date `_part` takes.
+_STRFTIME = {"day": "%d", "year": "%Y"}
+
+
+def _part(conn: Conn, field: str, column: str) -> str:
+    """SQL for a date column's day or year, as a number (NULL for no date, on SQLite)."""
+    if conn.dialect == "sqlite":  # a Date is 'YYYY-MM-DD' text there
+        return f"CAST(strftime('{_STRFTIME[field]}', {column}) AS INTEGER)"
+    return f"EXTRACT({field.upper()} FROM {column})"
+
+
+class _Keys(dict[str, Any]):
+    """The parameters of the IN lists of a few statements, each list under names of its own."""
+
+    def one_of(self, column: str, keys: Iterable[str], nullable: bool = True) -> str:
+        """SQL for: the column holds one of `keys` (or NULL, when `nullable`)."""
+        marks, params = in_list(f"k{len(self)}_", keys)
+        self.update(params)
+        allowed = f"{column} IN ({marks})"
+        return f"({column} IS NULL OR {allowed})" if nullable else allowed
+
+
+#: A rule of a check: what offends, in which table, and the SQL condition of the offending rows.
+Rule = tuple[str, str, str]
+
+
+def _rules(conn: Conn, rules: list[Rule], fine: str, params: Params = None,
+           key: str = "id") -> Outcome:
+    found = []
+    for what, table, bad in rules:
+        n = _count(conn, table, bad, params)
+        if n:
+            found.append(f"{n} {what} ({key} {_ids(conn, table, bad, params, key=key)})")
+    return not found, "; ".join(found) if found else fine
+
+
+# -- the checks ----------------------------------------------------------------------------------
+
+def _integrity(conn: Conn) -> Outcome:
+    rows = [r[0] for r in conn.all("PRAGMA integrity_check")]
     ok = rows == ["ok"]
-    detail = "SQLite integrity_check: ok" if ok else "; ".join(rows[:EXAMPLES])
-    return Check("integrity", ok, detail)
+    return ok, "SQLite integrity_check: ok" if ok else "; ".join(rows[:EXAMPLES])
 
 
-def _foreign_keys(conn: Connection) -> Check:
-    rows = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+def _foreign_keys(conn: Conn) -> Outcome:
+    rows = conn.all("PRAGMA foreign_key_check")
     if not rows:
-        return Check("foreign_keys", True, "SQLite foreign_key_check: no violation")
+        return True, "SQLite foreign_key_check: no violation"
     shown = "; ".join(f"{t} row {rowid} -> missing {parent}"
                       for t, rowid, parent, _ in rows[:EXAMPLES])
-    return Check("foreign_keys", False, f"{len(rows)} violation(s): {shown}")
+    return False, f"{len(rows)} violation(s): {shown}"
 
 
-def _revision(conn: Connection) -> Check:
-    from trainlog.store.database import _read_revision
-
-    current = _read_revision(conn)
+def _revision(conn: Conn) -> Outcome:
+    current = conn.scalar("SELECT version_num FROM alembic_version")
     if current == HEAD:
-        return Check("revision", True, f"schema revision {current}, current")
+        return True, f"schema revision {current}, current"
     if current in REVISIONS:
-        return Check("revision", False, f"schema revision {current}, older than {HEAD}: "
-                     "run `trainlog db upgrade`")
-    return Check("revision", False, f"schema revision {current!r}, unknown to this trainlog "
-                 f"({HEAD}): use a newer trainlog")
+        return False, f"schema revision {current}, older than {HEAD}: run `trainlog db upgrade`"
+    return False, (f"schema revision {current!r}, unknown to this trainlog ({HEAD}): "
+                   "use a newer trainlog")
 
 
-def _orphans(conn: Connection) -> Check:
+#: Every foreign key of the schema (trainlog.store.schema, not imported: it imports SQLModel),
+#: table by table (in the order of schema.TABLES) and column by column: (table, column, the
+#: table it refers to by id). tests/test_checks.py checks it against the schema.
+FOREIGN_KEYS = [
+    ("cadre", "branch_id", "branch"),
+    ("training_session", "branch_id", "branch"),
+    ("attendance", "cadre_id", "cadre"),
+    ("attendance", "session_id", "training_session"),
+    ("online_study", "cadre_id", "cadre"),
+    ("survey_answer", "cadre_id", "cadre"),
+    ("survey_topic", "survey_id", "survey_answer"),
+]
+
+
+def _orphans(conn: Conn) -> Outcome:
     """Rows whose reference points at no row, for every foreign key of the schema."""
     found = []
-    for name in TABLES:
-        child = _table(name)
-        for fk in sorted(child.foreign_keys, key=lambda f: f.parent.name):
-            parent = fk.column.table
-            col = fk.parent
-            missing = (select(func.count()).select_from(child.outerjoin(parent, col == fk.column))
-                       .where(col.is_not(None), fk.column.is_(None)))
-            n = conn.execute(missing).scalar_one()
-            if n:
-                found.append(f"{n} {name} row(s) whose {col.name} is no {parent.name}")
+    for child, column, parent in FOREIGN_KEYS:
+        n = conn.scalar(f"SELECT count(*) FROM {child} c LEFT JOIN {parent} p "
+                        f"ON c.{column} = p.id WHERE c.{column} IS NOT NULL AND p.id IS NULL")
+        if n:
+            found.append(f"{n} {child} row(s) whose {column} is no {parent}")
     if found:
-        return Check("orphans", False, "; ".join(found))
-    return Check("orphans", True, "every reference points at an existing row")
+        return False, "; ".join(found)
+    return True, "every reference points at an existing row"
 
 
 #: Natural keys: each must name one record only.
@@ -146,125 +196,106 @@ NATURAL_KEYS = [
 ]
 
 
-def _duplicates(conn: Connection) -> Check:
+def _duplicates(conn: Conn) -> Outcome:
     found = []
     for name, cols in NATURAL_KEYS:
-        table = _table(name)
-        keys = [table.c[c] for c in cols]
-        groups = (select(*keys).where(*(k.is_not(None) for k in keys)).group_by(*keys)
-                  .having(func.count() > 1).subquery())
-        n = conn.execute(select(func.count()).select_from(groups)).scalar_one()
+        keys = ", ".join(cols)
+        held = " AND ".join(f"{c} IS NOT NULL" for c in cols)
+        n = conn.scalar(f"SELECT count(*) FROM (SELECT {keys} FROM {name} WHERE {held} "
+                        f"GROUP BY {keys} HAVING count(*) > 1) AS dup")
         if n:
-            found.append(f"{n} {name} key(s) ({', '.join(cols)}) held by more than one row")
+            found.append(f"{n} {name} key(s) ({keys}) held by more than one row")
     if found:
-        return Check("duplicates", False, "; ".join(found))
-    return Check("duplicates", True, "every record is there once (codes, refs, attendances, "
-                 "online study months, plans)")
+        return False, "; ".join(found)
+    return True, ("every record is there once (codes, refs, attendances, online study months, "
+                  "plans)")
 
 
-def _attendee_counts(conn: Connection) -> Check:
+def _attendee_counts(conn: Conn) -> Outcome:
     """The session's kept count of named attendees equals its attendance rows."""
-    s = _table("training_session")
-    a = Attendance.__table__
-    per = select(a.c.session_id, func.count().label("n")).group_by(a.c.session_id).subquery()
-    actual = func.coalesce(per.c.n, 0)
-    wrong = (select(s.c.id, s.c.attendee_count, actual)
-             .select_from(s.outerjoin(per, per.c.session_id == s.c.id))
-             .where(s.c.attendee_count != actual))
-    n = conn.execute(select(func.count()).select_from(wrong.subquery())).scalar_one()
+    wrong = ("SELECT s.id, s.attendee_count, coalesce(per.n, 0) FROM training_session s "
+             "LEFT JOIN (SELECT session_id, count(*) AS n FROM attendance GROUP BY session_id) "
+             "per ON per.session_id = s.id WHERE s.attendee_count <> coalesce(per.n, 0)")
+    n = conn.scalar(f"SELECT count(*) FROM ({wrong}) AS wrong")
     if not n:
-        total = _count(conn, a)
-        return Check("attendee_counts", True, f"every session's attendee count matches its "
-                     f"{total} attendance row(s)")
+        return True, (f"every session's attendee count matches its {_count(conn, 'attendance')} "
+                      "attendance row(s)")
     shown = ", ".join(f"session {i}: {k} kept, {m} rows"
-                      for i, k, m in conn.execute(wrong.order_by(s.c.id).limit(EXAMPLES)))
-    return Check("attendee_counts", False, f"{n} session(s) whose attendee count differs from "
-                 f"their attendance rows: {shown}")
+                      for i, k, m in conn.all(f"{wrong} ORDER BY s.id LIMIT {EXAMPLES}"))
+    return False, (f"{n} session(s) whose attendee count differs from their attendance rows: "
+                   f"{shown}")
 
 
-def _voids(conn: Connection) -> Check:
+def _voids(conn: Conn) -> Outcome:
     """Voided sessions keep their reason, when and by whom; their attendance is kept, not deleted.
 
     Reports leave them out by filtering on `void`; that every report does is tested against the
     report totals (tests/test_backup_check.py), since it is a property of the queries, not data.
     """
-    s = _table("training_session")
-    a = Attendance.__table__
-    void = s.c.void.is_(True)
-    unexplained = and_(void, or_(s.c.void_reason.is_(None), func.trim(s.c.void_reason) == "",
-                                 s.c.voided_at.is_(None), s.c.voided_by.is_(None)))
-    stray = and_(not_(void), or_(s.c.void_reason.is_not(None), s.c.voided_at.is_not(None)))
-    bad = _count(conn, s, or_(unexplained, stray))
-    if bad:
-        return Check("voids", False, f"{bad} session(s) whose void mark and reason disagree: "
-                     f"ids {_ids(conn, s, or_(unexplained, stray))}")
-    voided = _count(conn, s, void)
-    kept = conn.execute(select(func.count()).select_from(a.join(s, a.c.session_id == s.c.id))
-                        .where(void)).scalar_one()
-    return Check("voids", True, f"{voided} voided session(s), each with its reason, when and by "
-                 f"whom; their {kept} attendance row(s) kept and left out of counts")
+    unexplained = ("void AND (void_reason IS NULL OR trim(void_reason) = '' "
+                   "OR voided_at IS NULL OR voided_by IS NULL)")
+    stray = "NOT void AND (void_reason IS NOT NULL OR voided_at IS NOT NULL)"
+    bad = f"({unexplained}) OR ({stray})"
+    n = _count(conn, "training_session", bad)
+    if n:
+        return False, (f"{n} session(s) whose void mark and reason disagree: "
+                       f"ids {_ids(conn, 'training_session', bad)}")
+    voided = _count(conn, "training_session", "void")
+    kept = conn.scalar("SELECT count(*) FROM attendance a JOIN training_session s "
+                       "ON a.session_id = s.id WHERE s.void")
+    return True, (f"{voided} voided session(s), each with its reason, when and by whom; their "
+                  f"{kept} attendance row(s) kept and left out of counts")
 
 
-def _in(col: Any, keys: Any, nullable: bool = True) -> Any:
-    allowed = col.in_(list(keys))
-    return or_(col.is_(None), allowed) if nullable else allowed
-
-
-def _values(conn: Connection) -> Check:
+def _values(conn: Conn) -> Outcome:
     """Every stored value is one trainlog could have written: known keys, hours in range."""
-    s = TrainingSession.__table__
-    a = Attendance.__table__
-    c = _table("cadre")
-    o = OnlineStudy.__table__
-    sa_ = SurveyAnswer.__table__
-    st = SurveyTopic.__table__
-    kind_ok = or_(s.c.kind.is_(None),
-                  *(and_(s.c.track == t, s.c.kind.in_(list(k))) for t, k in KINDS.items()))
-    rules: list[tuple[str, Table, Any]] = [
-        ("sessions with an unknown track or a kind not of their track", s,
-         not_(and_(_in(s.c.track, TRACKS, nullable=False), kind_ok))),
-        ("sessions with an unknown topic", s, not_(_in(s.c.topic, TOPICS))),
-        ("sessions with hours outside 0..24", s, not_(s.c.hours.between(0, 24))),
-        ("sessions with a negative headcount or attendee count", s,
-         or_(s.c.headcount < 0, s.c.attendee_count < 0)),
-        ("sessions with a blank title", s, func.trim(s.c.title) == ""),
-        ("attendances with hours outside 0..24", a, not_(a.c.hours.between(0, 24))),
-        ("cadres with an unknown level", c, not_(_in(c.c.level, LEVELS))),
-        ("online study with an unknown platform", o, not_(_in(o.c.platform, PLATFORMS, False))),
-        ("online study with hours outside 0..744 (24 x 31)", o, not_(o.c.hours.between(0, 744))),
-        ("online study whose month is not a month's first day", o,
-         extract("day", o.c.month) != 1),
-        ("survey answers with an unknown method or tier", sa_,
-         not_(and_(_in(sa_.c.method, METHODS, False), _in(sa_.c.tier, TIERS)))),
-        ("survey topics that are no topic", st, not_(_in(st.c.topic, TOPICS, False))),
+    k = _Keys()
+    kind_ok = " OR ".join(["kind IS NULL", *(
+        f"({k.one_of('track', [track], False)} AND {k.one_of('kind', kinds, False)})"
+        for track, kinds in KINDS.items())])
+    rules: list[Rule] = [
+        ("sessions with an unknown track or a kind not of their track", "training_session",
+         f"NOT ({k.one_of('track', TRACKS, False)} AND ({kind_ok}))"),
+        ("sessions with an unknown topic", "training_session", f"NOT {k.one_of('topic', TOPICS)}"),
+        ("sessions with hours outside 0..24", "training_session", "NOT (hours BETWEEN 0 AND 24)"),
+        ("sessions with a negative headcount or attendee count", "training_session",
+         "headcount < 0 OR attendee_count < 0"),
+        ("sessions with a blank title", "training_session", "trim(title) = ''"),
+        ("attendances with hours outside 0..24", "attendance", "NOT (hours BETWEEN 0 AND 24)"),
+        ("cadres with an unknown level", "cadre", f"NOT {k.one_of('level', LEVELS)}"),
+        ("online study with an unknown platform", "online_study",
+         f"NOT ({k.one_of('platform', PLATFORMS, False)})"),
+        ("online study with hours outside 0..744 (24 x 31)", "online_study",
+         "NOT (hours BETWEEN 0 AND 744)"),
+        ("online study whose month is not a month's first day", "online_study",
+         f"{_part(conn, 'day', 'month')} <> 1"),
+        ("survey answers with an unknown method or tier", "survey_answer",
+         f"NOT ({k.one_of('method', METHODS, False)} AND {k.one_of('tier', TIERS)})"),
+        ("survey topics that are no topic", "survey_topic",
+         f"NOT ({k.one_of('topic', TOPICS, False)})"),
     ]
-    return _rules("values", rules, conn, "every value is a known key or within its range")
+    return _rules(conn, rules, "every value is a known key or within its range", k)
 
 
-def _plans(conn: Connection) -> Check:
-    p = Plan.__table__
-    rules: list[tuple[str, Table, Any]] = [
-        ("plans whose scope is neither all nor a track", p,
-         not_(p.c.scope.in_(["all", *TRACKS]))),
-        ("plans with a target that is not a positive number", p,
-         or_(p.c.target.is_(None), p.c.target <= 0)),
-        ("plans of no real year", p, not_(p.c.year.between(1, 9999))),
-        ("plans whose deadline is outside the plan's year", p,
-         and_(p.c.deadline.is_not(None), extract("year", p.c.deadline) != p.c.year)),
+def _plans(conn: Conn) -> Outcome:
+    k = _Keys()
+    rules: list[Rule] = [
+        ("plans whose scope is neither all nor a track", "plan",
+         f"NOT ({k.one_of('scope', ['all', *TRACKS], False)})"),
+        ("plans with a target that is not a positive number", "plan",
+         "target IS NULL OR target <= 0"),
+        ("plans of no real year", "plan", "NOT (year BETWEEN 1 AND 9999)"),
+        ("plans whose deadline is outside the plan's year", "plan",
+         f"deadline IS NOT NULL AND {_part(conn, 'year', 'deadline')} <> year"),
     ]
-    return _rules("plans", rules, conn, f"{_count(conn, p)} plan(s), each with a scope, a "
-                  "positive target and a deadline within its year")
+    return _rules(conn, rules, f"{_count(conn, 'plan')} plan(s), each with a scope, a positive "
+                  "target and a deadline within its year", k)
 
 
-def _settings(conn: Connection) -> Check:
+def _settings(conn: Conn) -> Outcome:
     """Each stored setting is one trainlog knows, with a number in its range (a handful of rows)."""
-    try:
-        from trainlog.study.settings import SETTINGS
-    except ImportError:  # pragma: no cover - an install without online study
-        SETTINGS = {}
-    t = Setting.__table__
     found = []
-    rows = conn.execute(select(t.c.key, t.c.value).order_by(t.c.key)).all()
+    rows = conn.all("SELECT key, value FROM setting ORDER BY key")
     for key, value in rows:
         if key not in SETTINGS:
             found.append(f"unknown setting {key!r}")
@@ -277,41 +308,32 @@ def _settings(conn: Connection) -> Check:
         if not 0 < number <= SETTINGS[key][1]:
             found.append(f"{key} = {value} is outside its range (0, {SETTINGS[key][1]:g}]")
     if found:
-        return Check("settings", False, "; ".join(found))
-    return Check("settings", True, f"{len(rows)} setting(s), each known and in its range")
+        return False, "; ".join(found)
+    return True, f"{len(rows)} setting(s), each known and in its range"
 
 
 #: Tables whose rows keep when they were created and changed, and by whom.
 AUDITED = ["branch", "cadre", "training_session", "online_study", "plan", "survey_answer"]
 
 
-def _audit(conn: Connection) -> Check:
-    rules: list[tuple[str, Table, Any]] = []
-    for name in AUDITED:
-        t = _table(name)
-        rules.append((f"{name} rows without when/by whom created and changed", t,
-                      or_(t.c.created_at.is_(None), t.c.created_by.is_(None),
-                          t.c.updated_at.is_(None), t.c.updated_by.is_(None),
-                          t.c.updated_at < t.c.created_at)))
-    a = Attendance.__table__
-    rules.append(("attendance rows without when/by whom created", a,
-                  or_(a.c.created_at.is_(None), a.c.created_by.is_(None))))
-    return _rules("audit", rules, conn, "every record keeps when it was created and changed, "
-                  "and by whom")
+def _audit(conn: Conn) -> Outcome:
+    rules: list[Rule] = [
+        (f"{name} rows without when/by whom created and changed", name,
+         "created_at IS NULL OR created_by IS NULL OR updated_at IS NULL OR updated_by IS NULL "
+         "OR updated_at < created_at")
+        for name in AUDITED]
+    rules.append(("attendance rows without when/by whom created", "attendance",
+                  "created_at IS NULL OR created_by IS NULL"))
+    return _rules(conn, rules, "every record keeps when it was created and changed, and by whom")
 
 
-def _rules(name: str, rules: list[tuple[str, Table, Any]], conn: Connection, fine: str,
-           key: str = "id") -> Check:
-    found = []
-    for what, table, bad in rules:
-        n = _count(conn, table, bad)
-        if n:
-            found.append(f"{n} {what} ({key} {_ids(conn, table, bad, key=key)})")
-    return Check(name, not found, "; ".join(found) if found else fine)
-
-
-CHECKS: list[tuple[str, Callable[[Connection], Check]]] = [
+#: trainlog's invariants, checked on either backend after the database's own checks.
+CHECKS: list[tuple[str, Callable[[Conn], Outcome]]] = [
     ("orphans", _orphans), ("duplicates", _duplicates), ("attendee_counts", _attendee_counts),
     ("voids", _voids), ("values", _values), ("plans", _plans), ("settings", _settings),
     ("audit", _audit),
 ]
+
+#: SQLite's own checks, first on a SQLite database.
+SQLITE_CHECKS: list[tuple[str, Callable[[Conn], Outcome]]] = [
+    ("integrity", _integrity), ("foreign_keys", _foreign_keys)]

@@ -2,6 +2,10 @@
 
 SQLite's file copy and PRAGMA checks have no meaning on a server; these take their place. The
 password never reaches a command line (pg_dump gets it in its environment) nor any message.
+
+Nothing of trainlog.store.database or trainlog.store.checks is imported here (they import this):
+the backup takes any object with the few methods of a Database, and each check answers
+(ok, detail) for the runner in trainlog.store.checks to name.
 """
 
 from __future__ import annotations
@@ -10,15 +14,32 @@ import os
 import shutil
 import subprocess
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from trainlog.errors import NoDatabase, TrainlogError
 
 if TYPE_CHECKING:
-    from sqlalchemy.engine import URL, Connection
+    from sqlalchemy.engine import URL
 
-    from trainlog.store.checks import Check
-    from trainlog.store.database import Database
+    from trainlog.store.sql import Conn
+
+#: A check's outcome: whether it passed, and what it found.
+Outcome = tuple[bool, str]
+
+
+class Database(Protocol):
+    """What a backup needs of a trainlog.store.database.Database."""
+
+    url: str
+
+    def exists(self) -> bool: ...
+
+    def display(self) -> str: ...
+
+    def revision(self) -> str | None: ...
+
+    def scrub(self, text: object) -> str: ...
+
 
 #: libpq's environment variables for the URL's parts and the query options trainlog passes on.
 _LIBPQ_ENV = {
@@ -101,106 +122,104 @@ def _run(db: Database, cmd: list[str], env: dict[str, str]) -> None:
         raise TrainlogError(f"{tool} could not back up {db.display()}: {said}")
 
 
-def _check(name: str, ok: bool, detail: str) -> Check:
-    from trainlog.store.checks import Check
-
-    return Check(name, ok, detail)
-
-
 def _tables() -> list[str]:
     from trainlog.store.schema import TABLES
 
     return TABLES
 
 
-def server_check(conn: Connection) -> Check:
+#: The trainlog tables of the current schema, for the catalog queries below.
+_OURS = ("SELECT oid FROM pg_class WHERE relname = ANY (:t) "
+         "AND relnamespace = current_schema()::regnamespace")
+
+
+def server_check(conn: Conn) -> Outcome:
     """The server's version and the database's encoding (UTF8, for Chinese names)."""
-    version = conn.exec_driver_sql("SHOW server_version").scalar()
-    encoding = conn.exec_driver_sql(
-        "SELECT pg_encoding_to_char(encoding) FROM pg_database "
-        "WHERE datname = current_database()").scalar()
+    version = conn.scalar("SHOW server_version")
+    encoding = conn.scalar("SELECT pg_encoding_to_char(encoding) FROM pg_database "
+                           "WHERE datname = current_database()")
     if encoding != "UTF8":
-        return _check("server", False, f"PostgreSQL {version}; the database's encoding is "
-                      f"{encoding}, not UTF8: Chinese text may be refused or garbled. Create the "
-                      "database with ENCODING 'UTF8' and restore a backup into it")
-    return _check("server", True, f"PostgreSQL {version}, encoding UTF8")
+        return False, (f"PostgreSQL {version}; the database's encoding is {encoding}, not UTF8: "
+                       "Chinese text may be refused or garbled. Create the database with "
+                       "ENCODING 'UTF8' and restore a backup into it")
+    return True, f"PostgreSQL {version}, encoding UTF8"
 
 
-def constraints_check(conn: Connection) -> Check:
+def constraints_check(conn: Conn) -> Outcome:
     """Every key the schema declares is there and enforced (PostgreSQL's foreign_key_check).
 
     A constraint dropped, added NOT VALID, or whose triggers were disabled would let rows in
-    that break it; this says which.
+    that break it; this says which. What the schema declares is read from the models, what the
+    database has from its catalog.
     """
-    from sqlalchemy import UniqueConstraint, inspect
+    from sqlalchemy import UniqueConstraint
 
     from trainlog.store.schema import SQLModel
 
+    names = list(_tables())
+    #: (table, p/f/u) -> {(columns, referred table or None)}
+    have: dict[tuple[str, str], set[tuple[tuple[str, ...], str | None]]] = {}
+    for table, kind, cols, referred in conn.all(
+            "SELECT t.relname, c.contype, ARRAY(SELECT a.attname::text FROM pg_attribute a "
+            "WHERE a.attrelid = c.conrelid AND a.attnum = ANY (c.conkey)), r.relname "
+            "FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid "
+            "LEFT JOIN pg_class r ON r.oid = c.confrelid "
+            f"WHERE c.contype IN ('p', 'f', 'u') AND t.oid IN ({_OURS})", {"t": names}):
+        have.setdefault((table, kind), set()).add((tuple(sorted(cols)), referred))
     found: list[str] = []
-    insp = inspect(conn)
     declared = 0
-    for name in _tables():
+    for name in names:
         table = SQLModel.metadata.tables[name]
         pk = tuple(sorted(c.name for c in table.primary_key.columns))
-        if tuple(sorted(insp.get_pk_constraint(name)["constrained_columns"])) != pk:
+        if (pk, None) not in have.get((name, "p"), set()):
             found.append(f"{name}: primary key ({', '.join(pk)}) missing")
-        have_fk = {(tuple(fk["constrained_columns"]), fk["referred_table"])
-                   for fk in insp.get_foreign_keys(name)}
-        for fk in table.foreign_keys:
+        for fk in sorted(table.foreign_keys, key=lambda f: f.parent.name):
             declared += 1
-            if ((fk.parent.name,), fk.column.table.name) not in have_fk:
+            if ((fk.parent.name,), fk.column.table.name) not in have.get((name, "f"), set()):
                 found.append(f"{name}.{fk.parent.name} -> {fk.column.table.name}: foreign key "
                              "missing")
-        have_unique = {tuple(sorted(u["column_names"])) for u in insp.get_unique_constraints(name)}
         wanted = {tuple(sorted(c.name for c in u.columns)) for u in table.constraints
                   if isinstance(u, UniqueConstraint)}
         wanted |= {(c.name,) for c in table.columns if c.unique}
         for cols in sorted(wanted):
             declared += 1
-            if cols not in have_unique:
+            if (cols, None) not in have.get((name, "u"), set()):
                 found.append(f"{name} ({', '.join(cols)}): unique constraint missing")
-    names = list(_tables())
-    invalid = conn.exec_driver_sql(
+    invalid = conn.all(
         "SELECT c.conrelid::regclass::text, c.conname FROM pg_constraint c "
-        "WHERE c.conrelid = ANY (SELECT oid FROM pg_class WHERE relname = ANY (%(t)s) "
-        "AND relnamespace = current_schema()::regnamespace) AND NOT c.convalidated "
-        "ORDER BY 1, 2", {"t": names}).all()
+        f"WHERE c.conrelid IN ({_OURS}) AND NOT c.convalidated ORDER BY 1, 2", {"t": names})
     found += [f"{t}.{c}: NOT VALID (rows from before it are not checked)" for t, c in invalid]
-    disabled = conn.exec_driver_sql(
+    disabled = conn.all(
         "SELECT DISTINCT t.tgrelid::regclass::text FROM pg_trigger t "
         "JOIN pg_constraint c ON c.oid = t.tgconstraint "
-        "WHERE t.tgisinternal AND t.tgenabled = 'D' AND t.tgrelid = ANY (SELECT oid FROM pg_class "
-        "WHERE relname = ANY (%(t)s) AND relnamespace = current_schema()::regnamespace) "
-        "ORDER BY 1", {"t": names}).scalars().all()
-    found += [f"{t}: foreign keys not enforced (triggers disabled)" for t in disabled]
+        f"WHERE t.tgisinternal AND t.tgenabled = 'D' AND t.tgrelid IN ({_OURS}) ORDER BY 1",
+        {"t": names})
+    found += [f"{t}: foreign keys not enforced (triggers disabled)" for (t,) in disabled]
     if found:
-        return _check("constraints", False, "; ".join(found))
-    return _check("constraints", True, f"every primary key and the {declared} foreign key and "
-                  "unique constraints of the schema are there, validated and enforced")
+        return False, "; ".join(found)
+    return True, (f"every primary key and the {declared} foreign key and unique constraints of "
+                  "the schema are there, validated and enforced")
 
 
-def indexes_check(conn: Connection) -> Check:
+def indexes_check(conn: Conn) -> Outcome:
     """Every index is valid (a failed CREATE INDEX CONCURRENTLY leaves an invalid one); B-tree
     indexes are verified against their tables with amcheck when the extension is installed."""
-    names = list(_tables())
-    rows = conn.exec_driver_sql(
+    rows = conn.all(
         "SELECT i.indexrelid::regclass::text, i.indisvalid AND i.indisready, am.amname "
         "FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am am ON am.oid = "
-        "c.relam WHERE i.indrelid = ANY (SELECT oid FROM pg_class WHERE relname = ANY (%(t)s) "
-        "AND relnamespace = current_schema()::regnamespace) ORDER BY 1", {"t": names}).all()
+        f"c.relam WHERE i.indrelid IN ({_OURS}) ORDER BY 1", {"t": list(_tables())})
     invalid = [name for name, ok, _ in rows if not ok]
     if invalid:
-        return _check("indexes", False, f"invalid index(es): {', '.join(invalid)}: rebuild them "
-                      "(REINDEX INDEX …)")
-    amcheck = conn.exec_driver_sql("SELECT 1 FROM pg_extension WHERE extname = 'amcheck'").first()
-    if amcheck is None:
-        return _check("indexes", True, f"{len(rows)} indexes, all valid (install the amcheck "
-                      "extension to have their contents verified too)")
+        return False, (f"invalid index(es): {', '.join(invalid)}: rebuild them "
+                       "(REINDEX INDEX …)")
+    if conn.first("SELECT 1 FROM pg_extension WHERE extname = 'amcheck'") is None:
+        return True, (f"{len(rows)} indexes, all valid (install the amcheck extension to have "
+                      "their contents verified too)")
     for name, _, method in rows:
         if method == "btree":
-            conn.exec_driver_sql("SELECT bt_index_check(%(i)s::regclass, true)", {"i": name})
-    return _check("indexes", True, f"{len(rows)} indexes, all valid; B-tree indexes verified "
-                  "against their tables (amcheck)")
+            conn.all("SELECT bt_index_check(CAST(:i AS regclass), true)", {"i": name})
+    return True, (f"{len(rows)} indexes, all valid; B-tree indexes verified against their "
+                  "tables (amcheck)")
 
 
 #: The checks `db check` runs on PostgreSQL in place of SQLite's integrity and foreign_key checks.
