@@ -10,14 +10,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from trainlog.errors import InvalidInput, Problem, TrainlogError
 from trainlog.files.meters import Meters
 from trainlog.files.meters import meter as make_meter
-
-if TYPE_CHECKING:
-    from trainlog.store.sql import Conn
 
 T = TypeVar("T")
 
@@ -128,18 +125,6 @@ class Table:
             cells = list(map(strip, cells))
             if any(cells):  # spreadsheets leave empty rows behind
                 yield n, cells
-
-
-#: SQLite's page cache during an import, in KiB (a negative cache_size): the unique keys and
-#: indexes of a million-row import do not fit the default 2 MB, and SQLite then rereads their
-#: pages for every row. The benchmark's raw baseline uses the same (benchmarks/README.md).
-IMPORT_CACHE_KIB = 32_768
-
-
-def tune_for_import(db: Conn) -> None:
-    """A bigger page cache for this connection (SQLite only) before a large import writes."""
-    if db.dialect == "sqlite":
-        db.run(f"PRAGMA cache_size = -{IMPORT_CACHE_KIB}")
 
 
 #: Rows between two updates of a progress meter (keeps it out of the hot loop's cost).

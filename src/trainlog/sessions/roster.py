@@ -32,7 +32,7 @@ from trainlog.sessions.add import (
     insert_attendance,
     parse_ref,
 )
-from trainlog.store.sql import Conn, IntegrityError, as_conn, chunks, in_list
+from trainlog.store.sql import Conn, IntegrityError, as_conn, chunks, in_list, tune_for_import
 
 #: Sessions whose attendance is compared at once when an import replaces existing refs.
 DIFF_CHUNK = 500
@@ -204,7 +204,7 @@ def import_sessions(session: Any, path: str | Path, encoding: str | None = None,
                 item.rows.append(n)
     chk.problems.extend(table.problems)
 
-    imp.tune_for_import(db)
+    tune_for_import(db)
     refs = list(pending)
     existing = _existing_sessions(db, refs)
     if inactive:

@@ -23,7 +23,7 @@ from trainlog.dates import days_in_month, month_end, parse_month, today
 from trainlog.errors import Problem, TrainlogError
 from trainlog.files import tables as imp
 from trainlog.files.meters import Meters
-from trainlog.store.sql import Conn, as_conn, as_date
+from trainlog.store.sql import Conn, as_conn, as_date, tune_for_import
 from trainlog.vocab import PLATFORMS, parse_choice
 
 DEFAULT_PLATFORM = "academy"
@@ -300,7 +300,7 @@ def import_study(session: Any, path: str | Path, month: str | None = None,
     staged = db.dialect == "postgresql"
     db.run(f"SAVEPOINT {_SAVEPOINT}")
     try:
-        imp.tune_for_import(db)
+        tune_for_import(db)
         job = _Import(db, parser, table, meters)
         if staged:
             db.run(f"CREATE TEMPORARY TABLE {_STAGE} (seq bigint GENERATED ALWAYS AS IDENTITY, "
