@@ -33,8 +33,14 @@ class State:
     @property
     def db(self) -> Database:
         if self._db is None:
-            self._db = Database(self.location)
+            self._db = Database(self.location, on_upgrade=say_upgraded)
         return self._db
+
+
+def say_upgraded(done: dict[str, Any]) -> None:
+    """On stderr, what the upgrade of an older database on opening it did (`Database.upgrade`)."""
+    message(f"upgraded the database schema from revision {done['from']} to {done['to']}; "
+            f"the copy from before is at {done['backup']}")
 
 
 _current = State(None, None)
