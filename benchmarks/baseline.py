@@ -89,7 +89,8 @@ TRACKS = ("policy", "video", "special")
 TRUE = {"1", "true", "yes", "是"}
 
 
-#: The page cache of a load, in KiB: trainlog's imports set the same (importing.IMPORT_CACHE_KIB).
+#: The page cache of a load, in KiB: trainlog's imports set the same
+#: (trainlog.store.sql.IMPORT_CACHE_KIB).
 IMPORT_CACHE_KIB = 32_768
 
 

@@ -197,8 +197,10 @@ def write_xlsx():  # type: ignore[no-untyped-def]
 @pytest.fixture
 def progress_shown(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, int]]:
     """stderr is a terminal, and every progress bar records (label, rows) on each update and
-    (label, -1) when it closes, in the list returned."""
-    from trainlog.files import tables as imp
+    (label, -1) when it closes, in the list returned. The importers show the CLI's bars, as in a
+    command (`trainlog.cli.common.command`), whoever calls them."""
+    from trainlog.files import meters
+    from trainlog.output import progress
 
     shown: list[tuple[str, int]] = []
 
@@ -212,8 +214,9 @@ def progress_shown(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, int]]:
         def close(self) -> None:
             shown.append((self.label, -1))
 
-    monkeypatch.setattr(imp, "_stderr_is_terminal", lambda: True)
-    monkeypatch.setattr(imp, "Progress", Meter)
+    monkeypatch.setattr(progress, "_stderr_is_terminal", lambda: True)
+    monkeypatch.setattr(progress, "Progress", Meter)
+    monkeypatch.setattr(meters, "installed", progress.bar)
     return shown
 
 

@@ -15,7 +15,9 @@ from sqlalchemy import func, select
 
 from trainlog.dates import resolve_period
 from trainlog.errors import InvalidInput
+from trainlog.files import meters
 from trainlog.files import tables as imp
+from trainlog.output import progress
 from trainlog.registry import import_branches, import_cadres
 from trainlog.reports.plan import plan_report
 from trainlog.sessions.roster import import_sessions
@@ -204,8 +206,9 @@ def test_a_large_rejected_study_import_writes_nothing(db: Database, tmp_path: Pa
 def test_progress_is_silent_without_a_terminal(data: dict[str, Path],
                                                capsys: pytest.CaptureFixture[str],
                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(meters, "installed", progress.bar)  # the CLI's bars
     monkeypatch.setattr(imp, "PROGRESS_EVERY", 1)
-    monkeypatch.setattr(imp, "PROGRESS_AFTER", 0.0)
+    monkeypatch.setattr(progress, "PROGRESS_AFTER", 0.0)
     table = imp.open_table(data["study"], imp.STUDY_COLUMNS, {"cadre", "hours"})
     assert len(list(table.cells("study import"))) == 240
     assert capsys.readouterr().err == ""
@@ -222,11 +225,70 @@ def test_progress_shows_rows_per_second_on_a_terminal(data: dict[str, Path],
     assert shown == [("study import", 100), ("study import", 200), ("study import", -1)]
 
 
+def _recording(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, int]]:
+    """stderr is a terminal and the CLI's bars record what they show, but none is installed."""
+    shown: list[tuple[str, int]] = []
+
+    class Meter:
+        def __init__(self, label: str) -> None:
+            self.label = label
+
+        def update(self, rows: int) -> None:
+            shown.append((self.label, rows))
+
+        def close(self) -> None:
+            shown.append((self.label, -1))
+
+    monkeypatch.setattr(progress, "_stderr_is_terminal", lambda: True)
+    monkeypatch.setattr(progress, "Progress", Meter)
+    monkeypatch.setattr(imp, "PROGRESS_EVERY", 100)
+    return shown
+
+
+def test_an_import_shows_the_meters_its_caller_gives_or_none(db: Database,
+                                                               data: dict[str, Path],
+                                                               monkeypatch: pytest.MonkeyPatch,
+                                                               ) -> None:
+    """The library shows nothing on its own, even on a terminal: a bar is the front end's."""
+    shown = _recording(monkeypatch)
+    assert meters.installed is None
+    with db.session(write=True) as s:
+        import_study(s, data["study"], dry_run=True)
+    assert shown == []
+    given: list[tuple[str, int]] = []
+
+    class Given:
+        def __init__(self, label: str) -> None:
+            self.label = label
+
+        def update(self, rows: int) -> None:
+            given.append((self.label, rows))
+
+        def close(self) -> None:
+            given.append((self.label, -1))
+
+    with db.session(write=True) as s:
+        import_study(s, data["study"], dry_run=True, meters=Given)
+    assert given == [("study import", 100), ("study import", 200), ("study import", -1)]
+    assert shown == []
+
+
+def test_a_command_shows_the_cli_bars(cli, db: Database,  # type: ignore[no-untyped-def]
+                                      data: dict[str, Path],
+                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every command installs the CLI's bars while it runs, and only while it runs."""
+    shown = _recording(monkeypatch)
+    result = cli("study", "import", str(data["study"]), "--dry-run")
+    assert result.exit_code == 0, result.stderr
+    assert shown == [("study import", 100), ("study import", 200), ("study import", -1)]
+    assert meters.installed is None
+
+
 def test_the_real_bar_appears_after_a_second(monkeypatch: pytest.MonkeyPatch) -> None:
-    bar = imp.Progress("session import")
+    bar = progress.Progress("session import")
     bar.update(10)
     assert bar._bar is None  # not yet a second
-    monkeypatch.setattr(imp, "PROGRESS_AFTER", 0.0)
+    monkeypatch.setattr(progress, "PROGRESS_AFTER", 0.0)
     bar.update(20_000)
     assert bar._bar is not None
     task = bar._bar.tasks[0]

@@ -217,6 +217,33 @@ class TestUpgradeOnOpen:
         assert again.exit_code == 0 and "upgraded" not in again.stderr
         assert len(list(old_db.parent.glob("*.bak"))) == 1
 
+    def test_storage_upgrades_in_silence_and_tells_its_owner(
+            self, old_db: Path, capfd: pytest.CaptureFixture[str]) -> None:
+        """Storage prints nothing: `on_upgrade` hears what the upgrade on opening did (the CLI
+        says it, as above)."""
+        heard: list[dict[str, object]] = []
+        db = Database(str(old_db), on_upgrade=heard.append)
+        with db.connect() as conn:
+            assert conn.scalar("SELECT count(*) FROM training_session") == 4
+        db.dispose()
+        assert capfd.readouterr() == ("", "")
+        assert [(h["from"], h["to"], h["upgraded"]) for h in heard] == [(REVISIONS[0], HEAD, True)]
+        backups = list(old_db.parent.glob(f"{old_db.name}.{REVISIONS[0]}.*.bak"))
+        assert [str(b) for b in backups] == [heard[0]["backup"]]
+        again = Database(str(old_db), on_upgrade=heard.append)
+        assert again.require() is None and len(heard) == 1  # current now: nothing to say
+        again.dispose()
+
+    def test_require_returns_what_the_upgrade_did(self, old_db: Path,
+                                                 capfd: pytest.CaptureFixture[str]) -> None:
+        db = Database(str(old_db))
+        done = db.require()
+        db.dispose()
+        assert capfd.readouterr() == ("", "")
+        assert done is not None and (done["from"], done["to"], done["upgraded"]) == (
+            REVISIONS[0], HEAD, True)
+        assert stored_revision(old_db) == HEAD and Path(done["backup"]).is_file()
+
     def test_db_upgrade_command(self, cli, old_db: Path) -> None:
         before = dump(old_db)
         result = cli("db", "upgrade")

@@ -14,6 +14,8 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from trainlog.errors import TrainlogError
+from trainlog.files.meters import showing
+from trainlog.output.progress import bar as progress_bar
 from trainlog.output.render import detect_lang, message
 from trainlog.store.database import Database, retrying
 
@@ -31,8 +33,14 @@ class State:
     @property
     def db(self) -> Database:
         if self._db is None:
-            self._db = Database(self.location)
+            self._db = Database(self.location, on_upgrade=say_upgraded)
         return self._db
+
+
+def say_upgraded(done: dict[str, Any]) -> None:
+    """On stderr, what the upgrade of an older database on opening it did (`Database.upgrade`)."""
+    message(f"upgraded the database schema from revision {done['from']} to {done['to']}; "
+            f"the copy from before is at {done['backup']}")
 
 
 _current = State(None, None)
@@ -71,14 +79,18 @@ AsOfOpt = Annotated[str | None, typer.Option("--as-of", help="count up to this d
 
 
 def command(group: typer.Typer, *args: Any, **kwargs: Any) -> Callable[[F], F]:
-    """Register a command whose TrainlogError becomes a message on stderr and its exit code."""
+    """Register a command whose TrainlogError becomes a message on stderr and its exit code.
+
+    While it runs, a long import shows a progress bar on a terminal (`trainlog.output.progress`).
+    """
 
     def decorate(fn: F) -> F:
         @functools.wraps(fn)
         def wrapper(*a: Any, **k: Any) -> Any:
             try:
                 # PostgreSQL may abort a write for a conflict and ask for it to be run again
-                return retrying(lambda: fn(*a, **k))
+                with showing(progress_bar):
+                    return retrying(lambda: fn(*a, **k))
             except TrainlogError as exc:
                 if str(exc):
                     message(str(exc))

@@ -10,12 +10,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from trainlog.errors import InvalidInput, Problem, TrainlogError
-
-if TYPE_CHECKING:
-    from trainlog.store.sql import Conn
+from trainlog.files.meters import Meters
+from trainlog.files.meters import meter as make_meter
 
 T = TypeVar("T")
 
@@ -83,13 +82,15 @@ class Table:
             values += [""] * (width - len(values))
             yield number, dict(zip(self.columns, values, strict=True))
 
-    def cells(self, progress: str | None = None) -> Iterator[tuple[int, list[Any]]]:
+    def cells(self, progress: str | None = None,
+              meters: Meters | None = None) -> Iterator[tuple[int, list[Any]]]:
         """(row number, cleaned cells in column order): `rows()` without a dict per row.
 
         A CSV's cells are only stripped (they are text); an xlsx goes through `rows()`, which
         also turns its numbers into text. Rows that are too wide go to `problems`, empty rows are
-        skipped. With `progress` (a label), a progress bar with rows per second is shown on
-        stderr when it is a terminal and the reading takes more than a second.
+        skipped. With `progress` (a label), the rows read so far go to a meter from `meters`, or
+        from the front end's (`trainlog.files.meters`): the CLI's is a bar with rows per second on
+        a terminal's stderr once the reading took more than a second.
         """
         columns = self.columns
         width = len(columns)
@@ -98,10 +99,10 @@ class Table:
                 (n, [row[c] for c in columns]) for n, row in self.rows())
         else:
             stream = self._csv_cells(width)
-        if progress is None or not _stderr_is_terminal():
+        meter = make_meter(progress, meters)
+        if meter is None:
             yield from stream
             return
-        meter = Progress(progress)
         try:
             every = PROGRESS_EVERY
             for i, item in enumerate(stream, 1):
@@ -126,73 +127,8 @@ class Table:
                 yield n, cells
 
 
-#: SQLite's page cache during an import, in KiB (a negative cache_size): the unique keys and
-#: indexes of a million-row import do not fit the default 2 MB, and SQLite then rereads their
-#: pages for every row. The benchmark's raw baseline uses the same (benchmarks/README.md).
-IMPORT_CACHE_KIB = 32_768
-
-
-def tune_for_import(db: Conn) -> None:
-    """A bigger page cache for this connection (SQLite only) before a large import writes."""
-    if db.dialect == "sqlite":
-        db.run(f"PRAGMA cache_size = -{IMPORT_CACHE_KIB}")
-
-
-#: Rows between two looks at the clock of a progress bar (keeps it out of the hot loop's cost).
+#: Rows between two updates of a progress meter (keeps it out of the hot loop's cost).
 PROGRESS_EVERY = 20_000
-#: Seconds an import runs before its progress bar appears.
-PROGRESS_AFTER = 1.0
-
-
-def _stderr_is_terminal() -> bool:
-    import sys
-
-    try:
-        return sys.stderr.isatty()
-    except (AttributeError, ValueError):  # replaced or closed stderr
-        return False
-
-
-class Progress:
-    """Rows read so far and rows per second, on stderr, shown once a second has passed.
-
-    Rich is imported only when the bar is shown; `update` costs a clock read otherwise.
-    """
-
-    def __init__(self, label: str):
-        import time
-
-        self._clock = time.monotonic
-        self.label = label
-        self.started = self._clock()
-        self._bar: Any = None
-        self._task: Any = None
-
-    def update(self, rows: int) -> None:
-        if self._bar is None:
-            if self._clock() - self.started < PROGRESS_AFTER:
-                return
-            from rich.console import Console
-            from rich.progress import Progress as Bar
-            from rich.progress import SpinnerColumn, TextColumn
-
-            self._bar = Bar(SpinnerColumn(), TextColumn("{task.description}"),
-                            TextColumn("{task.completed:,} rows"),
-                            TextColumn("{task.fields[rate]:,.0f} rows/s"),
-                            console=Console(stderr=True), transient=True)
-            self._task = self._bar.add_task(self.label, total=None, rate=0.0)
-            self._bar.update(self._task, completed=rows, rate=rows / self._elapsed())
-            self._bar.start()
-            return
-        self._bar.update(self._task, completed=rows, rate=rows / self._elapsed())
-
-    def _elapsed(self) -> float:
-        return max(self._clock() - self.started, 1e-9)
-
-    def close(self) -> None:
-        if self._bar is not None:
-            self._bar.stop()
-            self._bar = None
 
 
 def _blank(cell: Any) -> bool:

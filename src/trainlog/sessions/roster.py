@@ -20,6 +20,8 @@ from typing import Any
 
 from trainlog.errors import InvalidInput, TrainlogError
 from trainlog.files import tables as imp
+from trainlog.files.meters import Meters
+from trainlog.files.meters import meter as make_meter
 from trainlog.sessions.add import (
     SESSION_FIELDS,
     SessionFields,
@@ -30,7 +32,7 @@ from trainlog.sessions.add import (
     insert_attendance,
     parse_ref,
 )
-from trainlog.store.sql import Conn, IntegrityError, as_conn, chunks, in_list
+from trainlog.store.sql import Conn, IntegrityError, as_conn, chunks, in_list, tune_for_import
 
 #: Sessions whose attendance is compared at once when an import replaces existing refs.
 DIFF_CHUNK = 500
@@ -71,12 +73,13 @@ def _agree(column: str, a: Any, b: Any) -> bool:
 
 
 @contextmanager
-def _meter(label: str | None) -> Iterator[Callable[[int], None] | None]:
-    """A progress callback for a bulk write: a bar on a terminal (after a second), else None."""
-    if not label or not imp._stderr_is_terminal():
+def _meter(label: str | None, meters: Meters | None) -> Iterator[Callable[[int], None] | None]:
+    """The progress callback of a bulk write: a meter's `update` (`trainlog.files.meters.meter`;
+    the CLI's: a bar on a terminal, after a second), else None."""
+    meter = make_meter(label, meters)
+    if meter is None:
         yield None
         return
-    meter = imp.Progress(label)
     try:
         yield meter.update
     finally:
@@ -84,9 +87,9 @@ def _meter(label: str | None) -> Iterator[Callable[[int], None] | None]:
 
 
 def _insert_attendance(db: Conn, rows: Iterable[tuple[int, int, float]],
-                       progress: str | None = None) -> int:
-    """`insert_attendance`, with a progress bar labelled `progress` on a terminal."""
-    with _meter(progress) as update:
+                       progress: str | None = None, meters: Meters | None = None) -> int:
+    """`insert_attendance`, its rows so far on a meter labelled `progress`."""
+    with _meter(progress, meters) as update:
         return insert_attendance(db, rows, update)
 
 
@@ -144,12 +147,14 @@ def _existing_sessions(db: Conn, refs: list[str]) -> dict[str, _Existing]:
 
 
 def import_sessions(session: Any, path: str | Path, encoding: str | None = None,
-                    dry_run: bool = False) -> SessionImportResult:
+                    dry_run: bool = False, meters: Meters | None = None) -> SessionImportResult:
     """Import a long-format roster (one row per attendance, grouped by ref); all or nothing.
 
     A ref already in the database is rewritten with the file's fields and attendance (a voided
     session stays voided, with a warning), so importing a file again changes nothing.
     `session` is a `trainlog.store.sql.Conn` (the CLI's) or a SQLModel session, in a write transaction.
+    The rows read and written so far go to progress meters from `meters`, or from the front end's
+    (`trainlog.files.meters`).
     """
     db = as_conn(session)
     table = imp.open_table(path, imp.SESSION_COLUMNS, {"ref", "date", "track", "title"}, encoding)
@@ -166,7 +171,7 @@ def import_sessions(session: Any, path: str | Path, encoding: str | None = None,
     cadre_i = at.get("cadre")
     inactive: list[tuple[int, str, str, int]] = []  # (row, ref, code, cadre id)
     rows = 0
-    for n, cells in table.cells("session import"):
+    for n, cells in table.cells("session import", meters):
         rows += 1
         ref = cells[ref_i]
         item = pending.get(ref)
@@ -199,7 +204,7 @@ def import_sessions(session: Any, path: str | Path, encoding: str | None = None,
                 item.rows.append(n)
     chk.problems.extend(table.problems)
 
-    imp.tune_for_import(db)
+    tune_for_import(db)
     refs = list(pending)
     existing = _existing_sessions(db, refs)
     if inactive:
@@ -241,7 +246,7 @@ def import_sessions(session: Any, path: str | Path, encoding: str | None = None,
         if new and not dry_run:
             ids = _insert_sessions(db, [(r, f.values(len(it.cadres))) for r, f, it in new])
             _insert_attendance(db, ((ids[r], cid, f.hours) for r, f, it in new
-                                    for cid in it.cadres), progress="session import: writing")
+                                    for cid in it.cadres), "session import: writing", meters)
     except IntegrityError:
         raise TrainlogError(f"{path}: another writer added some of these refs just now; run "
                             "the import again (nothing was written)") from None

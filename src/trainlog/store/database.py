@@ -91,11 +91,17 @@ def _busy_error(db: Database) -> DatabaseBusy:
 
 
 class Database:
-    """A database location; the engine is created on first use."""
+    """A database location; the engine is created on first use.
 
-    def __init__(self, location: str | None = None):
+    An older SQLite file is upgraded when it is first opened; `on_upgrade` is then told what
+    `upgrade()` did (the CLI says it on stderr): storage itself prints nothing.
+    """
+
+    def __init__(self, location: str | None = None,
+                 on_upgrade: Callable[[dict[str, Any]], None] | None = None):
         self.location = resolve_location(location)
         self.url = to_url(self.location)
+        self.on_upgrade = on_upgrade
         self._engine: Engine | None = None
         self._checked = False
 
@@ -216,23 +222,27 @@ class Database:
         return NoDatabase(f"no trainlog database at {self.display()}; create it with "
                           "`trainlog init` (or point --db / TRAINLOG_DB at an existing one)")
 
-    def require(self) -> None:
-        """Make sure the schema exists and is current: upgrade an older one, refuse a newer one."""
+    def require(self) -> dict[str, Any] | None:
+        """Make sure the schema exists and is current: upgrade an older one, refuse a newer one.
+
+        What an upgrade done now did (`upgrade()`'s dict, also given to `on_upgrade`), else None.
+        """
         if self._checked:
-            return
+            return None
         current = self.revision() if self._file_exists() else None
         if current is None:
             raise self.missing()
-        self._check_revision(current)
+        return self._check_revision(current)
 
     def _file_exists(self) -> bool:
         path = self.path
         return not (self.is_sqlite and path is not None and not path.is_file())
 
-    def _check_revision(self, current: str) -> None:
+    def _check_revision(self, current: str) -> dict[str, Any] | None:
+        """Accept HEAD, upgrade an older SQLite file (what it did, or None), refuse the rest."""
         if current == HEAD:
             self._checked = True
-            return
+            return None
         if current not in REVISIONS:
             raise _newer(self, current)
         if self.path is None:
@@ -241,11 +251,11 @@ class Database:
                 f"the database {self.display()} is at schema revision {current}, older than this "
                 f"trainlog ({HEAD}); back it up, then run `trainlog db upgrade`")
         done = self.upgrade()
-        if done["upgraded"]:  # else another process upgraded it meanwhile
-            from trainlog.output.render import message
-
-            message(f"upgraded the database schema from revision {done['from']} to {HEAD}; "
-                    f"the copy from before is at {done['backup']}")
+        if not done["upgraded"]:  # another process upgraded it meanwhile
+            return None
+        if self.on_upgrade is not None:
+            self.on_upgrade(done)
+        return done
 
     def upgrade(self) -> dict[str, Any]:
         """Bring an older schema to HEAD, after a backup copy of a SQLite file.

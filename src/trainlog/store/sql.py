@@ -25,6 +25,10 @@ Progress = Callable[[int], None] | None
 CHUNK = 20_000
 #: Values per IN (...) list (SQLite's old limit is 999 parameters).
 IN_CHUNK = 900
+#: SQLite's page cache during an import, in KiB (a negative cache_size): the unique keys and
+#: indexes of a million-row import do not fit the default 2 MB, and SQLite then rereads their
+#: pages for every row. The benchmark's raw baseline uses the same (benchmarks/README.md).
+IMPORT_CACHE_KIB = 32_768
 
 #: How SQLAlchemy stores a DateTime in SQLite; raw writes use the same text.
 SQLITE_DATETIME = "%Y-%m-%d %H:%M:%S.%f"
@@ -134,6 +138,12 @@ def actor() -> str:
 
 def now() -> datetime:
     return datetime.now(UTC).replace(microsecond=0)
+
+
+def tune_for_import(db: Conn) -> None:
+    """A bigger page cache for this connection (SQLite only) before a large import writes."""
+    if db.dialect == "sqlite":
+        db.run(f"PRAGMA cache_size = -{IMPORT_CACHE_KIB}")
 
 
 def chunks(rows: Iterable[Any], size: int) -> Iterator[list[Any]]:

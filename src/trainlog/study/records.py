@@ -22,7 +22,8 @@ from typing import Any
 from trainlog.dates import days_in_month, month_end, parse_month, today
 from trainlog.errors import Problem, TrainlogError
 from trainlog.files import tables as imp
-from trainlog.store.sql import Conn, as_conn, as_date
+from trainlog.files.meters import Meters
+from trainlog.store.sql import Conn, as_conn, as_date, tune_for_import
 from trainlog.vocab import PLATFORMS, parse_choice
 
 DEFAULT_PLATFORM = "academy"
@@ -189,10 +190,11 @@ def parse_hours(raw: Any, month: date | None) -> float | str:
 class _Import:
     """One import while its rows stream from the file, checked, into the database."""
 
-    def __init__(self, db: Conn, parser: _Parser, table: imp.Table):
+    def __init__(self, db: Conn, parser: _Parser, table: imp.Table, meters: Meters | None):
         self.db = db
         self.parser = parser
         self.table = table
+        self.meters = meters
         self.cadres = _cadres(db)
         self.width = max((c[0] for c in self.cadres.values()), default=0) + 1
         self.chk = imp.Checker()
@@ -229,7 +231,7 @@ class _Import:
         ci, hi, mi, pi = at["cadre"], at["hours"], at.get("month"), at.get("platform")
         by_text: dict[tuple[Any, Any], _Group | list[_Bad]] = {}
         bad = False
-        for n, cells in self.table.cells("study import"):
+        for n, cells in self.table.cells("study import", self.meters):
             self.rows += 1
             row_ok = True
             code = cells[ci]
@@ -280,7 +282,7 @@ class _Import:
 
 def import_study(session: Any, path: str | Path, month: str | None = None,
                  platform: str | None = None, encoding: str | None = None,
-                 dry_run: bool = False) -> StudyImportResult:
+                 dry_run: bool = False, meters: Meters | None = None) -> StudyImportResult:
     """Import a platform's monthly export: one record per (cadre, platform, month); all or none.
 
     `session`: a `trainlog.store.sql.Conn` in a write transaction, or a SQLModel session (`as_conn`).
@@ -288,6 +290,8 @@ def import_study(session: Any, path: str | Path, month: str | None = None,
     when any row is bad (every bad row is reported) or for a dry run: no row is held in memory.
     On SQLite they are upserted as they come; on PostgreSQL they are copied into a temporary
     table, and the records are written from it with one statement once every row is good.
+    The rows read so far go to a progress meter from `meters`, or from the front end's
+    (`trainlog.files.meters`).
     """
     db = as_conn(session)
     parser = _Parser(month, platform)
@@ -296,8 +300,8 @@ def import_study(session: Any, path: str | Path, month: str | None = None,
     staged = db.dialect == "postgresql"
     db.run(f"SAVEPOINT {_SAVEPOINT}")
     try:
-        imp.tune_for_import(db)
-        job = _Import(db, parser, table)
+        tune_for_import(db)
+        job = _Import(db, parser, table, meters)
         if staged:
             db.run(f"CREATE TEMPORARY TABLE {_STAGE} (seq bigint GENERATED ALWAYS AS IDENTITY, "
                    "cadre_id integer NOT NULL, platform varchar(20) NOT NULL, "
