@@ -83,23 +83,23 @@ def set_plan(db: Any, year: int, target: int, track: str | None = None,
     return _plan(year, scope, int(target), when).as_dict() | {"previous": before}
 
 
-def plans_of_year(session: Any, year: int | None = None) -> list[PlanInfo]:
-    """The plans of a year (of every year for None); `session` a Conn or a SQLModel session."""
-    db = as_conn(session)
+def plans_of_year(db: Any, year: int | None = None) -> list[PlanInfo]:
+    """The plans of a year (of every year for None); `db` a Conn or a SQLModel session."""
+    conn = as_conn(db)
     sql = "SELECT year, scope, target, deadline FROM plan"
     if year is None:
-        return [_plan(*row) for row in db.all(sql)]
-    return [_plan(*row) for row in db.all(sql + " WHERE year = :year", {"year": year})]
+        return [_plan(*row) for row in conn.all(sql)]
+    return [_plan(*row) for row in conn.all(sql + " WHERE year = :year", {"year": year})]
 
 
-def plan_for_report(session: Any, year: int, track: str | None = None) -> PlanInfo | None:
+def plan_for_report(db: Any, year: int, track: str | None = None) -> PlanInfo | None:
     """The plan a report measures against.
 
     The plan of the report's track; else the plan over all tracks; else, for a report over all
     tracks, the year's only plan when it is scoped to one track (a district whose one target is
     for the special track). None when none applies.
     """
-    found = {p.scope: p for p in plans_of_year(session, year)}
+    found = {p.scope: p for p in plans_of_year(db, year)}
     if track and track in found:
         return found[track]
     if ALL in found:
@@ -109,9 +109,9 @@ def plan_for_report(session: Any, year: int, track: str | None = None) -> PlanIn
     return None
 
 
-def list_plans(session: Any, year: int | None = None) -> list[dict[str, Any]]:
+def list_plans(db: Any, year: int | None = None) -> list[dict[str, Any]]:
     """Plans, by year then over all tracks first, then by track order."""
     order = {ALL: -1} | {t: i for i, t in enumerate(TRACKS)}
-    plans = sorted(plans_of_year(session, None if year is None else check_year(year)),
+    plans = sorted(plans_of_year(db, None if year is None else check_year(year)),
                    key=lambda p: (p.year, order.get(p.scope, 99), p.scope))
     return [p.as_dict() for p in plans]
