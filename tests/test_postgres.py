@@ -261,9 +261,9 @@ def twins(test_server: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterato
         for location in locations:
             db = Database(location)
             load_demo(db, work / "data")
-            with db.session(write=True) as s:
-                set_plan(s, 2020, 3000)
-                void_session(s, _first_ref(s), "录入重复")
+            with db.connect(write=True) as conn:
+                set_plan(conn, 2020, 3000)
+                void_session(conn, _first_ref(conn), "录入重复")
             db.dispose()
         yield locations
     finally:
@@ -271,13 +271,9 @@ def twins(test_server: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterato
         test_server.drop(name)
 
 
-def _first_ref(session: Any) -> str:
-    from sqlalchemy import select
-
-    from trainlog.store.schema import TrainingSession
-
-    return session.scalar(select(TrainingSession.ref).where(TrainingSession.track == "policy")
-                          .order_by(TrainingSession.date, TrainingSession.ref).limit(1))
+def _first_ref(conn: Any) -> str:
+    return conn.scalar("SELECT ref FROM training_session WHERE track = 'policy' "
+                       "ORDER BY date, ref LIMIT 1")
 
 
 class TestSameJson:

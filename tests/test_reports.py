@@ -190,7 +190,7 @@ class TestAudience:
         assert report(data, audience="all") == report(data)
 
     def test_plan_counts_the_audience_too(self, data: Database) -> None:
-        with data.session(write=True) as s:
+        with data.connect(write=True) as s:
             set_plan(s, 2020, 100)
         r = report(data, audience="top-leaders")
         # C1 on 2 Jan, C1 on 31 Mar, C1 + C3 on 1 Apr, C3 on 30 Apr
@@ -282,7 +282,7 @@ class TestPlan:
         assert report(data)["plan"] is None
 
     def test_all_tracks_plan(self, data: Database) -> None:
-        with data.session(write=True) as s:
+        with data.connect(write=True) as s:
             set_plan(s, 2020, 100)
         plan = report(data)["plan"]
         # 2 Jan (2) + 31 Mar (2) + April (35): voided, 2019 and May sessions left out
@@ -292,7 +292,7 @@ class TestPlan:
                         "needed_per_month": 7.5}  # 61 * 30 / 245 = 7.47
 
     def test_as_of(self, data: Database) -> None:
-        with data.session(write=True) as s:
+        with data.connect(write=True) as s:
             set_plan(s, 2020, 100)
         plan = report(data, resolve_period(as_of="2020-04-03"))["plan"]
         # day 94 of 366; 2 + 2 + 3 person-times
@@ -304,7 +304,7 @@ class TestPlan:
 
     def test_only_plan_of_a_track(self, data: Database) -> None:
         """Zhaoling's one plan is for the special track: the report's plan, counting that track."""
-        with data.session(write=True) as s:
+        with data.connect(write=True) as s:
             set_plan(s, 2020, 2000, track="special")
         plan = report(data)["plan"]
         assert (plan["track"], plan["to_date"], plan["progress"]) == ("special", 5, 0.0025)
@@ -313,7 +313,7 @@ class TestPlan:
         assert report(data, track="policy")["plan"] is None
 
     def test_track_plan_before_all_plan(self, data: Database) -> None:
-        with data.session(write=True) as s:
+        with data.connect(write=True) as s:
             set_plan(s, 2020, 2000, track="special")
             set_plan(s, 2020, 100)
             set_plan(s, 2020, 50, track="policy")
@@ -327,13 +327,13 @@ class TestPlan:
         assert (only_video["track"], only_video["to_date"]) == (None, 39)
 
     def test_two_track_plans_and_no_all_plan(self, data: Database) -> None:
-        with data.session(write=True) as s:
+        with data.connect(write=True) as s:
             set_plan(s, 2020, 2000, track="special")
             set_plan(s, 2020, 50, track="policy")
         assert report(data)["plan"] is None
 
     def test_plan_year_is_the_year_of_the_last_day(self, data: Database) -> None:
-        with data.session(write=True) as s:
+        with data.connect(write=True) as s:
             set_plan(s, 2019, 10)
             set_plan(s, 2020, 100)
         r = report(data, resolve_period(start="2019-12-01", end="2020-01-31"))
@@ -342,7 +342,7 @@ class TestPlan:
         assert (r["plan"]["year"], r["plan"]["to_date"], r["plan"]["behind"]) == (2019, 1, True)
 
     def test_deadline(self, data: Database) -> None:
-        with data.session(write=True) as s:
+        with data.connect(write=True) as s:
             set_plan(s, 2020, 100, deadline="2020/6/30")
         plan = report(data)["plan"]
         # day 121 of 182
@@ -352,7 +352,7 @@ class TestPlan:
         assert plan["behind"] is True
 
     def test_past_deadline(self, data: Database) -> None:
-        with data.session(write=True) as s:
+        with data.connect(write=True) as s:
             set_plan(s, 2020, 10, deadline="2020-04-15")
         plan = report(data)["plan"]
         assert (plan["expected"], plan["days_left"], plan["needed_per_month"]) == (1.0, 0, 0.0)
@@ -431,7 +431,7 @@ class TestRounding:
 
 class TestPlans:
     def test_set_updates_and_lists(self, database: Database) -> None:
-        with database.session(write=True) as s:
+        with database.connect(write=True) as s:
             first = set_plan(s, 2020, 2000, track="专题培训")
             assert first == {"year": 2020, "track": "special", "target": 2000,
                              "deadline": "2020-12-31", "previous": None}
@@ -439,7 +439,7 @@ class TestPlans:
             assert second["previous"]["target"] == 2000
             set_plan(s, 2020, 5000)
             set_plan(s, 2019, 10, track="policy")
-        with database.session() as s:
+        with database.connect() as s:
             assert list_plans(s) == [
                 {"year": 2019, "track": "policy", "target": 10, "deadline": "2019-12-31"},
                 {"year": 2020, "track": None, "target": 5000, "deadline": "2020-12-31"},
@@ -449,10 +449,10 @@ class TestPlans:
             assert plan_for_report(s, 2021) is None
 
     def test_set_without_deadline_clears_it(self, database: Database) -> None:
-        with database.session(write=True) as s:
+        with database.connect(write=True) as s:
             set_plan(s, 2020, 100, deadline="2020-06-30")
             set_plan(s, 2020, 120)
-        with database.session() as s:
+        with database.connect() as s:
             assert list_plans(s)[0]["deadline"] == "2020-12-31"
 
     @pytest.mark.parametrize(("kwargs", "message"), [
@@ -463,7 +463,7 @@ class TestPlans:
     ])
     def test_bad_input(self, database: Database, kwargs: dict[str, Any], message: str) -> None:
         args = {"year": 2020, "target": 100} | kwargs
-        with database.session(write=True) as s, pytest.raises(TrainlogError, match=message):
+        with database.connect(write=True) as s, pytest.raises(TrainlogError, match=message):
             set_plan(s, **args)
 
     def test_person_times(self, data: Database) -> None:
@@ -577,7 +577,7 @@ class TestAgainstReference:
     @pytest.mark.parametrize("by", [None, "track", "kind", "topic", "branch", "township",
                                     "level", "month"])
     def test_agrees(self, random_data: Database, by: str | None) -> None:
-        with random_data.session(write=True) as s:
+        with random_data.connect(write=True) as s:
             set_plan(s, 2020, 500)
         for audience, period, track in [
             (audience, period, track)

@@ -101,7 +101,7 @@ class TestAddSession:
         assert (out["ref"], out["attendees"], out["headcount"], out["person_times"]) == \
             ("R-1", 3, 0, 3)
         assert attendance(registry, "R-1") == {"G001": 2.5, "G002": 2.5, "G003": 2.5}
-        with registry.session() as s:
+        with registry.connect() as s:
             row = show_session(s, "R-1")
         assert (row["id"], row["track"], row["kind"], row["branch"], row["hours"]) == \
             (out["id"], "policy", "assessment", "B001", 2.5)
@@ -110,7 +110,7 @@ class TestAddSession:
         add(registry, date="2020年4月3日", track="专题培训", kind="重点班", topic="乡村振兴",
             attendees=["G001，G002、G003"], headcount=7, ref="R-1")
         add(registry, date="2020/4/5", track="视频培训", kind="远程教育", headcount=12, ref="R-2")
-        with registry.session() as s:
+        with registry.connect() as s:
             rows = list_sessions(s)
         assert [(r["date"], r["track"], r["kind"], r["topic"], r["person_times"]) for r in rows] == [
             ("2020-04-03", "special", "key", "rural-revitalization", 10),
@@ -118,7 +118,7 @@ class TestAddSession:
 
     def test_topic_on_any_track(self, registry: Database) -> None:
         add(registry, kind="meeting", topic="collective-economy", attendees=["G001"], ref="R-1")
-        with registry.session() as s:
+        with registry.connect() as s:
             assert show_session(s, "R-1")["topic"] == "collective-economy"
 
     def test_headcount_alone(self, registry: Database) -> None:
@@ -186,7 +186,7 @@ class TestAddSession:
         assert attendance(registry, "ZL-2020-04-01") == {"G002": 3.0, "G003": 3.0}
         assert counts(registry) == {"sessions": 1, "attendance": 2, "person_times": 7,
                                     "all_sessions": 1, "all_attendance": 2}
-        with registry.session() as s:
+        with registry.connect() as s:
             row = show_session(s, "ZL-2020-04-01")
         assert (row["date"], row["title"], row["headcount"]) == ("2020-04-04", "改期", 5)
 
@@ -196,7 +196,7 @@ class TestAddSession:
 
     def test_replace_keeps_a_void_session_void(self, registry: Database) -> None:
         add(registry, attendees=["G001"], ref="R-1")
-        with registry.session(write=True) as s:
+        with registry.connect(write=True) as s:
             void_session(s, "R-1", "entered twice")
         out = add(registry, attendees=["G001", "G002"], ref="R-1", replace=True)
         assert out["void"] is True
@@ -315,7 +315,7 @@ class TestImport:
         assert attendance(registry, "P-1") == {"G001": 2.0, "G003": 2.0, "G005": 2.0}
         assert attendance(registry, "S-1") == {"G004": 3.5, "G005": 3.5}
         assert counts(registry) == self.EXPECTED  # same number of rows, different people
-        with registry.session() as s:
+        with registry.connect() as s:
             assert show_session(s, "S-1")["hours"] == 3.5
 
     def test_gb18030_with_zh_headers_and_labels(self, registry: Database, tmp_path: Path,
@@ -329,7 +329,7 @@ class TestImport:
         f = write_csv(tmp_path / "培训.csv", ZH_HEADER, rows, encoding="gb18030")
         result = do_import(registry, f)
         assert (result.sessions, result.attendances, result.person_times) == (2, 2, 20)
-        with registry.session() as s:
+        with registry.connect() as s:
             got = [(r["ref"], r["track"], r["kind"], r["topic"], r["branch"])
                    for r in list_sessions(s)]
         assert got == [("Z-1", "policy", "promotion", "rural-revitalization", "B001"),
@@ -346,7 +346,7 @@ class TestImport:
         f = write_xlsx(tmp_path / "sessions.xlsx", ZH_HEADER, rows)
         result = do_import(registry, f)
         assert (result.sessions, result.attendances, result.person_times) == (2, 3, 3)
-        with registry.session() as s:
+        with registry.connect() as s:
             got = [(r["ref"], r["date"], r["hours"]) for r in list_sessions(s)]
         assert got == [("X-1", "2020-04-03", 3.0), ("X-2", "2020-05-06", 1.5)]
         assert do_import(registry, f).unchanged == 2
@@ -418,14 +418,14 @@ class TestImport:
                                      write_csv) -> None:  # type: ignore[no-untyped-def]
         f = write_csv(tmp_path / "s.csv", HEADER, self.ROWS)
         do_import(registry, f)
-        with registry.session(write=True) as s:
+        with registry.connect(write=True) as s:
             voided = void_session(s, "V-1", "the branch reported it twice")
         assert counts(registry)["person_times"] == 33 - 25
         result = do_import(registry, f)
         assert result.warnings == [f"ref V-1 is void and stays void (session {voided['id']}); "
                                    "its attendance is replaced with the file's"]
         assert counts(registry)["person_times"] == 33 - 25
-        with registry.session() as s:
+        with registry.connect() as s:
             row = show_session(s, "V-1")
         assert (row["void"], row["void_reason"]) == (True, "the branch reported it twice")
 
@@ -462,7 +462,7 @@ class TestListShowVoid:
         from trainlog.dates import resolve_period
 
         period = kwargs.pop("period", None)
-        with db.session() as s:
+        with db.connect() as s:
             return [r["ref"] for r in list_sessions(
                 s, resolve_period(**period) if period else None, **kwargs)]
 
@@ -484,7 +484,7 @@ class TestListShowVoid:
             self.refs(month, track="policy", kind="remote")
 
     def test_keys(self, month: Database) -> None:
-        with month.session() as s:
+        with month.connect() as s:
             rows = list_sessions(s)
         assert all(list(r) == LIST_KEYS for r in rows)
         m3 = rows[3]
@@ -495,7 +495,7 @@ class TestListShowVoid:
 
     def test_void_kept_left_out_and_shown(self, month: Database) -> None:
         before = counts(month)
-        with month.session(write=True) as s:
+        with month.connect(write=True) as s:
             out = void_session(s, "M-1", "duplicate of M-0")
         assert out["person_times"] == 2
         after = counts(month)
@@ -504,19 +504,19 @@ class TestListShowVoid:
         assert (after["all_sessions"], after["all_attendance"]) == \
             (before["all_sessions"], before["all_attendance"])  # kept
         assert "M-1" not in self.refs(month)
-        with month.session() as s:
+        with month.connect() as s:
             voided = [r for r in list_sessions(s, voided=True) if r["ref"] == "M-1"][0]
             shown = show_session(s, str(out["id"]))
         assert (voided["void"], voided["void_reason"]) == (True, "duplicate of M-0")
         assert (shown["void"], shown["voided_by"], len(shown["attendees"])) == (True, "test", 2)
-        with pytest.raises(TrainlogError, match="void already"), month.session(write=True) as s:
+        with pytest.raises(TrainlogError, match="void already"), month.connect(write=True) as s:
             void_session(s, "M-1", "again")
         with pytest.raises(TrainlogError, match="--reason: is required"), \
-                month.session(write=True) as s:
+                month.connect(write=True) as s:
             void_session(s, "M-2", "  ")
 
     def test_show_by_id_or_ref(self, month: Database) -> None:
-        with month.session() as s:
+        with month.connect() as s:
             by_ref = show_session(s, "M-1")
             by_id = show_session(s, str(by_ref["id"]))
             with pytest.raises(TrainlogError, match="no session with id or ref 'M-9'"):
@@ -538,9 +538,9 @@ class TestTranscript:
         add(registry, date="2020-06-02", track="special", kind="key", attendees=["G001"],
             hours=6, ref="T-4")
         add(registry, date="2021-01-05", kind="meeting", attendees=["G001"], hours=1, ref="T-5")
-        with registry.session(write=True) as s:
+        with registry.connect(write=True) as s:
             void_session(s, "T-4", "cancelled")
-        with registry.session() as s:
+        with registry.connect() as s:
             all_years = transcript(s, "G001")
             year = transcript(s, "G001", 2020)
             other = transcript(s, "G002")
@@ -553,7 +553,7 @@ class TestTranscript:
         assert year["total"] == {"sessions": 3, "hours": 7.5}
         assert other["total"] == {"sessions": 1, "hours": 1.5}
         with pytest.raises(TrainlogError, match="no cadre with code 'G999'"), \
-                registry.session() as s:
+                registry.connect() as s:
             transcript(s, "G999")
 
 

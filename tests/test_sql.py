@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 
 from trainlog.errors import NoDatabase, TrainlogError
 from trainlog.store.database import Database
-from trainlog.store.sql import CHUNK, IN_CHUNK, Conn, IntegrityError, as_conn, as_date, in_list
+from trainlog.store.sql import (
+    CHUNK,
+    IN_CHUNK,
+    Conn,
+    IntegrityError,
+    as_conn,
+    as_date,
+    as_datetime,
+    in_list,
+)
 
 
 def _branches(db: Conn, n: int) -> None:
@@ -107,6 +116,14 @@ def test_values_for_the_driver() -> None:
     # and back: what a Date column reads as on either backend
     assert as_date("2020-04-01") == as_date(date(2020, 4, 1)) == date(2020, 4, 1)
     assert as_date(None) is None
+    # a DateTime column, as the models read it: aware, in UTC
+    utc = datetime(2020, 4, 1, 8, 30, tzinfo=UTC)
+    assert as_datetime("2020-04-01 08:30:00.000000") == utc
+    assert as_datetime("2020-04-01 08:30:00.000000").isoformat() == "2020-04-01T08:30:00+00:00"
+    east8 = timezone(timedelta(hours=8))
+    assert as_datetime(datetime(2020, 4, 1, 16, 30, tzinfo=east8)).tzinfo is UTC
+    assert as_datetime(datetime(2020, 4, 1, 16, 30, tzinfo=east8)) == utc
+    assert as_datetime(None) is None
 
 
 @pytest.mark.sqlite_only("a SQLite file that is missing, not trainlog's, or not a database")

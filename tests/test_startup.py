@@ -111,6 +111,50 @@ def test_reports_do_not_import_sqlalchemy(cli, db, tmp_path: Path) -> None:  # t
     assert report["total"]["person_times"] == 4 and report["plan"]["target"] == 2000
 
 
+@pytest.mark.sqlite_only("tests what a SQLite file's reads and writes import; PostgreSQL goes "
+                         "through SQLAlchemy")
+def test_sessions_and_plans_do_not_import_sqlalchemy(cli, db) -> None:  # type: ignore[no-untyped-def]
+    """session list, show and void and plan set on a SQLite file run without SQLAlchemy,
+    SQLModel or the models, and say what in-process runs say."""
+    assert cli("branch", "add", "B1", "一支部").exit_code == 0
+    assert cli("cadre", "add", "G1", "张三", "--branch", "B1").exit_code == 0
+    for ref in ("S1", "S2"):
+        assert cli("add-session", "--date", "2020-04-02", "--track", "policy", "--title", "推进会",
+                   "--branch", "B1", "--attendee", "G1", "--hours", "2", "--headcount", "3",
+                   "--ref", ref).exit_code == 0
+    reads = [
+        ["session", "list", "--month", "2020-04", "--branch", "B1", "--format", "json"],
+        ["session", "show", "S1", "--format", "json"],
+        ["session", "show", "1"],
+        ["plan", "show", "--format", "json"],
+    ]
+    for args in reads:
+        modules, out = loaded(args, str(db.path))
+        assert heavy(modules) == [], (args, heavy(modules))
+        assert out == cli(*args).stdout, args
+    writes = [
+        (["session", "void", "S1", "--reason", "entered twice"],
+         "voided session 1, ref S1: its 4 person-times no longer count\n"),
+        (["plan", "set", "2020", "--target", "2000"],
+         "set the 2020 plan (all tracks): 2,000 person-times by 2020-12-31\n"),
+        (["plan", "set", "2020", "--target", "2500", "--deadline", "2020-11-30"],
+         "updated the 2020 plan (all tracks): 2,500 person-times by 2020-11-30 "
+         "(was 2,000 by 2020-12-31)\n"),
+    ]
+    for args, said in writes:
+        modules, out = loaded(args, str(db.path))
+        assert heavy(modules) == [], (args, heavy(modules))
+        assert out == said, args
+    shown = json.loads(cli("session", "show", "S1", "--format", "json").stdout)
+    assert (shown["void"], shown["void_reason"], shown["voided_by"]) == (True, "entered twice",
+                                                                         "test")
+    assert shown["voided_at"] == shown["updated_at"] and shown["voided_at"].endswith("+00:00")
+    assert [r["ref"] for r in json.loads(cli("session", "list", "--format", "json").stdout)] == \
+        ["S2"]
+    assert json.loads(cli("plan", "show", "--format", "json").stdout) == [
+        {"year": 2020, "track": None, "target": 2500, "deadline": "2020-11-30"}]
+
+
 def test_help_does_not_import_the_database_layer(tmp_path: Path) -> None:
     modules, out = loaded(["--help"], str(tmp_path / "none.db"))
     assert "report" in out and "add-session" in out

@@ -117,8 +117,8 @@ def plan_set(
     from trainlog.reports.plans import set_plan
 
     st = state(lang)
-    with st.db.session(write=True) as s:
-        result = set_plan(s, year, target, track, deadline)
+    with st.db.connect(write=True) as db:
+        result = set_plan(db, year, target, track, deadline)
     if fmt is Format.json:
         typer.echo(to_json(result))
         return

@@ -107,8 +107,8 @@ def session_list(
     period = None
     if any(v is not None for v in (month, year, start, end)):
         period = resolve_period(month, year, start, end)
-    with st.db.session() as s:
-        rows = list_sessions(s, period, track, kind, branch, voided)
+    with st.db.connect() as db:
+        rows = list_sessions(db, period, track, kind, branch, voided)
     listing(rows, LIST_KEYS, fmt.value, st.lang)
 
 
@@ -119,8 +119,8 @@ def session_show(id_or_ref: IdArg, fmt: FormatOpt = Format.table, lang: LangOpt 
     from trainlog.sessions.queries import ATTENDEE_KEYS, LIST_KEYS, show_session
 
     st = state(lang)
-    with st.db.session() as s:
-        data = show_session(s, id_or_ref)
+    with st.db.connect() as db:
+        data = show_session(db, id_or_ref)
     if fmt is Format.json:
         typer.echo(to_json(data))
         return
@@ -171,8 +171,8 @@ def session_void(
     """Void a session: it is kept, shown as void, and left out of every count."""
     from trainlog.sessions.queries import void_session
 
-    with state().db.session(write=True) as s:
-        result = void_session(s, id_or_ref, reason)
+    with state().db.connect(write=True) as db:
+        result = void_session(db, id_or_ref, reason)
     ref_text = f", ref {result['ref']}" if result["ref"] else ""
     typer.echo(f"voided session {result['id']}{ref_text}: its {result['person_times']} "
                "person-times no longer count")

@@ -4,17 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from trainlog.dates import parse_date
 from trainlog.errors import TrainlogError
-from trainlog.store.sql import actor, as_conn, as_date, now
+from trainlog.store.sql import IntegrityError, as_conn, as_date
 from trainlog.vocab import TRACKS, parse_choice
-
-if TYPE_CHECKING:
-    from sqlmodel import Session
-
-    from trainlog.store.schema import Plan
 
 #: the scope of a plan over every track
 ALL = "all"
@@ -45,23 +40,17 @@ def check_year(year: int) -> int:
     return int(year)
 
 
-def _info(p: Plan) -> PlanInfo:
-    return _plan(p.year, p.scope, p.target, p.deadline)
-
-
 def _plan(year: int, scope: str, target: int, deadline: date | str | None) -> PlanInfo:
     return PlanInfo(int(year), None if scope == ALL else scope, int(target),
                     as_date(deadline) or date(int(year), 12, 31))
 
 
-def set_plan(session: Session, year: int, target: int, track: str | None = None,
+def set_plan(db: Any, year: int, target: int, track: str | None = None,
              deadline: str | date | None = None) -> dict[str, Any]:
-    """Set the plan of (year, track): a new one, or the one there gets this target and deadline."""
-    from sqlalchemy import select
-    from sqlalchemy.exc import IntegrityError
+    """Set the plan of (year, track): a new one, or the one there gets this target and deadline.
 
-    from trainlog.store.schema import Plan
-
+    `db` a Conn (the CLI's) or a SQLModel session, in a write transaction."""
+    conn = as_conn(db)
     year = check_year(year)
     if int(target) < 1:
         raise TrainlogError(f"--target: {target} must be a whole number of person-times, >= 1")
@@ -72,41 +61,45 @@ def set_plan(session: Session, year: int, target: int, track: str | None = None,
         if when.year != year:
             raise TrainlogError(f"--deadline: {when} is not in {year}; a plan's deadline falls "
                                 "within its year")
-    stamp, who = now(), actor()
-    plan = session.scalars(select(Plan).where(Plan.year == year, Plan.scope == scope)).first()
-    before = _info(plan).as_dict() if plan is not None else None
-    if plan is None:
-        plan = Plan(year=year, scope=scope, target=int(target), deadline=when,
-                    created_at=stamp, created_by=who, updated_at=stamp, updated_by=who)
-        session.add(plan)
-    else:
-        plan.target, plan.deadline = int(target), when
-        plan.updated_at, plan.updated_by = stamp, who
+    stamp, who = conn.stamp()
+    row = conn.first("SELECT id, year, scope, target, deadline FROM plan "
+                     "WHERE year = :year AND scope = :scope", {"year": year, "scope": scope})
+    before = _plan(*row[1:]).as_dict() if row is not None else None
+    values = {"target": int(target), "deadline": when, "updated_at": stamp, "updated_by": who}
     try:
-        session.flush()
+        if row is None:
+            conn.insert("INSERT INTO plan (year, scope, target, deadline, created_at, created_by, "
+                        "updated_at, updated_by) VALUES (:year, :scope, :target, :deadline, "
+                        ":created_at, :created_by, :updated_at, :updated_by)",
+                        values | {"year": year, "scope": scope, "created_at": stamp,
+                                  "created_by": who})
+        else:
+            conn.run("UPDATE plan SET target = :target, deadline = :deadline, "
+                     "updated_at = :updated_at, updated_by = :updated_by WHERE id = :id",
+                     values | {"id": row[0]})
     except IntegrityError:  # another process set the same plan between our read and write
         raise TrainlogError(f"the plan {year} {scope} was set by someone else just now; "
                             "run the command again") from None
-    return _info(plan).as_dict() | {"previous": before}
+    return _plan(year, scope, int(target), when).as_dict() | {"previous": before}
 
 
-def plans_of_year(session: Any, year: int | None = None) -> list[PlanInfo]:
-    """The plans of a year (of every year for None); `session` a Conn or a SQLModel session."""
-    db = as_conn(session)
+def plans_of_year(db: Any, year: int | None = None) -> list[PlanInfo]:
+    """The plans of a year (of every year for None); `db` a Conn or a SQLModel session."""
+    conn = as_conn(db)
     sql = "SELECT year, scope, target, deadline FROM plan"
     if year is None:
-        return [_plan(*row) for row in db.all(sql)]
-    return [_plan(*row) for row in db.all(sql + " WHERE year = :year", {"year": year})]
+        return [_plan(*row) for row in conn.all(sql)]
+    return [_plan(*row) for row in conn.all(sql + " WHERE year = :year", {"year": year})]
 
 
-def plan_for_report(session: Any, year: int, track: str | None = None) -> PlanInfo | None:
+def plan_for_report(db: Any, year: int, track: str | None = None) -> PlanInfo | None:
     """The plan a report measures against.
 
     The plan of the report's track; else the plan over all tracks; else, for a report over all
     tracks, the year's only plan when it is scoped to one track (a district whose one target is
     for the special track). None when none applies.
     """
-    found = {p.scope: p for p in plans_of_year(session, year)}
+    found = {p.scope: p for p in plans_of_year(db, year)}
     if track and track in found:
         return found[track]
     if ALL in found:
@@ -116,9 +109,9 @@ def plan_for_report(session: Any, year: int, track: str | None = None) -> PlanIn
     return None
 
 
-def list_plans(session: Any, year: int | None = None) -> list[dict[str, Any]]:
+def list_plans(db: Any, year: int | None = None) -> list[dict[str, Any]]:
     """Plans, by year then over all tracks first, then by track order."""
     order = {ALL: -1} | {t: i for i, t in enumerate(TRACKS)}
-    plans = sorted(plans_of_year(session, None if year is None else check_year(year)),
+    plans = sorted(plans_of_year(db, None if year is None else check_year(year)),
                    key=lambda p: (p.year, order.get(p.scope, 99), p.scope))
     return [p.as_dict() for p in plans]

@@ -10,7 +10,7 @@ sqlite3, answering in a fraction of a second where importing SQLAlchemy alone wo
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -19,7 +19,7 @@ from typing import Any
 from trainlog.dates import parse_date
 from trainlog.errors import InvalidInput, Problem, TrainlogError
 from trainlog.files import tables as imp
-from trainlog.store.sql import Conn, IntegrityError, Progress, actor, as_conn, now
+from trainlog.store.sql import Conn, IntegrityError, Progress, as_conn
 from trainlog.vocab import ALL_KINDS, KINDS, TOPICS, TRACKS, parse_choice
 
 #: The columns of an import file that belong to the session (they repeat on each of its rows).
@@ -31,17 +31,9 @@ ATTENDEE_COLUMNS = {"cadre": "干部编号", "code": "编号", "name": "姓名",
 REF_MAX = 100
 _OPTIONS = {c: f"--{c}" for c in (*SESSION_FIELDS, "ref")}
 _SPLIT = re.compile(r"[\s,，、;；]+")
-#: add-session's writes, with SessionFields.values() and the audit columns as parameters.
-_INSERT_SESSION = (
-    "INSERT INTO training_session (ref, date, track, kind, topic, title, hours, branch_id, "
-    "headcount, attendee_count, void, created_at, created_by, updated_at, updated_by) "
-    "VALUES (:ref, :date, :track, :kind, :topic, :title, :hours, :branch_id, :headcount, "
-    ":attendee_count, :void, :created_at, :created_by, :updated_at, :updated_by)")
-_UPDATE_SESSION = (
-    "UPDATE training_session SET date = :date, track = :track, kind = :kind, topic = :topic, "
-    "title = :title, hours = :hours, branch_id = :branch_id, headcount = :headcount, "
-    "attendee_count = :attendee_count, updated_at = :updated_at, updated_by = :updated_by "
-    "WHERE id = :id")
+#: The columns of training_session a write sets, besides its id and the audit columns.
+SESSION_COLUMNS = ("ref", "date", "track", "kind", "topic", "title", "hours", "branch_id",
+                   "headcount", "attendee_count", "void", "void_reason", "voided_at", "voided_by")
 #: An attendance row as the bulk writes give it.
 ATTENDANCE_COLUMNS = ("session_id", "cadre_id", "hours", "created_at", "created_by")
 
@@ -318,18 +310,15 @@ def add_session(
         raise InvalidInput([_tidy(p, _OPTIONS.get(p.column, p.column)) for p in chk.problems],
                            "add-session")
     assert fields is not None
-    stamp, who = now(), actor()
+    stamp = db.stamp()
     values = fields.values(len(people))
     try:
         if existing is not None:
             session_id = existing[0]
-            db.run(_UPDATE_SESSION, values | {"id": session_id, "updated_at": stamp,
-                                              "updated_by": who})
+            update_session(db, session_id, values, stamp)
             db.run("DELETE FROM attendance WHERE session_id = :id", {"id": session_id})
         else:
-            session_id = db.insert(_INSERT_SESSION, values | {
-                "ref": ref_, "void": False, "created_at": stamp, "created_by": who,
-                "updated_at": stamp, "updated_by": who})
+            session_id = insert_session(db, values | {"ref": ref_, "void": False}, stamp)
         insert_attendance(db, ((session_id, cid, h) for cid, h in people.items()))
     except IntegrityError:
         raise TrainlogError(f"--ref {ref_!r} was added by another writer just now; run the "
@@ -338,6 +327,35 @@ def add_session(
             "title": fields.title, "attendees": len(people), "headcount": fields.headcount,
             "person_times": len(people) + fields.headcount, "replaced": existing is not None,
             "void": existing[1] if existing is not None else False}
+
+
+def _columns(values: Mapping[str, Any]) -> list[str]:
+    unknown = set(values) - set(SESSION_COLUMNS)
+    if unknown:  # column names go into the SQL text: only the table's own
+        raise ValueError(f"not columns of training_session: {sorted(unknown)}")
+    return list(values)
+
+
+def insert_session(db: Conn, values: Mapping[str, Any], stamp: tuple[Any, str]) -> int:
+    """The one INSERT of a session: `values` by column (of SESSION_COLUMNS), created and
+    updated at `stamp` (`Conn.stamp()`); the new id."""
+    columns = [*_columns(values), "created_at", "created_by", "updated_at", "updated_by"]
+    when, who = stamp
+    return db.insert(f"INSERT INTO training_session ({', '.join(columns)}) "
+                     f"VALUES ({', '.join(':' + c for c in columns)})",
+                     {**values, "created_at": when, "created_by": who, "updated_at": when,
+                      "updated_by": who})
+
+
+def update_session(db: Conn, session_id: int, values: Mapping[str, Any],
+                   stamp: tuple[Any, str]) -> int:
+    """The one UPDATE of a session (add-session --replace, void): set `values` by column (of
+    SESSION_COLUMNS), updated at `stamp` (`Conn.stamp()`); the rows changed."""
+    sets = ", ".join(f"{c} = :{c}" for c in _columns(values))
+    when, who = stamp
+    return db.run(f"UPDATE training_session SET {sets}, updated_at = :updated_at, "
+                  "updated_by = :updated_by WHERE id = :id",
+                  {**values, "updated_at": when, "updated_by": who, "id": session_id})
 
 
 def insert_attendance(db: Conn, rows: Iterable[tuple[int, int, float]],

@@ -1,6 +1,9 @@
 """Training sessions as they are asked for: list, show (with attendees), a cadre's transcript, void.
 
 Adding a session is `trainlog.sessions.add`; importing a file of them, `trainlog.sessions.roster`.
+Like them, this module imports neither SQLAlchemy nor SQLModel nor the models: its queries are SQL
+text on `trainlog.store.sql.Conn`, so `session list` and `session show` on a SQLite file run on
+the standard library's sqlite3.
 """
 
 from __future__ import annotations
@@ -8,123 +11,145 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select
-from sqlmodel import Session
-
 from trainlog.dates import Period
 from trainlog.errors import TrainlogError
 from trainlog.files import tables as imp
-from trainlog.sessions.add import parse_kind, parse_track
-from trainlog.store.schema import Attendance, Branch, Cadre, TrainingSession
-from trainlog.store.sql import actor, now
+from trainlog.sessions.add import parse_kind, parse_track, update_session
+from trainlog.store.sql import as_conn, as_date, as_datetime
 from trainlog.vocab import ALL_KINDS, TRACKS, parse_choice
 
 #: The keys of a `session list` object (DESIGN.md, "Listings").
 LIST_KEYS = ["id", "ref", "date", "track", "kind", "topic", "title", "hours", "branch",
              "headcount", "person_times", "void", "void_reason"]
 ATTENDEE_KEYS = ["cadre", "name", "unit", "hours"]
+#: The training_session columns a session is read with, then its branch's code as "branch".
+_COLUMNS = ("id", "ref", "date", "track", "kind", "topic", "title", "hours", "branch_id",
+            "headcount", "attendee_count", "void", "void_reason", "voided_at", "voided_by",
+            "created_at", "created_by", "updated_at", "updated_by")
+_SELECT = (f"SELECT {', '.join('s.' + c for c in _COLUMNS)}, b.code FROM training_session s "
+           "LEFT JOIN branch b ON b.id = s.branch_id")
 
 
-def find_session(session: Session, id_or_ref: str) -> TrainingSession:
-    """A session by its ref, or by its id when the text is a number and no ref matches."""
+def _session(row: Any) -> dict[str, Any]:
+    """A row of `_SELECT` by column, with Python values (whatever the backend's driver gives)."""
+    s = dict(zip((*_COLUMNS, "branch"), row, strict=True))
+    s["date"] = as_date(s["date"])
+    s["void"] = bool(s["void"])
+    for key in ("voided_at", "created_at", "updated_at"):
+        s[key] = as_datetime(s[key])
+    return s
+
+
+def find_session(db: Any, id_or_ref: str) -> dict[str, Any]:
+    """A session by its ref, or by its id when the text is a number and no ref matches: its
+    columns by name, and its branch's code as "branch". `db` a Conn or a SQLModel session."""
+    conn = as_conn(db)
     key = str(id_or_ref).strip()
-    found = session.scalars(select(TrainingSession).where(TrainingSession.ref == key)).first()
-    if found is None and key.isdigit():
-        found = session.get(TrainingSession, int(key))
-    if found is None:
+    row = conn.first(f"{_SELECT} WHERE s.ref = :ref", {"ref": key})
+    if row is None and key.isdigit():
+        row = conn.first(f"{_SELECT} WHERE s.id = :id", {"id": int(key)})
+    if row is None:
         raise TrainlogError(f"no session with id or ref {key!r}")
-    return found
+    return _session(row)
 
 
-def _session_row(s: TrainingSession, branch_code: str | None) -> dict[str, Any]:
-    return {"id": s.id, "ref": s.ref, "date": s.date.isoformat(), "track": s.track, "kind": s.kind,
-            "topic": s.topic, "title": s.title, "hours": s.hours, "branch": branch_code,
-            "headcount": s.headcount, "person_times": s.attendee_count + s.headcount,
-            "void": s.void, "void_reason": s.void_reason}
+def _session_row(s: dict[str, Any]) -> dict[str, Any]:
+    return {"id": s["id"], "ref": s["ref"], "date": s["date"].isoformat(), "track": s["track"],
+            "kind": s["kind"], "topic": s["topic"], "title": s["title"], "hours": s["hours"],
+            "branch": s["branch"], "headcount": s["headcount"],
+            "person_times": s["attendee_count"] + s["headcount"], "void": s["void"],
+            "void_reason": s["void_reason"]}
 
 
-def list_sessions(session: Session, period: Period | None = None, track: str | None = None,
+def list_sessions(db: Any, period: Period | None = None, track: str | None = None,
                   kind: str | None = None, branch: str | None = None,
                   voided: bool = False) -> list[dict[str, Any]]:
     """Sessions by date, then id; voided ones only when asked for."""
-    stmt = (select(TrainingSession, Branch.code)
-            .outerjoin(Branch, TrainingSession.branch_id == Branch.id)
-            .order_by(TrainingSession.date, TrainingSession.id))
+    conn = as_conn(db)
+    where: list[str] = []
+    params: dict[str, Any] = {}
     if period is not None:
-        stmt = stmt.where(TrainingSession.date.between(period.start, period.end))
+        where.append("s.date BETWEEN :start AND :end")
+        params |= {"start": period.start, "end": period.end}
     if track:
         track = parse_track(track, "--track")
-        stmt = stmt.where(TrainingSession.track == track)
+        where.append("s.track = :track")
+        params["track"] = track
     if kind:
         kind = (parse_kind(kind, track, "--kind") if track
                 else parse_choice(kind, ALL_KINDS, "--kind"))
-        stmt = stmt.where(TrainingSession.kind == kind)
+        where.append("s.kind = :kind")
+        params["kind"] = kind
     if branch:
         branch = branch.strip()
-        if session.scalar(select(Branch.id).where(Branch.code == branch)) is None:
+        if conn.scalar("SELECT id FROM branch WHERE code = :code", {"code": branch}) is None:
             raise TrainlogError(f"--branch: no branch with code {branch!r}")
-        stmt = stmt.where(Branch.code == branch)
+        where.append("b.code = :branch")
+        params["branch"] = branch
     if not voided:
-        stmt = stmt.where(TrainingSession.void.is_(False))
-    return [_session_row(s, b) for s, b in session.execute(stmt)]
+        where.append("NOT s.void")
+    sql = _SELECT + (f" WHERE {' AND '.join(where)}" if where else "") + " ORDER BY s.date, s.id"
+    return [_session_row(_session(row)) for row in conn.all(sql, params)]
 
 
 def _stamp(value: Any) -> str | None:
     return value.isoformat() if value else None
 
 
-def show_session(session: Session, id_or_ref: str) -> dict[str, Any]:
+def show_session(db: Any, id_or_ref: str) -> dict[str, Any]:
     """A session with its attendees (by code) and who entered, changed or voided it."""
-    s = find_session(session, id_or_ref)
-    branch_code = (session.scalar(select(Branch.code).where(Branch.id == s.branch_id))
-                   if s.branch_id else None)
-    data = _session_row(s, branch_code)
+    conn = as_conn(db)
+    s = find_session(conn, id_or_ref)
+    data = _session_row(s)
     data["attendees"] = [
         {"cadre": code, "name": name, "unit": unit, "hours": hours}
-        for code, name, unit, hours in session.execute(
-            select(Cadre.code, Cadre.name, Cadre.unit, Attendance.hours)
-            .join(Attendance, Attendance.cadre_id == Cadre.id)
-            .where(Attendance.session_id == s.id).order_by(Cadre.code))
+        for code, name, unit, hours in conn.all(
+            "SELECT c.code, c.name, c.unit, a.hours FROM cadre c "
+            "JOIN attendance a ON a.cadre_id = c.id WHERE a.session_id = :id ORDER BY c.code",
+            {"id": s["id"]})
     ]
-    data |= {"voided_at": _stamp(s.voided_at), "voided_by": s.voided_by,
-             "created_at": _stamp(s.created_at), "created_by": s.created_by,
-             "updated_at": _stamp(s.updated_at), "updated_by": s.updated_by}
+    data |= {"voided_at": _stamp(s["voided_at"]), "voided_by": s["voided_by"],
+             "created_at": _stamp(s["created_at"]), "created_by": s["created_by"],
+             "updated_at": _stamp(s["updated_at"]), "updated_by": s["updated_by"]}
     return data
 
 
-def void_session(session: Session, id_or_ref: str, reason: str) -> dict[str, Any]:
+def void_session(db: Any, id_or_ref: str, reason: str) -> dict[str, Any]:
     """Void a session: kept with its reason, left out of every count."""
+    conn = as_conn(db)
     why = imp.text(reason, "--reason", required=True, max_length=500)
-    s = find_session(session, id_or_ref)
-    if s.void:
-        since = f" since {s.voided_at:%Y-%m-%d}" if s.voided_at else ""
-        raise TrainlogError(f"session {s.id} is void already{since} ({s.void_reason})")
-    stamp, who = now(), actor()
-    s.void, s.void_reason, s.voided_at, s.voided_by = True, why, stamp, who
-    s.updated_at, s.updated_by = stamp, who
-    session.flush()
-    return {"id": s.id, "ref": s.ref, "void": True, "void_reason": why,
-            "person_times": s.attendee_count + s.headcount}
+    s = find_session(conn, id_or_ref)
+    if s["void"]:
+        since = f" since {s['voided_at']:%Y-%m-%d}" if s["voided_at"] else ""
+        raise TrainlogError(f"session {s['id']} is void already{since} ({s['void_reason']})")
+    stamp = conn.stamp()
+    when, who = stamp
+    update_session(conn, s["id"], {"void": True, "void_reason": why, "voided_at": when,
+                                   "voided_by": who}, stamp)
+    return {"id": s["id"], "ref": s["ref"], "void": True, "void_reason": why,
+            "person_times": s["attendee_count"] + s["headcount"]}
 
 
-def transcript(session: Session, cadre_code: str, year: int | None = None) -> dict[str, Any]:
+def transcript(db: Any, cadre_code: str, year: int | None = None) -> dict[str, Any]:
     """A cadre's training record (培训档案): sessions and hours by track, voided ones left out."""
-    cadre_id = session.scalar(select(Cadre.id).where(Cadre.code == cadre_code.strip()))
+    conn = as_conn(db)
+    cadre_id = conn.scalar("SELECT id FROM cadre WHERE code = :code",
+                           {"code": cadre_code.strip()})
     if cadre_id is None:
         raise TrainlogError(f"no cadre with code {cadre_code!r}")
-    where = [Attendance.cadre_id == cadre_id, TrainingSession.void.is_(False)]
+    where = "a.cadre_id = :cadre AND NOT s.void"
+    params: dict[str, Any] = {"cadre": cadre_id}
     if year is not None:
-        where.append(TrainingSession.date.between(date(year, 1, 1), date(year, 12, 31)))
-    base = (select(TrainingSession, Attendance.hours)
-            .join(Attendance, Attendance.session_id == TrainingSession.id).where(*where)
-            .order_by(TrainingSession.date, TrainingSession.id))
-    totals = (select(TrainingSession.track, func.count(), func.sum(Attendance.hours))
-              .join(Attendance, Attendance.session_id == TrainingSession.id).where(*where)
-              .group_by(TrainingSession.track))
-    sessions = [{"id": s.id, "ref": s.ref, "date": s.date.isoformat(), "track": s.track,
-                 "kind": s.kind, "topic": s.topic, "title": s.title, "hours": h}
-                for s, h in session.execute(base)]
-    by_track = {t: (n, h or 0.0) for t, n, h in session.execute(totals)}
+        where += " AND s.date BETWEEN :start AND :end"
+        params |= {"start": date(year, 1, 1), "end": date(year, 12, 31)}
+    joined = f"FROM training_session s JOIN attendance a ON a.session_id = s.id WHERE {where}"
+    sessions = [{"id": i, "ref": ref, "date": as_date(day).isoformat(), "track": track,
+                 "kind": kind, "topic": topic, "title": title, "hours": h}
+                for i, ref, day, track, kind, topic, title, h in conn.all(
+                    "SELECT s.id, s.ref, s.date, s.track, s.kind, s.topic, s.title, a.hours "
+                    f"{joined} ORDER BY s.date, s.id", params)]
+    by_track = {t: (n, h or 0.0) for t, n, h in conn.all(
+        f"SELECT s.track, count(*), sum(a.hours) {joined} GROUP BY s.track", params)}
     rows = [{"track": t, "sessions": by_track.get(t, (0, 0.0))[0],
              "hours": round(by_track.get(t, (0, 0.0))[1], 1)} for t in TRACKS]
     return {

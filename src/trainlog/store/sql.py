@@ -260,6 +260,20 @@ def as_date(value: Any) -> date | None:
     return date.fromisoformat(str(value)[:10])
 
 
+def as_datetime(value: Any) -> datetime | None:
+    """A DateTime column's value as read with SQL text, as the models read it: aware, in UTC.
+
+    On SQLite it is text without an offset (`SQLITE_DATETIME`, in UTC), on PostgreSQL an aware
+    datetime in the session's time zone."""
+    if value is None:
+        return None
+    if not isinstance(value, datetime):
+        value = datetime.fromisoformat(str(value))
+    if value.utcoffset() is None:
+        return value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)
+
+
 def in_list(name: str, values: Iterable[Any]) -> tuple[str, dict[str, Any]]:
     """`:name0, :name1, …` for an IN (...) list, and its parameters (keep lists under 900)."""
     params = {f"{name}{i}": v for i, v in enumerate(values)}
