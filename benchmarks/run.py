@@ -1,7 +1,7 @@
 """Measure trainlog at district or province scale against raw Python + sqlite3 and bare Typer.
 
     python benchmarks/run.py [--scale district|province] [--repeat N] [--db URL]
-                             [--only FIGURE]... [--keep DIR] [--strict]
+                             [--only FIGURE]... [--commands] [--keep DIR] [--strict]
 
 Generates the data set (benchmarks/generate.py, cached), then runs every command as a fresh
 process, several times, and prints the medians side by side with their ratio and target:
@@ -14,12 +14,15 @@ process, several times, and prints the medians side by side with their ratio and
   4  `trainlog --help`, `trainlog report --help` vs minimal_app/app_print.py; `trainlog report`
      on an empty database vs minimal_app/app_sqlmodel.py (imports sqlmodel, SELECT 1)
   5  `trainlog add-session` with 50 attendees into the loaded database (absolute target)
+  6  the commands a user runs by hand (branch list, cadre list/show, session list/show, survey
+     list/report, plan show, config show, db info/check, init) on the Zhaoling 2020 demo data
+     set vs minimal_app/app_20.py, a bare Typer app of 20 commands that print a line
 
 Each import runs into a fresh database prepared, outside the timing, with `trainlog init`,
 `branch import` and `cadre import`; the last one loaded is kept for figures 3 and 5. Wall time
 and peak RSS are the child's own (os.wait4; the RSS of this small process, about 20 MB, is a
-floor under it). Start-up figures run max(N, 5) times. The exit code is 0 unless --strict is
-given and a figure fails.
+floor under it). Start-up figures (4 and 6) run max(N, 5) times. The exit code is 0 unless
+--strict is given and a figure fails.
 """
 
 from __future__ import annotations
@@ -52,8 +55,9 @@ REPO = HERE.parent
 BASELINE = HERE / "baseline.py"
 APP_PRINT = HERE / "minimal_app" / "app_print.py"
 APP_SQLMODEL = HERE / "minimal_app" / "app_sqlmodel.py"
+APP_20 = HERE / "minimal_app" / "app_20.py"
 FIGURES = {"1": "session-import", "2": "study-import", "3": "reports", "4": "startup",
-           "5": "add-session"}
+           "5": "add-session", "6": "commands"}
 MB = 1024  # ru_maxrss is in KiB on Linux
 RSS_LIMIT_MB = 300.0
 REPORTS = [  # (label, trainlog/baseline arguments)
@@ -106,7 +110,7 @@ class Row:
 
     @property
     def passed(self) -> bool:
-        if self.error or not self.ours or self.check.startswith("DIFF"):
+        if self.error or not self.ours or self.check.startswith(("DIFF", "NO ")):
             return False
         ratio = self.ratio
         if self.max_ratio is not None and (ratio is None or ratio > self.max_ratio):
@@ -210,6 +214,57 @@ with psycopg.connect(conninfo, autocommit=True) as conn:
     conn.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
     if create == "True":
         conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+"""
+
+
+LOAD_ZHAOLING = """
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+
+from trainlog.demo.load import load_demo
+from trainlog.store.database import Database
+
+location, workdir, conninfo = sys.argv[1:]
+db = Database(location)
+load_demo(db, Path(workdir))
+db.dispose()
+
+# What the commands are asked for, read with the driver, not with trainlog's code under test.
+if conninfo:
+    import psycopg
+
+    conn = psycopg.connect(conninfo)
+else:
+    import sqlite3
+
+    conn = sqlite3.connect(location)
+
+
+def one(sql):
+    return conn.execute(sql).fetchone()
+
+
+cadre = one("SELECT c.code FROM attendance a JOIN cadre c ON c.id = a.cadre_id "
+            "GROUP BY c.code ORDER BY count(*) DESC, c.code LIMIT 1")[0]
+session_id, session_ref = one(
+    "SELECT s.id, s.ref FROM training_session s JOIN attendance a ON a.session_id = s.id "
+    "WHERE NOT s.void GROUP BY s.id, s.ref ORDER BY count(*) DESC, s.id LIMIT 1")
+dated = conn.execute("SELECT date, ref FROM training_session WHERE NOT void "
+                     "ORDER BY date, id").fetchall()
+month = Counter(str(d)[:7] for d, _ in dated).most_common(1)[0][0]
+print(json.dumps({
+    "branch": one("SELECT max(code) FROM branch")[0],
+    "last_cadre": one("SELECT max(code) FROM cadre WHERE active")[0],
+    "cadre": cadre,
+    "session_id": session_id,
+    "session_ref": session_ref,
+    "month": month,
+    "month_ref": next(ref for d, ref in dated if str(d)[:7] == month and ref),
+    "sessions": len(dated),
+}))
+conn.close()
 """
 
 
@@ -511,6 +566,72 @@ class Benchmark:
                 row.ours.append(run.seconds)
         log(f"  add-session: {seconds(row.ours)}")
 
+    def load_zhaoling(self, db: str) -> dict[str, Any]:
+        """The Zhaoling 2020 demo data set loaded into `db` as `trainlog demo` loads it, in a
+        child process (trainlog would grow this one); what figure 6 asks for (a cadre, a
+        session, a month), or {"error": ...}."""
+        conninfo = "" if self.args.db is None else re.sub(r"^postgresql\+\w+://",
+                                                          "postgresql://", db)
+        workdir = self.work / "zhaoling2020"
+        shutil.rmtree(workdir, ignore_errors=True)
+        start = time.perf_counter()
+        proc = subprocess.run([sys.executable, "-c", LOAD_ZHAOLING, db, str(workdir), conninfo],
+                              env=self.runner.env, cwd=self.work, capture_output=True, text=True)
+        if proc.returncode:
+            tail = "\n".join(proc.stderr.rstrip().splitlines()[-12:])
+            return {"error": f"loading the Zhaoling data set exited {proc.returncode}:\n{tail}"}
+        picks: dict[str, Any] = json.loads(proc.stdout)
+        log(f"  Zhaoling 2020 loaded in {time.perf_counter() - start:.1f} s: "
+            f"{picks['sessions']:,} sessions; cadre {picks['cadre']}, session "
+            f"{picks['session_id']} ({picks['session_ref']}), month {picks['month']}")
+        return picks
+
+    def commands(self) -> None:
+        """Figure 6: the commands a user runs by hand, at district scale, against a bare Typer
+        app of 20 commands that print a line; each command's output must be there (and name
+        what it was asked for), or a fast answer would pass."""
+        times = max(self.args.repeat, 5)
+        db = self.dbs.fresh("zhaoling")
+        picks = self.load_zhaoling(db)
+        cases: list[tuple[str, list[str], str | None]] = []
+        if "error" not in picks:
+            code, ident, month = picks["cadre"], str(picks["session_id"]), picks["month"]
+            cases = [
+                ("branch list", ["branch", "list"], picks["branch"]),
+                ("cadre list", ["cadre", "list"], picks["last_cadre"]),
+                (f"cadre show {code}", ["cadre", "show", code], code),
+                (f"session list --month {month}", ["session", "list", "--month", month],
+                 picks["month_ref"]),
+                (f"session show {ident}", ["session", "show", ident], picks["session_ref"]),
+                ("survey list", ["survey", "list"], None),
+                ("survey report", ["survey", "report"], None),
+                ("plan show", ["plan", "show"], None),
+                ("config show", ["config", "show"], None),
+                ("db info", ["db", "info"], None),
+                ("db check", ["db", "check"], None),
+                ("init, existing database", ["init"], None),
+            ]
+        else:
+            row = Row("6 commands, Zhaoling 2020", "s", "<= 1.5x", max_ratio=1.5,
+                      error=picks["error"])
+            self.rows.append(row)
+        floor = [sys.executable, str(APP_20), "--db", db, "cmd-01"]
+        for label, args, expect in cases:
+            row = Row(f"6 {label}", "s", "<= 1.5x", max_ratio=1.5)
+            self.rows.append(row)
+            ours, _ = self.measure_pair(row, partial(self.runner.trainlog, db, *args),
+                                        partial(self.runner.run, floor), times)
+            log(f"  {label}: trainlog {seconds(row.ours)}, floor {seconds(row.base)}")
+            if ours is None:
+                continue
+            out = ours.stdout.read_text(encoding="utf-8", errors="replace")
+            if not out.strip():
+                row.check = "NO OUTPUT"
+            elif expect and expect not in out:
+                row.check = f"NO {expect} IN OUTPUT"
+        if not self.args.keep:
+            self.dbs.drop(db)
+
 
 def generate_data(scale: str, data: Path, seed: int) -> tuple[dict[str, Any], float | None]:
     """The cached data set, or a new one made by generate.py in a child process, which keeps
@@ -553,7 +674,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="a postgresql+psycopg:// URL to run trainlog against (the "
                              "baseline stays SQLite); default: fresh SQLite files")
     parser.add_argument("--only", action="append", metavar="FIGURE",
-                        help="1-5 or " + ", ".join(FIGURES.values()) + "; repeatable")
+                        help="1-6 or " + ", ".join(FIGURES.values()) + "; repeatable")
+    parser.add_argument("--commands", action="store_true",
+                        help="figure 6 (the commands run by hand): the same as --only 6")
     parser.add_argument("--keep", type=Path, metavar="DIR",
                         help="keep the databases and logs in DIR")
     parser.add_argument("--data", type=Path, metavar="DIR",
@@ -566,7 +689,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.db and not re.match(r"postgresql(\+\w+)?://[^/]*/\w", args.db):
         parser.error("--db takes a postgresql+psycopg://USER@HOST/DBNAME URL; SQLite files "
                      "are made under a temporary directory (or --keep DIR)")
-    figures = parse_figures(args.only)
+    figures = parse_figures(args.only) if args.only or not args.commands else set()
+    if args.commands:
+        figures.add("6")
 
     print(f"machine: {machine()}")
     data = args.data or generate.default_dir(args.scale)
@@ -591,6 +716,9 @@ def main(argv: list[str] | None = None) -> int:
         if "5" in figures:
             log("figure 5: add-session")
             bench.add_session()
+        if "6" in figures:
+            log("figure 6: commands run by hand, on the Zhaoling 2020 data set")
+            bench.commands()
     finally:
         if not args.keep:
             if bench.loaded and args.db:
@@ -599,7 +727,8 @@ def main(argv: list[str] | None = None) -> int:
 
     target = "SQLite" if not args.db else "PostgreSQL (baseline: SQLite)"
     print_table(bench.rows, f"trainlog on {target}; median of {args.repeat} runs "
-                f"(start-up: {max(args.repeat, 5)}); {time.perf_counter() - started:.0f} s "
+                f"(start-up and commands: {max(args.repeat, 5)}); "
+                f"{time.perf_counter() - started:.0f} s "
                 f"in all; load average now {load()}" + (f"; kept in {work}" if args.keep else ""))
     failed = [row for row in bench.rows if not row.passed]
     return 1 if args.strict and failed else 0
