@@ -69,12 +69,11 @@ def cadre_ids(db: Any, codes: Iterable[str] | None = None,
               active_only: bool = False) -> dict[str, int]:
     """code -> id of cadres (all, or those among `codes`), in chunks to keep IN lists short."""
     conn = as_conn(db)
-    where = " AND active" if active_only else ""
+    sql = "SELECT code, id FROM cadre WHERE " + ("active AND " if active_only else "")
     if codes is None:
-        rows = conn.all(f"SELECT code, id FROM cadre WHERE 1 = 1{where}")
+        rows = conn.all(sql + "1 = 1")
     else:
-        rows = conn.all_in(f"SELECT code, id FROM cadre WHERE code IN ({{values}}){where}",
-                           set(codes))
+        rows = conn.all_in(sql + "code IN ({values})", set(codes))
     return {c: int(i) for c, i in rows}
 
 
