@@ -29,7 +29,7 @@ HEAVY = ("sqlalchemy", "sqlmodel", "pydantic", "alembic", "openpyxl", "psycopg",
 @pytest.fixture
 def registry(db: Database) -> Database:
     """A branch and three cadres; G003 is deactivated."""
-    with db.session(write=True) as s:
+    with db.connect(write=True) as s:
         add_branch(s, "B001", "城关镇机关党支部", "城关镇")
         for code, name in [("G001", "张伟"), ("G002", "王芳"), ("G003", "李强")]:
             add_cadre(s, code, name, branch="B001")

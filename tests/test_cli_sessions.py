@@ -39,7 +39,7 @@ APRIL = [
 @pytest.fixture
 def registry(db: Database) -> Database:
     """Two branches, five active cadres and a deactivated one (G006)."""
-    with db.session(write=True) as s:
+    with db.connect(write=True) as s:
         add_branch(s, "B001", "城关镇机关党支部", "城关镇")
         add_branch(s, "B002", "东城村党支部", "东城乡")
         for code, name in [("G001", "张伟"), ("G002", "王芳"), ("G003", "李强"), ("G004", "赵敏"),

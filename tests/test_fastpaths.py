@@ -68,7 +68,7 @@ def data(tmp_path: Path, db: Database) -> dict[str, Path]:
     study = _write(tmp_path / "study.csv", ["cadre", "hours", "platform", "month"],
                    [[f"G{c:03d}", f"{rnd.randint(0, 120) / 10:g}", "academy", f"2020-{m:02d}"]
                     for m in range(1, 5) for c in range(60)])
-    with db.session(write=True) as s:
+    with db.connect(write=True) as s:
         import_branches(s, branches)
         import_cadres(s, cadres)
     return {"sessions": sessions, "study": study}

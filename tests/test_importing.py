@@ -238,14 +238,14 @@ def test_problem_text() -> None:
 
 @pytest.fixture
 def branches(db: Database) -> Database:
-    with db.session(write=True) as s:
+    with db.connect(write=True) as s:
         add_branch(s, "B001", "城关镇机关党支部", "城关镇")
         add_branch(s, "B002", "东城村党支部", "东城乡")
     return db
 
 
 def cadre_codes(db: Database) -> list[str]:
-    with db.session() as s:
+    with db.connect() as s:
         return [c["code"] for c in list_cadres(s, active=None)]
 
 
@@ -258,11 +258,11 @@ class TestImportCadres:
             ["G003", "李强", "东城村", "村级", "B002", "yes", "true", "否", "2020年4月3日"],
             ["G004", "赵敏", "", "township", "", "false", "no", "TRUE", ""],
         ], "gb18030")
-        with branches.session(write=True) as s:
+        with branches.connect(write=True) as s:
             result = import_cadres(s, path)
         assert result.as_dict() == {"rows": 4, "created": 4, "updated": 0, "unchanged": 0,
                                     "dry_run": False}
-        with branches.session() as s:
+        with branches.connect() as s:
             got = {c["code"]: c for c in list_cadres(s)}
         assert got["G001"] == {
             "code": "G001", "name": "张伟", "unit": "区委办", "level": "district",
@@ -277,9 +277,9 @@ class TestImportCadres:
 
     def test_only_code_and_name(self, db: Database, tmp_path: Path, write_csv) -> None:
         path = write_csv(tmp_path / "c.csv", ["姓名", "编号"], [["张伟", "G001"]])
-        with db.session(write=True) as s:
+        with db.connect(write=True) as s:
             import_cadres(s, path)
-        with db.session() as s:
+        with db.connect() as s:
             c = get_cadre(s, "G001")
         assert (c["name"], c["party_member"], c["top_leader"], c["active"]) == \
             ("张伟", True, False, True)
@@ -295,7 +295,7 @@ class TestImportCadres:
             ["G006", "", "", "", "", "", "", "", ""],                            # 7 name
             ["G 07", "钱七", "", "", "", "", "", "", ""],                        # 8 code
         ])
-        with pytest.raises(InvalidInput) as info, branches.session(write=True) as s:
+        with pytest.raises(InvalidInput) as info, branches.connect(write=True) as s:
             import_cadres(s, path)
         assert sorted(where(info.value)) == [
             (3, "branch"), (4, "registered_on"), (5, "level"), (5, "top_leader"), (6, "code"),
@@ -310,22 +310,21 @@ class TestImportCadres:
 
     def test_header_only_imports_nothing(self, db: Database, tmp_path: Path, write_csv) -> None:
         path = write_csv(tmp_path / "c.csv", ZH_CADRE_HEADER, [])
-        with db.session(write=True) as s:
+        with db.connect(write=True) as s:
             assert import_cadres(s, path).as_dict()["rows"] == 0
         assert cadre_codes(db) == []
 
     def test_dry_run_counts_but_writes_nothing(self, branches: Database, tmp_path: Path,
                                                write_csv) -> None:
-        with branches.session(write=True) as s:
+        with branches.connect(write=True) as s:
             add_cadre(s, "G001", "张伟")
         path = write_csv(tmp_path / "c.csv", ["编号", "姓名"],
                          [["G001", "张伟伟"], ["G002", "王芳"]])
-        with branches.session(write=True) as s:
+        with branches.connect(write=True, dry_run=True) as s:
             result = import_cadres(s, path, dry_run=True)
-            s.rollback()
         assert (result.created, result.updated, result.dry_run) == (1, 1, True)
         assert cadre_codes(branches) == ["G001"]
-        with branches.session() as s:
+        with branches.connect() as s:
             assert get_cadre(s, "G001")["name"] == "张伟"
 
     def test_reimport_updates_by_code_and_never_duplicates(
@@ -333,30 +332,30 @@ class TestImportCadres:
         rows = [["G001", "张伟", "区委办", "区级", "B001", "是", "否", "是", "2020-01-18"],
                 ["G002", "王芳", "城关镇", "乡级", "B001", "否", "是", "是", ""]]
         path = write_csv(tmp_path / "c.csv", ZH_CADRE_HEADER, rows)
-        with branches.session(write=True) as s:
+        with branches.connect(write=True) as s:
             import_cadres(s, path)
         rows[1][4] = "B002"
         rows.append(["G003", "李强", "", "村级", "B002", "否", "否", "否", ""])
         write_csv(path, ZH_CADRE_HEADER, rows)
-        with branches.session(write=True) as s:
+        with branches.connect(write=True) as s:
             result = import_cadres(s, path)
         assert (result.rows, result.created, result.updated, result.unchanged) == (3, 1, 1, 1)
         assert cadre_codes(branches) == ["G001", "G002", "G003"]
-        with branches.session() as s:
+        with branches.connect() as s:
             assert get_cadre(s, "G002")["branch"] == "B002"
-        with branches.session(write=True) as s:
+        with branches.connect(write=True) as s:
             again = import_cadres(s, path)
         assert (again.created, again.updated, again.unchanged) == (0, 0, 3)
 
     def test_reimport_changes_only_the_columns_in_the_file(
             self, branches: Database, tmp_path: Path, write_csv) -> None:
-        with branches.session(write=True) as s:
+        with branches.connect(write=True) as s:
             add_cadre(s, "G001", "张伟", unit="区委办", level="district", branch="B001",
                       top_leader=True, registered_on="2020-01-18")
         path = write_csv(tmp_path / "c.csv", ["编号", "姓名", "单位"], [["G001", "张伟", "区政府"]])
-        with branches.session(write=True) as s:
+        with branches.connect(write=True) as s:
             assert import_cadres(s, path).updated == 1
-        with branches.session() as s:
+        with branches.connect() as s:
             c = get_cadre(s, "G001")
         assert (c["unit"], c["level"], c["branch"], c["top_leader"], c["registered_on"]) == \
             ("区政府", "district", "B001", True, "2020-01-18")
@@ -365,13 +364,13 @@ class TestImportCadres:
             self, db: Database, tmp_path: Path, write_csv) -> None:
         from trainlog.registry import deactivate_cadre
 
-        with db.session(write=True) as s:
+        with db.connect(write=True) as s:
             add_cadre(s, "G001", "张伟")
             deactivate_cadre(s, "G001")
         path = write_csv(tmp_path / "c.csv", ["编号", "姓名"], [["G001", "张伟"]])
-        with db.session(write=True) as s:
+        with db.connect(write=True) as s:
             import_cadres(s, path)
-        with db.session() as s:
+        with db.connect() as s:
             assert get_cadre(s, "G001")["active"] is False
 
     def test_xlsx(self, branches: Database, tmp_path: Path, write_xlsx) -> None:
@@ -379,9 +378,9 @@ class TestImportCadres:
             ["G001", "张伟", "区委办", "区级", "B001", "是", "否", "是", datetime(2020, 4, 3)],
             [1002, "王芳", None, "村级", "B002", True, True, False, "2020年4月5日"],
         ])
-        with branches.session(write=True) as s:
+        with branches.connect(write=True) as s:
             assert import_cadres(s, path).created == 2
-        with branches.session() as s:
+        with branches.connect() as s:
             a, b = get_cadre(s, "G001"), get_cadre(s, "1002")
         assert a["registered_on"] == "2020-04-03" and a["top_leader"] is True
         assert (b["level"], b["poverty_cadre"], b["party_member"], b["registered_on"]) == \
@@ -393,13 +392,13 @@ class TestImportBranches:
         path = write_csv(tmp_path / "b.csv", ["编号", "名称", "乡镇"],
                          [["B001", "城关镇机关党支部", "城关镇"], ["B002", "东城村党支部", ""]],
                          "utf-8-sig")
-        with db.session(write=True) as s:
+        with db.connect(write=True) as s:
             assert import_branches(s, path).created == 2
         write_csv(path, ["code", "name"], [["B002", "东城村第一党支部"]])
-        with db.session(write=True) as s:
+        with db.connect(write=True) as s:
             result = import_branches(s, path)
         assert (result.rows, result.created, result.updated) == (1, 0, 1)
-        with db.session() as s:
+        with db.connect() as s:
             assert list_branches(s) == [
                 {"code": "B001", "name": "城关镇机关党支部", "township": "城关镇", "active": True},
                 {"code": "B002", "name": "东城村第一党支部", "township": None, "active": True},
@@ -408,10 +407,10 @@ class TestImportBranches:
     def test_bad_rows(self, db: Database, tmp_path: Path, write_csv) -> None:
         path = write_csv(tmp_path / "b.csv", ["编号", "名称"],
                          [["B001", "一"], ["", "二"], ["B001", "三"], ["B004", ""]])
-        with pytest.raises(InvalidInput) as info, db.session(write=True) as s:
+        with pytest.raises(InvalidInput) as info, db.connect(write=True) as s:
             import_branches(s, path)
         assert where(info.value) == [(3, "code"), (4, "code"), (5, "name")]
-        with db.session() as s:
+        with db.connect() as s:
             assert list_branches(s) == []
 
 
@@ -459,9 +458,9 @@ def test_import_round_trip(tmp_path_factory: pytest.TempPathFactory, write_csv, 
     db = Database(str(folder / "t.db"))
     db.init()
     try:
-        with db.session(write=True) as s:
+        with db.connect(write=True) as s:
             assert import_cadres(s, path).created == len(cadres)
-        with db.session() as s:
+        with db.connect() as s:
             listed = list_cadres(s)
     finally:
         db.dispose()

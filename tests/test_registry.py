@@ -26,7 +26,7 @@ from trainlog.store.schema import Cadre
 @pytest.fixture
 def registry(db: Database) -> Database:
     """Two branches in two townships and four cadres of every level."""
-    with db.session(write=True) as s:
+    with db.connect(write=True) as s:
         add_branch(s, "B001", "城关镇机关党支部", "城关镇")
         add_branch(s, "B002", "东城村党支部", "东城乡")
         add_cadre(s, "G001", "张伟", unit="区委办", level="district", branch="B001",
@@ -44,7 +44,7 @@ def codes(rows: list[dict]) -> list[str]:
 
 class TestBranches:
     def test_add_and_list(self, registry: Database) -> None:
-        with registry.session() as s:
+        with registry.connect() as s:
             rows = list_branches(s)
         assert rows == [
             {"code": "B001", "name": "城关镇机关党支部", "township": "城关镇", "active": True},
@@ -52,13 +52,13 @@ class TestBranches:
         ]
 
     def test_list_by_township(self, registry: Database) -> None:
-        with registry.session() as s:
+        with registry.connect() as s:
             assert codes(list_branches(s, township="东城乡")) == ["B002"]
             assert list_branches(s, township="nowhere") == []
 
     def test_code_is_unique(self, registry: Database) -> None:
         with pytest.raises(TrainlogError, match="B001 exists already"), \
-                registry.session(write=True) as s:
+                registry.connect(write=True) as s:
             add_branch(s, "B001", "another")
 
     @pytest.mark.parametrize("code, name, message", [
@@ -68,18 +68,18 @@ class TestBranches:
         ("B9", "x" * 201, "longer than 200"),
     ])
     def test_bad_fields(self, db: Database, code: str, name: str, message: str) -> None:
-        with pytest.raises(TrainlogError, match=message), db.session(write=True) as s:
+        with pytest.raises(TrainlogError, match=message), db.connect(write=True) as s:
             add_branch(s, code, name)
-        with db.session() as s:
+        with db.connect() as s:
             assert list_branches(s) == []
 
     def test_values_are_stripped(self, db: Database) -> None:
-        with db.session(write=True) as s:
+        with db.connect(write=True) as s:
             row = add_branch(s, " B9 ", " 某支部 ", "  ")
         assert row == {"code": "B9", "name": "某支部", "township": None, "active": True}
 
     def test_branch_ids(self, registry: Database) -> None:
-        with registry.session() as s:
+        with registry.connect() as s:
             ids = branch_ids(s)
             assert set(ids) == {"B001", "B002"}
             assert branch_ids(s, ["B002", "nope"]) == {"B002": ids["B002"]}
@@ -88,7 +88,7 @@ class TestBranches:
 
 class TestAddCadre:
     def test_fields_are_stored(self, registry: Database) -> None:
-        with registry.session() as s:
+        with registry.connect() as s:
             assert get_cadre(s, "G001") == {
                 "code": "G001", "name": "张伟", "unit": "区委办", "level": "district",
                 "branch": "B001", "top_leader": True, "poverty_cadre": False,
@@ -99,7 +99,7 @@ class TestAddCadre:
                                                                           "2020-03-05")
 
     def test_level_label_is_stored_as_key(self, registry: Database) -> None:
-        with registry.session() as s:
+        with registry.connect() as s:
             assert get_cadre(s, "G002")["level"] == "township"
 
     def test_audit_columns(self, registry: Database) -> None:
@@ -110,9 +110,9 @@ class TestAddCadre:
 
     def test_code_is_unique(self, registry: Database) -> None:
         with pytest.raises(TrainlogError, match="G001 exists already"), \
-                registry.session(write=True) as s:
+                registry.connect(write=True) as s:
             add_cadre(s, "G001", "someone else")
-        with registry.session() as s:
+        with registry.connect() as s:
             assert get_cadre(s, "G001")["name"] == "张伟"
 
     @pytest.mark.parametrize("fields, message", [
@@ -122,29 +122,29 @@ class TestAddCadre:
         ({"unit": "x" * 201}, "unit: .* longer than 200"),
     ])
     def test_bad_fields(self, registry: Database, fields: dict, message: str) -> None:
-        with pytest.raises(TrainlogError, match=message), registry.session(write=True) as s:
+        with pytest.raises(TrainlogError, match=message), registry.connect(write=True) as s:
             add_cadre(s, "G100", "新人", **fields)
-        with registry.session() as s:
+        with registry.connect() as s:
             assert "G100" not in cadre_ids(s)
 
     def test_every_problem_is_reported_at_once(self, registry: Database) -> None:
-        with pytest.raises(TrainlogError) as info, registry.session(write=True) as s:
+        with pytest.raises(TrainlogError) as info, registry.connect(write=True) as s:
             add_cadre(s, "G100", "新人", branch="B999", level="province")
         assert "branch" in str(info.value) and "level" in str(info.value)
 
     def test_branch_code_with_spaces_around(self, registry: Database) -> None:
-        with registry.session(write=True) as s:
+        with registry.connect(write=True) as s:
             assert add_cadre(s, "G100", "新人", branch=" B002 ")["branch"] == "B002"
 
     def test_missing_cadre(self, registry: Database) -> None:
         with pytest.raises(TrainlogError, match="no cadre with code 'G999'"), \
-                registry.session() as s:
+                registry.connect() as s:
             get_cadre(s, "G999")
 
 
 class TestListCadres:
     def _list(self, db: Database, **filters) -> list[str]:  # type: ignore[no-untyped-def]
-        with db.session() as s:
+        with db.connect() as s:
             return codes(list_cadres(s, **filters))
 
     def test_all_active_by_code(self, registry: Database) -> None:
@@ -168,7 +168,7 @@ class TestListCadres:
             self._list(registry, level="省级")
 
     def test_inactive_only_with_all(self, registry: Database) -> None:
-        with registry.session(write=True) as s:
+        with registry.connect(write=True) as s:
             deactivate_cadre(s, "G002")
         assert self._list(registry) == ["G001", "G003", "G004"]
         assert self._list(registry, active=None) == ["G001", "G002", "G003", "G004"]
@@ -177,7 +177,7 @@ class TestListCadres:
 
 class TestEditCadre:
     def test_changes_only_given_fields(self, registry: Database) -> None:
-        with registry.session(write=True) as s:
+        with registry.connect(write=True) as s:
             row = edit_cadre(s, "G001", unit="区政府办", level="乡级", top_leader=False)
         assert row["unit"] == "区政府办"
         assert row["level"] == "township"
@@ -185,38 +185,38 @@ class TestEditCadre:
         assert (row["name"], row["branch"], row["registered_on"]) == ("张伟", "B001", "2020-01-18")
 
     def test_empty_text_clears(self, registry: Database) -> None:
-        with registry.session(write=True) as s:
+        with registry.connect(write=True) as s:
             row = edit_cadre(s, "G001", unit="", branch="", level="", registered_on="")
         assert (row["unit"], row["branch"], row["level"], row["registered_on"]) == (None,) * 4
 
     def test_move_branch_and_register(self, registry: Database) -> None:
-        with registry.session(write=True) as s:
+        with registry.connect(write=True) as s:
             row = edit_cadre(s, "G004", branch="B002", registered_on=date(2020, 4, 3))
         assert (row["branch"], row["registered_on"]) == ("B002", "2020-04-03")
 
     def test_bad_value_changes_nothing(self, registry: Database) -> None:
         with pytest.raises(TrainlogError, match="no such branch"), \
-                registry.session(write=True) as s:
+                registry.connect(write=True) as s:
             edit_cadre(s, "G001", unit="新单位", branch="B999")
-        with registry.session() as s:
+        with registry.connect() as s:
             assert get_cadre(s, "G001")["unit"] == "区委办"
 
     def test_name_cannot_be_emptied(self, registry: Database) -> None:
         with pytest.raises(TrainlogError, match="name: is required"), \
-                registry.session(write=True) as s:
+                registry.connect(write=True) as s:
             edit_cadre(s, "G001", name=" ")
 
     def test_missing_cadre(self, registry: Database) -> None:
-        with pytest.raises(TrainlogError, match="no cadre"), registry.session(write=True) as s:
+        with pytest.raises(TrainlogError, match="no cadre"), registry.connect(write=True) as s:
             edit_cadre(s, "G999", unit="x")
 
     def test_deactivate_and_reactivate(self, registry: Database) -> None:
-        with registry.session(write=True) as s:
+        with registry.connect(write=True) as s:
             assert deactivate_cadre(s, "G003")["active"] is False
-        with registry.session() as s:
+        with registry.connect() as s:
             assert "G003" not in cadre_ids(s, active_only=True)
             assert "G003" in cadre_ids(s)
-        with registry.session(write=True) as s:
+        with registry.connect(write=True) as s:
             assert edit_cadre(s, "G003", active=True)["active"] is True
 
 
@@ -229,6 +229,6 @@ def test_cadre_ids_in_chunks(db: Database) -> None:
                                    "poverty_cadre": False, "party_member": True, "active": True}
                                   for i in range(2000)])
     wanted = [f"C{i:05d}" for i in range(0, 2000, 2)] + ["missing"]
-    with db.session() as s:
+    with db.connect() as s:
         found = cadre_ids(s, wanted)
     assert len(found) == 1000 and "missing" not in found

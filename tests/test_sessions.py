@@ -38,7 +38,7 @@ ZH_HEADER = ["培训编号", "日期", "类别", "形式", "主题", "培训名�
 @pytest.fixture
 def registry(db: Database) -> Database:
     """Two branches and six cadres; G006 is deactivated."""
-    with db.session(write=True) as s:
+    with db.connect(write=True) as s:
         add_branch(s, "B001", "城关镇机关党支部", "城关镇")
         add_branch(s, "B002", "东城村党支部", "东城乡")
         for code, name in [("G001", "张伟"), ("G002", "王芳"), ("G003", "李强"), ("G004", "赵敏"),
@@ -204,10 +204,10 @@ class TestAddSession:
         assert attendance(registry, "R-1") == {"G001": 0.0, "G002": 0.0}
 
     def test_deactivated_cadre_stays_on_a_replaced_session(self, registry: Database) -> None:
-        with registry.session(write=True) as s:
+        with registry.connect(write=True) as s:
             add_cadre(s, "G007", "周杰")
         add(registry, attendees=["G007", "G001"], ref="R-1")
-        with registry.session(write=True) as s:
+        with registry.connect(write=True) as s:
             deactivate_cadre(s, "G007")
         add(registry, hours=1, attendees=["G007", "G001", "G002"], ref="R-1", replace=True)
         assert attendance(registry, "R-1") == {"G007": 1.0, "G001": 1.0, "G002": 1.0}
@@ -233,7 +233,7 @@ class TestAddSession:
 
     def test_attendees_file_xlsx_with_numbers(self, registry: Database, tmp_path: Path,
                                               write_xlsx) -> None:  # type: ignore[no-untyped-def]
-        with registry.session(write=True) as s:
+        with registry.connect(write=True) as s:
             add_cadre(s, "1001", "孙丽")  # a code Excel keeps as a number
         f = write_xlsx(tmp_path / "roster.xlsx", ["编号", "学时"], [[1001, 2.5], ["G002", None]])
         add(registry, hours=1, attendees_file=f, ref="R-1")
@@ -433,7 +433,7 @@ class TestImport:
                                                          tmp_path: Path, write_csv) -> None:  # type: ignore[no-untyped-def]
         f = write_csv(tmp_path / "s.csv", HEADER, self.ROWS)
         do_import(registry, f)
-        with registry.session(write=True) as s:
+        with registry.connect(write=True) as s:
             deactivate_cadre(s, "G001")
         assert do_import(registry, f).unchanged == 3  # the cron job keeps running
         rows = [*self.ROWS, ["S-1", "2020-04-10", "special", "key", "poverty-industry",
@@ -567,7 +567,7 @@ class TestZhaolingExample:
     def test_import_twice(self, db: Database) -> None:
         from trainlog.store.checks import run_checks
 
-        with db.session(write=True) as s:
+        with db.connect(write=True) as s:
             import_branches(s, EXAMPLES / "01_branches.csv")
             import_cadres(s, EXAMPLES / "02_cadres.csv")
         for name, (n, named, pt) in zip(self.FILES, self.FIGURES, strict=True):

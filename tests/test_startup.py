@@ -161,6 +161,56 @@ def test_help_does_not_import_the_database_layer(tmp_path: Path) -> None:
     assert heavy(modules) == []
 
 
+@pytest.mark.sqlite_only("tests what a SQLite file's reads and writes import; PostgreSQL goes "
+                         "through SQLAlchemy")
+def test_registry_commands_do_not_import_sqlalchemy(cli, db, tmp_path: Path,  # type: ignore[no-untyped-def]
+                                                    write_csv) -> None:
+    """branch add, import and list and cadre add, import, list, edit and deactivate on a SQLite
+    file run without SQLAlchemy, SQLModel or the models, and say what in-process runs say."""
+    branches = write_csv(tmp_path / "b.csv", ["编号", "名称", "乡镇"],
+                         [["B1", "一支部", "城关镇"], ["B2", "二支部", "东城乡"]])
+    cadres = write_csv(tmp_path / "c.csv", ["编号", "姓名", "党支部", "一把手", "网络学院注册日期"],
+                       [["G1", "张三", "B1", "是", "2020-01-18"], ["G2", "李四", "B2", "否", ""]])
+    writes = [
+        (["branch", "import", str(branches), "--dry-run"],
+         "branches: would import 2 rows: 2 created, 0 updated, 0 unchanged\n"),
+        (["branch", "import", str(branches)],
+         "branches: imported 2 rows: 2 created, 0 updated, 0 unchanged\n"),
+        (["branch", "add", "B3", "三支部", "--township", "城关镇"], "added branch B3 三支部\n"),
+        (["cadre", "import", str(cadres), "--dry-run", "--format", "json"],
+         '{\n  "rows": 2,\n  "created": 2,\n  "updated": 0,\n  "unchanged": 0,\n'
+         '  "dry_run": true\n}\n'),
+        (["cadre", "import", str(cadres)],
+         "cadres: imported 2 rows: 2 created, 0 updated, 0 unchanged\n"),
+        (["cadre", "add", "G3", "王五", "--branch", "B3", "--poverty-cadre"],
+         "added cadre G3 王五\n"),
+        (["cadre", "edit", "G2", "--unit", "东城村", "--registered-on", "2020-04-03"],
+         "updated cadre G2 李四\n"),
+        (["cadre", "deactivate", "G3"], "deactivated cadre G3 王五\n"),
+    ]
+    for args, said in writes:
+        modules, out = loaded(args, str(db.path))
+        assert heavy(modules) == [], (args, heavy(modules))
+        assert out == said, args
+    reads = [
+        ["branch", "list", "--format", "json"],
+        ["branch", "list", "--township", "城关镇"],
+        ["cadre", "list", "--all", "--format", "json"],
+        ["cadre", "list", "--branch", "B1", "--top-leader", "--format", "csv"],
+        ["--lang", "zh", "cadre", "list"],
+    ]
+    for args in reads:
+        modules, out = loaded(args, str(db.path))
+        assert heavy(modules) == [], (args, heavy(modules))
+        assert out == cli(*args).stdout, args
+    listed = json.loads(cli("cadre", "list", "--all", "--format", "json").stdout)
+    assert [(c["code"], c["branch"], c["top_leader"], c["poverty_cadre"], c["unit"],
+             c["registered_on"], c["active"]) for c in listed] == [
+        ("G1", "B1", True, False, None, "2020-01-18", True),
+        ("G2", "B2", False, False, "东城村", "2020-04-03", True),
+        ("G3", "B3", False, True, None, None, False)]
+
+
 @pytest.mark.sqlite_only("tests what a SQLite file's writes import; PostgreSQL goes through SQLAlchemy")
 def test_study_import_and_add_do_not_import_sqlalchemy(cli, db, tmp_path: Path,  # type: ignore[no-untyped-def]
                                                       write_csv) -> None:

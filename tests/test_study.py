@@ -30,7 +30,7 @@ def world(db: Database) -> Database:
     G001 registered before the year; G002 in the middle of March; G003 never (a party member);
     G004 in January, not a party member; G005 registered, then deactivated; G006 in May.
     """
-    with db.session(write=True) as s:
+    with db.connect(write=True) as s:
         add_branch(s, "B001", "东村党支部", "东城乡")
         add_branch(s, "B002", "西村党支部", "东城乡")
         add_branch(s, "B003", "南村党支部", "南城乡")

@@ -25,7 +25,7 @@ HEADER = ["日期", "方式", "主题", "班次", "干部编号", "对象", "备
 @pytest.fixture
 def people(db: Database) -> Database:
     """Four cadres, one of them deactivated later."""
-    with db.session(write=True) as s:
+    with db.connect(write=True) as s:
         for code, name in [("G001", "张伟"), ("G002", "王芳"), ("G003", "李强"), ("G004", "赵敏")]:
             add_cadre(s, code, name, poverty_cadre=True)
         deactivate_cadre(s, "G004")

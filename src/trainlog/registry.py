@@ -1,4 +1,8 @@
-"""The registry of party branches and cadres: add, edit, list, import, deactivate."""
+"""The registry of party branches and cadres: add, edit, list, import, deactivate.
+
+Every read and write is SQL text on a `trainlog.store.sql.Conn` (SQLite through the standard
+library's sqlite3, PostgreSQL through SQLAlchemy); a SQLModel session is accepted too.
+"""
 
 from __future__ import annotations
 
@@ -8,17 +12,21 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select, update
-from sqlmodel import Session
-
 from trainlog.dates import parse_date
-from trainlog.errors import Problem, TrainlogError
+from trainlog.errors import InvalidInput, Problem, TrainlogError
 from trainlog.files import tables as imp
-from trainlog.store.schema import Branch, Cadre
-from trainlog.store.sql import actor, now
+from trainlog.store.sql import Conn, as_conn, as_date
 from trainlog.vocab import LEVELS, parse_bool, parse_choice
 
 CADRE_FLAGS = ("top_leader", "poverty_cadre", "party_member")
+AUDIT = ("created_at", "created_by", "updated_at", "updated_by")
+#: The columns of each table an import or an add writes, with a new row's defaults.
+DEFAULTS: dict[str, dict[str, Any]] = {
+    "branch": {"name": None, "township": None, "active": True},
+    "cadre": {"name": None, "unit": None, "level": None, "branch_id": None, "top_leader": False,
+              "poverty_cadre": False, "party_member": True, "registered_on": None,
+              "active": True},
+}
 
 
 @dataclass
@@ -35,62 +43,73 @@ class ImportResult:
         return dict(self.__dict__)
 
 
-def branch_ids(session: Session, codes: Iterable[str] | None = None) -> dict[str, int]:
+class FieldProblems(InvalidInput):
+    """The problems with the fields given to `cadre add` or `cadre edit`; nothing was written.
+
+    Its `problems` are those of an importer (row 0: the command line); its message stays one line,
+    `column: 'value' reason; …`, as these commands have always said it.
+    """
+
+    def __init__(self, problems: list[Problem]):
+        super().__init__(problems)
+        self.args = ("; ".join(_field_problem(p) for p in problems),)
+
+
+def branch_ids(db: Any, codes: Iterable[str] | None = None) -> dict[str, int]:
     """code -> id of branches (all, or those among `codes`)."""
-    stmt = select(Branch.code, Branch.id)
-    if codes is not None:
-        wanted = list(set(codes))
-        if not wanted:
-            return {}
-        stmt = stmt.where(Branch.code.in_(wanted))
-    return dict(session.execute(stmt).all())
+    conn = as_conn(db)
+    if codes is None:
+        rows = conn.all("SELECT code, id FROM branch")
+    else:
+        rows = conn.all_in("SELECT code, id FROM branch WHERE code IN ({values})", set(codes))
+    return {c: int(i) for c, i in rows}
 
 
-def cadre_ids(session: Session, codes: Iterable[str] | None = None,
+def cadre_ids(db: Any, codes: Iterable[str] | None = None,
               active_only: bool = False) -> dict[str, int]:
     """code -> id of cadres (all, or those among `codes`), in chunks to keep IN lists short."""
-    base = select(Cadre.code, Cadre.id)
-    if active_only:
-        base = base.where(Cadre.active)
+    conn = as_conn(db)
+    sql = "SELECT code, id FROM cadre WHERE " + ("active AND " if active_only else "")
     if codes is None:
-        return dict(session.execute(base).all())
-    wanted = list(set(codes))
-    found: dict[str, int] = {}
-    for i in range(0, len(wanted), 900):
-        found.update(session.execute(base.where(Cadre.code.in_(wanted[i:i + 900]))).all())
-    return found
+        rows = conn.all(sql + "1 = 1")
+    else:
+        rows = conn.all_in(sql + "code IN ({values})", set(codes))
+    return {c: int(i) for c, i in rows}
 
 
-def _branch_dict(b: Branch) -> dict[str, Any]:
-    return {"code": b.code, "name": b.name, "township": b.township, "active": b.active}
+def _branch_dict(row: Any) -> dict[str, Any]:
+    code, name, township, active = row
+    return {"code": code, "name": name, "township": township, "active": bool(active)}
 
 
-def add_branch(session: Session, code: str, name: str,
-               township: str | None = None) -> dict[str, Any]:
+def add_branch(db: Any, code: str, name: str, township: str | None = None) -> dict[str, Any]:
     """Add one branch; its code must be new."""
+    conn = as_conn(db)
     code_ = imp.code(code, "code")
     name_ = imp.text(name, "name", required=True, max_length=200)
     township_ = imp.text(township, "township", max_length=100)
-    if session.execute(select(Branch.id).where(Branch.code == code_)).first():
+    if conn.first("SELECT id FROM branch WHERE code = :code", {"code": code_}):
         raise TrainlogError(f"branch {code_} exists already (use `branch import` to update)")
-    stamp, who = now(), actor()
-    branch = Branch(code=code_, name=name_, township=township_, created_at=stamp, created_by=who,
-                    updated_at=stamp, updated_by=who)
-    session.add(branch)
-    session.flush()
-    return _branch_dict(branch)
+    _insert(conn, "branch", {"code": code_, "name": name_, "township": township_})
+    return _branch_dict((code_, name_, township_, True))
 
 
-def list_branches(session: Session, township: str | None = None) -> list[dict[str, Any]]:
-    stmt = select(Branch).order_by(Branch.code)
+def list_branches(db: Any, township: str | None = None) -> list[dict[str, Any]]:
+    conn = as_conn(db)
+    sql, params = "SELECT code, name, township, active FROM branch", {}
     if township:
-        stmt = stmt.where(Branch.township == township)
-    return [_branch_dict(b) for b in session.scalars(stmt)]
+        sql, params = sql + " WHERE township = :township", {"township": township}
+    return [_branch_dict(r) for r in conn.all(sql + " ORDER BY code", params)]
 
 
-def import_branches(session: Session, path: str | Path, encoding: str | None = None,
+def import_branches(db: Any, path: str | Path, encoding: str | None = None,
                     dry_run: bool = False) -> ImportResult:
-    """Create or update branches by code from a file; all or nothing."""
+    """Create or update branches by code from a file; all or nothing.
+
+    With `dry_run` the writes are done all the same (the caller's transaction rolls them back,
+    `Database.connect(write=True, dry_run=True)`); the result says it was a dry run.
+    """
+    conn = as_conn(db)
     table = imp.open_table(path, imp.BRANCH_COLUMNS, {"code", "name"}, encoding)
     chk = imp.Checker()
     records: dict[str, dict[str, Any]] = {}
@@ -109,30 +128,35 @@ def import_branches(session: Session, path: str | Path, encoding: str | None = N
             records[code] = rec
     chk.problems.extend(table.problems)
     chk.raise_if_any(str(path))
-    return _upsert(session, Branch, list(records.values()), dry_run)
+    return _upsert(conn, "branch", list(records.values()), dry_run)
 
 
-def _cadre_dict(c: Cadre, branch_code: str | None) -> dict[str, Any]:
+def _cadre_dict(row: Any) -> dict[str, Any]:
+    (code, name, unit, level, branch, top_leader, poverty_cadre, party_member, registered_on,
+     active) = row
+    registered = as_date(registered_on)
     return {
-        "code": c.code,
-        "name": c.name,
-        "unit": c.unit,
-        "level": c.level,
-        "branch": branch_code,
-        "top_leader": c.top_leader,
-        "poverty_cadre": c.poverty_cadre,
-        "party_member": c.party_member,
-        "registered_on": c.registered_on.isoformat() if c.registered_on else None,
-        "active": c.active,
+        "code": code,
+        "name": name,
+        "unit": unit,
+        "level": level,
+        "branch": branch,
+        "top_leader": bool(top_leader),
+        "poverty_cadre": bool(poverty_cadre),
+        "party_member": bool(party_member),
+        "registered_on": registered.isoformat() if registered else None,
+        "active": bool(active),
     }
 
 
-def _cadre_query():  # type: ignore[no-untyped-def]
-    return select(Cadre, Branch.code).outerjoin(Branch, Cadre.branch_id == Branch.id)
+#: A cadre as `_cadre_dict` takes it, with its branch's code.
+_CADRE_SELECT = ("SELECT c.code, c.name, c.unit, c.level, b.code, c.top_leader, c.poverty_cadre, "
+                 "c.party_member, c.registered_on, c.active "
+                 "FROM cadre c LEFT OUTER JOIN branch b ON c.branch_id = b.id")
 
 
 def list_cadres(
-    session: Session,
+    db: Any,
     branch: str | None = None,
     level: str | None = None,
     top_leader: bool | None = None,
@@ -140,28 +164,32 @@ def list_cadres(
     active: bool | None = True,
 ) -> list[dict[str, Any]]:
     """Cadres by code, filtered; `active=None` lists every cadre."""
-    stmt = _cadre_query().order_by(Cadre.code)
+    conn = as_conn(db)
+    where: list[str] = []
+    params: dict[str, Any] = {}
     if branch:
         branch = branch.strip()
-        if not branch_ids(session, [branch]):  # a mistyped code must not look like "no cadres"
+        if not branch_ids(conn, [branch]):  # a mistyped code must not look like "no cadres"
             raise TrainlogError(f"--branch: no branch with code {branch!r}")
-        stmt = stmt.where(Branch.code == branch)
+        where.append("b.code = :branch")
+        params["branch"] = branch
     if level:
-        stmt = stmt.where(Cadre.level == parse_choice(level, LEVELS, "--level"))
-    if top_leader is not None:
-        stmt = stmt.where(Cadre.top_leader == top_leader)
-    if poverty_cadre is not None:
-        stmt = stmt.where(Cadre.poverty_cadre == poverty_cadre)
-    if active is not None:
-        stmt = stmt.where(Cadre.active == active)
-    return [_cadre_dict(c, b) for c, b in session.execute(stmt)]
+        where.append("c.level = :level")
+        params["level"] = parse_choice(level, LEVELS, "--level")
+    for column, wanted in (("top_leader", top_leader), ("poverty_cadre", poverty_cadre),
+                           ("active", active)):
+        if wanted is not None:
+            where.append(f"c.{column} = :{column}")
+            params[column] = bool(wanted)
+    sql = _CADRE_SELECT + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY c.code"
+    return [_cadre_dict(r) for r in conn.all(sql, params)]
 
 
-def get_cadre(session: Session, code: str) -> dict[str, Any]:
-    row = session.execute(_cadre_query().where(Cadre.code == code.strip())).first()
+def get_cadre(db: Any, code: str) -> dict[str, Any]:
+    row = as_conn(db).first(_CADRE_SELECT + " WHERE c.code = :code", {"code": code.strip()})
     if row is None:
         raise TrainlogError(f"no cadre with code {code!r}")
-    return _cadre_dict(*row)
+    return _cadre_dict(row)
 
 
 def _parse_cadre_fields(values: dict[str, Any], chk: imp.Checker, row: int,
@@ -196,48 +224,50 @@ def _parse_cadre_fields(values: dict[str, Any], chk: imp.Checker, row: int,
     return out
 
 
-def add_cadre(session: Session, code: str, name: str, **fields: Any) -> dict[str, Any]:
+def add_cadre(db: Any, code: str, name: str, **fields: Any) -> dict[str, Any]:
     """Add one cadre; its code must be new. `fields` are the other import columns."""
+    conn = as_conn(db)
     chk = imp.Checker()
     given = {"code": code, "name": name} | {k: v for k, v in fields.items() if v is not None}
-    branches = branch_ids(session, [str(given["branch"]).strip()]) if given.get("branch") else {}
+    branches = branch_ids(conn, [str(given["branch"]).strip()]) if given.get("branch") else {}
     values = _parse_cadre_fields({k: _as_text(v) for k, v in given.items()}, chk, 0, branches)
     _raise_for_fields(chk)
-    if session.execute(select(Cadre.id).where(Cadre.code == values["code"])).first():
+    if conn.first("SELECT id FROM cadre WHERE code = :code", {"code": values["code"]}):
         raise TrainlogError(
             f"cadre {values['code']} exists already (use `cadre edit` to change it)"
         )
-    stamp, who = now(), actor()
-    cadre = Cadre(**values, created_at=stamp, created_by=who, updated_at=stamp, updated_by=who)
-    session.add(cadre)
-    session.flush()
-    return get_cadre(session, cadre.code)
+    _insert(conn, "cadre", values)
+    return get_cadre(conn, values["code"])
 
 
-def edit_cadre(session: Session, code: str, **fields: Any) -> dict[str, Any]:
+def edit_cadre(db: Any, code: str, **fields: Any) -> dict[str, Any]:
     """Change the given fields of a cadre (None leaves a field as it is; "" clears text)."""
-    cadre = session.scalars(select(Cadre).where(Cadre.code == code.strip())).first()
-    if cadre is None:
+    conn = as_conn(db)
+    row = conn.first("SELECT id, code FROM cadre WHERE code = :code", {"code": code.strip()})
+    if row is None:
         raise TrainlogError(f"no cadre with code {code!r}")
+    cadre_id, code_ = int(row[0]), row[1]
     given = {k: v for k, v in fields.items() if v is not None}
     active = given.pop("active", None)
     chk = imp.Checker()
-    branches = branch_ids(session, [str(given["branch"]).strip()]) if given.get("branch") else {}
+    branches = branch_ids(conn, [str(given["branch"]).strip()]) if given.get("branch") else {}
     values = _parse_cadre_fields({k: _as_text(v) for k, v in given.items()}, chk, 0, branches)
     _raise_for_fields(chk)
     if active is not None:
         values["active"] = bool(active)
     if values:
-        for key, value in values.items():
-            setattr(cadre, key, value)
-        cadre.updated_at, cadre.updated_by = now(), actor()
-        session.flush()
-    return get_cadre(session, cadre.code)
+        stamp, who = conn.stamp()
+        sets = ", ".join(f"{c} = :{c}" for c in values)
+        conn.run(f"UPDATE cadre SET {sets}, updated_at = :updated_at, updated_by = :updated_by "
+                 "WHERE id = :id", values | {"updated_at": stamp, "updated_by": who,
+                                             "id": cadre_id})
+        code_ = values.get("code", code_)
+    return get_cadre(conn, code_)
 
 
-def deactivate_cadre(session: Session, code: str) -> dict[str, Any]:
+def deactivate_cadre(db: Any, code: str) -> dict[str, Any]:
     """Mark a cadre inactive: kept, past records keep counting, no new attendance."""
-    return edit_cadre(session, code, active=False)
+    return edit_cadre(db, code, active=False)
 
 
 def _as_text(value: Any) -> Any:
@@ -250,7 +280,7 @@ def _as_text(value: Any) -> Any:
 
 def _raise_for_fields(chk: imp.Checker) -> None:
     if chk.problems:
-        raise TrainlogError("; ".join(_field_problem(p) for p in chk.problems))
+        raise FieldProblems(chk.problems)
 
 
 def _field_problem(p: Problem) -> str:
@@ -261,11 +291,16 @@ def _field_problem(p: Problem) -> str:
     return f"{p.column}: {p.reason}"
 
 
-def import_cadres(session: Session, path: str | Path, encoding: str | None = None,
+def import_cadres(db: Any, path: str | Path, encoding: str | None = None,
                   dry_run: bool = False) -> ImportResult:
-    """Create or update cadres by code from a file; all or nothing."""
+    """Create or update cadres by code from a file; all or nothing.
+
+    With `dry_run` the writes are done all the same (the caller's transaction rolls them back,
+    `Database.connect(write=True, dry_run=True)`); the result says it was a dry run.
+    """
+    conn = as_conn(db)
     table = imp.open_table(path, imp.CADRE_COLUMNS, {"code", "name"}, encoding)
-    branches = branch_ids(session)
+    branches = branch_ids(conn)
     chk = imp.Checker()
     records: dict[str, dict[str, Any]] = {}
     first_row: dict[str, int] = {}
@@ -279,52 +314,48 @@ def import_cadres(session: Session, path: str | Path, encoding: str | None = Non
             records[code] = values
     chk.problems.extend(table.problems)
     chk.raise_if_any(str(path))
-    return _upsert(session, Cadre, list(records.values()), dry_run)
+    return _upsert(conn, "cadre", list(records.values()), dry_run)
 
 
-def _upsert(session: Session, model: type[Branch] | type[Cadre], records: list[dict[str, Any]],
+def _insert(conn: Conn, table: str, values: dict[str, Any]) -> int:
+    """Insert one row: `values` over the table's defaults, with the audit stamp; the new id."""
+    stamp, who = conn.stamp()
+    row = {"code": values["code"], **DEFAULTS[table], **values, "created_at": stamp,
+           "created_by": who, "updated_at": stamp, "updated_by": who}
+    return conn.insert(f"INSERT INTO {table} ({', '.join(row)}) "
+                       f"VALUES ({', '.join(':' + c for c in row)})", row)
+
+
+def _upsert(conn: Conn, table: str, records: list[dict[str, Any]],
             dry_run: bool) -> ImportResult:
     """Insert new codes and update changed ones, in bulk; counts what changed."""
     result = ImportResult(rows=len(records), dry_run=dry_run)
     if not records:
         return result
     columns = sorted({k for r in records for k in r} - {"code"})
-    existing: dict[str, tuple[Any, ...]] = {}
-    codes = [r["code"] for r in records]
-    cols = [model.id, model.code, *(getattr(model, c) for c in columns)]
-    for i in range(0, len(codes), 900):
-        for row in session.execute(select(*cols).where(model.code.in_(codes[i:i + 900]))):
-            existing[row[1]] = tuple(row)
-    stamp, who = now(), actor()
-    inserts, updates = [], []
+    existing = {row[1]: row for row in conn.all_in(
+        f"SELECT id, code, {', '.join(columns)} FROM {table} WHERE code IN ({{values}})",
+        [r["code"] for r in records])}
+    stamp, who = conn.stamp()
+    inserted = ["code", *DEFAULTS[table], *AUDIT]
+    inserts: list[tuple[Any, ...]] = []
+    updates: list[tuple[Any, ...]] = []
     for r in records:
         old = existing.get(r["code"])
+        new = tuple(conn.value(r.get(c)) for c in columns)  # as the driver reads them back
         if old is None:
-            inserts.append({"active": True, **_defaults(model), **r, "created_at": stamp,
-                            "created_by": who, "updated_at": stamp, "updated_by": who})
-        elif tuple(old[2:]) != tuple(r.get(c) for c in columns):
-            updates.append({"_id": old[0], **r, "updated_at": stamp, "updated_by": who})
+            full = {**DEFAULTS[table], **r, "created_at": stamp, "created_by": who,
+                    "updated_at": stamp, "updated_by": who}
+            inserts.append(tuple(conn.value(full[c]) for c in inserted))
+        elif tuple(old[2:]) != new:
+            updates.append((*new, stamp, who, old[0]))
         else:
             result.unchanged += 1
     result.created, result.updated = len(inserts), len(updates)
-    if dry_run:
-        return result
     if inserts:
-        session.execute(model.__table__.insert(), inserts)
+        conn.executemany(f"INSERT INTO {table} ({', '.join(inserted)}) "
+                         f"VALUES ({', '.join('?' * len(inserted))})", inserts)
     if updates:
-        from sqlalchemy import bindparam
-
-        table = model.__table__
-        stmt = (update(table).where(table.c.id == bindparam("_id"))
-                .values({c: bindparam(c) for c in [*columns, "updated_at", "updated_by"]}))
-        keys = ["_id", *columns, "updated_at", "updated_by"]
-        session.connection().execute(stmt, [{c: u.get(c) for c in keys} for u in updates])
+        sets = ", ".join(f"{c} = ?" for c in [*columns, "updated_at", "updated_by"])
+        conn.executemany(f"UPDATE {table} SET {sets} WHERE id = ?", updates)
     return result
-
-
-def _defaults(model: type[Branch] | type[Cadre]) -> dict[str, Any]:
-    if model is Cadre:
-        return {"unit": None, "level": None, "branch_id": None, "top_leader": False,
-                "poverty_cadre": False, "party_member": True, "registered_on": None}
-    return {"township": None}
-

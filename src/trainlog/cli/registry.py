@@ -55,8 +55,8 @@ def branch_add(
     """Add a party branch."""
     from trainlog.registry import add_branch
 
-    with state().db.session(write=True) as s:
-        b = add_branch(s, code, name, township)
+    with state().db.connect(write=True) as conn:
+        b = add_branch(conn, code, name, township)
     typer.echo(f"added branch {b['code']} {b['name']}")
 
 
@@ -71,8 +71,8 @@ def branch_list(
     from trainlog.registry import list_branches
 
     st = state(lang)
-    with st.db.session() as s:
-        rows = list_branches(s, township)
+    with st.db.connect() as conn:
+        rows = list_branches(conn, township)
     listing(rows, BRANCH_KEYS, fmt.value, st.lang)
 
 
@@ -82,10 +82,8 @@ def branch_import(file: FileArg, encoding: EncodingOpt = None, dry_run: DryRunOp
     """Import branches (编号, 名称, 乡镇); updates by code, all or nothing."""
     from trainlog.registry import import_branches
 
-    with state().db.session(write=True) as s:
-        result = import_branches(s, file, encoding, dry_run)
-        if dry_run:
-            s.rollback()
+    with state().db.connect(write=True, dry_run=dry_run) as conn:
+        result = import_branches(conn, file, encoding, dry_run)
     print_import(result, "branches", fmt)
 
 
@@ -115,8 +113,8 @@ def cadre_add(
     """Add a cadre."""
     from trainlog.registry import add_cadre
 
-    with state().db.session(write=True) as s:
-        c = add_cadre(s, code, name, unit=unit, level=level, branch=branch, top_leader=top_leader,
+    with state().db.connect(write=True) as conn:
+        c = add_cadre(conn, code, name, unit=unit, level=level, branch=branch, top_leader=top_leader,
                       poverty_cadre=poverty_cadre, party_member=not no_party_member,
                       registered_on=registered_on)
     typer.echo(f"added cadre {c['code']} {c['name']}")
@@ -140,8 +138,8 @@ def cadre_list(
     from trainlog.registry import list_cadres
 
     st = state(lang)
-    with st.db.session() as s:
-        rows = list_cadres(s, branch, level, top_leader, poverty_cadre, True if active else None)
+    with st.db.connect() as conn:
+        rows = list_cadres(conn, branch, level, top_leader, poverty_cadre, True if active else None)
     listing(rows, CADRE_KEYS, fmt.value, st.lang, labels=CADRE_LABELS)
 
 
@@ -157,14 +155,17 @@ def cadre_show(
     from trainlog.output.render import console, table, to_json
     from trainlog.registry import get_cadre
     from trainlog.sessions.queries import transcript
+    from trainlog.study.records import cadre_study
 
     st = state(lang)
+    with st.db.connect() as conn:
+        data = get_cadre(conn, code)
+        study = cadre_study(conn, code, year)  # online study hours by month (issue 5)
+    # Until trainlog.sessions.queries.transcript takes a Conn, it reads through a session of its
+    # own (then: `data |= transcript(conn, code, year)` in the block above).
     with st.db.session() as s:
-        data = get_cadre(s, code)
         data |= transcript(s, code, year)
-        from trainlog.study.records import cadre_study
-
-        data["study"] = cadre_study(s, code, year)  # online study hours by month (issue 5)
+    data["study"] = study
     if fmt is Format.json:
         typer.echo(to_json(data))
         return
@@ -219,8 +220,8 @@ def cadre_edit(
     """Change a cadre's fields; options not given are left as they are."""
     from trainlog.registry import edit_cadre
 
-    with state().db.session(write=True) as s:
-        c = edit_cadre(s, code, name=name, unit=unit, level=level, branch=branch,
+    with state().db.connect(write=True) as conn:
+        c = edit_cadre(conn, code, name=name, unit=unit, level=level, branch=branch,
                        top_leader=top_leader, poverty_cadre=poverty_cadre,
                        party_member=party_member, registered_on=registered_on, active=active)
     typer.echo(f"updated cadre {c['code']} {c['name']}")
@@ -231,8 +232,8 @@ def cadre_deactivate(code: Annotated[str, typer.Argument(help="the cadre's code.
     """Deactivate a cadre: kept, with past records still counting; no new attendance."""
     from trainlog.registry import deactivate_cadre
 
-    with state().db.session(write=True) as s:
-        c = deactivate_cadre(s, code)
+    with state().db.connect(write=True) as conn:
+        c = deactivate_cadre(conn, code)
     typer.echo(f"deactivated cadre {c['code']} {c['name']}")
 
 
@@ -242,8 +243,6 @@ def cadre_import(file: FileArg, encoding: EncodingOpt = None, dry_run: DryRunOpt
     """Import cadres (编号, 姓名, 单位, 级别, 党支部, 一把手, 扶贫干部, 党员, 网络学院注册日期)."""
     from trainlog.registry import import_cadres
 
-    with state().db.session(write=True) as s:
-        result = import_cadres(s, file, encoding, dry_run)
-        if dry_run:
-            s.rollback()
+    with state().db.connect(write=True, dry_run=dry_run) as conn:
+        result = import_cadres(conn, file, encoding, dry_run)
     print_import(result, "cadres", fmt)
