@@ -245,3 +245,36 @@ def test_study_import_and_add_do_not_import_sqlalchemy(cli, db, tmp_path: Path, 
     assert shown == [{"month": "2020-03", "platform": "academy", "hours": 6.5},
                      {"month": "2020-04", "platform": "academy", "hours": 3.0},
                      {"month": "2020-04", "platform": "xuexi", "hours": 4.0}]
+
+
+@pytest.mark.sqlite_only("tests what a SQLite file's survey commands import; PostgreSQL goes "
+                         "through SQLAlchemy")
+def test_survey_commands_do_not_import_sqlalchemy(cli, db, tmp_path: Path,  # type: ignore[no-untyped-def]
+                                                  write_csv) -> None:
+    """survey list, report, add and import (a dry run) on a SQLite file run without SQLAlchemy,
+    SQLModel or the models, and say what in-process runs say."""
+    assert cli("cadre", "add", "G1", "张三").exit_code == 0
+    assert cli("add-session", "--date", "2020-04-02", "--track", "special", "--kind", "key",
+               "--topic", "capacity", "--title", "能力提升班", "--attendee", "G1",
+               "--headcount", "3").exit_code == 0
+    assert cli("survey", "add", "--date", "2020-03-02", "--method", "visit", "--topic",
+               "capacity", "--topic", "other:直播带货", "--respondent", "东城村").exit_code == 0
+    path = write_csv(tmp_path / "survey.csv", ["日期", "方式", "主题", "干部编号"],
+                     [["2020-03-03", "电话问询", "扶贫产业", "G1"]])
+    cases = [
+        ["survey", "list", "--year", "2020", "--format", "json"],
+        ["survey", "list", "--year", "2020", "--cadre", "G1", "--topic", "capacity",
+         "--format", "json"],
+        ["survey", "report", "--year", "2020", "--format", "json"],
+        ["survey", "import", str(path), "--dry-run", "--format", "json"],
+    ]
+    for args in cases:
+        modules, out = loaded(args, str(db.path))
+        assert heavy(modules) == [], (args, heavy(modules))
+        assert json.loads(out) == json.loads(cli(*args).stdout), args
+    modules, out = loaded(["survey", "add", "--date", "2020-03-04", "--method", "phone",
+                           "--topic", "扶贫产业", "--cadre", "G1"], str(db.path))
+    assert heavy(modules) == [], heavy(modules)
+    assert out == "added survey answer 2: 2020-03-04 phone, topics poverty-industry\n"
+    report = json.loads(cli("survey", "report", "--year", "2020", "--format", "json").stdout)
+    assert report["answers"] == 2  # the dry runs wrote nothing, the add did

@@ -41,7 +41,7 @@ def surveyed(people: Database) -> Database:
     Supply in 2020: poverty-industry 2 classes (3 named + 10 headcount, 2 named), one more
     voided; capacity 1 class (1 named); a policy meeting on rural revitalization (not a class).
     """
-    with people.session(write=True) as s:
+    with people.connect(write=True) as s:
         add_answer(s, date="2020-01-06", method="visit", topics=["扶贫产业", "乡村振兴"],
                    respondent="东城村两委班子", tier="专题班")
         add_answer(s, date="2020-01-07", method="电话问询", topics=["poverty-industry"],
@@ -56,6 +56,7 @@ def surveyed(people: Database) -> Database:
         add_answer(s, date="2020-02-12", method="questionnaire", topics=["other", "其他:线上课程"])
         add_answer(s, date="2019-12-30", method="phone", topics=["collective-economy"],
                    cadre="G001")
+    with people.session(write=True) as s:
         add_session(s, date="2020-03-12", track="special", kind="regular", topic="扶贫产业",
                     title="扶贫产业常规班（第1期）", hours=3, attendees=["G001", "G002", "G003"],
                     headcount=10)
@@ -113,25 +114,25 @@ class TestAdd:
     """`survey add` records one answer with its topics, checking everything at once."""
 
     def test_stores_the_answer(self, people: Database) -> None:
-        with people.session(write=True) as s:
+        with people.connect(write=True) as s:
             out = add_answer(s, date="2020年1月6日", method="走访",
                              topics=["扶贫产业", "other:电商"], respondent=" 东城村两委班子 ",
                              tier="重点班", note="多讲实例")
         assert out == {"id": 1, "date": "2020-01-06", "method": "visit",
                        "topic": ["poverty-industry", "other:电商"], "tier": "key", "cadre": None,
                        "respondent": "东城村两委班子", "note": "多讲实例"}
-        with people.session() as s:
+        with people.connect() as s:
             assert list_answers(s) == [out]
 
     def test_cadre_and_respondent_both_is_an_error(self, people: Database) -> None:
-        with people.session(write=True) as s, pytest.raises(InvalidInput) as err:
+        with people.connect(write=True) as s, pytest.raises(InvalidInput) as err:
             add_answer(s, date="2020-01-06", method="visit", topics=["capacity"],
                        cadre="G001", respondent="someone")
         assert [p.column for p in err.value.problems] == ["respondent"]
         assert counts(people) == (0, 0)
 
     def test_every_problem_at_once(self, people: Database) -> None:
-        with people.session(write=True) as s, pytest.raises(InvalidInput) as err:
+        with people.connect(write=True) as s, pytest.raises(InvalidInput) as err:
             add_answer(s, date="2020-02-30", method="email", topics=["电商"], cadre="G999",
                        tier="top")
         assert sorted(p.column for p in err.value.problems) == [
@@ -139,19 +140,19 @@ class TestAdd:
         assert counts(people) == (0, 0)
 
     def test_an_inactive_cadre_may_have_answered(self, people: Database) -> None:
-        with people.session(write=True) as s:
+        with people.connect(write=True) as s:
             assert add_answer(s, date="2020-01-06", method="phone", topics=["capacity"],
                               cadre="G004")["cadre"] == "G004"
 
     def test_an_identical_answer_needs_again(self, people: Database) -> None:
         answer = {"date": "2020-01-06", "method": "phone", "topics": ["capacity", "扶贫产业"],
                   "cadre": "G001"}
-        with people.session(write=True) as s:
+        with people.connect(write=True) as s:
             add_answer(s, **answer)
-        with people.session(write=True) as s, pytest.raises(TrainlogError, match="answer 1 is "
+        with people.connect(write=True) as s, pytest.raises(TrainlogError, match="answer 1 is "
                                                             "identical.*--again"):
             add_answer(s, **answer | {"topics": ["poverty-industry", "capacity"]})
-        with people.session(write=True) as s:
+        with people.connect(write=True) as s:
             assert add_answer(s, **answer, again=True)["id"] == 2
             add_answer(s, **answer | {"note": "另一次"})  # not identical
         assert counts(people) == (3, 6)
@@ -169,11 +170,11 @@ class TestImport:
 
     def test_imports_zh_headers(self, people: Database, tmp_path: Path, write_csv) -> None:  # type: ignore[no-untyped-def]
         path = write_csv(tmp_path / "s.csv", HEADER, self.ROWS, encoding="gb18030")
-        with people.session(write=True) as s:
+        with people.connect(write=True) as s:
             result = import_answers(s, path)
         assert result.as_dict() == {"rows": 4, "created": 4, "skipped": 0, "topics": 6,
                                     "dry_run": False}
-        with people.session() as s:
+        with people.connect() as s:
             rows = list_answers(s)
         assert [(r["date"], r["method"], r["topic"], r["tier"], r["cadre"], r["respondent"])
                 for r in rows] == [
@@ -190,9 +191,9 @@ class TestImport:
         path = write_xlsx(tmp_path / "s.xlsx", ["date", "method", "topic", "cadre"],
                           [[date(2020, 2, 3), "interview", "capacity", "G003"],
                            [date(2020, 2, 4), "座谈", "乡村振兴、壮大村集体经济", None]])
-        with people.session(write=True) as s:
+        with people.connect(write=True) as s:
             assert import_answers(s, path).created == 2
-        with people.session() as s:
+        with people.connect() as s:
             assert [r["date"] for r in list_answers(s)] == ["2020-02-03", "2020-02-04"]
 
     def test_bad_rows_are_refused_with_their_numbers(self, people: Database, tmp_path: Path,
@@ -204,7 +205,7 @@ class TestImport:
                 ["2020-01-13", "走访", "扶贫产业", "", "G001", "某村", ""],     # row 9
                 ["2020-13-01", "走访", "扶贫产业:电商", "大班", "", "", ""]]    # row 10
         path = write_csv(tmp_path / "s.csv", HEADER, rows)
-        with people.session(write=True) as s, pytest.raises(InvalidInput) as err:
+        with people.connect(write=True) as s, pytest.raises(InvalidInput) as err:
             import_answers(s, path)
         assert [(p.row, p.column) for p in err.value.problems] == [
             (6, "method"), (7, "topic"), (8, "cadre"), (9, "respondent"),
@@ -215,15 +216,15 @@ class TestImport:
     def test_unknown_column_is_refused(self, people: Database, tmp_path: Path, write_csv) -> None:  # type: ignore[no-untyped-def]
         path = write_csv(tmp_path / "s.csv", ["日期", "方式", "主题", "部门"],
                          [["2020-01-06", "走访", "扶贫产业", "x"]])
-        with people.session(write=True) as s, pytest.raises(InvalidInput, match="部门"):
+        with people.connect(write=True) as s, pytest.raises(InvalidInput, match="部门"):
             import_answers(s, path)
 
     def test_importing_again_adds_nothing(self, people: Database, tmp_path: Path,
                                           write_csv) -> None:  # type: ignore[no-untyped-def]
         path = write_csv(tmp_path / "s.csv", HEADER, self.ROWS)
-        with people.session(write=True) as s:
+        with people.connect(write=True) as s:
             import_answers(s, path)
-        with people.session(write=True) as s:
+        with people.connect(write=True) as s:
             again = import_answers(s, path)
         assert (again.created, again.skipped) == (0, 4)
         assert counts(people) == (4, 6)
@@ -235,30 +236,30 @@ class TestImport:
         grown = write_csv(tmp_path / "b.csv", HEADER,
                           [anonymous, ["2020-01-09", "questionnaire", "capacity", "", "", "", ""],
                            anonymous, self.ROWS[0]])
-        with people.session(write=True) as s:
+        with people.connect(write=True) as s:
             assert import_answers(s, first).created == 2
-        with people.session(write=True) as s:
+        with people.connect(write=True) as s:
             result = import_answers(s, grown)
         assert (result.created, result.skipped) == (2, 2)  # one more anonymous answer, ROWS[0]
         assert counts(people) == (4, 5)
 
     def test_dry_run_writes_nothing(self, people: Database, tmp_path: Path, write_csv) -> None:  # type: ignore[no-untyped-def]
         path = write_csv(tmp_path / "s.csv", HEADER, self.ROWS)
-        with people.session(write=True) as s:
+        with people.connect(write=True, dry_run=True) as s:
             assert import_answers(s, path, dry_run=True).created == 4
         assert counts(people) == (0, 0)
 
     def test_header_only_imports_nothing(self, people: Database, tmp_path: Path,
                                          write_csv) -> None:  # type: ignore[no-untyped-def]
         path = write_csv(tmp_path / "s.csv", HEADER, [])
-        with people.session(write=True) as s:
+        with people.connect(write=True) as s:
             assert import_answers(s, path).rows == 0
 
 
 class TestList:
     def test_filters(self, surveyed: Database) -> None:
         def ids(**kw) -> list[int]:  # type: ignore[no-untyped-def]
-            with surveyed.session() as s:
+            with surveyed.connect() as s:
                 return [r["id"] for r in list_answers(s, **kw)]
 
         assert ids() == [7, 1, 2, 3, 4, 5, 6]
@@ -275,7 +276,7 @@ class TestReport:
     """Demand (answers of the period by topic) against supply (special classes of the period)."""
 
     def test_the_year(self, surveyed: Database) -> None:
-        with surveyed.session() as s:
+        with surveyed.connect() as s:
             data = survey_report(s, resolve_period(year=2020))
         assert data["period"] == {"from": "2020-01-01", "to": "2020-12-31", "label": "2020"}
         assert data["answers"] == 6
@@ -305,7 +306,7 @@ class TestReport:
         ]
 
     def test_supply_counts_the_same_period(self, surveyed: Database) -> None:
-        with surveyed.session() as s:
+        with surveyed.connect() as s:
             data = survey_report(s, resolve_period(start="2020-01-01", end="2020-03-31"))
         rows = {r["topic"]: r for r in data["topics"]}
         assert rows["poverty-industry"]["sessions"] == 1
@@ -316,7 +317,7 @@ class TestReport:
     def test_classes_without_demand_and_without_topic(self, surveyed: Database) -> None:
         with surveyed.session(write=True) as s:
             add_session(s, date="2021-02-01", track="special", title="无主题班", headcount=30)
-        with surveyed.session() as s:
+        with surveyed.connect() as s:
             data = survey_report(s, resolve_period(year=2021))
         assert data["answers"] == 0
         assert [(r["topic"], r["asked"], r["sessions"], r["person_times"], r["untaught"])

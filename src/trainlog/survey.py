@@ -1,4 +1,9 @@
-"""The training-needs survey (需求调研): answers, topics asked for, demand against classes held."""
+"""The training-needs survey (需求调研): answers, topics asked for, demand against classes held.
+
+Every read and write is SQL text on a `trainlog.store.sql.Conn`: this module imports neither
+SQLAlchemy nor SQLModel nor the models, so on a SQLite file `survey list` and `survey report`
+answer through the standard library's sqlite3. The report counts in the database (GROUP BY).
+"""
 
 from __future__ import annotations
 
@@ -10,15 +15,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import and_, exists, func, select
-from sqlmodel import Session
-
 from trainlog.dates import Period, parse_date
 from trainlog.errors import TrainlogError
 from trainlog.files import tables as imp
 from trainlog.registry import cadre_ids
-from trainlog.store.schema import Cadre, SurveyAnswer, SurveyTopic, TrainingSession
-from trainlog.store.sql import actor, now
+from trainlog.store.sql import Conn, as_conn, as_date
 from trainlog.vocab import METHODS, TIERS, TOPICS, label, parse_choice
 
 LIST_KEYS = ["id", "date", "method", "topic", "tier", "cadre", "respondent", "note"]
@@ -28,7 +29,9 @@ TOPIC_SEPARATORS = re.compile(r"[;；、]")
 #: `other:TEXT` (or 其他：TEXT) carries the text of an `other` topic.
 DETAIL_SEPARATORS = re.compile(r"[:：]")
 DETAIL_MAX = 200
-CHUNK = 1_000
+_ANSWER_COLUMNS = ("date", "method", "cadre_id", "respondent", "tier", "note",
+                   "created_at", "created_by", "updated_at", "updated_by")
+_TOPIC_COLUMNS = ("survey_id", "topic", "detail")
 
 #: (topic key, detail text or None)
 Topic = tuple[str, str | None]
@@ -133,50 +136,52 @@ def _str(value: Any) -> str:
     return "" if value is None else str(value).strip()
 
 
-def _stored(session: Session, first: date, last: date) -> dict[tuple[Any, ...], list[int]]:
-    """The ids of the stored answers of each signature between two dates."""
-    answers = {
-        a.id: a for a in session.scalars(select(SurveyAnswer)
-                                         .where(SurveyAnswer.date.between(first, last)))
-    }
-    topics: dict[int, list[Topic]] = {i: [] for i in answers}
-    for sid, topic, detail in session.execute(
-            select(SurveyTopic.survey_id, SurveyTopic.topic, SurveyTopic.detail)
-            .join(SurveyAnswer, SurveyAnswer.id == SurveyTopic.survey_id)
-            .where(SurveyAnswer.date.between(first, last))):
+def _stored(conn: Conn, first: date, last: date) -> dict[tuple[Any, ...], list[int]]:
+    """The ids of the stored answers of each signature between two dates (oldest id first)."""
+    span = {"first": first, "last": last}
+    answers = conn.all("SELECT id, date, method, cadre_id, respondent, tier, note "
+                       "FROM survey_answer WHERE date BETWEEN :first AND :last ORDER BY id", span)
+    topics: dict[int, list[Topic]] = {row[0]: [] for row in answers}
+    for sid, topic, detail in conn.all(
+            "SELECT t.survey_id, t.topic, t.detail FROM survey_topic t "
+            "JOIN survey_answer a ON a.id = t.survey_id "
+            "WHERE a.date BETWEEN :first AND :last", span):
         topics[sid].append((topic, detail))
     out: dict[tuple[Any, ...], list[int]] = defaultdict(list)
-    for i, a in answers.items():
-        out[_Answer(a.date, a.method, a.cadre_id, a.respondent, a.tier, a.note,
+    for i, when, method, cadre_id, respondent, tier, note in answers:
+        out[_Answer(as_date(when), method, cadre_id, respondent, tier, note,  # type: ignore[arg-type]
                     tuple(topics[i])).signature].append(i)
     return out
 
 
-def _write(session: Session, answers: Sequence[_Answer]) -> list[int]:
-    """Insert answers and their topics, in chunks; the answers' ids in order."""
+def _write(conn: Conn, answers: Sequence[_Answer]) -> list[int]:
+    """Insert answers and their topics; the answers' ids in order.
+
+    The write lock is held (BEGIN IMMEDIATE on SQLite, the advisory lock on PostgreSQL) and ids
+    only grow, so the answers with a higher id than the highest before are these, in order.
+    """
     if not answers:
         return []
-    conn = session.connection()
-    stamp, who = now(), actor()
-    table, topic_table = SurveyAnswer.__table__, SurveyTopic.__table__
-    written: list[int] = []
-    for i in range(0, len(answers), CHUNK):
-        chunk = answers[i:i + CHUNK]
-        rows = [{"date": a.date, "method": a.method, "cadre_id": a.cadre_id,
-                 "respondent": a.respondent, "tier": a.tier, "note": a.note,
-                 "created_at": stamp, "created_by": who, "updated_at": stamp, "updated_by": who}
-                for a in chunk]
-        ids = conn.execute(table.insert().returning(table.c.id, sort_by_parameter_order=True),
-                           rows).scalars().all()
-        topic_rows = [{"survey_id": sid, "topic": t, "detail": d}
-                      for sid, a in zip(ids, chunk, strict=True) for t, d in a.topics]
-        conn.execute(topic_table.insert(), topic_rows)
-        written += ids
-    return written
+    stamp, who = conn.stamp()
+    last = conn.scalar("SELECT max(id) FROM survey_answer") or 0
+    marks = ", ".join("?" * len(_ANSWER_COLUMNS))
+    conn.executemany(
+        f"INSERT INTO survey_answer ({', '.join(_ANSWER_COLUMNS)}) VALUES ({marks})",
+        ((conn.value(a.date), a.method, a.cadre_id, a.respondent, a.tier, a.note,
+          stamp, who, stamp, who) for a in answers))
+    ids = [int(i) for (i,) in conn.all("SELECT id FROM survey_answer WHERE id > :last "
+                                        "ORDER BY id", {"last": last})]
+    if len(ids) != len(answers):  # another writer without trainlog's lock
+        raise TrainlogError(f"survey: {len(answers)} answers written but {len(ids)} found; "
+                            "nothing was written, run the command again")
+    conn.insert_rows("survey_topic", _TOPIC_COLUMNS,
+                     ((sid, t, d) for sid, a in zip(ids, answers, strict=True)
+                      for t, d in a.topics))
+    return ids
 
 
 def add_answer(
-    session: Session,
+    db: Any,
     *,
     date: str | date,
     method: str,
@@ -187,40 +192,49 @@ def add_answer(
     note: str | None = None,
     again: bool = False,
 ) -> dict[str, Any]:
-    """Record one survey answer; refuses one identical to a stored answer unless `again`."""
+    """Record one survey answer; refuses one identical to a stored answer unless `again`.
+
+    `db` is a `trainlog.store.sql.Conn` in a write transaction (or a SQLModel session).
+    """
+    conn = as_conn(db)
     chk = imp.Checker()
     code = _str(cadre)
-    cadres = cadre_ids(session, [code]) if code else {}
+    cadres = cadre_ids(conn, [code]) if code else {}
     joined = ";".join(str(t) for t in topics)
     answer = _check_answer({"date": date, "method": method, "topic": joined, "tier": tier,
                             "cadre": cadre, "respondent": respondent, "note": note},
                            chk, 0, cadres)
     chk.raise_if_any("survey add")
     assert answer is not None
-    same = _stored(session, answer.date, answer.date).get(answer.signature)
+    same = _stored(conn, answer.date, answer.date).get(answer.signature)
     if same and not again:
         raise TrainlogError(f"survey answer {same[0]} is identical (same date, method, cadre or "
                             "respondent, tier, note and topics); give --again to record it "
                             "once more")
-    (new_id,) = _write(session, [answer])
+    (new_id,) = _write(conn, [answer])
     return {"id": new_id, "date": answer.date.isoformat(), "method": answer.method,
             "topic": [topic_text(t, d) for t, d in answer.topics], "tier": answer.tier,
             "cadre": code or None, "respondent": answer.respondent, "note": answer.note}
 
 
-def import_answers(session: Session, path: str | Path, encoding: str | None = None,
+def import_answers(db: Any, path: str | Path, encoding: str | None = None,
                    dry_run: bool = False) -> SurveyImportResult:
     """Import survey answers from a file; all or nothing, and safe to run again.
 
     Survey answers have no natural key, so an answer identical in every field (date, method,
     cadre, respondent, tier, note and its set of topics) to a stored one is taken as that
     answer: a file holding an answer N times ends with N stored, however often it is imported.
+
+    `db` is a `trainlog.store.sql.Conn` in a write transaction (or a SQLModel session). The
+    answers are always written; a dry run is a connection that rolls back
+    (`Database.connect(write=True, dry_run=True)`), and `dry_run` only says so in the result.
     """
+    conn = as_conn(db)
     table = imp.open_table(path, imp.SURVEY_COLUMNS, {"date", "method", "topic"}, encoding)
     rows = list(table.rows())
     # A code with a NUL byte is refused row by row below; PostgreSQL refuses it as a parameter.
     codes = {c for _, r in rows if (c := _str(r.get("cadre"))) and "\x00" not in c}
-    cadres = cadre_ids(session, codes)
+    cadres = cadre_ids(conn, codes)
     chk = imp.Checker()
     answers = [_check_answer(r, chk, n, cadres) for n, r in rows]
     chk.problems.extend(table.problems)
@@ -230,7 +244,7 @@ def import_answers(session: Session, path: str | Path, encoding: str | None = No
     result = SurveyImportResult(rows=len(rows), dry_run=dry_run)
     if not checked:
         return result
-    stored = _stored(session, min(a.date for a in checked), max(a.date for a in checked))
+    stored = _stored(conn, min(a.date for a in checked), max(a.date for a in checked))
     left = Counter({sig: len(ids) for sig, ids in stored.items()})
     new: list[_Answer] = []
     for a in checked:
@@ -241,89 +255,94 @@ def import_answers(session: Session, path: str | Path, encoding: str | None = No
             new.append(a)
     result.created = len(new)
     result.topics = sum(len(a.topics) for a in new)
-    if not dry_run:
-        _write(session, new)
+    _write(conn, new)
     return result
 
 
 def _filtered(period: Period | None, method: str | None, topic: str | None, tier: str | None,
-              cadre_id: int | None):  # type: ignore[no-untyped-def]
-    """The conditions on survey_answer that the listing's options give."""
-    conditions = []
+              cadre_id: int | None) -> tuple[str, dict[str, Any]]:
+    """The WHERE clause (or none) on survey_answer `a` that the listing's options give, and its
+    values."""
+    conditions: list[str] = []
+    params: dict[str, Any] = {}
     if period is not None:
-        conditions.append(SurveyAnswer.date.between(period.start, period.end))
+        conditions.append("a.date BETWEEN :start AND :end")
+        params |= {"start": period.start, "end": period.end}
     if method:
-        conditions.append(SurveyAnswer.method == parse_choice(method, METHODS, "--method"))
+        conditions.append("a.method = :method")
+        params["method"] = parse_choice(method, METHODS, "--method")
     if tier:
-        conditions.append(SurveyAnswer.tier == parse_choice(tier, TIERS, "--tier"))
+        conditions.append("a.tier = :tier")
+        params["tier"] = parse_choice(tier, TIERS, "--tier")
     if topic:
-        key = parse_choice(topic, TOPICS, "--topic")
-        conditions.append(exists().where(and_(SurveyTopic.survey_id == SurveyAnswer.id,
-                                              SurveyTopic.topic == key)))
+        conditions.append("EXISTS (SELECT 1 FROM survey_topic x "
+                          "WHERE x.survey_id = a.id AND x.topic = :topic)")
+        params["topic"] = parse_choice(topic, TOPICS, "--topic")
     if cadre_id is not None:
-        conditions.append(SurveyAnswer.cadre_id == cadre_id)
-    return conditions
+        conditions.append("a.cadre_id = :cadre_id")
+        params["cadre_id"] = cadre_id
+    return (f"WHERE {' AND '.join(conditions)}" if conditions else ""), params
 
 
-def list_answers(session: Session, period: Period | None = None, method: str | None = None,
+def list_answers(db: Any, period: Period | None = None, method: str | None = None,
                  topic: str | None = None, tier: str | None = None,
                  cadre: str | None = None) -> list[dict[str, Any]]:
     """Answers by date, filtered; each `topic` is a list: ["poverty-industry", "other:TEXT"]."""
+    conn = as_conn(db)
     cadre_id = None
     if cadre:
-        cadre_id = cadre_ids(session, [cadre.strip()]).get(cadre.strip())
+        cadre_id = cadre_ids(conn, [cadre.strip()]).get(cadre.strip())
         if cadre_id is None:
             raise TrainlogError(f"--cadre: no cadre with code {cadre.strip()!r}")
-    conditions = _filtered(period, method, topic, tier, cadre_id)
-    stmt = (select(SurveyAnswer, Cadre.code).outerjoin(Cadre, SurveyAnswer.cadre_id == Cadre.id)
-            .where(*conditions).order_by(SurveyAnswer.date, SurveyAnswer.id))
-    rows = {a.id: {"id": a.id, "date": a.date.isoformat(), "method": a.method, "topic": [],
-                   "tier": a.tier, "cadre": code, "respondent": a.respondent, "note": a.note}
-            for a, code in session.execute(stmt)}
+    where, params = _filtered(period, method, topic, tier, cadre_id)
+    rows = {i: {"id": i, "date": as_date(when).isoformat(),  # type: ignore[union-attr]
+                "method": m, "topic": [], "tier": t, "cadre": code, "respondent": r, "note": n}
+            for i, when, m, t, code, r, n in conn.all(
+                "SELECT a.id, a.date, a.method, a.tier, c.code, a.respondent, a.note "
+                "FROM survey_answer a LEFT JOIN cadre c ON c.id = a.cadre_id "
+                f"{where} ORDER BY a.date, a.id", params)}
     if rows:
-        ids = select(SurveyAnswer.id).where(*conditions)
-        for sid, t, d in session.execute(
-                select(SurveyTopic.survey_id, SurveyTopic.topic, SurveyTopic.detail)
-                .where(SurveyTopic.survey_id.in_(ids)).order_by(SurveyTopic.id)):
+        for sid, t, d in conn.all(
+                "SELECT survey_id, topic, detail FROM survey_topic "
+                f"WHERE survey_id IN (SELECT a.id FROM survey_answer a {where}) "
+                "ORDER BY id", params):
             rows[sid]["topic"].append(topic_text(t, d))
     return list(rows.values())
 
 
-def survey_report(session: Session, period: Period) -> dict[str, Any]:
+def survey_report(db: Any, period: Period) -> dict[str, Any]:
     """Answers by method, topics ranked by demand, and the special classes held on each.
 
     Demand and supply are counted over the same period: the answers dated in it, and the
     special-track sessions (void excluded) held in it.
     """
-    in_period = SurveyAnswer.date.between(period.start, period.end)
-    methods = dict(session.execute(select(SurveyAnswer.method, func.count(SurveyAnswer.id))
-                                   .where(in_period).group_by(SurveyAnswer.method)).all())
+    conn = as_conn(db)
+    span = {"start": period.start, "end": period.end}
+    in_period = "a.date BETWEEN :start AND :end"
+    methods = {m: int(n) for m, n in conn.all(
+        f"SELECT a.method, count(a.id) FROM survey_answer a WHERE {in_period} "
+        "GROUP BY a.method", span)}
     answers = sum(methods.values())
-    asked = dict(session.execute(
-        select(SurveyTopic.topic, func.count(SurveyTopic.survey_id.distinct()))
-        .join(SurveyAnswer, SurveyAnswer.id == SurveyTopic.survey_id)
-        .where(in_period).group_by(SurveyTopic.topic)).all())
+    asked = {t: int(n) for t, n in conn.all(
+        "SELECT t.topic, count(DISTINCT t.survey_id) FROM survey_topic t "
+        f"JOIN survey_answer a ON a.id = t.survey_id WHERE {in_period} GROUP BY t.topic", span)}
     others = [
-        {"detail": d, "asked": n} for d, n in session.execute(
-            select(SurveyTopic.detail, func.count(SurveyTopic.survey_id.distinct()))
-            .join(SurveyAnswer, SurveyAnswer.id == SurveyTopic.survey_id)
-            .where(in_period, SurveyTopic.topic == "other", SurveyTopic.detail.is_not(None))
-            .group_by(SurveyTopic.detail)
-            .order_by(func.count(SurveyTopic.survey_id.distinct()).desc(),
-                      SurveyTopic.detail))
+        {"detail": d, "asked": int(n)} for d, n in conn.all(
+            "SELECT t.detail, count(DISTINCT t.survey_id) FROM survey_topic t "
+            f"JOIN survey_answer a ON a.id = t.survey_id WHERE {in_period} "
+            "AND t.topic = 'other' AND t.detail IS NOT NULL GROUP BY t.detail "
+            "ORDER BY count(DISTINCT t.survey_id) DESC, t.detail", span)
     ]
-    special = (TrainingSession.track == "special", TrainingSession.void.is_(False),
-               TrainingSession.date.between(period.start, period.end))
-    person_times = func.coalesce(func.sum(TrainingSession.attendee_count
-                                          + TrainingSession.headcount), 0)
-    supply = {t: (n, int(p)) for t, n, p in session.execute(
-        select(TrainingSession.topic, func.count(TrainingSession.id), person_times)
-        .where(*special).group_by(TrainingSession.topic))}
-    tier_asked = dict(session.execute(select(SurveyAnswer.tier, func.count(SurveyAnswer.id))
-                                      .where(in_period).group_by(SurveyAnswer.tier)).all())
-    tier_held = {k: (n, int(p)) for k, n, p in session.execute(
-        select(TrainingSession.kind, func.count(TrainingSession.id), person_times)
-        .where(*special).group_by(TrainingSession.kind))}
+    special = ("FROM training_session s WHERE s.track = 'special' AND NOT s.void "
+               "AND s.date BETWEEN :start AND :end")
+    held = "count(s.id), coalesce(sum(s.attendee_count + s.headcount), 0)"
+    supply = {t: (int(n), int(p)) for t, n, p in conn.all(
+        f"SELECT s.topic, {held} {special} GROUP BY s.topic", span)}
+    tier_asked = {t: int(n) for t, n in conn.all(
+        f"SELECT a.tier, count(a.id) FROM survey_answer a WHERE {in_period} GROUP BY a.tier",
+        span)}
+    tier_held = {k: (int(n), int(p)) for k, n, p in conn.all(
+        f"SELECT s.kind, {held} {special} GROUP BY s.kind", span)}
 
     keys: list[str | None] = list(TOPICS)
     if None in supply:  # special classes recorded without a topic

@@ -58,8 +58,8 @@ def survey_add(
     from trainlog.output.render import to_json
     from trainlog.survey import add_answer
 
-    with state().db.session(write=True) as s:
-        result = add_answer(s, date=date, method=method, topics=topic, cadre=cadre,
+    with state().db.connect(write=True) as conn:
+        result = add_answer(conn, date=date, method=method, topics=topic, cadre=cadre,
                             respondent=respondent, tier=tier, note=note, again=again)
     if fmt is Format.json:
         typer.echo(to_json(result))
@@ -80,8 +80,8 @@ def survey_import(
     from trainlog.output.render import to_json
     from trainlog.survey import import_answers
 
-    with state().db.session(write=True) as s:
-        result = import_answers(s, file, encoding, dry_run)
+    with state().db.connect(write=True, dry_run=dry_run) as conn:
+        result = import_answers(conn, file, encoding, dry_run)
     if fmt is Format.json:
         typer.echo(to_json(result.as_dict()))
         return
@@ -113,8 +113,8 @@ def survey_list(
     period = None
     if any(v is not None for v in (month, year, start, end)):
         period = resolve_period(month, year, start, end)
-    with st.db.session() as s:
-        rows: list[dict[str, Any]] = list_answers(s, period, method, topic, tier, cadre)
+    with st.db.connect() as conn:
+        rows: list[dict[str, Any]] = list_answers(conn, period, method, topic, tier, cadre)
     if fmt is Format.csv:
         rows = topic_cells(rows, "en", ";")  # as `survey import` reads it back
     elif fmt is Format.table:
@@ -140,8 +140,8 @@ def survey_report(
 
     st = state(lang)
     period = resolve_period(month, year, start, end, as_of)
-    with st.db.session() as s:
-        data = report(s, period)
+    with st.db.connect() as conn:
+        data = report(conn, period)
     if fmt is Format.json:
         typer.echo(to_json(data))
         return
