@@ -248,8 +248,8 @@ class TestWorkbook:
 
     def test_cadre_rows_come_from_grouped_queries(self, small: Database) -> None:
         """Per-cadre figures are GROUP BY cadre, track and cadre, month: one row per cadre."""
-        with small.session() as s:
-            rows = list(cadre_rows(s, resolve_period(year=2020, as_of="2020-04-03")))
+        with small.connect() as conn:
+            rows = list(cadre_rows(conn, resolve_period(year=2020, as_of="2020-04-03")))
         assert [r[0] for r in rows] == ["C1", "C2", "C3", "C4", "C5"]
         assert len(rows[0]) == 11 + 8 + 4 + 1
 
@@ -423,8 +423,8 @@ class TestCore:
         assert one[2]["total"] == one[2]["video"] and "policy" not in one[2]
 
     def test_build_reports_what_it_holds(self, small: Database, tmp_path: Path) -> None:
-        with small.session() as s:
-            wb, info = build(s, resolve_period(year=2020), "en")
+        with small.connect() as conn:
+            wb, info = build(conn, resolve_period(year=2020), "en")
         wb.save(tmp_path / "year.xlsx")  # a write-only workbook streams its rows until saved
         assert info["sheets"] == SHEETS_EN
         assert (info["sessions"], info["cadres"], info["short"], info["branches"],
@@ -435,8 +435,8 @@ class TestCore:
 
         folder = tmp_path / "x.xlsx"
         folder.mkdir()
-        with small.session() as s, pytest.raises(TrainlogError, match="is a folder"):
-            export_workbook(s, folder, 2020)
+        with small.connect() as conn, pytest.raises(TrainlogError, match="is a folder"):
+            export_workbook(conn, folder, 2020)
 
 
 @pytest.mark.sqlite_only("the example data set is loaded into a SQLite file of its own")

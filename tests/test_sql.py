@@ -77,6 +77,20 @@ def test_bulk_rows_in_chunks_and_in_lists(db: Database) -> None:
         assert sorted(map(tuple, grouped), key=str) == sorted([("城关镇", 5), (None, 5)], key=str)
 
 
+def test_stream_reads_a_large_result_in_chunks(db: Database) -> None:
+    """stream(): the rows all() gives, in order, fetched `size` at a time."""
+    with db.connect(write=True) as conn:
+        _branches(conn, 25)
+    sql = "SELECT code, township FROM branch WHERE code >= :first ORDER BY code"
+    with db.connect() as conn:
+        every = conn.all(sql, {"first": "B00003"})
+        rows = conn.stream(sql, {"first": "B00003"}, size=4)
+        assert next(rows) == every[0]
+        assert [every[0], *rows] == every and len(every) == 22
+        assert list(conn.stream(sql, {"first": "C"})) == []
+        assert conn.scalar("SELECT count(*) FROM branch") == 25  # the Conn is usable after
+
+
 def test_a_constraint_is_an_integrity_error(db: Database) -> None:
     """One row at a time or in bulk (COPY on PostgreSQL): the same error; nothing is written."""
     sql = "INSERT INTO branch (code, name, active) VALUES (:c, :n, :a)"

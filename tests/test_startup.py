@@ -85,6 +85,35 @@ def test_modules_for(args: list[str], expected: list[str] | None) -> None:
 
 
 @pytest.mark.sqlite_only("tests what a SQLite file's reads import; PostgreSQL goes through SQLAlchemy")
+def test_db_info_and_export_do_not_import_sqlalchemy(cli, db, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """db info and export on a SQLite file read without SQLAlchemy or the models (export loads
+    openpyxl, which writes the workbook), and say what in-process runs say."""
+    assert cli("branch", "add", "B1", "一支部").exit_code == 0
+    assert cli("cadre", "add", "G1", "张三", "--branch", "B1").exit_code == 0
+    assert cli("add-session", "--date", "2020-04-02", "--track", "video", "--kind", "remote",
+               "--title", "远程教育", "--branch", "B1", "--attendee", "G1", "--hours", "2"
+               ).exit_code == 0
+    args = ["db", "info", "--format", "json"]
+    modules, out = loaded(args, str(db.path))
+    assert heavy(modules) == [], heavy(modules)
+    assert json.loads(out) == json.loads(cli(*args).stdout)
+    assert json.loads(out)["tables"]["attendance"] == 1
+
+    book = tmp_path / "y.xlsx"
+    modules, out = loaded(["--lang", "en", "export", "--year", "2020", str(book)], str(db.path))
+    assert [m for m in heavy(modules) if not m.startswith("openpyxl")] == []
+    assert "1 sessions, 1 cadres" in out and book.is_file()
+
+
+def test_db_info_lists_the_schemas_tables() -> None:
+    """store/info.py names the tables without importing the models: the same, in order."""
+    from trainlog.store import info, schema
+
+    assert info.TABLES == schema.TABLES
+    assert set(info.TABLES) == set(schema.SQLModel.metadata.tables)
+
+
+@pytest.mark.sqlite_only("tests what a SQLite file's reads import; PostgreSQL goes through SQLAlchemy")
 def test_reports_do_not_import_sqlalchemy(cli, db, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     """report, compliance, coverage, plan show and config show on a SQLite file answer without
     SQLAlchemy (and the same figures as in-process, where everything is imported)."""

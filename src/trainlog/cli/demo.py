@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from trainlog.cli import root as app
-from trainlog.cli.common import LangOpt, State, command, set_state, state
+from trainlog.cli.common import LangOpt, command, state
 
 
 @command(app, "demo")
@@ -38,31 +38,31 @@ def demo(
     load_demo(database, path.parent / "zhaoling2020", progress)
     database.dispose()
 
-    # The rest is what a user sees from the same commands on this database.
-    set_state(State(str(path), st.lang))
-    from trainlog.cli.reports import ReportFormat, report
+    # The rest is what a user sees from the same commands on this database: `report --from
+    # 2020-01-01 --as-of 2020-04-03`, the source document's figures, the same report as a notice.
+    from trainlog.dates import resolve_period
+    from trainlog.output.notice import gather, notice_text
+    from trainlog.output.report import print_report
+    from trainlog.reports.plan import plan_report
 
-    report(start="2020-01-01", as_of=AS_OF.isoformat(), fmt=ReportFormat.table, lang=st.lang)
-    _source_figures(path, st.lang)
+    period = resolve_period(start="2020-01-01", as_of=AS_OF.isoformat())
+    with database.connect() as conn:
+        data = plan_report(conn, period)
+        figures = gather(conn, period, report=data)
+    print_report(data, st.lang)
+    _source_figures(figures, st.lang)
     # The 通报 is a zh-CN document; the same figures as the report above.
     typer.echo("")
-    report(start="2020-01-01", as_of=AS_OF.isoformat(), fmt=ReportFormat.notice, lang="zh")
+    typer.echo(notice_text(figures, "zh"), nl=False)
     _next_steps(path, st.lang)
 
 
-def _source_figures(path, lang: str) -> None:  # type: ignore[no-untyped-def]
-    """The source document's figures as of 3 April 2020, from the same core functions."""
-    from trainlog.dates import resolve_period
+def _source_figures(figures: dict[str, Any], lang: str) -> None:
+    """The source document's figures as of 3 April 2020: those of the notice (`gather`: the
+    remote-education coverage, compliance, the top leaders' policy training)."""
     from trainlog.output.render import console, table
-    from trainlog.reports.coverage import coverage
-    from trainlog.reports.plan import plan_report
-    from trainlog.study.compliance import compliance
 
-    period = resolve_period(start="2020-01-01", as_of="2020-04-03")
-    with state().db.session() as s:
-        cov = coverage(s, period, "remote", None).data
-        comp = compliance(s, period)
-        leaders = plan_report(s, period, track="policy", audience="top-leaders")["total"]
+    cov, comp = figures["coverage"], figures["compliance"]
     zh = lang == "zh"
     rows = [
         ("党支部", "party branches", cov["branches"]),
@@ -71,7 +71,7 @@ def _source_figures(path, lang: str) -> None:  # type: ignore[no-untyped-def]
         ("网络干部学院注册党员干部", "party-member cadres registered at the academy",
          comp["registered"]),
         ("以会代训培训一把手人次", "top leaders trained through meetings (person-times)",
-         leaders["person_times"]),
+         figures["top_leaders"]),
     ]
     title = "截至2020年4月3日（对照原文）" if zh else "As of 3 April 2020 (the source document's figures)"
     out = console()

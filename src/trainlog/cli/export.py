@@ -42,8 +42,8 @@ def export(
     from trainlog.output.workbook import export_workbook
 
     st = state(lang)
-    with st.db.session() as s:
-        info = export_workbook(s, file, year, as_of, chosen_lang(ctx, lang))
+    with st.db.connect() as conn:
+        info = export_workbook(conn, file, year, as_of, chosen_lang(ctx, lang))
     if st.lang == "zh":
         typer.echo(f"已写入 {info['file']}：{len(info['sheets'])} 张工作表（{info['period']['label']}），"
                    f"培训 {info['sessions']:,} 次，干部 {info['cadres']:,} 人，"

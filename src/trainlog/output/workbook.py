@@ -1,8 +1,8 @@
 """The Excel workbook of `trainlog export`: the year's figures as sheets and native charts.
 
 Every figure comes from a GROUP BY in the database (the report's own functions, or the per-cadre
-and per-session aggregates here); rows are streamed into a write-only workbook, so a province's
-100,000 cadres never sit in memory as cell objects.
+and per-session aggregates here, SQL text on a `trainlog.store.sql.Conn`); rows are streamed from
+the database into a write-only workbook, so a province's 100,000 cadres never sit in memory.
 """
 
 from __future__ import annotations
@@ -18,19 +18,15 @@ from itertools import chain, islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import case, func, or_, select
-from sqlmodel import Session
-
 from trainlog.dates import Period, month_end, resolve_period
 from trainlog.errors import TrainlogError
 from trainlog.reports.plan import expected_share, monthly, round_half_up
-from trainlog.store.schema import Attendance, Branch, Cadre, OnlineStudy, TrainingSession
+from trainlog.store.sql import as_conn, as_date
 from trainlog.vocab import TRACKS, label
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
 
-S, A, C = TrainingSession, Attendance, Cadre
 COUNT_KEYS = ["person_times", "people", "hours", "sessions"]
 #: rows read before the column widths are fixed (a write-only sheet needs them up front)
 WIDTH_SAMPLE = 2000
@@ -157,61 +153,70 @@ def months_of(period: Period) -> list[date]:
     return out
 
 
-def cadre_rows(session: Session, period: Period) -> Iterator[tuple[Any, ...]]:
+def cadre_rows(db: Any, period: Period) -> Iterator[tuple[Any, ...]]:
     """Each cadre (active, or with a record in the period) with named person-times and hours per
-    track and online study per month: GROUP BY cadre, track and cadre, month, pivoted in SQL."""
+    track and online study per month: GROUP BY cadre, track and cadre, month, pivoted in SQL.
+
+    `db`: a `trainlog.store.sql.Conn` (or what `as_conn` takes). Rows stream from the database.
+    """
+    conn = as_conn(db)
     months = months_of(period)
-    att = (select(A.cadre_id.label("cid"), S.track.label("track"), func.count().label("n"),
-                  func.sum(A.hours).label("h"))
-           .join(S, S.id == A.session_id)
-           .where(S.void.is_(False), S.date >= period.start, S.date <= period.end)
-           .group_by(A.cadre_id, S.track).subquery("att"))
-    pivot: list[Any] = []
-    for t in TRACKS:
-        pivot += [func.sum(case((att.c.track == t, att.c.n), else_=0)).label(f"{t}_n"),
-                  func.sum(case((att.c.track == t, att.c.h), else_=0.0)).label(f"{t}_h")]
-    pivot += [func.sum(att.c.n).label("all_n"), func.sum(att.c.h).label("all_h")]
-    atp = select(att.c.cid, *pivot).group_by(att.c.cid).subquery("atp")
-    study = (select(OnlineStudy.cadre_id.label("cid"), OnlineStudy.month.label("m"),
-                    func.sum(OnlineStudy.hours).label("h"))
-             .where(OnlineStudy.month >= months[0], OnlineStudy.month <= period.end)
-             .group_by(OnlineStudy.cadre_id, OnlineStudy.month).subquery("study"))
-    stp = (select(study.c.cid,
-                  *[func.sum(case((study.c.m == m, study.c.h))).label(f"m{i}")
-                    for i, m in enumerate(months)],
-                  func.sum(study.c.h).label("total"))
-           .group_by(study.c.cid).subquery("stp"))
-    stmt = (select(C.code, C.name, C.unit, C.level, Branch.code, Branch.township, C.top_leader,
-                   C.poverty_cadre, C.party_member, C.registered_on, C.active,
-                   *[c for c in atp.c if c.key != "cid"],
-                   *[c for c in stp.c if c.key != "cid"])
-            .select_from(C)
-            .outerjoin(Branch, Branch.id == C.branch_id)
-            .outerjoin(atp, atp.c.cid == C.id)
-            .outerjoin(stp, stp.c.cid == C.id)
-            .where(or_(C.active, atp.c.cid.is_not(None), stp.c.cid.is_not(None)))
-            .order_by(C.code))
-    yield from session.execute(stmt.execution_options(yield_per=WIDTH_SAMPLE))
+    params: dict[str, Any] = {"start": period.start, "end": period.end, "first": months[0]}
+    pivot = []
+    for i, t in enumerate(TRACKS):
+        params[f"t{i}"] = t
+        pivot += [f"sum(CASE WHEN track = :t{i} THEN n ELSE 0 END) AS {t}_n",
+                  f"sum(CASE WHEN track = :t{i} THEN h ELSE 0.0 END) AS {t}_h"]
+    by_month = []
+    for i, m in enumerate(months):
+        params[f"m{i}"] = m
+        by_month.append(f"sum(CASE WHEN m = :m{i} THEN h END) AS m{i}")
+    sql = (
+        "WITH att AS ("
+        " SELECT a.cadre_id AS cid, s.track AS track, count(*) AS n, sum(a.hours) AS h"
+        " FROM attendance a JOIN training_session s ON s.id = a.session_id"
+        " WHERE NOT s.void AND s.date >= :start AND s.date <= :end"
+        " GROUP BY a.cadre_id, s.track),"
+        f" atp AS (SELECT cid, {', '.join(pivot)}, sum(n) AS all_n, sum(h) AS all_h"
+        " FROM att GROUP BY cid),"
+        " study AS ("
+        " SELECT cadre_id AS cid, month AS m, sum(hours) AS h FROM online_study"
+        " WHERE month >= :first AND month <= :end GROUP BY cadre_id, month),"
+        f" stp AS (SELECT cid, {', '.join(by_month)}, sum(h) AS total FROM study GROUP BY cid)"
+        " SELECT c.code, c.name, c.unit, c.level, b.code, b.township, c.top_leader,"
+        " c.poverty_cadre, c.party_member, c.registered_on, c.active,"
+        f" {', '.join(f'atp.{t}_n, atp.{t}_h' for t in TRACKS)}, atp.all_n, atp.all_h,"
+        f" {', '.join(f'stp.m{i}' for i in range(len(months)))}, stp.total"
+        " FROM cadre c"
+        " LEFT JOIN branch b ON b.id = c.branch_id"
+        " LEFT JOIN atp ON atp.cid = c.id"
+        " LEFT JOIN stp ON stp.cid = c.id"
+        " WHERE c.active OR atp.cid IS NOT NULL OR stp.cid IS NOT NULL"
+        " ORDER BY c.code")
+    for row in conn.stream(sql, params, size=WIDTH_SAMPLE):
+        yield (*row[:9], as_date(row[9]), *row[10:])
 
 
-def session_rows(session: Session, period: Period) -> Iterator[tuple[Any, ...]]:
+def session_rows(db: Any, period: Period) -> Iterator[tuple[Any, ...]]:
     """The period's sessions (not void) by date, with their branch and attendance counts."""
-    stmt = (select(S.id, S.ref, S.date, S.track, S.kind, S.topic, S.title, S.hours, Branch.code,
-                   Branch.name, Branch.township, S.attendee_count, S.headcount,
-                   S.attendee_count + S.headcount)
-            .select_from(S).outerjoin(Branch, Branch.id == S.branch_id)
-            .where(S.void.is_(False), S.date >= period.start, S.date <= period.end)
-            .order_by(S.date, S.id))
-    yield from session.execute(stmt.execution_options(yield_per=WIDTH_SAMPLE))
+    conn = as_conn(db)
+    sql = ("SELECT s.id, s.ref, s.date, s.track, s.kind, s.topic, s.title, s.hours, b.code,"
+           " b.name, b.township, s.attendee_count, s.headcount, s.attendee_count + s.headcount"
+           " FROM training_session s LEFT JOIN branch b ON b.id = s.branch_id"
+           " WHERE NOT s.void AND s.date >= :start AND s.date <= :end"
+           " ORDER BY s.date, s.id")
+    for row in conn.stream(sql, {"start": period.start, "end": period.end}, size=WIDTH_SAMPLE):
+        yield (*row[:2], as_date(row[2]), *row[3:])
 
 
-def branch_rows(session: Session, period: Period) -> list[dict[str, Any]]:
+def branch_rows(db: Any, period: Period) -> list[dict[str, Any]]:
     """Every active branch with its video sessions and its remote-education sessions."""
     from trainlog.reports.coverage import coverage
 
-    video = {b["branch"]: b["sessions"] for b in coverage(session, period).branches}
+    conn = as_conn(db)
+    video = {b["branch"]: b["sessions"] for b in coverage(conn, period).branches}
     return [b | {"video": video.get(b["branch"], 0)}
-            for b in coverage(session, period, kind="remote").branches]
+            for b in coverage(conn, period, kind="remote").branches]
 
 
 def township_rows(branches: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -617,14 +622,19 @@ def _charts(book: Book, ws: Any, monthly_ws: Any, n_cols: int, towns_ws: Any, n_
     ws.row_breaks.append(Break(id=27))  # each chart on its own printed page
 
 
-def build(session: Session, period: Period, lang: str = "zh") -> tuple[Workbook, dict[str, Any]]:
-    """The workbook for a period, and what it holds (sheet names and row counts)."""
+def build(db: Any, period: Period, lang: str = "zh") -> tuple[Workbook, dict[str, Any]]:
+    """The workbook for a period, and what it holds (sheet names and row counts).
+
+    `db`: a `trainlog.store.sql.Conn` (or what `as_conn` takes), read from while the sheets are
+    written.
+    """
     from trainlog.output.notice import gather
 
+    conn = as_conn(db)
     book = Book(lang)
-    fig = gather(session, period)
+    fig = gather(conn, period)
     plan = fig["report"]["plan"]
-    rows = monthly(session, period)
+    rows = monthly(conn, period)
     _summary(book, fig)
     charts_ws = book.sheet(w("charts", lang))  # second; its charts come at the end
     monthly_ws, _, n_cols = _monthly(book, period, rows, plan, fig)
@@ -637,7 +647,7 @@ def build(session: Session, period: Period, lang: str = "zh") -> tuple[Workbook,
                   Col(w("named", lang), "int"), Col(w("headcount", lang), "int"),
                   Col(w("person_times", lang), "int")]
     _, n_sessions = book.table(w("sessions_sheet", lang), track_cols,
-                               session_rows(session, period), freeze=1)
+                               session_rows(conn, period), freeze=1)
 
     cadre_cols = [Col(w("cadre", lang)), Col(w("name", lang)), Col(w("unit", lang)),
                   Col(w("level", lang), "label:level"), Col(w("branch", lang)),
@@ -652,7 +662,7 @@ def build(session: Session, period: Period, lang: str = "zh") -> tuple[Workbook,
                               else f"{w('online', lang)} {m:%Y-%m}", "float"))
     cadre_cols.append(Col(w("online_total", lang), "float"))
     _, n_cadres = book.table(w("cadres_sheet", lang), cadre_cols,
-                             (_zero_counts(r, 11, 8) for r in cadre_rows(session, period)),
+                             (_zero_counts(r, 11, 8) for r in cadre_rows(conn, period)),
                              freeze=2)
 
     comp = fig["compliance"]
@@ -663,7 +673,7 @@ def build(session: Session, period: Period, lang: str = "zh") -> tuple[Workbook,
                ([r["cadre"], r["name"], r["branch"], r["hours"], r["required"],
                  r["year_to_date"], r["months_short"]] for r in comp["short"]), freeze=2)
 
-    branches = branch_rows(session, period)
+    branches = branch_rows(conn, period)
     branch_cols = [Col(w("branch", lang)), Col(w("branch_name", lang)),
                    Col(w("township", lang)), Col(w("video_sessions", lang), "int"),
                    Col(w("remote_sessions", lang), "int")]
@@ -699,7 +709,7 @@ def _zero_counts(row: Sequence[Any], start: int, n: int) -> list[Any]:
     return out
 
 
-def export_workbook(session: Session, path: str | Path, year: int, as_of: str | None = None,
+def export_workbook(db: Any, path: str | Path, year: int, as_of: str | None = None,
                     lang: str = "zh") -> dict[str, Any]:
     """Write the year's workbook (cut off at `as_of`) to `path`, replacing it whole or not at
     all; what it holds, with the file's path."""
@@ -711,7 +721,7 @@ def export_workbook(session: Session, path: str | Path, year: int, as_of: str | 
     if not target.parent.is_dir():
         raise TrainlogError(f"{target.parent}: no such folder")
     period = resolve_period(year=year, as_of=as_of)
-    wb, info = build(session, period, lang)
+    wb, info = build(as_conn(db), period, lang)
     tmp = target.with_name(f".{target.name}.{os.getpid()}.part")
     try:
         wb.save(tmp)

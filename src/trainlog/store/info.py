@@ -1,27 +1,32 @@
-"""What `trainlog db info` reports about the database in use."""
+"""What `trainlog db info` reports about the database in use.
+
+SQL text on a `trainlog.store.sql.Conn`: on a SQLite file neither SQLAlchemy nor the models are
+imported (the table names are listed here; a test checks they are the schema's).
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select
-
 from trainlog.store.database import Database
-from trainlog.store.schema import TABLES
+
+#: trainlog's tables, in the order `db info` lists them (`trainlog.store.schema.TABLES`).
+TABLES = ["branch", "cadre", "training_session", "attendance", "online_study", "plan",
+          "setting", "survey_answer", "survey_topic"]
 
 
 def database_info(db: Database) -> dict[str, Any]:
     """Location (password masked), engine, schema revision and row counts per table."""
-    db.require()
-    from sqlalchemy import table
-
-    counts: dict[str, int] = {}
-    with db.session() as session:
-        for name in TABLES:
-            counts[name] = session.execute(select(func.count()).select_from(table(name))).scalar_one()
+    # connect() checks the schema first: upgrades an older one, refuses a newer one or none
+    with db.connect() as conn:
+        counts = conn.first("SELECT " + ", ".join(f"(SELECT count(*) FROM {name})"
+                                                  for name in TABLES))
+        revision = conn.scalar("SELECT version_num FROM alembic_version")
+        engine = conn.dialect
+    assert counts is not None
     return {
         "location": db.display(),
-        "engine": db.engine.dialect.name,
-        "revision": db.revision(),
-        "tables": counts,
+        "engine": engine,
+        "revision": revision,
+        "tables": {name: int(n) for name, n in zip(TABLES, counts, strict=True)},
     }

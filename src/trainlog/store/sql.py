@@ -23,6 +23,8 @@ Params = Mapping[str, Any] | None
 Progress = Callable[[int], None] | None
 #: Rows per executemany call of the bulk writes.
 CHUNK = 20_000
+#: Rows fetched at a time by `Conn.stream`.
+STREAM_CHUNK = 2000
 #: Values per IN (...) list (SQLite's old limit is 999 parameters).
 IN_CHUNK = 900
 #: SQLite's page cache during an import, in KiB (a negative cache_size): the unique keys and
@@ -75,6 +77,12 @@ class Conn:
     # -- running SQL ---------------------------------------------------------------------------
     def all(self, sql: str, params: Params = None) -> list[Sequence[Any]]:
         raise NotImplementedError
+
+    def stream(self, sql: str, params: Params = None,
+               size: int = STREAM_CHUNK) -> Iterator[Sequence[Any]]:
+        """The rows of `sql` as the driver reads them, `size` at a time: a result too large to
+        hold (an export's rows) streamed. Run no other statement on this Conn until it ends."""
+        yield from self.all(sql, params)
 
     def first(self, sql: str, params: Params = None) -> Sequence[Any] | None:
         rows = self.all(sql, params)
@@ -164,6 +172,15 @@ class SqliteConn(Conn):
     def all(self, sql: str, params: Params = None) -> list[Sequence[Any]]:
         return self.raw.execute(sql, self._params(params)).fetchall()
 
+    def stream(self, sql: str, params: Params = None,
+               size: int = STREAM_CHUNK) -> Iterator[Sequence[Any]]:
+        cursor = self.raw.execute(sql, self._params(params))
+        try:
+            while rows := cursor.fetchmany(size):
+                yield from rows
+        finally:
+            cursor.close()
+
     def run(self, sql: str, params: Params = None) -> int:
         return self._write(lambda: self.raw.execute(sql, self._params(params))).rowcount
 
@@ -200,6 +217,18 @@ class AlchemyConn(Conn):
 
     def all(self, sql: str, params: Params = None) -> list[Sequence[Any]]:
         return list(self._exec(sql, self._params(params)))
+
+    def stream(self, sql: str, params: Params = None,
+               size: int = STREAM_CHUNK) -> Iterator[Sequence[Any]]:
+        from sqlalchemy import text
+
+        # yield_per: a server-side cursor on PostgreSQL, `size` rows per round trip
+        result = self.conn.execute(text(sql), self._params(params),
+                                   execution_options={"yield_per": size})
+        try:
+            yield from result
+        finally:
+            result.close()
 
     def run(self, sql: str, params: Params = None) -> int:
         return self._exec(sql, self._params(params)).rowcount

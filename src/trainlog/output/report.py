@@ -1,0 +1,194 @@
+"""The report in the terminal (`trainlog report`, table format, and the demo): a table per track
+and in total, the --by groups, bars per month, and the plan block as a leader reads it."""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+from typing import Any
+
+#: headers and words of the report, (en, zh)
+WORDS = {
+    "track": ("Track", "类别"),
+    "kind": ("Kind", "形式"),
+    "topic": ("Topic", "主题"),
+    "branch": ("Branch", "党支部"),
+    "name": ("Name", "名称"),
+    "township": ("Township", "乡镇"),
+    "level": ("Level", "级别"),
+    "month": ("Month", "月份"),
+    "sessions": ("Sessions", "培训次数"),
+    "person_times": ("Person-times", "人次"),
+    "people": ("People", "人数"),
+    "hours": ("Hours", "学时"),
+    "total": ("Total", "合计"),
+    "none": ("(none)", "（无）"),
+    "year": ("Year", "年度"),
+    "target": ("Target", "目标人次"),
+    "deadline": ("Deadline", "截止日期"),
+    "all_tracks": ("all tracks", "全部类别"),
+}
+BAR_WIDTH = 30
+
+
+def word(key: str, lang: str) -> str:
+    en, zh = WORDS[key]
+    return zh if lang == "zh" else en
+
+
+def _zh_date(d: date) -> str:
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+def _period_title(period: dict[str, str], lang: str) -> str:
+    start, end = date.fromisoformat(period["from"]), date.fromisoformat(period["to"])
+    label = period["label"]
+    if lang != "zh":
+        return label.replace("..", " to ")
+    if len(label) == 4:
+        return f"{label}年"
+    if len(label) == 7:
+        return f"{start.year}年{start.month}月"
+    return f"{_zh_date(start)}至{_zh_date(end)}"
+
+
+def _group_cell(value: Any, dim: str, lang: str) -> str:
+    from trainlog.vocab import label
+
+    if value is None:
+        return word("none", lang)
+    if dim == "month" and lang == "zh":
+        y, m = str(value).split("-")
+        return f"{y}年{int(m)}月"
+    if dim in ("track", "kind", "topic", "level"):
+        return label(str(value), lang, field=dim)
+    return str(value)
+
+
+def print_report(data: dict[str, Any], lang: str, track: str | None = None,
+                 audience: str = "all", by: str | None = None,
+                 monthly: list[dict[str, Any]] | None = None) -> None:
+    """The report as a table on stdout: the tracks and total, the --by groups, the month bars
+    (`monthly`, of `trainlog.reports.plan.monthly`) and the plan block."""
+    from rich.table import Table
+    from rich.text import Text
+
+    from trainlog.output.render import cell, console
+    from trainlog.vocab import label
+
+    out = console()
+    zh = lang == "zh"
+    title = ("干部培训情况 " if zh else "Training report ") + _period_title(data["period"], lang)
+    qualifiers = []
+    if track:
+        qualifiers.append(label(track, lang, "track") + ("" if zh else " track"))
+    if audience != "all":
+        who = label(audience, lang, "audience")
+        qualifiers.append(f"仅计{who}" if zh else f"{who.replace('-', ' ')} only")
+    if qualifiers:
+        title += ("，" if zh else ", ") + ("，" if zh else ", ").join(qualifiers)
+    counts = ["sessions", "person_times", "people", "hours"]
+    out.print(Text(title, style="bold"))
+    t = Table()
+    t.add_column(word("track", lang))
+    for k in counts:
+        t.add_column(word(k, lang), justify="right")
+    for i, r in enumerate(data["tracks"]):
+        t.add_row(label(r["track"], lang, "track"), *(cell(r[k], k, lang) for k in counts),
+                  end_section=i == len(data["tracks"]) - 1)
+    t.add_row(word("total", lang), *(cell(data["total"][k], k, lang) for k in counts), style="bold")
+    out.print(t)
+    if by:
+        out.print(Text(f"按{word(by, 'zh')}" if zh else f"By {by}", style="bold"))
+        out.print(_by_table(data["rows"], by, lang))
+    if monthly is not None:
+        from trainlog.output.charts import month_bars
+
+        out.print(month_bars(monthly, lang, [track] if track else None))
+    out.print(_plan_text(data, lang))
+
+
+def _by_table(rows: list[dict[str, Any]], dim: str, lang: str):  # type: ignore[no-untyped-def]
+    from rich.table import Table
+
+    from trainlog.output.render import cell
+
+    counts = ["sessions", "person_times", "people", "hours"]
+    keys = [dim, "name"] if dim == "branch" else [dim]
+    t = Table()
+    for k in keys:
+        t.add_column(word(k, lang))
+    for k in counts:
+        t.add_column(word(k, lang), justify="right")
+    for r in rows:
+        first = [_group_cell(r[dim], dim, lang)] + [r[k] or "" for k in keys[1:]]
+        t.add_row(*first, *(cell(r[k], k, lang) for k in counts))
+    return t
+
+
+def _bar(share: float, style: str):  # type: ignore[no-untyped-def]
+    """A bar of BAR_WIDTH cells, eighths included, that reads without colour too."""
+    from rich.text import Text
+
+    eighths = round(max(0.0, min(share, 1.0)) * BAR_WIDTH * 8)
+    full, part = divmod(eighths, 8)
+    text = Text("█" * full + (" ▏▎▍▌▋▊▉"[part] if part else ""), style=style)
+    text.append("░" * (BAR_WIDTH - full - (1 if part else 0)), style="dim")
+    return text
+
+
+def _plan_text(data: dict[str, Any], lang: str):  # type: ignore[no-untyped-def]
+    """The plan block as a leader reads it: done vs a steady pace, as two bars, and what is left."""
+    from rich.text import Text
+
+    from trainlog.reports.plan import expected_share
+    from trainlog.vocab import label
+
+    zh = lang == "zh"
+    plan = data["plan"]
+    day = date.fromisoformat(data["period"]["to"])
+    if plan is None:
+        if zh:
+            return Text(f"\n{day.year} 年度计划：未设定", style="bold")
+        return Text(f"\nPlan {day.year}: none set", style="bold")
+    scope = label(plan["track"], lang, "track") if plan["track"] else word("all_tracks", lang)
+    behind = plan["behind"]
+    # The gap to a steady pace in person-times, from the unrounded share.
+    pace_count = plan["target"] * expected_share(plan["year"], date.fromisoformat(plan["deadline"]),
+                                                 day)
+    gap = (math.ceil(pace_count - plan["to_date"]) if behind
+           else math.floor(plan["to_date"] - pace_count))
+    text = Text("\n")
+    if zh:
+        text.append(f"{plan['year']} 年度计划（{scope}）：截至 {_zh_date(day)} 完成 ", style="bold")
+        text.append(f"{plan['to_date']:,} / {plan['target']:,}", style="bold")
+        text.append(" 人次\n", style="bold")
+        rows = [("已完成", plan["progress"]), ("应完成", plan["expected"])]
+    else:
+        text.append(f"Plan {plan['year']} ({scope}): ", style="bold")
+        text.append(f"{plan['to_date']:,} of {plan['target']:,}", style="bold")
+        text.append(f" person-times by {day.isoformat()}\n", style="bold")
+        rows = [("done    ", plan["progress"]), ("expected", plan["expected"])]
+    done_style = "red" if behind else "green"
+    for i, (name, share) in enumerate(rows):
+        text.append(f"  {name}  ")
+        text.append_text(_bar(share, done_style if i == 0 else "blue"))
+        text.append(f"  {share:6.1%}")
+        if i == 0:
+            if zh:
+                status = f"落后进度 {gap:,} 人次" if behind else "进度正常" + (
+                    f"，超前 {gap:,} 人次" if gap > 0 else "")
+            else:
+                status = (f"BEHIND a steady pace by {gap:,} person-times" if behind
+                          else "on pace" + (f", {gap:,} person-times ahead" if gap > 0 else ""))
+            text.append("   ")
+            text.append(status, style="bold red" if behind else "bold green")
+        text.append("\n")
+    if zh:
+        text.append(f"  截止 {plan['deadline']}，剩余 {plan['days_left']:,} 天，"
+                    f"每月需完成 {plan['needed_per_month']:,.1f} 人次")
+    else:
+        text.append(f"  deadline {plan['deadline']}, {plan['days_left']:,} days left, "
+                    f"{plan['needed_per_month']:,.1f} person-times needed per month")
+    return text
+
