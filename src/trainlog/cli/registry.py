@@ -161,10 +161,7 @@ def cadre_show(
     with st.db.connect() as conn:
         data = get_cadre(conn, code)
         study = cadre_study(conn, code, year)  # online study hours by month (issue 5)
-    # Until trainlog.sessions.queries.transcript takes a Conn, it reads through a session of its
-    # own (then: `data |= transcript(conn, code, year)` in the block above).
-    with st.db.session() as s:
-        data |= transcript(s, code, year)
+        data |= transcript(conn, code, year)
     data["study"] = study
     if fmt is Format.json:
         typer.echo(to_json(data))
