@@ -105,6 +105,20 @@ def test_db_info_and_export_do_not_import_sqlalchemy(cli, db, tmp_path: Path) ->
     assert "1 sessions, 1 cadres" in out and book.is_file()
 
 
+@pytest.mark.sqlite_only("tests what a SQLite file's init imports; PostgreSQL goes through SQLAlchemy")
+def test_init_of_an_existing_database_does_not_import_sqlalchemy(db) -> None:  # type: ignore[no-untyped-def]
+    """init on an existing, current SQLite file opens it with sqlite3 alone and says so; on a new
+    file it creates the schema (with SQLAlchemy and Alembic)."""
+    modules, out = loaded(["init"], str(db.path))
+    assert heavy(modules) == [], heavy(modules)
+    assert out.strip() == str(db.path)
+    fresh = db.path.with_name("fresh.db")
+    modules, out = loaded(["init"], str(fresh))
+    assert "alembic" in heavy(modules) and fresh.is_file()
+    modules, _ = loaded(["init"], str(fresh))
+    assert heavy(modules) == []
+
+
 def test_db_info_lists_the_schemas_tables() -> None:
     """store/info.py names the tables without importing the models: the same, in order."""
     from trainlog.store import info, schema

@@ -192,6 +192,12 @@ class Database:
             except OSError as exc:
                 raise TrainlogError(f"cannot create the folder {path.parent}: "
                                     f"{exc.strerror or exc}") from None
+            if path.is_file() and path.stat().st_size:
+                try:  # the everyday case, an existing file: sqlite3 alone, no SQLAlchemy
+                    with self.connect():
+                        return False
+                except NoDatabase:  # a file without trainlog's schema: create it, or refuse below
+                    pass
         with self._connect(write=True) as conn:
             current = _read_revision(conn)
             if current is None:
