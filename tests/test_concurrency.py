@@ -249,8 +249,7 @@ class TestWriteRetries:
         assert len(calls) == 1
 
     def test_gives_up_after_the_attempts(self, registry: str) -> None:
-        """The last conflict becomes `retrying`'s clear message (Database.write re-raised the
-        driver's error; the one retry loop says what happened instead)."""
+        """The last conflict becomes `retrying`'s clear message, not the driver's error."""
         db = Database(registry)
         calls = []
 
