@@ -5,7 +5,8 @@ from __future__ import annotations
 import csv
 import itertools
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -134,6 +135,30 @@ def db(database_url: str) -> Iterator[Database]:
     database.init()
     yield database
     database.dispose()
+
+
+@pytest.fixture
+def orm_session() -> Callable[..., AbstractContextManager[Any]]:
+    """orm_session(database, write=False): a SQLModel session on `database.engine` in one
+    transaction, for a test that reads (or sets up) rows through the ORM models as a check
+    independent of the SQL text trainlog runs (trainlog itself reads and writes only through a
+    `Conn`). A writing one takes trainlog's write lock up front, as `Database.connect(write=True)`
+    does, and commits at the end; a reading one rolls back."""
+
+    @contextmanager
+    def open_session(database: Database, write: bool = False) -> Iterator[Any]:
+        from sqlmodel import Session
+
+        database.require()
+        engine = database.engine
+        if write:
+            engine = engine.execution_options(trainlog_write=True)
+        with Session(engine) as session:
+            yield session
+            if write:
+                session.commit()
+
+    return open_session
 
 
 class Cli:

@@ -71,13 +71,14 @@ def test_the_command_imports_no_sqlalchemy(registry: Database) -> None:
             " attendees=['G001'], headcount=3, ref='R2')\n"
             "print('MODULES ' + json.dumps(sorted(sys.modules)))\n")
     assert _heavy(_modules(core, registry.path), also=("typer",)) == []
-    with registry.session() as s:
-        assert s.scalars(select(TrainingSession.ref).order_by(TrainingSession.id)).all() == [
+    with registry.connect() as conn:
+        assert [r for (r,) in conn.all("SELECT ref FROM training_session ORDER BY id")] == [
             "R1", "R2"]
 
 
 def test_rows_are_the_ones_the_orm_and_the_import_write(registry: Database, cli, tmp_path: Path,
-                                                        write_csv, backend: str) -> None:  # type: ignore[no-untyped-def]
+                                                        write_csv, backend: str,
+                                                        orm_session) -> None:  # type: ignore[no-untyped-def]
     """A session added with SQL text and the same session imported read back alike through the
     ORM (dates, flags, audit stamps), and on SQLite are stored in the same forms."""
     done = cli("add-session", "--date", "2020/4/3", "--track", "专题培训", "--kind", "重点班",
@@ -93,7 +94,7 @@ def test_rows_are_the_ones_the_orm_and_the_import_write(registry: Database, cli,
     columns = ("date", "track", "kind", "topic", "title", "hours", "branch_id", "headcount",
                "attendee_count", "void", "void_reason", "voided_at", "voided_by", "created_by",
                "updated_by")
-    with registry.session() as s:
+    with orm_session(registry) as s:
         a, b = (s.scalars(select(TrainingSession).where(TrainingSession.ref == r)).one()
                 for r in ("A", "B"))
         assert {c: getattr(a, c) for c in columns} == {c: getattr(b, c) for c in columns}
@@ -184,15 +185,15 @@ def test_a_ref_taken_meanwhile_is_a_clear_message(registry: Database) -> None:
     assert not isinstance(err.value, InvalidInput)
     assert str(err.value) == ("--ref 'R-RACE' was added by another writer just now; run the "
                               "command again (with --replace to rewrite it)")
-    with registry.session() as s:
-        assert s.scalars(select(TrainingSession)).all() == []
-        assert s.scalars(select(Attendance)).all() == []
+    with registry.connect() as conn:
+        assert conn.all("SELECT * FROM training_session") == []
+        assert conn.all("SELECT * FROM attendance") == []
 
 
 def test_replace_through_a_conn_keeps_a_deactivated_attendee(registry: Database) -> None:
     """--replace through the CLI's Conn: the session keeps its id, a deactivated cadre who
     attended may stay, the attendance is rewritten, and a void session says so."""
-    with registry.session(write=True) as s:
+    with registry.connect(write=True) as s:
         first = add_session(s, date="2020-04-01", track="policy", title="会",
                             attendees=["G001", "G002"], ref="R")
         deactivate_cadre(s, "G001")
@@ -205,9 +206,11 @@ def test_replace_through_a_conn_keeps_a_deactivated_attendee(registry: Database)
     assert again == {"id": first["id"], "ref": "R", "date": "2020-04-02", "track": "policy",
                      "title": "会（更正）", "attendees": 1, "headcount": 5, "person_times": 6,
                      "replaced": True, "void": False}
-    with registry.session() as s:
-        row = s.get(TrainingSession, first["id"])
-        assert row is not None and row.attendee_count == 1 and row.hours == 2.0
-        assert s.execute(select(Attendance.cadre_id, Attendance.hours)
-                         .where(Attendance.session_id == first["id"])).all() == [
-            (s.scalar(select(Cadre.id).where(Cadre.code == "G001")), 2.0)]
+    with registry.connect() as conn:
+        row = conn.first("SELECT attendee_count, hours FROM training_session WHERE id = :id",
+                         {"id": first["id"]})
+        assert row is not None and row[0] == 1 and row[1] == 2.0
+        assert [tuple(r) for r in conn.all(
+            "SELECT cadre_id, hours FROM attendance WHERE session_id = :id",
+            {"id": first["id"]})] == [
+            (conn.scalar("SELECT id FROM cadre WHERE code = :c", {"c": "G001"}), 2.0)]

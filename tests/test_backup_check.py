@@ -351,7 +351,7 @@ def _writer(url: str, stop: Any, started: Any, counter: Any) -> None:
     db = Database(url)
     n = 0
     while not stop.is_set():
-        with db.session(write=True) as s:
+        with db.connect(write=True) as s:
             add_session(s, date="2020-07-01", track="policy", title=f"并发 {n}", hours="1",
                         attendees=[f"G{1 + (n + k) % 30:03d}" for k in range(12)], headcount=0,
                         ref=f"W-{n}")

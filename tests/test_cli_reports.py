@@ -38,15 +38,15 @@ def database() -> Iterator[Database]:
 
 
 @pytest.fixture
-def april(database: Database) -> Database:
+def april(database: Database, orm_session) -> Database:  # type: ignore[no-untyped-def]
     """April 2020: policy 2 named; video headcount 10; special 1 named + headcount 3 (30 Apr);
     and one special attendance on 29 February."""
-    with database.session(write=True) as s:
+    with orm_session(database, write=True) as s:
         s.add(Branch(code="B1", name="一支部", township="T1"))
         s.flush()
         s.add_all([Cadre(code="C1", name="甲", top_leader=True, level="district"),
                    Cadre(code="C2", name="乙", poverty_cadre=True, level="village")])
-        s.flush()
+    with database.connect(write=True) as s:
         add_session(s, date="2020-04-01", track="policy", title="推进会", hours=2,
                     attendees=["C1", "C2"])
         add_session(s, date="2020-04-10", track="video", title="远程教育", hours=1, headcount=10,

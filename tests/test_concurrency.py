@@ -18,7 +18,8 @@ from typing import Any
 import pytest
 
 import trainlog.store.database as tdb
-from trainlog.store.database import Database
+from trainlog.errors import DatabaseBusy
+from trainlog.store.database import Database, retrying
 
 #: The stress test: WRITERS processes at once, each running COMMANDS `trainlog add-session`.
 WRITERS = 8
@@ -114,12 +115,12 @@ class TestLocking:
         other = sqlite3.connect(registry, isolation_level=None, timeout=0)
         try:
             # Not one statement run yet, and the lock is held: no late upgrade can deadlock.
-            with db.session(write=True), pytest.raises(sqlite3.OperationalError, match="locked"):
+            with db.connect(write=True), pytest.raises(sqlite3.OperationalError, match="locked"):
                 other.execute("BEGIN IMMEDIATE")
             other.execute("BEGIN IMMEDIATE")  # released at the end of the transaction
             other.execute("ROLLBACK")
-            with db.session():
-                other.execute("BEGIN IMMEDIATE")  # a reading session takes no write lock
+            with db.connect():
+                other.execute("BEGIN IMMEDIATE")  # a reading connection takes no write lock
                 other.execute("ROLLBACK")
         finally:
             other.close()
@@ -208,7 +209,9 @@ def _db_error(sqlstate: str) -> Exception:
 
 
 class TestWriteRetries:
-    """Database.write re-runs a transaction the database aborted for a conflict (PostgreSQL)."""
+    """`retrying` runs a whole write transaction again when the database aborted it for a
+    conflict (PostgreSQL): `db.connect(write=True)` inside the call, as the CLI's `command`
+    wrapper runs each command."""
 
     def test_serialization_failures_are_retried_then_committed_once(self, registry: str) -> None:
         from trainlog.registry import add_branch
@@ -216,14 +219,15 @@ class TestWriteRetries:
         db = Database(registry)
         calls = []
 
-        def work(session):  # type: ignore[no-untyped-def]
-            calls.append(1)
-            add_branch(session, "B900", "重试")
-            if len(calls) < 3:
-                raise _db_error("40001" if len(calls) == 1 else "40P01")
-            return "done"
+        def work() -> str:
+            with db.connect(write=True) as conn:
+                calls.append(1)
+                add_branch(conn, "B900", "重试")
+                if len(calls) < 3:
+                    raise _db_error("40001" if len(calls) == 1 else "40P01")
+                return "done"
 
-        assert db.write(work) == "done"
+        assert retrying(work) == "done"
         db.dispose()
         assert len(calls) == 3
         assert count(registry, "SELECT count(*) FROM branch WHERE code = 'B900'") == 1
@@ -232,29 +236,30 @@ class TestWriteRetries:
         db = Database(registry)
         calls = []
 
-        def work(session):  # type: ignore[no-untyped-def]
-            calls.append(1)
-            raise _db_error("23505")
+        def work() -> None:
+            with db.connect(write=True):
+                calls.append(1)
+                raise _db_error("23505")
 
         from sqlalchemy.exc import OperationalError
 
         with pytest.raises(OperationalError):
-            db.write(work)
+            retrying(work)
         db.dispose()
         assert len(calls) == 1
 
     def test_gives_up_after_the_attempts(self, registry: str) -> None:
+        """The last conflict becomes `retrying`'s clear message, not the driver's error."""
         db = Database(registry)
         calls = []
 
-        def work(session):  # type: ignore[no-untyped-def]
-            calls.append(1)
-            raise _db_error("40001")
+        def work() -> None:
+            with db.connect(write=True):
+                calls.append(1)
+                raise _db_error("40001")
 
-        from sqlalchemy.exc import OperationalError
-
-        with pytest.raises(OperationalError):
-            db.write(work, attempts=3)
+        with pytest.raises(DatabaseBusy, match=r"SQLSTATE 40001, 3 times\); nothing was written"):
+            retrying(work, attempts=3)
         db.dispose()
         assert len(calls) == 3
 

@@ -49,7 +49,7 @@ class TestDataSet:
     def test_source_figures(self, demo_db: Database) -> None:
         """The source document's figures as of 3 April 2020, from the report functions."""
         period = resolve_period(start="2020-01-01", as_of="2020-04-03")
-        with demo_db.session() as s:
+        with demo_db.connect() as s:
             cov = coverage(s, period, "remote", None).data
             comp = compliance(s, period)
             leaders = plan_report(s, period, track="policy", audience="top-leaders")
@@ -137,7 +137,7 @@ class TestCronRecipes:
         (rosters / "done" / "good.csv").rename(rosters / "good.csv")
         assert _run("nightly-rosters.sh", site, tmp_path).returncode == 0
         db = Database(site["TRAINLOG_DB"])
-        with db.session() as s:
+        with db.connect() as s:
             july = plan_report(s, resolve_period(month="2020-07"))
         assert july["total"]["person_times"] == 2
 

@@ -37,7 +37,7 @@ def small(db: Database) -> Database:
     By 3 April: policy 2 person-times (Jan), video 1 named (Feb) + 10 + 5 headcount (Mar),
     special 2 named + 3 headcount (2 Apr).
     """
-    with db.session(write=True) as s:
+    with db.connect(write=True) as s:
         add_branch(s, "B1", "一支部", "东镇")
         add_branch(s, "B2", "二支部", "东镇")
         add_branch(s, "B3", "三支部", "西镇")
@@ -413,7 +413,7 @@ class TestCommand:
 
 class TestCore:
     def test_monthly_rows(self, small: Database) -> None:
-        with small.session() as s:
+        with small.connect() as s:
             rows = monthly(s, resolve_period(year=2020, as_of="2020-04-03"))
             one = monthly(s, resolve_period(year=2020, as_of="2020-04-03"), track="video")
         assert [r["month"] for r in rows] == ["2020-01", "2020-02", "2020-03", "2020-04"]

@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
 
 from trainlog.dates import resolve_period
 from trainlog.errors import InvalidInput
@@ -22,8 +21,7 @@ from trainlog.registry import import_branches, import_cadres
 from trainlog.reports.plan import plan_report
 from trainlog.sessions.roster import import_sessions
 from trainlog.store.database import Database
-from trainlog.store.schema import Attendance, Cadre, OnlineStudy, TrainingSession
-from trainlog.store.sql import CHUNK
+from trainlog.store.sql import CHUNK, as_date
 from trainlog.study.records import import_study
 
 TRACK_KINDS = {"policy": "meeting", "video": "remote", "special": "thematic"}
@@ -112,23 +110,23 @@ def test_session_import_equals_the_reference(db: Database, data: dict[str, Path]
                                            "headcount": int(r["headcount"] or 0)})
         if r["cadre"]:
             s["cadres"].add(r["cadre"])
-    with db.session(write=True) as s:
+    with db.connect(write=True) as s:
         result = import_sessions(s, data["sessions"])
     assert result.rows == len(ref_rows)
     assert result.sessions == result.created == len(sessions) == 41
     assert result.attendances == sum(len(v["cadres"]) for v in sessions.values())
     assert result.person_times == result.attendances + sum(v["headcount"]
                                                            for v in sessions.values())
-    with db.session() as s:
-        stored = set(s.execute(select(TrainingSession.ref, Cadre.code, Attendance.hours)
-                               .join(Attendance, Attendance.session_id == TrainingSession.id)
-                               .join(Cadre, Cadre.id == Attendance.cadre_id)).all())
-        counts = dict(s.execute(select(TrainingSession.ref, TrainingSession.attendee_count)).all())
+    with db.connect() as conn:
+        stored = {tuple(r) for r in conn.all(
+            "SELECT s.ref, c.code, a.hours FROM training_session s "
+            "JOIN attendance a ON a.session_id = s.id JOIN cadre c ON c.id = a.cadre_id")}
+        counts = dict(conn.all("SELECT ref, attendee_count FROM training_session"))
     assert stored == {(ref, c, v["hours"]) for ref, v in sessions.items() for c in v["cadres"]}
     assert counts == {ref: len(v["cadres"]) for ref, v in sessions.items()}
 
     # The report's GROUP BY figures equal a row-by-row count of the same file.
-    with db.session() as s:
+    with db.connect() as s:
         report = plan_report(s, resolve_period("2020-03", None, None, None, None))
     expect: dict[str, dict[str, Any]] = defaultdict(
         lambda: {"sessions": 0, "person_times": 0, "people": set(), "hours": 0.0})
@@ -157,22 +155,22 @@ def test_session_import_equals_the_reference(db: Database, data: dict[str, Path]
 
 def test_study_import_equals_the_reference(db: Database, data: dict[str, Path]) -> None:
     ref_rows = _reference_rows(data["study"])
-    with db.session(write=True) as s:
+    with db.connect(write=True) as s:
         result = import_study(s, data["study"])
     assert result.rows == result.created == len(ref_rows) == 240
-    with db.session() as s:
-        stored = {(c, m.strftime("%Y-%m"), h) for c, m, h in s.execute(
-            select(Cadre.code, OnlineStudy.month, OnlineStudy.hours)
-            .join(Cadre, Cadre.id == OnlineStudy.cadre_id))}
+    with db.connect() as conn:
+        stored = {(c, as_date(m).strftime("%Y-%m"), h) for c, m, h in conn.all(
+            "SELECT c.code, o.month, o.hours FROM online_study o "
+            "JOIN cadre c ON c.id = o.cadre_id")}
     assert stored == {(r["cadre"], r["month"], float(r["hours"])) for _, r in ref_rows}
-    with db.session(write=True) as s:  # again: nothing changes
+    with db.connect(write=True) as s:  # again: nothing changes
         again = import_study(s, data["study"])
     assert (again.created, again.updated, again.unchanged) == (0, 0, 240)
 
 
-def _count(db: Database, model: Any) -> int:
-    with db.session() as s:
-        return s.scalar(select(func.count()).select_from(model)) or 0
+def _count(db: Database, table: str) -> int:
+    with db.connect() as conn:
+        return conn.scalar(f"SELECT count(*) FROM {table}") or 0
 
 
 def test_a_large_rejected_session_import_writes_nothing(db: Database, tmp_path: Path,
@@ -183,11 +181,11 @@ def test_a_large_rejected_session_import_writes_nothing(db: Database, tmp_path: 
     rows.append([f"R{(n - 1) // 20:05d}", "2020-05-05", "policy", "meeting", "", "会", "2", "", "G999", 0])
     path = _write(tmp_path / "big.csv", ["ref", "date", "track", "kind", "topic", "title",
                                          "hours", "branch", "cadre", "headcount"], rows)
-    with pytest.raises(InvalidInput) as caught, db.session(write=True) as s:
+    with pytest.raises(InvalidInput) as caught, db.connect(write=True) as s:
         import_sessions(s, path)
     assert [(p.row, p.column, p.value) for p in caught.value.problems] == [(n + 2, "cadre",
                                                                             "G999")]
-    assert _count(db, TrainingSession) == _count(db, Attendance) == 0
+    assert _count(db, "training_session") == _count(db, "attendance") == 0
 
 
 def test_a_large_rejected_study_import_writes_nothing(db: Database, tmp_path: Path,
@@ -197,10 +195,10 @@ def test_a_large_rejected_study_import_writes_nothing(db: Database, tmp_path: Pa
     assert len(rows) > 30_000
     rows.append(["G001", "-1", "academy", "1979-01"])
     path = _write(tmp_path / "big.csv", ["cadre", "hours", "platform", "month"], rows)
-    with pytest.raises(InvalidInput) as caught, db.session(write=True) as s:
+    with pytest.raises(InvalidInput) as caught, db.connect(write=True) as s:
         import_study(s, path)
     assert [(p.row, p.column) for p in caught.value.problems] == [(len(rows) + 1, "hours")]
-    assert _count(db, OnlineStudy) == 0
+    assert _count(db, "online_study") == 0
 
 
 def test_progress_is_silent_without_a_terminal(data: dict[str, Path],
@@ -252,7 +250,7 @@ def test_an_import_shows_the_meters_its_caller_gives_or_none(db: Database,
     """The library shows nothing on its own, even on a terminal: a bar is the front end's."""
     shown = _recording(monkeypatch)
     assert meters.installed is None
-    with db.session(write=True) as s:
+    with db.connect(write=True) as s:
         import_study(s, data["study"], dry_run=True)
     assert shown == []
     given: list[tuple[str, int]] = []
@@ -267,7 +265,7 @@ def test_an_import_shows_the_meters_its_caller_gives_or_none(db: Database,
         def close(self) -> None:
             given.append((self.label, -1))
 
-    with db.session(write=True) as s:
+    with db.connect(write=True) as s:
         import_study(s, data["study"], dry_run=True, meters=Given)
     assert given == [("study import", 100), ("study import", 200), ("study import", -1)]
     assert shown == []

@@ -24,7 +24,7 @@ AS_OF = ["--year", "2020", "--as-of", "2020-04-03"]
 @pytest.fixture
 def small(db: Database) -> Database:
     """Three branches, four cadres; sessions of every track Jan–Apr 2020; online study."""
-    with db.session(write=True) as s:
+    with db.connect(write=True) as s:
         add_branch(s, "B1", "一支部", "东镇")
         add_branch(s, "B2", "二支部", "东镇")
         add_branch(s, "B3", "三支部", "西镇")

@@ -572,7 +572,7 @@ class TestBackup:
             db = Database(small.url)
             n = 0
             while not stop.is_set():
-                with db.session(write=True) as s:
+                with db.connect(write=True) as s:
                     add_session(s, date="2020-07-01", track="policy", title=f"并发 {n}",
                                 hours="1", attendees=[f"G{1 + (n + k) % 20:03d}" for k in range(8)],
                                 headcount=0, ref=f"W-{n}")
@@ -737,21 +737,19 @@ class TestWriteLock:
         assert sql(small.url, "SELECT count(*) FROM training_session WHERE ref = 'R-4'") == [(0,)]
 
     def test_the_lock_ends_with_the_transaction(self, server: Any, small: Database) -> None:
-        with small.session(write=True) as s:
-            held = s.execute(_advisory_locks(), {"key": tdb.PG_WRITE_LOCK}).scalar()
+        with small.connect(write=True) as s:
+            held = s.scalar(_ADVISORY_LOCKS, {"key": tdb.PG_WRITE_LOCK})
         assert held == 1
-        with small.session() as s:  # a reading session takes none
-            assert s.execute(_advisory_locks(), {"key": tdb.PG_WRITE_LOCK}).scalar() == 0
-        with small.session() as s:
-            assert s.execute(_advisory_locks(), {"key": tdb.PG_WRITE_LOCK}).scalar() == 0
+        with small.connect() as s:  # a reading connection takes none
+            assert s.scalar(_ADVISORY_LOCKS, {"key": tdb.PG_WRITE_LOCK}) == 0
+        with small.connect() as s:
+            assert s.scalar(_ADVISORY_LOCKS, {"key": tdb.PG_WRITE_LOCK}) == 0
 
 
-def _advisory_locks() -> Any:
-    from sqlalchemy import text
-
-    # a bigint key is kept as two 32-bit halves: classid (high), objid (low)
-    return text("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted "
-                "AND (classid::bigint << 32 | objid::bigint) = :key")
+#: Granted advisory locks on a key; a bigint key is kept as two 32-bit halves: classid (high),
+#: objid (low)
+_ADVISORY_LOCKS = ("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted "
+                   "AND (classid::bigint << 32 | objid::bigint) = :key")
 
 
 class TestConflictsRunAgain:

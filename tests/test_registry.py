@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from sqlalchemy import select
 
 from trainlog.errors import TrainlogError
 from trainlog.registry import (
@@ -20,7 +19,6 @@ from trainlog.registry import (
     list_cadres,
 )
 from trainlog.store.database import Database
-from trainlog.store.schema import Cadre
 
 
 @pytest.fixture
@@ -103,10 +101,12 @@ class TestAddCadre:
             assert get_cadre(s, "G002")["level"] == "township"
 
     def test_audit_columns(self, registry: Database) -> None:
-        with registry.session() as s:
-            cadre = s.scalars(select(Cadre).where(Cadre.code == "G001")).one()
-        assert cadre.created_by == cadre.updated_by == "test"
-        assert cadre.created_at is not None
+        with registry.connect() as s:
+            (cadre,) = s.all("SELECT created_by, updated_by, created_at FROM cadre "
+                             "WHERE code = :code", {"code": "G001"})
+        created_by, updated_by, created_at = cadre
+        assert created_by == updated_by == "test"
+        assert created_at is not None
 
     def test_code_is_unique(self, registry: Database) -> None:
         with pytest.raises(TrainlogError, match="G001 exists already"), \
@@ -222,12 +222,10 @@ class TestEditCadre:
 
 def test_cadre_ids_in_chunks(db: Database) -> None:
     """More codes than one SQL IN list holds are looked up in chunks."""
-    from sqlalchemy import insert
-
-    with db.session(write=True) as s:
-        s.execute(insert(Cadre), [{"code": f"C{i:05d}", "name": f"名{i}", "top_leader": False,
-                                   "poverty_cadre": False, "party_member": True, "active": True}
-                                  for i in range(2000)])
+    with db.connect(write=True) as s:
+        s.insert_rows("cadre", ["code", "name", "top_leader", "poverty_cadre", "party_member",
+                                "active"],
+                      [(f"C{i:05d}", f"名{i}", False, False, True, True) for i in range(2000)])
     wanted = [f"C{i:05d}" for i in range(0, 2000, 2)] + ["missing"]
     with db.connect() as s:
         found = cadre_ids(s, wanted)

@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
 
 from trainlog.errors import InvalidInput, TrainlogError
 from trainlog.registry import (
@@ -27,7 +26,6 @@ from trainlog.sessions.queries import (
 )
 from trainlog.sessions.roster import import_sessions
 from trainlog.store.database import Database
-from trainlog.store.schema import Attendance, Cadre, TrainingSession
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "zhaoling2020"
 HEADER = ["ref", "date", "track", "kind", "topic", "title", "hours", "branch", "cadre", "headcount"]
@@ -50,19 +48,19 @@ def registry(db: Database) -> Database:
 
 def counts(db: Database) -> dict[str, Any]:
     """What every report counts: sessions, attendance rows and person-times of non-void sessions."""
-    S = TrainingSession
-    with db.session() as s:
-        sessions, person_times = s.execute(
-            select(func.count(), func.coalesce(func.sum(S.attendee_count + S.headcount), 0))
-            .where(S.void.is_(False))).one()
-        attendance = s.scalar(select(func.count()).select_from(Attendance)
-                              .join(S, S.id == Attendance.session_id).where(S.void.is_(False)))
-        rows = s.scalar(select(func.count()).select_from(Attendance))
-        total = s.scalar(select(func.count()).select_from(S))
+    with db.connect() as conn:
+        sessions, person_times = conn.first(
+            "SELECT count(*), coalesce(sum(attendee_count + headcount), 0) "
+            "FROM training_session WHERE NOT void")
+        attendance = conn.scalar(
+            "SELECT count(*) FROM attendance a JOIN training_session s ON s.id = a.session_id "
+            "WHERE NOT s.void")
+        rows = conn.scalar("SELECT count(*) FROM attendance")
+        total = conn.scalar("SELECT count(*) FROM training_session")
         # the denormalised count agrees with the attendance rows of every session
-        actual = (select(func.count()).select_from(Attendance)
-                  .where(Attendance.session_id == S.id).scalar_subquery())
-        drift = s.scalar(select(func.count()).select_from(S).where(S.attendee_count != actual))
+        drift = conn.scalar(
+            "SELECT count(*) FROM training_session s WHERE s.attendee_count != "
+            "(SELECT count(*) FROM attendance a WHERE a.session_id = s.id)")
     assert drift == 0
     return {"sessions": sessions, "attendance": attendance, "person_times": person_times,
             "all_sessions": total, "all_attendance": rows}
@@ -70,21 +68,20 @@ def counts(db: Database) -> dict[str, Any]:
 
 def attendance(db: Database, ref: str) -> dict[str, float]:
     """cadre code -> hours of the session with `ref`."""
-    with db.session() as s:
-        return dict(s.execute(
-            select(Cadre.code, Attendance.hours).join(Attendance, Attendance.cadre_id == Cadre.id)
-            .join(TrainingSession, TrainingSession.id == Attendance.session_id)
-            .where(TrainingSession.ref == ref)).all())
+    with db.connect() as conn:
+        return dict(conn.all(
+            "SELECT c.code, a.hours FROM cadre c JOIN attendance a ON a.cadre_id = c.id "
+            "JOIN training_session s ON s.id = a.session_id WHERE s.ref = :ref", {"ref": ref}))
 
 
 def add(db: Database, **kwargs: Any) -> dict[str, Any]:
     args = {"date": "2020-04-03", "track": "policy", "title": "脱贫攻坚形势研判会"} | kwargs
-    with db.session(write=True) as s:
+    with db.connect(write=True) as s:
         return add_session(s, **args)
 
 
 def do_import(db: Database, path: Path, **kwargs: Any):  # type: ignore[no-untyped-def]
-    with db.session(write=True) as s:
+    with db.connect(write=True) as s:
         return import_sessions(s, path, **kwargs)
 
 
@@ -587,15 +584,16 @@ class TestZhaolingExample:
 
     def check_source_figures(self, db: Database) -> None:
         """The figures examples/zhaoling2020/README.md quotes from the source document."""
-        S, A = TrainingSession, Attendance
-        with db.session() as s:
-            top_leaders = s.scalar(
-                select(func.count()).select_from(A).join(S, S.id == A.session_id)
-                .join(Cadre, Cadre.id == A.cadre_id)
-                .where(S.track == "policy", S.date <= dt.date(2020, 4, 3), Cadre.top_leader))
-            special = s.scalar(select(func.sum(S.attendee_count + S.headcount))
-                               .where(S.track == "special", S.date <= dt.date(2020, 6, 30)))
-            remote, branches = s.execute(
-                select(func.count(), func.count(S.branch_id.distinct()))
-                .where(S.kind == "remote", S.date <= dt.date(2020, 4, 3))).one()
+        with db.connect() as conn:
+            top_leaders = conn.scalar(
+                "SELECT count(*) FROM attendance a JOIN training_session s ON s.id = a.session_id "
+                "JOIN cadre c ON c.id = a.cadre_id "
+                "WHERE s.track = 'policy' AND s.date <= :end AND c.top_leader",
+                {"end": dt.date(2020, 4, 3)})
+            special = conn.scalar(
+                "SELECT sum(attendee_count + headcount) FROM training_session "
+                "WHERE track = 'special' AND date <= :end", {"end": dt.date(2020, 6, 30)})
+            remote, branches = conn.first(
+                "SELECT count(*), count(DISTINCT branch_id) FROM training_session "
+                "WHERE kind = 'remote' AND date <= :end", {"end": dt.date(2020, 4, 3)})
         assert (top_leaders, special, remote, branches) == (219, 975, 1034, 371)

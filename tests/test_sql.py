@@ -13,7 +13,6 @@ from trainlog.store.sql import (
     IN_CHUNK,
     Conn,
     IntegrityError,
-    as_conn,
     as_date,
     as_datetime,
     in_list,
@@ -105,17 +104,6 @@ def test_a_constraint_is_an_integrity_error(db: Database) -> None:
                          [("D", "x", True), ("D", "y", True)])
     with db.connect() as conn:
         assert conn.all("SELECT code, name FROM branch") == [("B", "x")]
-
-
-def test_as_conn_wraps_a_session_with_the_same_sql(db: Database) -> None:
-    with db.connect(write=True) as conn:
-        _branches(conn, 4)
-    with db.session() as session:
-        wrapped = as_conn(session)
-        assert wrapped.dialect == db.engine.dialect.name
-        assert wrapped.scalar("SELECT count(*) FROM branch WHERE township = :t",
-                              {"t": "城关镇"}) == 2
-        assert as_conn(wrapped) is wrapped
 
 
 def test_values_for_the_driver() -> None:

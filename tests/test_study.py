@@ -6,7 +6,6 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
 
 from trainlog.dates import resolve_period
 from trainlog.errors import InvalidInput, TrainlogError
@@ -15,7 +14,7 @@ from trainlog.reports.coverage import coverage
 from trainlog.sessions.add import add_session
 from trainlog.sessions.queries import void_session
 from trainlog.store.database import Database
-from trainlog.store.schema import OnlineStudy
+from trainlog.store.sql import as_date
 from trainlog.study.compliance import compliance
 from trainlog.study.records import add_study, cadre_study, import_study
 from trainlog.study.settings import get_settings, set_setting, setting, unset_setting
@@ -47,16 +46,14 @@ def world(db: Database) -> Database:
 
 def stored(db: Database) -> dict[tuple[str, str, str], float]:
     """(cadre, platform, YYYY-MM) -> hours of every online_study record."""
-    from trainlog.store.schema import Cadre
-
-    with db.session() as s:
-        rows = s.execute(select(Cadre.code, OnlineStudy.platform, OnlineStudy.month,
-                                OnlineStudy.hours).join(Cadre, Cadre.id == OnlineStudy.cadre_id))
-        return {(c, p, m.strftime("%Y-%m")): h for c, p, m, h in rows}
+    with db.connect() as conn:
+        rows = conn.all("SELECT c.code, o.platform, o.month, o.hours FROM online_study o "
+                        "JOIN cadre c ON c.id = o.cadre_id")
+        return {(c, p, as_date(m).strftime("%Y-%m")): h for c, p, m, h in rows}
 
 
 def load(db: Database, path: Path, **options: object):  # type: ignore[no-untyped-def]
-    with db.session(write=True) as s:
+    with db.connect(write=True) as s:
         return import_study(s, path, **options)  # type: ignore[arg-type]
 
 
@@ -93,18 +90,17 @@ class TestImport:
                                  ("G004", "academy", "2020-03"): 7.0}
         result = load(world, again)
         assert (result.created, result.updated, result.unchanged) == (0, 0, 3)
-        with world.session() as s:
-            assert s.scalar(select(func.count()).select_from(OnlineStudy)) == 3
+        with world.connect() as conn:
+            assert conn.scalar("SELECT count(*) FROM online_study") == 3
 
     def test_replaced_record_keeps_when_it_was_created(self, world: Database, tmp_path: Path,
                                                        write_csv) -> None:  # type: ignore[no-untyped-def]
         load(world, write_csv(tmp_path / "a.csv", ZH, [["G001", "6", "", "2020-03"]]))
-        with world.session() as s:
-            before = s.execute(select(OnlineStudy.id, OnlineStudy.created_at)).one()
+        with world.connect() as conn:
+            (before,) = conn.all("SELECT id, created_at FROM online_study")
         load(world, write_csv(tmp_path / "b.csv", ZH, [["G001", "7", "", "2020-03"]]))
-        with world.session() as s:
-            after = s.execute(select(OnlineStudy.id, OnlineStudy.created_at,
-                                     OnlineStudy.hours)).one()
+        with world.connect() as conn:
+            (after,) = conn.all("SELECT id, created_at, hours FROM online_study")
         assert tuple(after[:2]) == tuple(before) and after[2] == 7.0
 
     def test_platforms_are_separate_records(self, world: Database, tmp_path: Path,
@@ -257,9 +253,9 @@ class TestImport:
 
 class TestAdd:
     def test_add_then_replace(self, world: Database) -> None:
-        with world.session(write=True) as s:
+        with world.connect(write=True) as s:
             first = add_study(s, "G001", "2020-03", "4")
-        with world.session(write=True) as s:
+        with world.connect(write=True) as s:
             second = add_study(s, "G001", "2020年3月", 6.5, platform="干部网络学院")
         assert (first["previous"], second["previous"]) == (None, 4.0)
         assert second["month"] == "2020-03" and second["platform"] == "academy"
@@ -274,17 +270,17 @@ class TestAdd:
     ])
     def test_bad_values(self, world: Database, code: str, month: str, hours: str,
                         message: str) -> None:
-        with pytest.raises(TrainlogError, match=message), world.session(write=True) as s:
+        with pytest.raises(TrainlogError, match=message), world.connect(write=True) as s:
             add_study(s, code, month, hours)
         assert stored(world) == {}
 
     def test_by_cadre_and_month(self, world: Database) -> None:
-        with world.session(write=True) as s:
+        with world.connect(write=True) as s:
             add_study(s, "G001", "2020-02", "3")
             add_study(s, "G001", "2020-01", "6", platform="xuexi")
             add_study(s, "G001", "2019-12", "1")
             add_study(s, "G002", "2020-01", "9")
-        with world.session() as s:
+        with world.connect() as s:
             assert cadre_study(s, "G001", 2020) == [
                 {"month": "2020-01", "platform": "xuexi", "hours": 6.0},
                 {"month": "2020-02", "platform": "academy", "hours": 3.0}]
@@ -295,18 +291,18 @@ class TestAdd:
 
 class TestSettings:
     def test_defaults_set_and_unset(self, world: Database) -> None:
-        with world.session() as s:
+        with world.connect() as s:
             assert [(r["key"], r["value"], r["set"]) for r in get_settings(s)] == [
                 ("compliance.min_month", 5.0, False), ("compliance.min_year", 60.0, False)]
-        with world.session(write=True) as s:
+        with world.connect(write=True) as s:
             set_setting(s, "compliance.min_month", "4")
             set_setting(s, "compliance.min_month", "4.5")
-        with world.session() as s:
+        with world.connect() as s:
             assert setting(s, "compliance.min_month") == 4.5
             assert get_settings(s)[0]["set"] is True
-        with world.session(write=True) as s:
+        with world.connect(write=True) as s:
             unset_setting(s, "compliance.min_month")
-        with world.session() as s:
+        with world.connect() as s:
             assert setting(s, "compliance.min_month") == 5.0
 
     @pytest.mark.parametrize("key, value, message", [
@@ -317,7 +313,7 @@ class TestSettings:
         ("compliance.min_month", "800", "outside"),
     ])
     def test_bad_settings(self, world: Database, key: str, value: str, message: str) -> None:
-        with pytest.raises(TrainlogError, match=message), world.session(write=True) as s:
+        with pytest.raises(TrainlogError, match=message), world.connect(write=True) as s:
             set_setting(s, key, value)
 
 
@@ -331,7 +327,7 @@ def studied(world: Database) -> Database:
         "G004": {"2020-02": 4.7, "2020-03": 5.5},
         "G005": {"2020-03": 0},
     }
-    with world.session(write=True) as s:
+    with world.connect(write=True) as s:
         for code, months in hours.items():
             for month, h in months.items():
                 add_study(s, code, month, h)
@@ -341,7 +337,7 @@ def studied(world: Database) -> Database:
 
 def report(db: Database, min_month: float | None = None, platform: str | None = None,
            **kw: str | int) -> dict:
-    with db.session() as s:
+    with db.connect() as s:
         return compliance(s, resolve_period(**kw), min_month=min_month,  # type: ignore[arg-type]
                           platform=platform)
 
@@ -415,7 +411,7 @@ class TestCompliance:
             "G006": (0.0, 60.0)}
 
     def test_thresholds_come_from_settings(self, studied: Database) -> None:
-        with studied.session(write=True) as s:
+        with studied.connect(write=True) as s:
             set_setting(s, "compliance.min_month", "2")
         data = report(studied, month="2020-03")
         assert (data["min_month"], data["short_count"]) == (2.0, 0)
@@ -435,7 +431,7 @@ class TestCompliance:
 @pytest.fixture
 def sessions(world: Database) -> Database:
     """Video sessions in B001 (two, one of them remote) and B002 (voided); a meeting in B003."""
-    with world.session(write=True) as s:
+    with world.connect(write=True) as s:
         add_session(s, date="2020-03-02", track="video", kind="remote", title="远程教育",
                     headcount=10, branch="B001")
         add_session(s, date="2020-03-20", track="video", kind="xuexi", title="学习强国",
@@ -452,7 +448,7 @@ def sessions(world: Database) -> Database:
 
 def cover(db: Database, kind: str | None = None, township: str | None = None,
           **kw: str | int) -> dict:
-    with db.session() as s:
+    with db.connect() as s:
         return coverage(s, resolve_period(**kw), kind, township).data  # type: ignore[arg-type]
 
 
@@ -483,7 +479,7 @@ class TestCoverage:
             cover(sessions, township="北城乡", month="2020-03")
 
     def test_every_branch_with_zeros(self, sessions: Database) -> None:
-        with sessions.session() as s:
+        with sessions.connect() as s:
             result = coverage(s, resolve_period(month="2020-04"))
         assert [(b["branch"], b["sessions"]) for b in result.branches] == [
             ("B001", 1), ("B002", 0), ("B003", 0)]

@@ -7,7 +7,6 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
 
 from trainlog.dates import resolve_period
 from trainlog.errors import InvalidInput, TrainlogError
@@ -15,7 +14,6 @@ from trainlog.registry import add_cadre, deactivate_cadre
 from trainlog.sessions.add import add_session
 from trainlog.sessions.queries import void_session
 from trainlog.store.database import Database
-from trainlog.store.schema import SurveyAnswer, SurveyTopic
 from trainlog.survey import add_answer, import_answers, list_answers, parse_topics, survey_report
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "zhaoling2020"
@@ -56,7 +54,7 @@ def surveyed(people: Database) -> Database:
         add_answer(s, date="2020-02-12", method="questionnaire", topics=["other", "其他:线上课程"])
         add_answer(s, date="2019-12-30", method="phone", topics=["collective-economy"],
                    cadre="G001")
-    with people.session(write=True) as s:
+    with people.connect(write=True) as s:
         add_session(s, date="2020-03-12", track="special", kind="regular", topic="扶贫产业",
                     title="扶贫产业常规班（第1期）", hours=3, attendees=["G001", "G002", "G003"],
                     headcount=10)
@@ -75,9 +73,9 @@ def surveyed(people: Database) -> Database:
 
 
 def counts(db: Database) -> tuple[int, int]:
-    with db.session() as s:
-        return (s.scalar(select(func.count(SurveyAnswer.id))),
-                s.scalar(select(func.count(SurveyTopic.id))))
+    with db.connect() as conn:
+        return (conn.scalar("SELECT count(id) FROM survey_answer"),
+                conn.scalar("SELECT count(id) FROM survey_topic"))
 
 
 class TestParseTopics:
@@ -315,7 +313,7 @@ class TestReport:
                                          "sessions": 0, "person_times": 0, "untaught": True}
 
     def test_classes_without_demand_and_without_topic(self, surveyed: Database) -> None:
-        with surveyed.session(write=True) as s:
+        with surveyed.connect(write=True) as s:
             add_session(s, date="2021-02-01", track="special", title="无主题班", headcount=30)
         with surveyed.connect() as s:
             data = survey_report(s, resolve_period(year=2021))

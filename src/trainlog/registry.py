@@ -15,7 +15,7 @@ from typing import Any
 from trainlog.dates import parse_date
 from trainlog.errors import InvalidInput, Problem, TrainlogError
 from trainlog.files import tables as imp
-from trainlog.store.sql import Conn, as_conn, as_date
+from trainlog.store.sql import Conn, as_date
 from trainlog.vocab import LEVELS, parse_bool, parse_choice
 
 CADRE_FLAGS = ("top_leader", "poverty_cadre", "party_member")
@@ -55,9 +55,8 @@ class FieldProblems(InvalidInput):
         self.args = ("; ".join(_field_problem(p) for p in problems),)
 
 
-def branch_ids(db: Any, codes: Iterable[str] | None = None) -> dict[str, int]:
+def branch_ids(conn: Conn, codes: Iterable[str] | None = None) -> dict[str, int]:
     """code -> id of branches (all, or those among `codes`)."""
-    conn = as_conn(db)
     if codes is None:
         rows = conn.all("SELECT code, id FROM branch")
     else:
@@ -65,10 +64,9 @@ def branch_ids(db: Any, codes: Iterable[str] | None = None) -> dict[str, int]:
     return {c: int(i) for c, i in rows}
 
 
-def cadre_ids(db: Any, codes: Iterable[str] | None = None,
+def cadre_ids(conn: Conn, codes: Iterable[str] | None = None,
               active_only: bool = False) -> dict[str, int]:
     """code -> id of cadres (all, or those among `codes`), in chunks to keep IN lists short."""
-    conn = as_conn(db)
     sql = "SELECT code, id FROM cadre WHERE " + ("active AND " if active_only else "")
     if codes is None:
         rows = conn.all(sql + "1 = 1")
@@ -82,9 +80,8 @@ def _branch_dict(row: Any) -> dict[str, Any]:
     return {"code": code, "name": name, "township": township, "active": bool(active)}
 
 
-def add_branch(db: Any, code: str, name: str, township: str | None = None) -> dict[str, Any]:
+def add_branch(conn: Conn, code: str, name: str, township: str | None = None) -> dict[str, Any]:
     """Add one branch; its code must be new."""
-    conn = as_conn(db)
     code_ = imp.code(code, "code")
     name_ = imp.text(name, "name", required=True, max_length=200)
     township_ = imp.text(township, "township", max_length=100)
@@ -94,22 +91,20 @@ def add_branch(db: Any, code: str, name: str, township: str | None = None) -> di
     return _branch_dict((code_, name_, township_, True))
 
 
-def list_branches(db: Any, township: str | None = None) -> list[dict[str, Any]]:
-    conn = as_conn(db)
+def list_branches(conn: Conn, township: str | None = None) -> list[dict[str, Any]]:
     sql, params = "SELECT code, name, township, active FROM branch", {}
     if township:
         sql, params = sql + " WHERE township = :township", {"township": township}
     return [_branch_dict(r) for r in conn.all(sql + " ORDER BY code", params)]
 
 
-def import_branches(db: Any, path: str | Path, encoding: str | None = None,
+def import_branches(conn: Conn, path: str | Path, encoding: str | None = None,
                     dry_run: bool = False) -> ImportResult:
     """Create or update branches by code from a file; all or nothing.
 
     With `dry_run` the writes are done all the same (the caller's transaction rolls them back,
     `Database.connect(write=True, dry_run=True)`); the result says it was a dry run.
     """
-    conn = as_conn(db)
     table = imp.open_table(path, imp.BRANCH_COLUMNS, {"code", "name"}, encoding)
     chk = imp.Checker()
     records: dict[str, dict[str, Any]] = {}
@@ -156,7 +151,7 @@ _CADRE_SELECT = ("SELECT c.code, c.name, c.unit, c.level, b.code, c.top_leader, 
 
 
 def list_cadres(
-    db: Any,
+    conn: Conn,
     branch: str | None = None,
     level: str | None = None,
     top_leader: bool | None = None,
@@ -164,7 +159,6 @@ def list_cadres(
     active: bool | None = True,
 ) -> list[dict[str, Any]]:
     """Cadres by code, filtered; `active=None` lists every cadre."""
-    conn = as_conn(db)
     where: list[str] = []
     params: dict[str, Any] = {}
     if branch:
@@ -186,7 +180,7 @@ def list_cadres(
 
 
 def get_cadre(db: Any, code: str) -> dict[str, Any]:
-    row = as_conn(db).first(_CADRE_SELECT + " WHERE c.code = :code", {"code": code.strip()})
+    row = db.first(_CADRE_SELECT + " WHERE c.code = :code", {"code": code.strip()})
     if row is None:
         raise TrainlogError(f"no cadre with code {code!r}")
     return _cadre_dict(row)
@@ -224,9 +218,8 @@ def _parse_cadre_fields(values: dict[str, Any], chk: imp.Checker, row: int,
     return out
 
 
-def add_cadre(db: Any, code: str, name: str, **fields: Any) -> dict[str, Any]:
+def add_cadre(conn: Conn, code: str, name: str, **fields: Any) -> dict[str, Any]:
     """Add one cadre; its code must be new. `fields` are the other import columns."""
-    conn = as_conn(db)
     chk = imp.Checker()
     given = {"code": code, "name": name} | {k: v for k, v in fields.items() if v is not None}
     branches = branch_ids(conn, [str(given["branch"]).strip()]) if given.get("branch") else {}
@@ -240,9 +233,8 @@ def add_cadre(db: Any, code: str, name: str, **fields: Any) -> dict[str, Any]:
     return get_cadre(conn, values["code"])
 
 
-def edit_cadre(db: Any, code: str, **fields: Any) -> dict[str, Any]:
+def edit_cadre(conn: Conn, code: str, **fields: Any) -> dict[str, Any]:
     """Change the given fields of a cadre (None leaves a field as it is; "" clears text)."""
-    conn = as_conn(db)
     row = conn.first("SELECT id, code FROM cadre WHERE code = :code", {"code": code.strip()})
     if row is None:
         raise TrainlogError(f"no cadre with code {code!r}")
@@ -291,14 +283,13 @@ def _field_problem(p: Problem) -> str:
     return f"{p.column}: {p.reason}"
 
 
-def import_cadres(db: Any, path: str | Path, encoding: str | None = None,
+def import_cadres(conn: Conn, path: str | Path, encoding: str | None = None,
                   dry_run: bool = False) -> ImportResult:
     """Create or update cadres by code from a file; all or nothing.
 
     With `dry_run` the writes are done all the same (the caller's transaction rolls them back,
     `Database.connect(write=True, dry_run=True)`); the result says it was a dry run.
     """
-    conn = as_conn(db)
     table = imp.open_table(path, imp.CADRE_COLUMNS, {"code", "name"}, encoding)
     branches = branch_ids(conn)
     chk = imp.Checker()

@@ -19,7 +19,7 @@ from trainlog.dates import Period, parse_date
 from trainlog.errors import TrainlogError
 from trainlog.files import tables as imp
 from trainlog.registry import cadre_ids
-from trainlog.store.sql import Conn, as_conn, as_date
+from trainlog.store.sql import Conn, as_date
 from trainlog.vocab import METHODS, TIERS, TOPICS, label, parse_choice
 
 LIST_KEYS = ["id", "date", "method", "topic", "tier", "cadre", "respondent", "note"]
@@ -181,7 +181,7 @@ def _write(conn: Conn, answers: Sequence[_Answer]) -> list[int]:
 
 
 def add_answer(
-    db: Any,
+    conn: Conn,
     *,
     date: str | date,
     method: str,
@@ -196,7 +196,6 @@ def add_answer(
 
     `db` is a `trainlog.store.sql.Conn` in a write transaction (or a SQLModel session).
     """
-    conn = as_conn(db)
     chk = imp.Checker()
     code = _str(cadre)
     cadres = cadre_ids(conn, [code]) if code else {}
@@ -217,7 +216,7 @@ def add_answer(
             "cadre": code or None, "respondent": answer.respondent, "note": answer.note}
 
 
-def import_answers(db: Any, path: str | Path, encoding: str | None = None,
+def import_answers(conn: Conn, path: str | Path, encoding: str | None = None,
                    dry_run: bool = False) -> SurveyImportResult:
     """Import survey answers from a file; all or nothing, and safe to run again.
 
@@ -229,7 +228,6 @@ def import_answers(db: Any, path: str | Path, encoding: str | None = None,
     answers are always written; a dry run is a connection that rolls back
     (`Database.connect(write=True, dry_run=True)`), and `dry_run` only says so in the result.
     """
-    conn = as_conn(db)
     table = imp.open_table(path, imp.SURVEY_COLUMNS, {"date", "method", "topic"}, encoding)
     rows = list(table.rows())
     # A code with a NUL byte is refused row by row below; PostgreSQL refuses it as a parameter.
@@ -284,11 +282,10 @@ def _filtered(period: Period | None, method: str | None, topic: str | None, tier
     return (f"WHERE {' AND '.join(conditions)}" if conditions else ""), params
 
 
-def list_answers(db: Any, period: Period | None = None, method: str | None = None,
+def list_answers(conn: Conn, period: Period | None = None, method: str | None = None,
                  topic: str | None = None, tier: str | None = None,
                  cadre: str | None = None) -> list[dict[str, Any]]:
     """Answers by date, filtered; each `topic` is a list: ["poverty-industry", "other:TEXT"]."""
-    conn = as_conn(db)
     cadre_id = None
     if cadre:
         cadre_id = cadre_ids(conn, [cadre.strip()]).get(cadre.strip())
@@ -310,13 +307,12 @@ def list_answers(db: Any, period: Period | None = None, method: str | None = Non
     return list(rows.values())
 
 
-def survey_report(db: Any, period: Period) -> dict[str, Any]:
+def survey_report(conn: Conn, period: Period) -> dict[str, Any]:
     """Answers by method, topics ranked by demand, and the special classes held on each.
 
     Demand and supply are counted over the same period: the answers dated in it, and the
     special-track sessions (void excluded) held in it.
     """
-    conn = as_conn(db)
     span = {"start": period.start, "end": period.end}
     in_period = "a.date BETWEEN :start AND :end"
     methods = {m: int(n) for m, n in conn.all(

@@ -65,12 +65,12 @@ def load_demo(db: Database, workdir: Path,
     loaded = []
     for path in write_dataset(workdir):
         what, importer = _importer(path.name)
-        with db.session(write=True) as session:
-            result = importer(session, path)
+        with db.connect(write=True) as conn:
+            result = importer(conn, path)
         item = Loaded(path.name, what, result.as_dict())
         loaded.append(item)
         if progress:
             progress(item)
-    with db.session(write=True) as session:
-        set_plan(session, PLAN_YEAR, PLAN_TARGET, PLAN_TRACK)
+    with db.connect(write=True) as conn:
+        set_plan(conn, PLAN_YEAR, PLAN_TARGET, PLAN_TRACK)
     return loaded

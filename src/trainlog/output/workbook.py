@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from trainlog.dates import Period, month_end, resolve_period
 from trainlog.errors import TrainlogError
 from trainlog.reports.plan import expected_share, monthly, round_half_up
-from trainlog.store.sql import as_conn, as_date
+from trainlog.store.sql import Conn, as_date
 from trainlog.vocab import TRACKS, label
 
 if TYPE_CHECKING:
@@ -153,13 +153,12 @@ def months_of(period: Period) -> list[date]:
     return out
 
 
-def cadre_rows(db: Any, period: Period) -> Iterator[tuple[Any, ...]]:
+def cadre_rows(conn: Conn, period: Period) -> Iterator[tuple[Any, ...]]:
     """Each cadre (active, or with a record in the period) with named person-times and hours per
     track and online study per month: GROUP BY cadre, track and cadre, month, pivoted in SQL.
 
     `db`: a `trainlog.store.sql.Conn` (or what `as_conn` takes). Rows stream from the database.
     """
-    conn = as_conn(db)
     months = months_of(period)
     params: dict[str, Any] = {"start": period.start, "end": period.end, "first": months[0]}
     pivot = []
@@ -197,9 +196,8 @@ def cadre_rows(db: Any, period: Period) -> Iterator[tuple[Any, ...]]:
         yield (*row[:9], as_date(row[9]), *row[10:])
 
 
-def session_rows(db: Any, period: Period) -> Iterator[tuple[Any, ...]]:
+def session_rows(conn: Conn, period: Period) -> Iterator[tuple[Any, ...]]:
     """The period's sessions (not void) by date, with their branch and attendance counts."""
-    conn = as_conn(db)
     sql = ("SELECT s.id, s.ref, s.date, s.track, s.kind, s.topic, s.title, s.hours, b.code,"
            " b.name, b.township, s.attendee_count, s.headcount, s.attendee_count + s.headcount"
            " FROM training_session s LEFT JOIN branch b ON b.id = s.branch_id"
@@ -209,11 +207,10 @@ def session_rows(db: Any, period: Period) -> Iterator[tuple[Any, ...]]:
         yield (*row[:2], as_date(row[2]), *row[3:])
 
 
-def branch_rows(db: Any, period: Period) -> list[dict[str, Any]]:
+def branch_rows(conn: Conn, period: Period) -> list[dict[str, Any]]:
     """Every active branch with its video sessions and its remote-education sessions."""
     from trainlog.reports.coverage import coverage
 
-    conn = as_conn(db)
     video = {b["branch"]: b["sessions"] for b in coverage(conn, period).branches}
     return [b | {"video": video.get(b["branch"], 0)}
             for b in coverage(conn, period, kind="remote").branches]
@@ -622,7 +619,7 @@ def _charts(book: Book, ws: Any, monthly_ws: Any, n_cols: int, towns_ws: Any, n_
     ws.row_breaks.append(Break(id=27))  # each chart on its own printed page
 
 
-def build(db: Any, period: Period, lang: str = "zh") -> tuple[Workbook, dict[str, Any]]:
+def build(conn: Conn, period: Period, lang: str = "zh") -> tuple[Workbook, dict[str, Any]]:
     """The workbook for a period, and what it holds (sheet names and row counts).
 
     `db`: a `trainlog.store.sql.Conn` (or what `as_conn` takes), read from while the sheets are
@@ -630,7 +627,6 @@ def build(db: Any, period: Period, lang: str = "zh") -> tuple[Workbook, dict[str
     """
     from trainlog.output.notice import gather
 
-    conn = as_conn(db)
     book = Book(lang)
     fig = gather(conn, period)
     plan = fig["report"]["plan"]
@@ -721,7 +717,7 @@ def export_workbook(db: Any, path: str | Path, year: int, as_of: str | None = No
     if not target.parent.is_dir():
         raise TrainlogError(f"{target.parent}: no such folder")
     period = resolve_period(year=year, as_of=as_of)
-    wb, info = build(as_conn(db), period, lang)
+    wb, info = build(db, period, lang)
     tmp = target.with_name(f".{target.name}.{os.getpid()}.part")
     try:
         wb.save(tmp)

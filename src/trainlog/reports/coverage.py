@@ -8,7 +8,7 @@ from typing import Any
 
 from trainlog.dates import Period
 from trainlog.errors import TrainlogError
-from trainlog.store.sql import as_conn
+from trainlog.store.sql import Conn
 from trainlog.vocab import KINDS, parse_choice
 
 
@@ -20,10 +20,9 @@ class Coverage:
     branches: list[dict[str, Any]]
 
 
-def coverage(session: Any, period: Period, kind: str | None = None,
+def coverage(db: Conn, period: Period, kind: str | None = None,
              township: str | None = None) -> Coverage:
     """Video-track sessions held by each active branch in the period; the branches with none."""
-    db = as_conn(session)
     params: dict[str, Any] = {"start": period.start, "end": period.end}
     # Sessions are counted per branch first (one pass over the period's video sessions), then
     # joined to the branches: a join with the conditions inside would search once per branch.

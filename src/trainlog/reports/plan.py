@@ -14,7 +14,7 @@ from typing import Any
 from trainlog.dates import Period
 from trainlog.errors import ConditionHeld
 from trainlog.reports.plans import PlanInfo, plan_for_report
-from trainlog.store.sql import Conn, as_conn
+from trainlog.store.sql import Conn
 from trainlog.vocab import ALL_KINDS, AUDIENCES, LEVELS, TOPICS, TRACKS, parse_choice
 
 #: the dimensions of --by, with their zh-CN labels (also accepted as input)
@@ -180,10 +180,9 @@ def _people(db: Conn, where: Where) -> int:
                           where.params))
 
 
-def person_times(session: Any, start: date, end: date, track: str | None = None,
+def person_times(db: Conn, start: date, end: date, track: str | None = None,
                  audience: str = "all") -> int:
     """Person-times of the sessions in [start, end] (one track or all), of one audience or all."""
-    db = as_conn(session)
     where = Where(start, end, track, audience)
     if where.cadres is None:
         sql = f"SELECT sum(s.attendee_count + s.headcount) FROM training_session s WHERE {where.sql}"
@@ -237,13 +236,12 @@ def parse_options(track: str | None, audience: str | None,
             parse_choice(by, DIMENSIONS, "--by") if by else None)
 
 
-def plan_report(session: Any, period: Period, *, track: str | None = None,
+def plan_report(db: Conn, period: Period, *, track: str | None = None,
                 by: str | None = None, audience: str | None = None) -> dict[str, Any]:
     """The report of DESIGN.md for `period` (already cut off at --as-of), as plain data.
 
     `session`: a `trainlog.store.sql.Conn`, or a SQLModel session (see `as_conn`).
     """
-    db = as_conn(session)
     track, audience, by = parse_options(track, audience, by)
     where = Where(period.start, period.end, track, audience)
 

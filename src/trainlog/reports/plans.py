@@ -8,7 +8,7 @@ from typing import Any
 
 from trainlog.dates import parse_date
 from trainlog.errors import TrainlogError
-from trainlog.store.sql import IntegrityError, as_conn, as_date
+from trainlog.store.sql import Conn, IntegrityError, as_date
 from trainlog.vocab import TRACKS, parse_choice
 
 #: the scope of a plan over every track
@@ -45,12 +45,11 @@ def _plan(year: int, scope: str, target: int, deadline: date | str | None) -> Pl
                     as_date(deadline) or date(int(year), 12, 31))
 
 
-def set_plan(db: Any, year: int, target: int, track: str | None = None,
+def set_plan(conn: Conn, year: int, target: int, track: str | None = None,
              deadline: str | date | None = None) -> dict[str, Any]:
     """Set the plan of (year, track): a new one, or the one there gets this target and deadline.
 
     `db` a Conn (the CLI's) or a SQLModel session, in a write transaction."""
-    conn = as_conn(db)
     year = check_year(year)
     if int(target) < 1:
         raise TrainlogError(f"--target: {target} must be a whole number of person-times, >= 1")
@@ -83,9 +82,8 @@ def set_plan(db: Any, year: int, target: int, track: str | None = None,
     return _plan(year, scope, int(target), when).as_dict() | {"previous": before}
 
 
-def plans_of_year(db: Any, year: int | None = None) -> list[PlanInfo]:
+def plans_of_year(conn: Conn, year: int | None = None) -> list[PlanInfo]:
     """The plans of a year (of every year for None); `db` a Conn or a SQLModel session."""
-    conn = as_conn(db)
     sql = "SELECT year, scope, target, deadline FROM plan"
     if year is None:
         return [_plan(*row) for row in conn.all(sql)]

@@ -19,7 +19,7 @@ from typing import Any
 from trainlog.dates import parse_date
 from trainlog.errors import InvalidInput, Problem, TrainlogError
 from trainlog.files import tables as imp
-from trainlog.store.sql import Conn, IntegrityError, Progress, as_conn
+from trainlog.store.sql import Conn, IntegrityError, Progress
 from trainlog.vocab import ALL_KINDS, KINDS, TOPICS, TRACKS, parse_choice
 
 #: The columns of an import file that belong to the session (they repeat on each of its rows).
@@ -160,7 +160,7 @@ def _tidy(p: Problem, column: str | None = None) -> Problem:
 
 def _cadre_info(session: Any, codes: Iterable[str]) -> dict[str, tuple[int, bool, str]]:
     """code -> (id, active, name) of the given codes; `session` a Conn or a SQLModel session."""
-    return {c: (i, bool(a), n) for c, i, a, n in as_conn(session).all_in(
+    return {c: (i, bool(a), n) for c, i, a, n in session.all_in(
         "SELECT code, id, active, name FROM cadre WHERE code IN ({values})", set(codes))}
 
 
@@ -217,7 +217,7 @@ def read_attendees_file(path: str | Path, encoding: str | None = None) -> list[L
 
 
 def add_session(
-    session: Any,
+    db: Conn,
     *,
     date: str,
     track: str,
@@ -238,7 +238,6 @@ def add_session(
     Every problem is reported at once (InvalidInput naming the options); nothing is written then.
     `session` is a `trainlog.store.sql.Conn` (the CLI's) or a SQLModel session, in a write transaction.
     """
-    db = as_conn(session)
     chk = imp.Checker()
     raw = {"date": date, "track": track, "kind": kind, "topic": topic, "title": title,
            "hours": hours, "branch": branch, "headcount": headcount}

@@ -15,7 +15,7 @@ from trainlog.dates import Period
 from trainlog.errors import TrainlogError
 from trainlog.files import tables as imp
 from trainlog.sessions.add import parse_kind, parse_track, update_session
-from trainlog.store.sql import as_conn, as_date, as_datetime
+from trainlog.store.sql import Conn, as_date, as_datetime
 from trainlog.vocab import ALL_KINDS, TRACKS, parse_choice
 
 #: The keys of a `session list` object (DESIGN.md, "Listings").
@@ -40,10 +40,9 @@ def _session(row: Any) -> dict[str, Any]:
     return s
 
 
-def find_session(db: Any, id_or_ref: str) -> dict[str, Any]:
+def find_session(conn: Conn, id_or_ref: str) -> dict[str, Any]:
     """A session by its ref, or by its id when the text is a number and no ref matches: its
     columns by name, and its branch's code as "branch". `db` a Conn or a SQLModel session."""
-    conn = as_conn(db)
     key = str(id_or_ref).strip()
     row = conn.first(f"{_SELECT} WHERE s.ref = :ref", {"ref": key})
     if row is None and key.isdigit():
@@ -61,11 +60,10 @@ def _session_row(s: dict[str, Any]) -> dict[str, Any]:
             "void_reason": s["void_reason"]}
 
 
-def list_sessions(db: Any, period: Period | None = None, track: str | None = None,
+def list_sessions(conn: Conn, period: Period | None = None, track: str | None = None,
                   kind: str | None = None, branch: str | None = None,
                   voided: bool = False) -> list[dict[str, Any]]:
     """Sessions by date, then id; voided ones only when asked for."""
-    conn = as_conn(db)
     where: list[str] = []
     params: dict[str, Any] = {}
     if period is not None:
@@ -96,9 +94,8 @@ def _stamp(value: Any) -> str | None:
     return value.isoformat() if value else None
 
 
-def show_session(db: Any, id_or_ref: str) -> dict[str, Any]:
+def show_session(conn: Conn, id_or_ref: str) -> dict[str, Any]:
     """A session with its attendees (by code) and who entered, changed or voided it."""
-    conn = as_conn(db)
     s = find_session(conn, id_or_ref)
     data = _session_row(s)
     data["attendees"] = [
@@ -114,9 +111,8 @@ def show_session(db: Any, id_or_ref: str) -> dict[str, Any]:
     return data
 
 
-def void_session(db: Any, id_or_ref: str, reason: str) -> dict[str, Any]:
+def void_session(conn: Conn, id_or_ref: str, reason: str) -> dict[str, Any]:
     """Void a session: kept with its reason, left out of every count."""
-    conn = as_conn(db)
     why = imp.text(reason, "--reason", required=True, max_length=500)
     s = find_session(conn, id_or_ref)
     if s["void"]:
@@ -130,9 +126,8 @@ def void_session(db: Any, id_or_ref: str, reason: str) -> dict[str, Any]:
             "person_times": s["attendee_count"] + s["headcount"]}
 
 
-def transcript(db: Any, cadre_code: str, year: int | None = None) -> dict[str, Any]:
+def transcript(conn: Conn, cadre_code: str, year: int | None = None) -> dict[str, Any]:
     """A cadre's training record (培训档案): sessions and hours by track, voided ones left out."""
-    conn = as_conn(db)
     cadre_id = conn.scalar("SELECT id FROM cadre WHERE code = :code",
                            {"code": cadre_code.strip()})
     if cadre_id is None:

@@ -32,7 +32,7 @@ from trainlog.sessions.add import (
     insert_attendance,
     parse_ref,
 )
-from trainlog.store.sql import Conn, IntegrityError, as_conn, chunks, in_list, tune_for_import
+from trainlog.store.sql import Conn, IntegrityError, chunks, in_list, tune_for_import
 
 #: Sessions whose attendance is compared at once when an import replaces existing refs.
 DIFF_CHUNK = 500
@@ -146,7 +146,7 @@ def _existing_sessions(db: Conn, refs: list[str]) -> dict[str, _Existing]:
         "WHERE ref IN ({values})", refs)}
 
 
-def import_sessions(session: Any, path: str | Path, encoding: str | None = None,
+def import_sessions(db: Conn, path: str | Path, encoding: str | None = None,
                     dry_run: bool = False, meters: Meters | None = None) -> SessionImportResult:
     """Import a long-format roster (one row per attendance, grouped by ref); all or nothing.
 
@@ -156,7 +156,6 @@ def import_sessions(session: Any, path: str | Path, encoding: str | None = None,
     The rows read and written so far go to progress meters from `meters`, or from the front end's
     (`trainlog.files.meters`).
     """
-    db = as_conn(session)
     table = imp.open_table(path, imp.SESSION_COLUMNS, {"ref", "date", "track", "title"}, encoding)
     branches = {c: i for c, i in db.all("SELECT code, id FROM branch")}
     # code -> (id, active); active is 0/1 on SQLite

@@ -21,7 +21,6 @@ from trainlog.errors import DatabaseBusy, NoDatabase, TrainlogError
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection, Engine
-    from sqlmodel import Session
 
     from trainlog.store.sql import Conn
 
@@ -322,36 +321,6 @@ class Database:
         return {"database": str(source), "backup": str(target), **info}
 
     @contextmanager
-    def session(self, write: bool = False) -> Iterator[Session]:
-        """A session in one transaction; a writing one takes the write lock up front and commits.
-
-        A busy database (another writer holding the lock past the busy timeout, several times)
-        becomes a DatabaseBusy error with a clear message, never a driver traceback.
-        """
-        from sqlalchemy.exc import DBAPIError
-        from sqlmodel import Session
-
-        self.require()
-        engine = self.engine.execution_options(trainlog_write=True) if write else self.engine
-        try:
-            with Session(engine) as session:
-                if write:
-                    _begin_while_busy(session.connection, session.rollback)
-                try:
-                    yield session
-                    if write:
-                        session.commit()
-                except BaseException:
-                    session.rollback()
-                    raise
-        except DBAPIError as exc:
-            if is_busy(exc):
-                raise _busy_error(self) from None
-            raise
-        except UnicodeEncodeError as exc:  # a command line's undecodable bytes, bound to a query
-            raise _bad_text(exc) from None
-
-    @contextmanager
     def connect(self, write: bool = False, dry_run: bool = False,
                 require: bool = True) -> Iterator[Conn]:
         """A `trainlog.store.sql.Conn` in one transaction; a writing one takes the write lock up front
@@ -428,25 +397,6 @@ class Database:
                                    timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
         except sqlite3.Error as exc:
             raise TrainlogError(f"cannot open the database {self.display()}: {exc}") from None
-
-    def write(self, fn: Callable[[Session], T], attempts: int = WRITE_ATTEMPTS) -> T:
-        """fn(session) in a write transaction, run again from the start after a conflict.
-
-        On PostgreSQL a serialization failure or a deadlock aborts the transaction; running it
-        again is the documented remedy. On SQLite the write lock is taken up front, so there is
-        nothing to retry once it is held (waiting for it is done by `session`).
-        """
-        from sqlalchemy.exc import DBAPIError
-
-        for attempt in range(1, attempts + 1):
-            try:
-                with self.session(write=True) as session:
-                    return fn(session)
-            except DBAPIError as exc:
-                if attempt == attempts or not is_retryable(exc):
-                    raise
-            time.sleep(min(0.05 * 2 ** attempt, 2.0) * random.uniform(0.5, 1.5))
-        raise AssertionError("unreachable")
 
     @contextmanager
     def _connect(self, write: bool = False, commit: bool = True) -> Iterator[Connection]:

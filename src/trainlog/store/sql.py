@@ -1,13 +1,11 @@
 """Plain, portable SQL text with :named parameters, run on either backend through one small API.
 
-The commands a district runs all day (report, compliance, coverage, add-session) must answer in a
-fraction of a second, and importing SQLAlchemy alone takes longer than that on a small machine.
-So their queries are SQL text, written once for both backends: on a SQLite file they run through
+Every read and write of trainlog's records goes through a `Conn`: the one data path. Commands must
+answer in a fraction of a second, and importing SQLAlchemy alone takes longer than that on a small
+machine. So queries are SQL text, written once for both backends: on a SQLite file they run through
 the standard library's sqlite3 (the driver SQLAlchemy itself uses there), on PostgreSQL through a
 SQLAlchemy connection. What differs between the two (a date's month, parameter values) is here.
-
-`Conn` is what the core functions take. `as_conn` also accepts a SQLModel session or a SQLAlchemy
-connection, so the same functions serve exports, the demo and tests that hold one of those.
+`trainlog.store.database.Database.connect` hands one out, in one transaction.
 """
 
 from __future__ import annotations
@@ -269,16 +267,6 @@ class AlchemyConn(Conn):
         if progress is not None and total % CHUNK:
             progress(total)  # the last, partial chunk, as executemany reports it
         return total
-
-
-def as_conn(source: Any) -> Conn:
-    """A Conn from a Conn, a SQLModel/SQLAlchemy session or a SQLAlchemy connection."""
-    if isinstance(source, Conn):
-        return source
-    if hasattr(source, "get_bind") and hasattr(source, "connection"):  # an ORM session
-        source.flush()  # its pending objects first, as its own queries would
-        return AlchemyConn(source.connection())
-    return AlchemyConn(source)
 
 
 def as_date(value: Any) -> date | None:

@@ -13,16 +13,15 @@ from typing import Any
 
 from trainlog.dates import Period
 from trainlog.errors import TrainlogError
-from trainlog.store.sql import as_conn
+from trainlog.store.sql import Conn
 from trainlog.study.settings import setting
 from trainlog.vocab import PLATFORMS, parse_choice
 
 #: Hours are compared with this much slack: sums of decimals such as 1.7 + 3.3 are not exact.
 EPSILON = 1e-6
-def compliance(session: Any, period: Period, min_month: float | None = None,
+def compliance(db: Conn, period: Period, min_month: float | None = None,
                min_year: float | None = None, platform: str | None = None) -> dict[str, Any]:
     """Registered cadres short of online-study hours in the period; registration coverage."""
-    db = as_conn(session)
     if min_month is None:
         min_month = setting(db, "compliance.min_month")
     if min_year is None:

@@ -23,7 +23,7 @@ from trainlog.dates import days_in_month, month_end, parse_month, today
 from trainlog.errors import Problem, TrainlogError
 from trainlog.files import tables as imp
 from trainlog.files.meters import Meters
-from trainlog.store.sql import Conn, as_conn, as_date, tune_for_import
+from trainlog.store.sql import Conn, as_date, tune_for_import
 from trainlog.vocab import PLATFORMS, parse_choice
 
 DEFAULT_PLATFORM = "academy"
@@ -280,7 +280,7 @@ class _Import:
             yield (cadre_id, group.platform, group.value, value) + tail
 
 
-def import_study(session: Any, path: str | Path, month: str | None = None,
+def import_study(db: Conn, path: str | Path, month: str | None = None,
                  platform: str | None = None, encoding: str | None = None,
                  dry_run: bool = False, meters: Meters | None = None) -> StudyImportResult:
     """Import a platform's monthly export: one record per (cadre, platform, month); all or none.
@@ -293,7 +293,6 @@ def import_study(session: Any, path: str | Path, month: str | None = None,
     The rows read so far go to a progress meter from `meters`, or from the front end's
     (`trainlog.files.meters`).
     """
-    db = as_conn(session)
     parser = _Parser(month, platform)
     table = imp.open_table(path, imp.STUDY_COLUMNS, {"cadre", "hours"}, encoding)
     stamp, who = db.stamp()
@@ -359,13 +358,12 @@ def _rollback(db: Conn) -> None:
         db.run(f"RELEASE SAVEPOINT {_SAVEPOINT}")
 
 
-def add_study(session: Any, code: str, month: str, hours: str | float,
+def add_study(db: Conn, code: str, month: str, hours: str | float,
               platform: str | None = None) -> dict[str, Any]:
     """Record one cadre's hours on a platform in a month, replacing what was recorded.
 
     `session`: a `trainlog.store.sql.Conn` in a write transaction, or a SQLModel session (`as_conn`).
     """
-    db = as_conn(session)
     parser = _Parser(None, None)
     problems: list[Problem] = []
     code_ = str(code).strip()
@@ -396,9 +394,8 @@ def add_study(session: Any, code: str, month: str, hours: str | float,
             "previous": previous, "warnings": notes.messages()}
 
 
-def cadre_study(db: Any, code: str, year: int | None = None) -> list[dict[str, Any]]:
+def cadre_study(conn: Conn, code: str, year: int | None = None) -> list[dict[str, Any]]:
     """A cadre's online study hours by month and platform (for `cadre show`)."""
-    conn = as_conn(db)
     sql = ("SELECT o.month, o.platform, o.hours FROM online_study o "
            "JOIN cadre c ON c.id = o.cadre_id WHERE c.code = :code")
     params: dict[str, Any] = {"code": code.strip()}

@@ -6,13 +6,13 @@ from typing import Any
 
 from trainlog.errors import TrainlogError
 from trainlog.files import tables as imp
-from trainlog.store.sql import as_conn
+from trainlog.store.sql import Conn
 from trainlog.vocab import SETTINGS
 
 
 def get_settings(session: Any) -> list[dict[str, Any]]:
     """Every known setting: its value in this database (or the default) and the default."""
-    stored = {k: v for k, v in as_conn(session).all("SELECT key, value FROM setting")}
+    stored = {k: v for k, v in session.all("SELECT key, value FROM setting")}
     rows = []
     for key, (default, _, what) in SETTINGS.items():
         value = float(stored[key]) if key in stored else default
@@ -23,7 +23,7 @@ def get_settings(session: Any) -> list[dict[str, Any]]:
 
 def setting(session: Any, key: str) -> float:
     """The value of one setting in this database, else its default."""
-    value = as_conn(session).scalar("SELECT value FROM setting WHERE key = :key", {"key": key})
+    value = session.scalar("SELECT value FROM setting WHERE key = :key", {"key": key})
     return float(value) if value is not None else SETTINGS[key][0]
 
 
@@ -34,7 +34,7 @@ def _check_key(key: str) -> str:
     return key
 
 
-def set_setting(db: Any, key: str, value: str | float) -> dict[str, Any]:
+def set_setting(conn: Conn, key: str, value: str | float) -> dict[str, Any]:
     """Store a setting for this database after checking its value."""
     key = _check_key(key)
     limit = SETTINGS[key][1]
@@ -42,7 +42,6 @@ def set_setting(db: Any, key: str, value: str | float) -> dict[str, Any]:
     if number <= 0:
         raise TrainlogError(f"{key}: must be more than 0")
     text = f"{number:g}"
-    conn = as_conn(db)
     params = {"key": key, "value": text}
     if not conn.run("UPDATE setting SET value = :value WHERE key = :key", params):
         conn.run("INSERT INTO setting (key, value) VALUES (:key, :value)", params)
@@ -52,5 +51,5 @@ def set_setting(db: Any, key: str, value: str | float) -> dict[str, Any]:
 def unset_setting(db: Any, key: str) -> dict[str, Any]:
     """Remove a stored setting: the default applies again."""
     key = _check_key(key)
-    as_conn(db).run("DELETE FROM setting WHERE key = :key", {"key": key})
+    db.run("DELETE FROM setting WHERE key = :key", {"key": key})
     return {"key": key, "value": SETTINGS[key][0]}
