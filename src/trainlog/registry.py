@@ -1,7 +1,7 @@
 """The registry of party branches and cadres: add, edit, list, import, deactivate.
 
 Every read and write is SQL text on a `trainlog.store.sql.Conn` (SQLite through the standard
-library's sqlite3, PostgreSQL through SQLAlchemy); a SQLModel session is accepted too.
+library's sqlite3, PostgreSQL through SQLAlchemy).
 """
 
 from __future__ import annotations
@@ -179,7 +179,7 @@ def list_cadres(
     return [_cadre_dict(r) for r in conn.all(sql, params)]
 
 
-def get_cadre(db: Any, code: str) -> dict[str, Any]:
+def get_cadre(db: Conn, code: str) -> dict[str, Any]:
     row = db.first(_CADRE_SELECT + " WHERE c.code = :code", {"code": code.strip()})
     if row is None:
         raise TrainlogError(f"no cadre with code {code!r}")

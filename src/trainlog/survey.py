@@ -194,7 +194,7 @@ def add_answer(
 ) -> dict[str, Any]:
     """Record one survey answer; refuses one identical to a stored answer unless `again`.
 
-    `db` is a `trainlog.store.sql.Conn` in a write transaction (or a SQLModel session).
+    `db` is a `trainlog.store.sql.Conn` in a write transaction.
     """
     chk = imp.Checker()
     code = _str(cadre)
@@ -224,7 +224,7 @@ def import_answers(conn: Conn, path: str | Path, encoding: str | None = None,
     cadre, respondent, tier, note and its set of topics) to a stored one is taken as that
     answer: a file holding an answer N times ends with N stored, however often it is imported.
 
-    `db` is a `trainlog.store.sql.Conn` in a write transaction (or a SQLModel session). The
+    `db` is a `trainlog.store.sql.Conn` in a write transaction. The
     answers are always written; a dry run is a connection that rolls back
     (`Database.connect(write=True, dry_run=True)`), and `dry_run` only says so in the result.
     """

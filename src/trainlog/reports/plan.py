@@ -240,7 +240,7 @@ def plan_report(db: Conn, period: Period, *, track: str | None = None,
                 by: str | None = None, audience: str | None = None) -> dict[str, Any]:
     """The report of DESIGN.md for `period` (already cut off at --as-of), as plain data.
 
-    `session`: a `trainlog.store.sql.Conn`, or a SQLModel session (see `as_conn`).
+    `db`: a `trainlog.store.sql.Conn`.
     """
     track, audience, by = parse_options(track, audience, by)
     where = Where(period.start, period.end, track, audience)
@@ -288,7 +288,7 @@ def _rows(db: Conn, period: Period, where: Where, by: str, shown: list[str],
     return rows
 
 
-def monthly(session: Any, period: Period, track: str | None = None,
+def monthly(db: Conn, period: Period, track: str | None = None,
             audience: str | None = None) -> list[dict[str, Any]]:
     """Counts per month and track: [{"month": "2020-01", "policy": {...}, …, "total": {...}}].
 
@@ -297,7 +297,7 @@ def monthly(session: Any, period: Period, track: str | None = None,
     """
     rows: dict[str, dict[str, Any]] = {}
     for t in [track] if track else [*TRACKS, None]:
-        data = plan_report(session, period, track=t, by="month", audience=audience)
+        data = plan_report(db, period, track=t, by="month", audience=audience)
         for r in data["rows"]:
             counts = {k: r[k] for k in COUNT_KEYS}
             row = rows.setdefault(r["month"], {"month": r["month"]})

@@ -49,7 +49,7 @@ def set_plan(conn: Conn, year: int, target: int, track: str | None = None,
              deadline: str | date | None = None) -> dict[str, Any]:
     """Set the plan of (year, track): a new one, or the one there gets this target and deadline.
 
-    `db` a Conn (the CLI's) or a SQLModel session, in a write transaction."""
+    `conn` in a write transaction."""
     year = check_year(year)
     if int(target) < 1:
         raise TrainlogError(f"--target: {target} must be a whole number of person-times, >= 1")
@@ -83,7 +83,7 @@ def set_plan(conn: Conn, year: int, target: int, track: str | None = None,
 
 
 def plans_of_year(conn: Conn, year: int | None = None) -> list[PlanInfo]:
-    """The plans of a year (of every year for None); `db` a Conn or a SQLModel session."""
+    """The plans of a year (of every year for None)."""
     sql = "SELECT year, scope, target, deadline FROM plan"
     if year is None:
         return [_plan(*row) for row in conn.all(sql)]

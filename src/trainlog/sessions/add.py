@@ -158,9 +158,9 @@ def _tidy(p: Problem, column: str | None = None) -> Problem:
     return Problem(p.row, column if column is not None else p.column, value, reason)
 
 
-def _cadre_info(session: Any, codes: Iterable[str]) -> dict[str, tuple[int, bool, str]]:
-    """code -> (id, active, name) of the given codes; `session` a Conn or a SQLModel session."""
-    return {c: (i, bool(a), n) for c, i, a, n in session.all_in(
+def _cadre_info(conn: Conn, codes: Iterable[str]) -> dict[str, tuple[int, bool, str]]:
+    """code -> (id, active, name) of the given codes."""
+    return {c: (i, bool(a), n) for c, i, a, n in conn.all_in(
         "SELECT code, id, active, name FROM cadre WHERE code IN ({values})", set(codes))}
 
 
@@ -236,7 +236,7 @@ def add_session(
     """Record one session with its attendees, or rewrite the one with `ref` when `replace`.
 
     Every problem is reported at once (InvalidInput naming the options); nothing is written then.
-    `session` is a `trainlog.store.sql.Conn` (the CLI's) or a SQLModel session, in a write transaction.
+    `db` is a `trainlog.store.sql.Conn` in a write transaction.
     """
     chk = imp.Checker()
     raw = {"date": date, "track": track, "kind": kind, "topic": topic, "title": title,

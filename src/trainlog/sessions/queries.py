@@ -42,7 +42,7 @@ def _session(row: Any) -> dict[str, Any]:
 
 def find_session(conn: Conn, id_or_ref: str) -> dict[str, Any]:
     """A session by its ref, or by its id when the text is a number and no ref matches: its
-    columns by name, and its branch's code as "branch". `db` a Conn or a SQLModel session."""
+    columns by name, and its branch's code as "branch"."""
     key = str(id_or_ref).strip()
     row = conn.first(f"{_SELECT} WHERE s.ref = :ref", {"ref": key})
     if row is None and key.isdigit():

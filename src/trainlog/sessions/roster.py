@@ -152,7 +152,7 @@ def import_sessions(db: Conn, path: str | Path, encoding: str | None = None,
 
     A ref already in the database is rewritten with the file's fields and attendance (a voided
     session stays voided, with a warning), so importing a file again changes nothing.
-    `session` is a `trainlog.store.sql.Conn` (the CLI's) or a SQLModel session, in a write transaction.
+    `db` is a `trainlog.store.sql.Conn` in a write transaction.
     The rows read and written so far go to progress meters from `meters`, or from the front end's
     (`trainlog.files.meters`).
     """

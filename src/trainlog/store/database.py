@@ -35,7 +35,7 @@ REVISIONS = ["0001", "0002"]
 BUSY_TIMEOUT_MS = 30_000
 #: Attempts at taking the write lock; each waits up to the busy timeout.
 BEGIN_ATTEMPTS = 3
-#: Attempts of a whole write transaction in `Database.write` (PostgreSQL conflicts).
+#: Attempts of a whole write transaction in `retrying` (PostgreSQL conflicts).
 WRITE_ATTEMPTS = 5
 #: The key of the PostgreSQL advisory lock every trainlog writer takes ("trainlog" in ASCII).
 PG_WRITE_LOCK = int.from_bytes(b"trainlog", "big")

@@ -285,7 +285,7 @@ def import_study(db: Conn, path: str | Path, month: str | None = None,
                  dry_run: bool = False, meters: Meters | None = None) -> StudyImportResult:
     """Import a platform's monthly export: one record per (cadre, platform, month); all or none.
 
-    `session`: a `trainlog.store.sql.Conn` in a write transaction, or a SQLModel session (`as_conn`).
+    `db`: a `trainlog.store.sql.Conn` in a write transaction.
     Rows are checked as they stream into the database inside a savepoint, which is rolled back
     when any row is bad (every bad row is reported) or for a dry run: no row is held in memory.
     On SQLite they are upserted as they come; on PostgreSQL they are copied into a temporary
@@ -362,7 +362,7 @@ def add_study(db: Conn, code: str, month: str, hours: str | float,
               platform: str | None = None) -> dict[str, Any]:
     """Record one cadre's hours on a platform in a month, replacing what was recorded.
 
-    `session`: a `trainlog.store.sql.Conn` in a write transaction, or a SQLModel session (`as_conn`).
+    `db`: a `trainlog.store.sql.Conn` in a write transaction.
     """
     parser = _Parser(None, None)
     problems: list[Problem] = []

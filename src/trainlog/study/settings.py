@@ -10,9 +10,9 @@ from trainlog.store.sql import Conn
 from trainlog.vocab import SETTINGS
 
 
-def get_settings(session: Any) -> list[dict[str, Any]]:
+def get_settings(conn: Conn) -> list[dict[str, Any]]:
     """Every known setting: its value in this database (or the default) and the default."""
-    stored = {k: v for k, v in session.all("SELECT key, value FROM setting")}
+    stored = {k: v for k, v in conn.all("SELECT key, value FROM setting")}
     rows = []
     for key, (default, _, what) in SETTINGS.items():
         value = float(stored[key]) if key in stored else default
@@ -21,9 +21,9 @@ def get_settings(session: Any) -> list[dict[str, Any]]:
     return rows
 
 
-def setting(session: Any, key: str) -> float:
+def setting(conn: Conn, key: str) -> float:
     """The value of one setting in this database, else its default."""
-    value = session.scalar("SELECT value FROM setting WHERE key = :key", {"key": key})
+    value = conn.scalar("SELECT value FROM setting WHERE key = :key", {"key": key})
     return float(value) if value is not None else SETTINGS[key][0]
 
 
@@ -48,7 +48,7 @@ def set_setting(conn: Conn, key: str, value: str | float) -> dict[str, Any]:
     return {"key": key, "value": number}
 
 
-def unset_setting(db: Any, key: str) -> dict[str, Any]:
+def unset_setting(db: Conn, key: str) -> dict[str, Any]:
     """Remove a stored setting: the default applies again."""
     key = _check_key(key)
     db.run("DELETE FROM setting WHERE key = :key", {"key": key})
