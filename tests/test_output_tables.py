@@ -286,11 +286,21 @@ def test_the_patterns_are_rich_s() -> None:
     from rich import markup, text
     from rich._emoji_replace import _emoji_replace
 
-    assert (tables._TAG.pattern, tables._TAG.flags) == (markup.RE_TAGS.pattern,
-                                                        markup.RE_TAGS.flags)
     emoji_sub = inspect.signature(_emoji_replace).parameters["_emoji_sub"].default
-    assert tables._EMOJI.pattern == emoji_sub.__self__.pattern
-    assert tables._TRAILING_SPACE.pattern == text._re_whitespace.pattern
+    for name, theirs in (("tag", markup.RE_TAGS), ("emoji", emoji_sub.__self__),
+                         ("trailing space", text._re_whitespace)):
+        ours = tables.pattern(name)
+        assert (ours.pattern, ours.flags) == (theirs.pattern, theirs.flags)
+
+
+def test_unsafe_characters() -> None:
+    unsafe = {chr(c) for c in range(0x110000) if tables.pattern("unsafe").match(chr(c))}
+    assert unsafe == {*map(chr, range(0x20)), *map(chr, range(0x7F, 0xA0)), "\u2028", "\u2029",
+                      "\u200d", "\ufe0f", *map(chr, range(0xD800, 0xE000))}
+    assert not any(c.isprintable() for c in unsafe - {"\ufe0f"})  # verbatim() relies on it
+    assert all(not tables.verbatim(f"a{c}b") for c in unsafe)
+    # what str.splitlines() splits on and Rich.control strips are all unsafe
+    assert {c for c in map(chr, range(0x110000)) if len(f"a{c}b".splitlines()) > 1} <= unsafe
 
 
 def test_the_box_is_rich_s_default() -> None:

@@ -29,22 +29,34 @@ import os
 import re
 import sys
 from collections.abc import Sequence
+from functools import cache
 from typing import IO, Any
 
 from rich.box import HEAVY_HEAD
 from rich.cells import cell_len
 
-#: what Rich does not show as it is, or measures and draws by rules `Table.text` does not follow:
-#: C0/C1 controls (tab, newline, CR... Rich strips, expands or splits on them), the separators
-#: str.splitlines() splits on, ZWJ and VS16 (cell_len then measures a string as more than the
-#: sum of its characters), lone surrogates (UTF-8 cannot write them; Rich words the error).
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u200d\ufe0f\ud800-\udfff]")
-#: rich.markup.RE_TAGS: a markup tag, or an escaped one (a test checks it is still Rich's)
-_TAG = re.compile(r"""((\\*)\[([a-z#/@][^[]*?)])""", re.VERBOSE)
-#: the pattern of rich._emoji_replace: what may be an emoji code (a test checks it is Rich's)
-_EMOJI = re.compile(r"(:(\S*?)(?:(?:\-)(emoji|text))?:)")
-#: rich.text._re_whitespace
-_TRAILING_SPACE = re.compile(r"\s+$")
+#: the patterns `verbatim` and `_fit` use, compiled when first needed (all four: 1-2 ms)
+PATTERNS: dict[str, tuple[str, int]] = {
+    # what Rich does not show as it is, or measures and draws by rules `Table.text` does not
+    # follow: C0/C1 controls (tab, newline, CR... Rich strips, expands or splits on them), the
+    # separators str.splitlines() splits on, ZWJ and VS16 (cell_len then measures a string as
+    # more than the sum of its characters), lone surrogates (UTF-8 cannot write them, and Rich
+    # words the error its way)
+    "unsafe": ("[\x00-\x1f\x7f-\x9f\u2028\u2029\u200d\ufe0f\ud800-\udfff]", 0),
+    # rich.markup.RE_TAGS: a markup tag, or an escaped one (a test checks it is still Rich's)
+    "tag": (r"""((\\*)\[([a-z#/@][^[]*?)])""", re.VERBOSE),
+    # the pattern of rich._emoji_replace: what may be an emoji code (a test checks it is Rich's)
+    "emoji": (r"(:(\S*?)(?:(?:\-)(emoji|text))?:)", 0),
+    # rich.text._re_whitespace
+    "trailing space": (r"\s+$", 0),
+}
+
+
+@cache
+def pattern(name: str) -> re.Pattern[str]:
+    """PATTERNS[name], compiled."""
+    return re.compile(*PATTERNS[name])
+
 
 _BOLD, _ITALIC = "1", "3"  # the SGR codes of Rich's styles table.header and table.title
 
@@ -52,11 +64,12 @@ _BOLD, _ITALIC = "1", "3"  # the SGR codes of Rich's styles table.header and tab
 def verbatim(text: str) -> bool:
     """Whether Rich's `Console.render_str` (markup and emoji on) gives `text` back unchanged, as
     one line measured character by character."""
-    if _UNSAFE.search(text):
+    # isprintable() is False for all "unsafe" characters but VS16 (and for some safe ones)
+    if "\ufe0f" in text or (not text.isprintable() and pattern("unsafe").search(text)):
         return False
-    if "[" in text and ("\\[" in text or _TAG.search(text)):
+    if "[" in text and ("\\[" in text or pattern("tag").search(text)):
         return False
-    if ":" in text and _EMOJI.search(text):
+    if ":" in text and pattern("emoji").search(text):
         from rich._emoji_replace import _emoji_replace
 
         return _emoji_replace(text) == text
@@ -67,7 +80,7 @@ def _fit(text: str, width: int, right: bool) -> str:
     """One line of `text` (verbatim, at most `width` cells) as Rich's `Text.wrap` justifies it in
     `width` cells: `rstrip_end`, then left (pad on the right) or right (rstrip, pad on the left)."""
     if len(text) > width:  # Rich compares characters with cells here: zero-width characters
-        match = _TRAILING_SPACE.search(text)
+        match = pattern("trailing space").search(text)
         if match is not None:
             text = text[:-min(len(match.group(0)), len(text) - width)]
     if right:
