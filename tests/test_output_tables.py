@@ -178,6 +178,43 @@ def test_many_tables_are_drawn_as_rich_draws_them(case: dict[str, Any]) -> None:
     check(case)
 
 
+@st.composite
+def lines_(draw: st.DrawFn) -> tuple[str, int, bool]:
+    text = draw(st.one_of(texts(SAFE), texts(RISKY, RISKY_WORDS), st.text(max_size=40),
+                          st.sampled_from(["", " ", "x ", "e\u0301\u0301\u3000", "a" * 80])))
+    return text, draw(st.sampled_from([1, 10, 40, 80, 200])), draw(st.booleans())
+
+
+def check_line(text: str, width: int, terminal: bool) -> str | None:
+    drawn = tables.line(text, width)
+    try:
+        expected = rich_prints(text, width, terminal)
+    except Exception as error:
+        assert drawn is None, repr(error)
+        return None
+    if drawn is not None:
+        assert drawn == expected
+    event("drawn" if drawn is not None else "left to Rich")
+    return drawn
+
+
+@settings(max_examples=150, **SETTINGS)
+@given(lines_())
+def test_a_string_is_printed_as_rich_prints_it(case: tuple[str, int, bool]) -> None:
+    """console().print("text"): the same bytes as Rich's, when there is no markup and it fits."""
+    text, width, terminal = case
+    drawn = check_line(text, width, terminal)
+    if all(c in SAFE for c in text) and tables.cell_len(text) <= width:
+        assert drawn is not None
+
+
+@pytest.mark.slow
+@settings(max_examples=3000, **SETTINGS)
+@given(lines_())
+def test_many_strings_are_printed_as_rich_prints_them(case: tuple[str, int, bool]) -> None:
+    check_line(*case)
+
+
 # -- examples: drawn, or left to Rich ----------------------------------------------------------
 
 ROWS = [{"id": 1, "name": "高宏刚", "hours": 1.5, "void": False, "note": None},
@@ -353,7 +390,7 @@ class Stream(io.StringIO):
 ENVIRONMENTS: list[dict[str, str]] = [
     {}, {"TERM": "xterm-256color"}, {"COLORTERM": "truecolor"}, {"NO_COLOR": "1"},
     {"FORCE_COLOR": "1"}, {"FORCE_COLOR": ""}, {"TTY_COMPATIBLE": "0"}, {"TTY_COMPATIBLE": "1"},
-    {"COLUMNS": "100"}, {"COLUMNS": "30"}, {"COLUMNS": "x"}, {"TERM": "dumb"},
+    {"COLUMNS": "100"}, {"COLUMNS": "30"}, {"COLUMNS": "x"}, {"COLUMNS": "0"}, {"TERM": "dumb"},
     {"TERM": "unknown", "COLUMNS": "300"},
 ]
 ENV_NAMES = ["TERM", "COLORTERM", "NO_COLOR", "FORCE_COLOR", "TTY_COMPATIBLE", "COLUMNS",
@@ -385,17 +422,21 @@ def test_console_prints_what_rich_prints(monkeypatch: pytest.MonkeyPatch, env: d
     expected_console = RichConsole(file=expected_out, width=None if tty else 200,
                                    soft_wrap=False, highlight=False)
     expected_console.print(rich_table(rows, COLUMNS, "zh", title="召陵区"))
+    expected_console.print("位置: /tmp/召陵区.db")
     expected_console.print(rich_table(rows[:1], COLUMNS, "en"))
+    expected_console.print("x" * 120)
 
     out = Stream(tty)
     monkeypatch.setattr(sys, "stdout", out)
     console = render.console()
     console.print(render.table(rows, COLUMNS, "zh", title="召陵区"))
+    console.print("位置: /tmp/召陵区.db")
     console.print(render.table(rows[:1], COLUMNS, "en"))
+    console.print("x" * 120)  # wrapped by Rich if the console is narrower
     assert out.getvalue() == expected_out.getvalue()
     dumb = env.get("TERM") in ("dumb", "unknown") and (tty or env.get("FORCE_COLOR")
                                                         or env.get("TTY_COMPATIBLE") == "1")
-    assert (console._rich is None) == (not dumb and expected_console.width >= 83)
+    assert (console._rich is None) == (not dumb and expected_console.width >= 120)
 
 
 def test_console_in_other_encodings_is_rich_s(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -422,12 +463,14 @@ def test_console_in_order_with_rich_s_output(monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.setattr(sys, "stdout", out)
     console = render.console()
     console.print("first")
+    console.print("[bold]second[/bold] :smile:")
     console.print(render.table(ROWS, COLUMNS, "en"))
     console.print(Text("third", style="bold"))
     console.print(render.table(ROWS, COLUMNS, "en"), style="bold")  # options: Rich's
     expected = io.StringIO()
     rich = RichConsole(file=expected, width=200, soft_wrap=False, highlight=False)
     rich.print("first")
+    rich.print("[bold]second[/bold] :smile:")
     rich.print(rich_table(ROWS, COLUMNS, "en"))
     rich.print(Text("third", style="bold"))
     rich.print(rich_table(ROWS, COLUMNS, "en"), style="bold")

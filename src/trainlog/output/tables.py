@@ -3,13 +3,13 @@
 Rich lays a table out through its renderable protocol, a Padding, a Text and a list of Segments
 for every cell: about 4 ms a row, 2 s of `cadre list` (790 rows). `render.table()` returns a
 `Table` (the strings it would have given Rich) and `render.console()` a `Console`; printed alone
-on that console, a `Table` is drawn by `Table.text` in the case that is certain to look as Rich
-draws it, and handed to Rich unchanged in any other case:
+on that console, a `Table` is drawn by `Table.text` (a string by `line`) in the case that is
+certain to look as Rich draws it, and handed to Rich unchanged in any other case:
 
 - Rich's box (HEAVY_HEAD), padding (0, 1), `title_justify="left"`, columns justified left or
   right, no wrapping: the table's natural width (each column as wide as its widest cell, in
-  terminal cells as `rich.cells.cell_len` counts them) fits the console's width, and the title
-  fits the table's;
+  terminal cells as `rich.cells.cell_len` counts them, none 0 cells wide) fits the console's
+  width, and the title fits the table's (a string: it fits the console's width);
 - every header, cell and the title is text Rich shows as it is: no markup tag or escaped
   bracket (`[bold]`, `\\[`), no emoji code Rich knows (`:smile:`), no control character, line
   or paragraph separator, zero-width joiner, variation selector 16 or lone surrogate;
@@ -18,9 +18,9 @@ draws it, and handed to Rich unchanged in any other case:
   FORCE_COLOR / TTY_COMPATIBLE=1) one that is not "dumb": there Rich makes the header bold and
   the title italic (SGR 1 and 3, whatever the colour system), and so does `Table.text`.
 
-tests/test_output_tables.py checks `Table.text` against Rich byte for byte (Hypothesis), and
-each reason to hand a table to Rich. Only `rich.box` and `rich.cells` are imported here: they
-cost a millisecond; `rich.console` and `rich.table` are imported when Rich is needed.
+tests/test_output_tables.py checks both against Rich byte for byte (Hypothesis), and each
+reason to hand a table to Rich. Only `rich.box` and `rich.cells` are imported here (a
+millisecond); `rich.console` and `rich.table` are imported when Rich is needed.
 """
 
 from __future__ import annotations
@@ -76,13 +76,28 @@ def verbatim(text: str) -> bool:
     return True
 
 
-def _fit(text: str, width: int, right: bool) -> str:
-    """One line of `text` (verbatim, at most `width` cells) as Rich's `Text.wrap` justifies it in
-    `width` cells: `rstrip_end`, then left (pad on the right) or right (rstrip, pad on the left)."""
-    if len(text) > width:  # Rich compares characters with cells here: zero-width characters
+def line(text: str, width: int) -> str | None:
+    """`text` as Rich's console `width` cells wide prints it (`print(text)`: one line), or None if
+    that is not certain: text Rich would change or wrap."""
+    if not verbatim(text) or cell_len(text) > width:
+        return None
+    return _rstrip_end(text, width) + "\n"
+
+
+def _rstrip_end(text: str, width: int) -> str:
+    """Rich's `Text.rstrip_end`: it compares characters with cells, so a line with zero-width
+    characters (a combining accent) loses some of its trailing space though it fits."""
+    if len(text) > width:
         match = pattern("trailing space").search(text)
         if match is not None:
             text = text[:-min(len(match.group(0)), len(text) - width)]
+    return text
+
+
+def _fit(text: str, width: int, right: bool) -> str:
+    """One line of `text` (verbatim, at most `width` cells) as Rich's `Text.wrap` justifies it in
+    `width` cells: `rstrip_end`, then left (pad on the right) or right (rstrip, pad on the left)."""
+    text = _rstrip_end(text, width)
     if right:
         text = text.rstrip()
         return " " * (width - cell_len(text)) + text
@@ -193,8 +208,8 @@ class Table:
 
 class Console:
     """What `render.console()` returns: the Rich `Console` it used to return, made only when
-    something needs it; a `Table` printed alone is written as `Table.text` draws it when that is
-    certain to be what Rich would write.
+    something needs it; a `Table` printed alone is written as `Table.text` draws it, and a string
+    as `line` does, when that is certain to be what Rich would write.
 
     Anything but `print` asked of it goes to the Rich console, and from then on so does every
     `print` (a caller may be capturing or buffering Rich's output).
@@ -217,15 +232,16 @@ class Console:
         return self._rich
 
     def print(self, *objects: Any, **options: Any) -> None:
-        if len(objects) == 1 and not options and isinstance(objects[0], Table) \
-                and not self._only_rich:
-            layout = self.layout()
-            if layout is not None:
-                text = objects[0].text(*layout)
-                if text is not None:
-                    self._stream.write(text)
-                    self._stream.flush()
-                    return
+        if len(objects) == 1 and not options and not self._only_rich:
+            what = objects[0]
+            if isinstance(what, Table) or type(what) is str:
+                layout = self.layout()
+                if layout is not None:
+                    text = what.text(*layout) if isinstance(what, Table) else line(what, layout[0])
+                    if text is not None:
+                        self._stream.write(text)
+                        self._stream.flush()
+                        return
         self.rich.print(*objects, **options)
 
     def layout(self) -> tuple[int, bool] | None:
