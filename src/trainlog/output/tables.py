@@ -161,8 +161,10 @@ class Table:
             if len(values) != len(headers):
                 return None
             for value in values:
+                if type(value) is not str:
+                    return None
                 if value not in seen:
-                    if type(value) is not str or not verbatim(value):
+                    if not verbatim(value):
                         return None
                     seen.add(value)
         columns = list(zip(*rows, strict=True)) if rows else [() for _ in headers]
@@ -181,8 +183,8 @@ class Table:
         if title:
             if type(title) is not str or not verbatim(title) or cell_len(title) > table_width:
                 return None
-            line = _fit(title, table_width, False)
-            lines.append(_sgr(line, _ITALIC) if ansi else line)
+            heading = _fit(title, table_width, False)
+            lines.append(_sgr(heading, _ITALIC) if ansi else heading)
         lines.append(box.get_top(padded))
         if ansi:
             pad = _sgr(" ", _BOLD)
