@@ -33,12 +33,17 @@ def detect_lang(option: str | None = None) -> str:
 
 
 def console(stderr: bool = False):  # type: ignore[no-untyped-def]
-    """A Rich console: colour only on a terminal; wide enough in a pipe not to cut Chinese text."""
-    from rich.console import Console
+    """A Rich console: colour only on a terminal; wide enough in a pipe not to cut Chinese text.
+
+    Rich's `Console(file=stream, width=width, soft_wrap=False, highlight=False)`, made when first
+    needed: a `table()` printed on it alone is drawn without Rich when that gives the same bytes
+    (output/tables.py).
+    """
+    from trainlog.output.tables import Console
 
     stream = sys.stderr if stderr else sys.stdout
     width = None if stream.isatty() else 200
-    return Console(file=stream, width=width, soft_wrap=False, highlight=False)
+    return Console(stream, width)
 
 
 def message(text: str) -> None:
@@ -74,18 +79,19 @@ def header(key: str, lang: str, labels: dict[str, str] | None = None) -> str:
 def table(rows: Sequence[dict[str, Any]], columns: Sequence[str], lang: str,
           title: str | None = None, numeric: Iterable[str] = (),
           labels: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
-    """A Rich table of `rows` (not printed)."""
-    from rich.table import Table
+    """A table of `rows` (not printed): Rich's default `Table` with a left-justified title, numbers
+    right-justified, every cell `cell()`'s string. Printed on `console()`, it is drawn without Rich
+    when that gives the bytes Rich prints; given to Rich, it is that Rich `Table` (tables.py)."""
+    from trainlog.output.tables import Table
 
     numeric = set(numeric)
-    t = Table(title=title, title_justify="left", show_lines=False)
+    justify = []
     for key in columns:
         right = key in numeric or (rows and isinstance(rows[0].get(key), int | float)
                                    and not isinstance(rows[0].get(key), bool))
-        t.add_column(header(key, lang, labels), justify="right" if right else "left", no_wrap=False)
-    for row in rows:
-        t.add_row(*(cell(row.get(k), k, lang) for k in columns))
-    return t
+        justify.append("right" if right else "left")
+    return Table([header(key, lang, labels) for key in columns], justify,
+                 [tuple(cell(row.get(k), k, lang) for k in columns) for row in rows], title)
 
 
 def to_json(data: Any) -> str:
