@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from trainlog.vocab import TRACKS, label
+from trainlog.vocab import TRACKS, label, word
 
 BAR_WIDTH = 16
 #: the colour of each track, as in the workbook's chart
@@ -33,15 +33,13 @@ def month_bars(rows: Sequence[dict[str, Any]], lang: str, tracks: Sequence[str] 
     shown = list(tracks or TRACKS)
     keys = [*shown, "total"] if len(shown) > 1 else shown
     zh = lang == "zh"
-    what = {"person_times": ("person-times", "人次"), "hours": ("hours", "学时"),
-            "people": ("people", "人数"), "sessions": ("sessions", "培训次数")}[metric]
-    title = (f"各月{what[1]}（每列按本列最大值缩放）" if zh
-             else f"{what[0].capitalize()} per month (each column scaled to its largest month)")
+    title = (f"各月{word(metric, lang)}（每列按本列最大值缩放）" if zh
+             else f"{word(metric, lang)} per month (each column scaled to its largest month)")
     t = Table(title=title, title_justify="left", show_lines=False)
-    t.add_column("月份" if zh else "Month")
+    t.add_column(word("month", lang))
     largest = {k: max((_value(r, k, metric) for r in rows), default=0) for k in keys}
     for k in keys:
-        name = ("合计" if zh else "Total") if k == "total" else label(k, lang, "track")
+        name = word(k, lang) if k == "total" else label(k, lang, "track")
         t.add_column(name, no_wrap=True)
     for r in rows:
         y, m = r["month"].split("-")

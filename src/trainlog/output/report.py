@@ -7,33 +7,10 @@ import math
 from datetime import date
 from typing import Any
 
-#: headers and words of the report, (en, zh)
-WORDS = {
-    "track": ("Track", "类别"),
-    "kind": ("Kind", "形式"),
-    "topic": ("Topic", "主题"),
-    "branch": ("Branch", "党支部"),
-    "name": ("Name", "名称"),
-    "township": ("Township", "乡镇"),
-    "level": ("Level", "级别"),
-    "month": ("Month", "月份"),
-    "sessions": ("Sessions", "培训次数"),
-    "person_times": ("Person-times", "人次"),
-    "people": ("People", "人数"),
-    "hours": ("Hours", "学时"),
-    "total": ("Total", "合计"),
-    "none": ("(none)", "（无）"),
-    "year": ("Year", "年度"),
-    "target": ("Target", "目标人次"),
-    "deadline": ("Deadline", "截止日期"),
-    "all_tracks": ("all tracks", "全部类别"),
-}
+from trainlog.vocab import label, word
+
+#: cells of the plan's bars
 BAR_WIDTH = 30
-
-
-def word(key: str, lang: str) -> str:
-    en, zh = WORDS[key]
-    return zh if lang == "zh" else en
 
 
 def _zh_date(d: date) -> str:
@@ -53,8 +30,6 @@ def _period_title(period: dict[str, str], lang: str) -> str:
 
 
 def _group_cell(value: Any, dim: str, lang: str) -> str:
-    from trainlog.vocab import label
-
     if value is None:
         return word("none", lang)
     if dim == "month" and lang == "zh":
@@ -74,7 +49,6 @@ def print_report(data: dict[str, Any], lang: str, track: str | None = None,
     from rich.text import Text
 
     from trainlog.output.render import cell, console
-    from trainlog.vocab import label
 
     out = console()
     zh = lang == "zh"
@@ -142,7 +116,6 @@ def _plan_text(data: dict[str, Any], lang: str):  # type: ignore[no-untyped-def]
     from rich.text import Text
 
     from trainlog.reports.plan import expected_share
-    from trainlog.vocab import label
 
     zh = lang == "zh"
     plan = data["plan"]
