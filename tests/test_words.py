@@ -1,8 +1,15 @@
-"""The one catalogue of words (trainlog.vocab.WORDS)."""
+"""The one catalogue of words (trainlog.vocab.WORDS) and the one wording of dates and periods
+(trainlog.output.periods)."""
 
 from __future__ import annotations
 
+from datetime import date
+
+import pytest
+
+from trainlog.dates import Period, resolve_period
 from trainlog.files import tables
+from trainlog.output.periods import day, month, period
 from trainlog.vocab import WORDS, label, labels, own_labels, word
 
 
@@ -36,3 +43,32 @@ class TestCatalogue:
         assert label("township", "zh", "level") == "乡级"
         assert label("remote", "zh") == "远程教育"
         assert label("person_times", "en") == "person_times"
+
+
+class TestPeriods:
+    @pytest.mark.parametrize(("kwargs", "en", "zh", "en_prose", "zh_prose"), [
+        ({"year": 2020}, "2020", "2020年", "2020", "2020年"),
+        ({"month": "2020-04"}, "2020-04", "2020年4月", "April 2020", "2020年4月"),
+        ({"start": "2020-01-05", "end": "2020-03-01"}, "2020-01-05 to 2020-03-01",
+         "2020年1月5日至2020年3月1日", "5 January 2020 to 1 March 2020", "2020年1月5日至3月1日"),
+        ({"start": "2019-11-05", "end": "2020-03-01"}, "2019-11-05 to 2020-03-01",
+         "2019年11月5日至2020年3月1日", "5 November 2019 to 1 March 2020",
+         "2019年11月5日至2020年3月1日"),
+    ])
+    def test_period(self, kwargs: dict, en: str, zh: str, en_prose: str, zh_prose: str) -> None:
+        p = resolve_period(**kwargs).as_dict()
+        assert (period(p, "en"), period(p, "zh")) == (en, zh)
+        assert (period(p, "en", prose=True), period(p, "zh", prose=True)) == (en_prose, zh_prose)
+
+    def test_day_and_month(self) -> None:
+        d = date(2020, 4, 3)
+        assert (day(d, "en"), day(d, "en", prose=True), day(d, "en", prose=True, year=False)) == (
+            "2020-04-03", "3 April 2020", "3 April")
+        assert (day(d, "zh"), day(d, "zh", year=False)) == ("2020年4月3日", "4月3日")
+        assert month(d, "zh") == month("2020-04", "zh") == "2020年4月"
+        assert month("2020-04", "en") == "2020-04"
+        assert month(d, "en", prose=True) == "April 2020"
+
+    def test_each_month(self) -> None:
+        assert Period(date(2019, 11, 20), date(2020, 2, 1), "x").each_month() == [
+            date(2019, 11, 1), date(2019, 12, 1), date(2020, 1, 1), date(2020, 2, 1)]

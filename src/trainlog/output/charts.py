@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from trainlog.output.periods import month
 from trainlog.vocab import TRACKS, label, word
 
 BAR_WIDTH = 16
@@ -42,7 +43,6 @@ def month_bars(rows: Sequence[dict[str, Any]], lang: str, tracks: Sequence[str] 
         name = word(k, lang) if k == "total" else label(k, lang, "track")
         t.add_column(name, no_wrap=True)
     for r in rows:
-        y, m = r["month"].split("-")
         cells = []
         for k in keys:
             value = _value(r, k, metric)
@@ -50,7 +50,7 @@ def month_bars(rows: Sequence[dict[str, Any]], lang: str, tracks: Sequence[str] 
             shown_value = f"{value:,.1f}" if metric == "hours" else f"{int(value):,}"
             text.append(f" {shown_value:>{_digits(largest[k], metric)}}")
             cells.append(text)
-        t.add_row(f"{y}年{int(m)}月" if zh else r["month"], *cells)
+        t.add_row(month(r["month"], lang), *cells)
     return t
 
 

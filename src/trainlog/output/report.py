@@ -7,34 +7,20 @@ import math
 from datetime import date
 from typing import Any
 
+from trainlog.output.periods import day as day_words
+from trainlog.output.periods import month as month_words
+from trainlog.output.periods import period as period_words
 from trainlog.vocab import label, word
 
 #: cells of the plan's bars
 BAR_WIDTH = 30
 
 
-def _zh_date(d: date) -> str:
-    return f"{d.year}年{d.month}月{d.day}日"
-
-
-def _period_title(period: dict[str, str], lang: str) -> str:
-    start, end = date.fromisoformat(period["from"]), date.fromisoformat(period["to"])
-    label = period["label"]
-    if lang != "zh":
-        return label.replace("..", " to ")
-    if len(label) == 4:
-        return f"{label}年"
-    if len(label) == 7:
-        return f"{start.year}年{start.month}月"
-    return f"{_zh_date(start)}至{_zh_date(end)}"
-
-
 def _group_cell(value: Any, dim: str, lang: str) -> str:
     if value is None:
         return word("none", lang)
-    if dim == "month" and lang == "zh":
-        y, m = str(value).split("-")
-        return f"{y}年{int(m)}月"
+    if dim == "month":
+        return month_words(str(value), lang)
     if dim in ("track", "kind", "topic", "level"):
         return label(str(value), lang, field=dim)
     return str(value)
@@ -52,7 +38,7 @@ def print_report(data: dict[str, Any], lang: str, track: str | None = None,
 
     out = console()
     zh = lang == "zh"
-    title = ("干部培训情况 " if zh else "Training report ") + _period_title(data["period"], lang)
+    title = ("干部培训情况 " if zh else "Training report ") + period_words(data["period"], lang)
     qualifiers = []
     if track:
         qualifiers.append(label(track, lang, "track") + ("" if zh else " track"))
@@ -133,14 +119,15 @@ def _plan_text(data: dict[str, Any], lang: str):  # type: ignore[no-untyped-def]
            else math.floor(plan["to_date"] - pace_count))
     text = Text("\n")
     if zh:
-        text.append(f"{plan['year']} 年度计划（{scope}）：截至 {_zh_date(day)} 完成 ", style="bold")
+        text.append(f"{plan['year']} 年度计划（{scope}）：截至 {day_words(day, lang)} 完成 ",
+                    style="bold")
         text.append(f"{plan['to_date']:,} / {plan['target']:,}", style="bold")
         text.append(" 人次\n", style="bold")
         rows = [("已完成", plan["progress"]), ("应完成", plan["expected"])]
     else:
         text.append(f"Plan {plan['year']} ({scope}): ", style="bold")
         text.append(f"{plan['to_date']:,} of {plan['target']:,}", style="bold")
-        text.append(f" person-times by {day.isoformat()}\n", style="bold")
+        text.append(f" person-times by {day_words(day, lang)}\n", style="bold")
         rows = [("done    ", plan["progress"]), ("expected", plan["expected"])]
     done_style = "red" if behind else "green"
     for i, (name, share) in enumerate(rows):

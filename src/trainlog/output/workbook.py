@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from trainlog.dates import Period, month_end, resolve_period
 from trainlog.errors import TrainlogError
+from trainlog.output.periods import month
 from trainlog.reports.plan import expected_share, monthly, round_half_up
 from trainlog.store.sql import as_conn, as_date
 from trainlog.vocab import TRACKS, label, word
@@ -52,15 +53,6 @@ def _track_label(track: str | None, lang: str) -> str:
 # The figures
 
 
-def months_of(period: Period) -> list[date]:
-    """The first day of every month the period touches."""
-    out, d = [], period.start.replace(day=1)
-    while d <= period.end:
-        out.append(d)
-        d = date(d.year + d.month // 12, d.month % 12 + 1, 1)
-    return out
-
-
 def cadre_rows(db: Any, period: Period) -> Iterator[tuple[Any, ...]]:
     """Each cadre (active, or with a record in the period) with named person-times and hours per
     track and online study per month: GROUP BY cadre, track and cadre, month, pivoted in SQL.
@@ -68,7 +60,7 @@ def cadre_rows(db: Any, period: Period) -> Iterator[tuple[Any, ...]]:
     `db`: a `trainlog.store.sql.Conn` (or what `as_conn` takes). Rows stream from the database.
     """
     conn = as_conn(db)
-    months = months_of(period)
+    months = period.each_month()
     params: dict[str, Any] = {"start": period.start, "end": period.end, "first": months[0]}
     pivot = []
     for i, t in enumerate(TRACKS):
@@ -565,9 +557,8 @@ def build(db: Any, period: Period, lang: str = "zh") -> tuple[Workbook, dict[str
     for t in [*TRACKS, "total"]:
         for metric, kind in (("person_times", "int"), ("hours", "float")):
             cadre_cols.append(Col(_column(t, metric, lang), kind))
-    for m in months_of(period):
-        cadre_cols.append(Col(f"{w('online', lang)} {m.year}年{m.month}月" if lang == "zh"
-                              else f"{w('online', lang)} {m:%Y-%m}", "float"))
+    for m in period.each_month():
+        cadre_cols.append(Col(f"{w('online', lang)} {month(m, lang)}", "float"))
     cadre_cols.append(Col(w("online_total", lang), "float"))
     _, n_cadres = book.table(w("cadres_sheet", lang), cadre_cols,
                              (_zero_counts(r, 11, 8) for r in cadre_rows(conn, period)),
