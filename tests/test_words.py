@@ -1,5 +1,5 @@
-"""The one catalogue of words (trainlog.vocab.WORDS) and the one wording of dates and periods
-(trainlog.output.periods)."""
+"""The one catalogue of words (trainlog.vocab.WORDS), the one wording of dates and periods
+(trainlog.output.periods) and the one drawer of bars (trainlog.output.charts.bar)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import pytest
 
 from trainlog.dates import Period, resolve_period
 from trainlog.files import tables
+from trainlog.output.charts import bar, bar_text
 from trainlog.output.periods import day, month, period
 from trainlog.vocab import WORDS, label, labels, own_labels, word
 
@@ -72,3 +73,17 @@ class TestPeriods:
     def test_each_month(self) -> None:
         assert Period(date(2019, 11, 20), date(2020, 2, 1), "x").each_month() == [
             date(2019, 11, 1), date(2019, 12, 1), date(2020, 1, 1), date(2020, 2, 1)]
+
+
+class TestBar:
+    def test_a_share_without_the_smallest_eighth(self) -> None:
+        assert bar(1, 1000, 30, show_any=False) == " " * 30
+        assert bar(0.5, 1.0, 4, empty="") == "██"
+        assert bar(2.0, 1.0, 4, empty="") == "████"  # cut at the largest
+
+    def test_bar_text_fills_the_rest_dimmed(self) -> None:
+        text = bar_text(0.625, "green", 4)  # 20 eighths of 32
+        assert text.plain == "██▌░"
+        assert [(s.start, s.end, s.style) for s in text.spans] == [(3, 4, "dim")]
+        assert text.style == "green"
+        assert bar_text(0, "red", 3).plain == "░░░"

@@ -14,14 +14,29 @@ STYLES = {"policy": "blue", "video": "red", "special": "green", "total": "bold"}
 _EIGHTHS = " ▏▎▍▌▋▊▉"
 
 
-def bar(value: float, largest: float, width: int = BAR_WIDTH) -> str:
-    """A bar `width` cells long at `largest`, in eighths of a cell; a non-zero value shows."""
-    if largest <= 0 or value <= 0:
-        return " " * width
-    eighths = max(1, round(min(value / largest, 1.0) * width * 8))
+def bar(value: float, largest: float, width: int = BAR_WIDTH, *, empty: str = " ",
+        show_any: bool = True) -> str:
+    """A bar `width` cells long at `largest` (longer values are cut), in eighths of a cell, the
+    rest of the cells `empty`; with `show_any`, a value above 0 shows at least an eighth."""
+    eighths = 0
+    if largest > 0 and value > 0:
+        eighths = round(min(value / largest, 1.0) * width * 8)
+        if show_any:
+            eighths = max(1, eighths)
     full, part = divmod(eighths, 8)
     text = "█" * full + (_EIGHTHS[part] if part else "")
-    return text + " " * (width - len(text))
+    return text + empty * (width - len(text))
+
+
+def bar_text(share: float, style: str, width: int = BAR_WIDTH):  # type: ignore[no-untyped-def]
+    """A share of 1 as a Rich bar `width` cells long in `style`, the rest ░ dimmed (a bar that
+    reads without colour too)."""
+    from rich.text import Text
+
+    drawn = bar(share, 1.0, width, empty="", show_any=False)
+    text = Text(drawn, style=style)
+    text.append("░" * (width - len(drawn)), style="dim")
+    return text
 
 
 def month_bars(rows: Sequence[dict[str, Any]], lang: str, tracks: Sequence[str] | None = None,

@@ -86,21 +86,11 @@ def _by_table(rows: list[dict[str, Any]], dim: str, lang: str):  # type: ignore[
     return t
 
 
-def _bar(share: float, style: str):  # type: ignore[no-untyped-def]
-    """A bar of BAR_WIDTH cells, eighths included, that reads without colour too."""
-    from rich.text import Text
-
-    eighths = round(max(0.0, min(share, 1.0)) * BAR_WIDTH * 8)
-    full, part = divmod(eighths, 8)
-    text = Text("█" * full + (" ▏▎▍▌▋▊▉"[part] if part else ""), style=style)
-    text.append("░" * (BAR_WIDTH - full - (1 if part else 0)), style="dim")
-    return text
-
-
 def _plan_text(data: dict[str, Any], lang: str):  # type: ignore[no-untyped-def]
     """The plan block as a leader reads it: done vs a steady pace, as two bars, and what is left."""
     from rich.text import Text
 
+    from trainlog.output.charts import bar_text
     from trainlog.reports.plan import expected_share
 
     zh = lang == "zh"
@@ -132,7 +122,7 @@ def _plan_text(data: dict[str, Any], lang: str):  # type: ignore[no-untyped-def]
     done_style = "red" if behind else "green"
     for i, (name, share) in enumerate(rows):
         text.append(f"  {name}  ")
-        text.append_text(_bar(share, done_style if i == 0 else "blue"))
+        text.append_text(bar_text(share, done_style if i == 0 else "blue", BAR_WIDTH))
         text.append(f"  {share:6.1%}")
         if i == 0:
             if zh:
