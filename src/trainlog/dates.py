@@ -88,6 +88,14 @@ class Period:
         """How many calendar months the period touches."""
         return (self.end.year - self.start.year) * 12 + self.end.month - self.start.month + 1
 
+    def each_month(self) -> list[date]:
+        """The first day of every month the period touches, in order."""
+        out, d = [], self.start.replace(day=1)
+        while d <= self.end:
+            out.append(d)
+            d = date(d.year + d.month // 12, d.month % 12 + 1, 1)
+        return out
+
     @property
     def whole_year(self) -> bool:
         s, e = self.start, self.end

@@ -1,6 +1,9 @@
-"""The words of trainlog: keys and their zh-CN labels, and parsing of either."""
+"""The words of trainlog: the catalogue of every en/zh-CN word, the choice vocabularies (keys and
+their zh-CN labels), and parsing of either."""
 
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 from trainlog.errors import TrainlogError
 
@@ -43,48 +46,183 @@ SETTINGS: dict[str, tuple[float, float, str]] = {
     "compliance.min_year": (60.0, 24.0 * 366, "online-study hours required for a whole year"),
 }
 
-#: Labels of every key that appears as a column, a JSON key or a table header.
-FIELD_LABELS = {
-    "code": "编号",
-    "name": "名称",
-    "township": "乡镇",
-    "unit": "单位",
-    "level": "级别",
-    "branch": "党支部",
-    "top_leader": "一把手",
-    "poverty_cadre": "扶贫干部",
-    "party_member": "党员",
-    "registered_on": "网络学院注册日期",
-    "active": "在职",
-    "id": "序号",
-    "ref": "培训编号",
-    "date": "日期",
-    "track": "类别",
-    "kind": "形式",
-    "topic": "主题",
-    "title": "培训名称",
-    "hours": "学时",
-    "cadre": "干部编号",
-    "headcount": "未具名人数",
-    "person_times": "人次",
-    "people": "人数",
-    "sessions": "培训次数",
-    "void": "已作废",
-    "void_reason": "作废原因",
-    "platform": "平台",
-    "month": "月份",
-    "year": "年度",
-    "target": "目标人次",
-    "deadline": "截止日期",
-    "method": "方式",
-    "tier": "班次",
-    "respondent": "对象",
-    "note": "备注",
-    "table": "表",
-    "rows": "行数",
-    "field": "项目",
-    "value": "内容",
+#: Every word trainlog shows, in one place: key -> (en, zh-CN).
+#:
+#: A plain key ("name") is the word of a column, JSON key or table header wherever it appears; a
+#: key with a context ("cadre.name") is that context's own word where it reads differently (a
+#: branch's name is 名称, a person's 姓名). `word(key, lang, of)` tries `of`'s word first. The
+#: contexts: cadre (a person's fields), survey and check (`db check`) for their own tables, and
+#: workbook (`trainlog export`: its sheets, headers and longer English headers).
+#:
+#: Table headers in English show the key itself (`trainlog.output.render.header`); the English
+#: words are those of the workbook and the report, and the ones to use when headers get words.
+WORDS: dict[str, tuple[str, str]] = {
+    # the fields of branches and cadres
+    "code": ("Code", "编号"),
+    "name": ("Name", "名称"),
+    "cadre.name": ("Name", "姓名"),
+    "township": ("Township", "乡镇"),
+    "unit": ("Unit", "单位"),
+    "level": ("Level", "级别"),
+    "branch": ("Branch", "党支部"),
+    "top_leader": ("Top leader", "一把手"),
+    "poverty_cadre": ("Poverty cadre", "扶贫干部"),
+    "party_member": ("Party member", "党员"),
+    "registered_on": ("Registered at the academy", "网络学院注册日期"),
+    "active": ("Active", "在职"),
+    # sessions, attendance and online study
+    "id": ("ID", "序号"),
+    "ref": ("Ref", "培训编号"),
+    "date": ("Date", "日期"),
+    "track": ("Track", "类别"),
+    "kind": ("Kind", "形式"),
+    "topic": ("Topic", "主题"),
+    "title": ("Title", "培训名称"),
+    "hours": ("Hours", "学时"),
+    "cadre": ("Cadre", "干部编号"),
+    "headcount": ("Headcount", "未具名人数"),
+    "person_times": ("Person-times", "人次"),
+    "people": ("People", "人数"),
+    "sessions": ("Sessions", "培训次数"),
+    "void": ("Void", "已作废"),
+    "void_reason": ("Reason voided", "作废原因"),
+    "created_at": ("Entered at", "录入时间"),
+    "created_by": ("Entered by", "录入人"),
+    "updated_at": ("Changed at", "修改时间"),
+    "updated_by": ("Changed by", "修改人"),
+    "voided_at": ("Voided at", "作废时间"),
+    "voided_by": ("Voided by", "作废人"),
+    "platform": ("Platform", "平台"),
+    "platforms": ("Platforms", "平台"),
+    "month": ("Month", "月份"),
+    "months": ("Months", "月份"),
+    "created": ("Created", "新增"),
+    "updated": ("Updated", "更新"),
+    "unchanged": ("Unchanged", "未变"),
+    # the report and the plan
+    "year": ("Year", "年度"),
+    "target": ("Target", "目标人次"),
+    "deadline": ("Deadline", "截止日期"),
+    "total": ("Total", "合计"),
+    "none": ("(none)", "（无）"),
+    "all_tracks": ("all tracks", "全部类别"),
+    "period": ("Period", "统计期间"),
+    # compliance and coverage
+    "required": ("Required", "应学学时"),
+    "year_to_date": ("Year to date", "本年累计学时"),
+    "months_short": ("Months short", "不足月数"),
+    "min_month": ("Hours required a month", "每月最低学时"),
+    "min_year": ("Hours required a year", "全年最低学时"),
+    "party_members": ("Party-member cadres", "党员干部人数"),
+    "registered": ("Registered", "已注册党员干部"),
+    "registration_coverage": ("Registration coverage", "注册率"),
+    "checked": ("Checked", "检查人数"),
+    "short_count": ("Short of hours", "学时不足人数"),
+    "branches": ("Party branches", "党支部数"),
+    "with_sessions": ("With sessions", "已开展支部数"),
+    "coverage": ("Coverage", "覆盖率"),
+    "without": ("Branches without", "未开展支部"),
+    # the survey
+    "method": ("Method", "方式"),
+    "tier": ("Tier", "班次"),
+    "respondent": ("Respondent", "对象"),
+    "note": ("Note", "备注"),
+    "asked": ("Asked", "需求次数"),
+    "share": ("Share of answers", "占答复比例"),
+    "untaught": ("Not yet taught", "尚未开班"),
+    "answers": ("Answers", "答复数"),
+    "survey.detail": ("Other topic", "其他内容"),
+    # settings, the database
+    "key": ("Setting", "设置项"),
+    "default": ("Default", "默认值"),
+    "set": ("Set", "已设置"),
+    "description": ("Description", "说明"),
+    "table": ("Table", "表"),
+    "rows": ("Rows", "行数"),
+    "check.name": ("Check", "检查项"),
+    "ok": ("Passed", "通过"),
+    "detail": ("Detail", "说明"),
+    # two-column tables of a record's or a report's figures
+    "field": ("Field", "项目"),
+    "value": ("Value", "内容"),
+    "yes": ("yes", "是"),
+    "no": ("no", "否"),
+    # the workbook (trainlog export): sheets, headings, and headers of its own
+    "workbook.summary": ("Summary", "汇总"),
+    "workbook.charts": ("Charts", "图表"),
+    "workbook.monthly": ("Monthly", "按月统计"),
+    "workbook.sessions_sheet": ("Sessions", "培训明细"),
+    "workbook.cadres_sheet": ("Cadres", "干部学时"),
+    "workbook.shortfall_sheet": ("Shortfall", "学时不足"),
+    "workbook.branches_sheet": ("Branches", "支部覆盖"),
+    "workbook.townships_sheet": ("Townships", "乡镇覆盖"),
+    "workbook.heading": ("Cadre training", "干部教育培训情况"),
+    "workbook.from": ("From", "统计起始日期"),
+    "workbook.to": ("To", "统计截止日期"),
+    "workbook.value": ("Value", "数值"),
+    "workbook.plan": ("Plan", "年度计划"),
+    "workbook.no_plan": ("no plan set for the year", "本年度未设定计划"),
+    "workbook.target": ("Target (person-times)", "目标人次"),
+    "workbook.to_date": ("Done (person-times)", "已完成人次"),
+    "workbook.progress": ("Done", "完成率"),
+    "workbook.expected": ("Steady pace", "时间进度"),
+    "workbook.behind": ("Behind a steady pace", "落后于时间进度"),
+    "workbook.days_left": ("Days left", "剩余天数"),
+    "workbook.needed_per_month": ("Needed per month (person-times)", "每月需完成人次"),
+    "workbook.figures": ("Key figures", "重点指标"),
+    "workbook.top_leaders": ("Policy training of top leaders (person-times)",
+                             "政策培训中“一把手”人次"),
+    "workbook.with_sessions": ("Branches with remote education", "开展远程教育的党支部"),
+    "workbook.remote_sessions": ("Remote-education sessions", "远程教育培训次数"),
+    "workbook.coverage": ("Remote-education coverage", "远程教育覆盖率"),
+    "workbook.registered": ("Registered at the academy", "已注册干部网络学院"),
+    "workbook.checked": ("Cadres checked", "参学干部人数"),
+    "workbook.short_count": ("Short of online-study hours", "网络学习学时不足人数"),
+    "workbook.cumulative": ("Cumulative person-times", "累计人次"),
+    "workbook.pace": ("Plan at a steady pace (month end)", "计划进度人次（月末）"),
+    "workbook.plan_target": ("Plan target", "年度目标人次"),
+    "workbook.session_hours": ("Hours each", "学时"),
+    "workbook.branch_name": ("Branch name", "党支部名称"),
+    "workbook.named": ("Named attendees", "具名人数"),
+    "workbook.online": ("Online study", "网络学习"),
+    "workbook.online_total": ("Online study, total", "网络学习合计"),
+    "workbook.period_hours": ("Hours in the period", "本期学时"),
+    "workbook.video_sessions": ("Video sessions", "视频培训次数"),
+    "workbook.no_township": ("(no township)", "（无乡镇）"),
+    "workbook.chart_monthly": ("Person-times per month by track, and the plan",
+                               "各月培训人次（按类别）与年度计划进度"),
+    "workbook.chart_monthly_y": ("Person-times per month", "月度人次"),
+    "workbook.chart_monthly_y2": ("Cumulative person-times", "累计人次"),
+    "workbook.chart_townships": ("Branches with remote-education sessions, by township",
+                                 "各乡镇党支部远程教育开展情况"),
+    "workbook.held": ("held sessions", "已开展"),
+    "workbook.not_held": ("held none", "未开展"),
 }
+
+
+def word(key: str, lang: str, of: str | None = None) -> str:
+    """The word of `key` in zh-CN when `lang` is zh, else in English: `of`'s own word when the
+    context `of` has one (WORDS["cadre.name"] for word("name", lang, "cadre")), else the key's."""
+    own = WORDS.get(f"{of}.{key}") if of else None
+    en, zh = own or WORDS[key]
+    return zh if lang == "zh" else en
+
+
+def labels(keys: Iterable[str], of: str | None = None) -> dict[str, str]:
+    """key -> its zh-CN word, for each of `keys` (`of`'s own where it has one): the columns of an
+    input file."""
+    return {k: word(k, "zh", of) for k in keys}
+
+
+def own_labels(of: str) -> dict[str, str]:
+    """key -> zh-CN word of the keys that read differently in the context `of`: the `labels` a
+    table's headers take (`trainlog.output.render.header`) beyond the general words."""
+    prefix = f"{of}."
+    return {k[len(prefix):]: zh for k, (_, zh) in WORDS.items() if k.startswith(prefix)}
+
+
+#: The zh-CN word of each plain key (no context), as `label` looks keys up.
+_PLAIN_ZH = {k: zh for k, (_, zh) in WORDS.items() if "." not in k}
 
 _BOOL_TRUE = {"1", "true", "yes", "y", "是", "t"}
 _BOOL_FALSE = {"0", "false", "no", "n", "否", "f", ""}
@@ -137,7 +275,7 @@ def label(key: str | None, lang: str, field: str | None = None) -> str:
         return key
     if field in FIELD_CHOICES:
         return FIELD_CHOICES[field].get(key, key)
-    for table in (FIELD_LABELS, TRACKS, ALL_KINDS, TOPICS, LEVELS, METHODS, AUDIENCES):
+    for table in (_PLAIN_ZH, TRACKS, ALL_KINDS, TOPICS, LEVELS, METHODS, AUDIENCES):
         if key in table:
             return table[key]
     return key

@@ -10,6 +10,7 @@ import typer
 
 from trainlog.cli import root as app
 from trainlog.cli.common import Format, FormatOpt, LangOpt, command, state
+from trainlog.vocab import own_labels
 
 db_app = typer.Typer(help="The database: info, check, backup, upgrade.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
@@ -65,7 +66,7 @@ def check(fmt: FormatOpt = Format.table, lang: LangOpt = None) -> None:
     elif fmt is Format.csv:
         listing(report["checks"], ["name", "ok", "detail"], "csv", st.lang)
     else:
-        labels = {"name": "检查项", "ok": "通过", "detail": "说明"}
+        labels = own_labels("check")  # a check's name is 检查项
         console().print(table(report["checks"], ["name", "ok", "detail"], st.lang, labels=labels))
     failed = [c["name"] for c in report["checks"] if not c["ok"]]
     if failed:

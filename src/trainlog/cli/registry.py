@@ -17,6 +17,7 @@ from trainlog.cli.common import (
     command,
     state,
 )
+from trainlog.vocab import own_labels
 
 branch_app = typer.Typer(help="Party branches (党支部).", no_args_is_help=True)
 cadre_app = typer.Typer(help="Cadres (干部).", no_args_is_help=True)
@@ -26,8 +27,8 @@ app.add_typer(cadre_app, name="cadre")
 BRANCH_KEYS = ["code", "name", "township", "active"]
 CADRE_KEYS = ["code", "name", "unit", "level", "branch", "top_leader", "poverty_cadre",
               "party_member", "registered_on", "active"]
-#: zh-CN headers where a cadre's differ from the general labels (a person's name is 姓名).
-CADRE_LABELS = {"name": "姓名"}
+#: zh-CN headers where a cadre's differ from trainlog.vocab.WORDS (a person's name is 姓名).
+CADRE_LABELS = own_labels("cadre")
 
 FileArg = Annotated[Path, typer.Argument(help="a .csv (UTF-8 or GB18030) or .xlsx file.",
                                          show_default=False)]

@@ -20,7 +20,7 @@ from trainlog.cli.common import (
     command,
     state,
 )
-from trainlog.output.report import word as _w
+from trainlog.vocab import word as _w
 
 plan_app = typer.Typer(help="The year's plan (年度计划): a target of person-times.",
                        no_args_is_help=True)
@@ -102,8 +102,7 @@ def plan_show(
         return
     if fmt is Format.table:
         rows = [r | {"track": r["track"] or _w("all_tracks", st.lang)} for r in rows]
-    labels = {k: _w(k, "zh") for k in PLAN_KEYS}
-    listing(rows, PLAN_KEYS, fmt.value, st.lang, labels=labels)
+    listing(rows, PLAN_KEYS, fmt.value, st.lang)
 
 
 def _no_plan_hint(year: int | None, lang: str, track: str | None = None,

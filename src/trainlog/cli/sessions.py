@@ -21,6 +21,7 @@ from trainlog.cli.common import (
     command,
     state,
 )
+from trainlog.vocab import own_labels
 
 session_app = typer.Typer(help="Training sessions (培训) and their attendance.",
                           no_args_is_help=True)
@@ -32,10 +33,8 @@ KindOpt = Annotated[str | None, typer.Option(
     "--kind", help="a kind of the track, key or zh-CN label (e.g. remote or 远程教育).")]
 BranchOpt = Annotated[str | None, typer.Option("--branch", help="the branch's code.")]
 IdArg = Annotated[str, typer.Argument(help="the session's ref, or its id.")]
-#: zh-CN headers of keys these commands show beyond vocab.FIELD_LABELS (a person's name is 姓名).
-LABELS = {"name": "姓名", "created_at": "录入时间", "created_by": "录入人",
-          "updated_at": "修改时间", "updated_by": "修改人", "voided_at": "作废时间",
-          "voided_by": "作废人"}
+#: zh-CN headers where these commands' differ from trainlog.vocab.WORDS: a person's name is 姓名.
+LABELS = own_labels("cadre")
 
 
 @command(app, "add-session")

@@ -22,6 +22,7 @@ from trainlog.cli.common import (
     command,
     state,
 )
+from trainlog.vocab import own_labels, word
 
 study_app = typer.Typer(help="Online study hours (网络学习) imported from the platforms.",
                         no_args_is_help=True)
@@ -33,35 +34,8 @@ app.add_typer(config_app, name="config")
 PlatformOpt = Annotated[str | None, typer.Option(
     "--platform", help="academy/xuexi/remote or 干部网络学院/学习强国/远程教育.")]
 
-#: zh-CN headers of the keys these commands show (the general ones are in vocab.FIELD_LABELS).
-LABELS = {
-    "name": "姓名",
-    "required": "应学学时",
-    "year_to_date": "本年累计学时",
-    "months_short": "不足月数",
-    "period": "统计期间",
-    "min_month": "每月最低学时",
-    "min_year": "全年最低学时",
-    "party_members": "党员干部人数",
-    "registered": "已注册党员干部",
-    "registration_coverage": "注册率",
-    "checked": "检查人数",
-    "short_count": "学时不足人数",
-    "branches": "党支部数",
-    "with_sessions": "已开展支部数",
-    "coverage": "覆盖率",
-    "sessions": "培训次数",
-    "without": "未开展支部",
-    "key": "设置项",
-    "default": "默认值",
-    "set": "已设置",
-    "description": "说明",
-    "created": "新增",
-    "updated": "更新",
-    "unchanged": "未变",
-    "months": "月份",
-    "platforms": "平台",
-}
+#: zh-CN headers where these commands' differ from trainlog.vocab.WORDS: a person's name is 姓名.
+LABELS = own_labels("cadre")
 SHORT_KEYS = ["cadre", "name", "branch", "hours", "required", "year_to_date", "months_short"]
 COMPLIANCE_SUMMARY = ["period", "min_month", "min_year", "party_members", "registered",
                       "registration_coverage", "checked", "short_count"]
@@ -213,7 +187,7 @@ def coverage(
         out.print(table(data["rows"], BRANCH_KEYS, st.lang))
     without = [b for b in result.branches if not b["sessions"]]
     if without:
-        title = LABELS["without"] if st.lang == "zh" else "without"
+        title = word("without", "zh") if st.lang == "zh" else "without"
         out.print(table(without, ["branch", "name", "township"], st.lang, title=title))
     out.print(_summary(data, COVERAGE_SUMMARY, st.lang))
 

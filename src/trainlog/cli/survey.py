@@ -22,6 +22,7 @@ from trainlog.cli.common import (
     command,
     state,
 )
+from trainlog.vocab import own_labels
 
 survey_app = typer.Typer(help="The training-needs survey (需求调研): what cadres ask to learn.",
                          no_args_is_help=True)
@@ -32,9 +33,8 @@ METHOD_HELP = ("visit/symposium/phone/interview/questionnaire or "
 MethodOpt = Annotated[str | None, typer.Option("--method", help=METHOD_HELP)]
 TierOpt = Annotated[str | None, typer.Option(
     "--tier", help="the class tier asked for: thematic/key/regular or 专题班/重点班/常规班.")]
-#: zh-CN headers of the report's own columns (the general ones come from vocab.FIELD_LABELS).
-LABELS = {"asked": "需求次数", "share": "占答复比例", "untaught": "尚未开班", "answers": "答复数",
-          "detail": "其他内容", "tier": "班次"}
+#: zh-CN headers where the survey's differ from trainlog.vocab.WORDS (its detail is 其他内容).
+LABELS = own_labels("survey")
 
 
 @command(survey_app, "add")

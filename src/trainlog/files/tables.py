@@ -15,44 +15,19 @@ from typing import Any, TypeVar
 from trainlog.errors import InvalidInput, Problem, TrainlogError
 from trainlog.files.meters import Meters
 from trainlog.files.meters import meter as make_meter
+from trainlog.vocab import labels
 
 T = TypeVar("T")
 
-#: zh-CN headers of each kind of file, keyed by column key (DESIGN.md, "Input files").
-BRANCH_COLUMNS = {"code": "编号", "name": "名称", "township": "乡镇"}
-CADRE_COLUMNS = {
-    "code": "编号",
-    "name": "姓名",
-    "unit": "单位",
-    "level": "级别",
-    "branch": "党支部",
-    "top_leader": "一把手",
-    "poverty_cadre": "扶贫干部",
-    "party_member": "党员",
-    "registered_on": "网络学院注册日期",
-}
-SESSION_COLUMNS = {
-    "ref": "培训编号",
-    "date": "日期",
-    "track": "类别",
-    "kind": "形式",
-    "topic": "主题",
-    "title": "培训名称",
-    "hours": "学时",
-    "branch": "党支部",
-    "cadre": "干部编号",
-    "headcount": "未具名人数",
-}
-STUDY_COLUMNS = {"cadre": "干部编号", "hours": "学时", "platform": "平台", "month": "月份"}
-SURVEY_COLUMNS = {
-    "date": "日期",
-    "method": "方式",
-    "topic": "主题",
-    "tier": "班次",
-    "cadre": "干部编号",
-    "respondent": "对象",
-    "note": "备注",
-}
+#: The columns of each kind of file, keyed by column key, with the zh-CN header each may have
+#: instead (DESIGN.md, "Input files"; the words are trainlog.vocab's).
+BRANCH_COLUMNS = labels(["code", "name", "township"])
+CADRE_COLUMNS = labels(["code", "name", "unit", "level", "branch", "top_leader", "poverty_cadre",
+                        "party_member", "registered_on"], of="cadre")
+SESSION_COLUMNS = labels(["ref", "date", "track", "kind", "topic", "title", "hours", "branch",
+                          "cadre", "headcount"])
+STUDY_COLUMNS = labels(["cadre", "hours", "platform", "month"])
+SURVEY_COLUMNS = labels(["date", "method", "topic", "tier", "cadre", "respondent", "note"])
 
 MAX_TEXT = 500
 _SNIFF_BYTES = 1 << 20

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from trainlog.vocab import TRACKS, label
+from trainlog.output.periods import month
+from trainlog.vocab import TRACKS, label, word
 
 BAR_WIDTH = 16
 #: the colour of each track, as in the workbook's chart
@@ -13,14 +14,29 @@ STYLES = {"policy": "blue", "video": "red", "special": "green", "total": "bold"}
 _EIGHTHS = " ▏▎▍▌▋▊▉"
 
 
-def bar(value: float, largest: float, width: int = BAR_WIDTH) -> str:
-    """A bar `width` cells long at `largest`, in eighths of a cell; a non-zero value shows."""
-    if largest <= 0 or value <= 0:
-        return " " * width
-    eighths = max(1, round(min(value / largest, 1.0) * width * 8))
+def bar(value: float, largest: float, width: int = BAR_WIDTH, *, empty: str = " ",
+        show_any: bool = True) -> str:
+    """A bar `width` cells long at `largest` (longer values are cut), in eighths of a cell, the
+    rest of the cells `empty`; with `show_any`, a value above 0 shows at least an eighth."""
+    eighths = 0
+    if largest > 0 and value > 0:
+        eighths = round(min(value / largest, 1.0) * width * 8)
+        if show_any:
+            eighths = max(1, eighths)
     full, part = divmod(eighths, 8)
     text = "█" * full + (_EIGHTHS[part] if part else "")
-    return text + " " * (width - len(text))
+    return text + empty * (width - len(text))
+
+
+def bar_text(share: float, style: str, width: int = BAR_WIDTH):  # type: ignore[no-untyped-def]
+    """A share of 1 as a Rich bar `width` cells long in `style`, the rest ░ dimmed (a bar that
+    reads without colour too)."""
+    from rich.text import Text
+
+    drawn = bar(share, 1.0, width, empty="", show_any=False)
+    text = Text(drawn, style=style)
+    text.append("░" * (width - len(drawn)), style="dim")
+    return text
 
 
 def month_bars(rows: Sequence[dict[str, Any]], lang: str, tracks: Sequence[str] | None = None,
@@ -33,18 +49,15 @@ def month_bars(rows: Sequence[dict[str, Any]], lang: str, tracks: Sequence[str] 
     shown = list(tracks or TRACKS)
     keys = [*shown, "total"] if len(shown) > 1 else shown
     zh = lang == "zh"
-    what = {"person_times": ("person-times", "人次"), "hours": ("hours", "学时"),
-            "people": ("people", "人数"), "sessions": ("sessions", "培训次数")}[metric]
-    title = (f"各月{what[1]}（每列按本列最大值缩放）" if zh
-             else f"{what[0].capitalize()} per month (each column scaled to its largest month)")
+    title = (f"各月{word(metric, lang)}（每列按本列最大值缩放）" if zh
+             else f"{word(metric, lang)} per month (each column scaled to its largest month)")
     t = Table(title=title, title_justify="left", show_lines=False)
-    t.add_column("月份" if zh else "Month")
+    t.add_column(word("month", lang))
     largest = {k: max((_value(r, k, metric) for r in rows), default=0) for k in keys}
     for k in keys:
-        name = ("合计" if zh else "Total") if k == "total" else label(k, lang, "track")
+        name = word(k, lang) if k == "total" else label(k, lang, "track")
         t.add_column(name, no_wrap=True)
     for r in rows:
-        y, m = r["month"].split("-")
         cells = []
         for k in keys:
             value = _value(r, k, metric)
@@ -52,7 +65,7 @@ def month_bars(rows: Sequence[dict[str, Any]], lang: str, tracks: Sequence[str] 
             shown_value = f"{value:,.1f}" if metric == "hours" else f"{int(value):,}"
             text.append(f" {shown_value:>{_digits(largest[k], metric)}}")
             cells.append(text)
-        t.add_row(f"{y}年{int(m)}月" if zh else r["month"], *cells)
+        t.add_row(month(r["month"], lang), *cells)
     return t
 
 

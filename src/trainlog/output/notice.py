@@ -11,6 +11,8 @@ from datetime import date
 from typing import Any
 
 from trainlog.dates import Period
+from trainlog.output.periods import day
+from trainlog.output.periods import period as period_words
 from trainlog.reports.coverage import coverage
 from trainlog.reports.plan import parse_options, plan_report, round_half_up
 from trainlog.study.compliance import compliance
@@ -60,40 +62,18 @@ def _en_number(value: float | int) -> str:
     return text[:-2] if text.endswith(".0") else text
 
 
-#: English month names (not strftime's %B, which follows the locale)
-MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
-          "September", "October", "November", "December"]
-
-
-def _en_day(d: date) -> str:
-    return f"{d.day} {MONTHS[d.month - 1]}"
-
-
-def _zh_day(d: date, year: bool = False) -> str:
-    return (f"{d.year}年" if year else "") + f"{d.month}月{d.day}日"
-
-
 def _span(period: dict[str, str], lang: str) -> tuple[str, str]:
     """(the title's period, the opening words) for a period: 截至4月3日 / As of 3 April 2020."""
     start, end = date.fromisoformat(period["from"]), date.fromisoformat(period["to"])
-    label = period["label"]
-    if lang == "zh":
-        if len(label) == 4:  # a whole year
-            return f"{start.year}年", f"{start.year}年"
-        if len(label) == 7:  # a whole month
-            return f"{start.year}年{start.month}月", f"{start.year}年{start.month}月"
-        if (start.month, start.day) == (1, 1) and start.year == end.year:  # the year so far
-            return f"{end.year}年", f"截至{_zh_day(end)}"
-        text = f"{_zh_day(start, True)}至{_zh_day(end, start.year != end.year)}"
-        return text, text
-    if len(label) == 4:
-        return label, f"In {label}"
-    if len(label) == 7:
-        return f"{MONTHS[end.month - 1]} {end.year}", f"In {MONTHS[end.month - 1]} {end.year}"
-    if (start.month, start.day) == (1, 1) and start.year == end.year:
-        return str(end.year), f"As of {_en_day(end)} {end.year}"
-    text = f"{_en_day(start)} {start.year} to {_en_day(end)} {end.year}"
-    return text, f"From {text}"
+    zh = lang == "zh"
+    text = period_words(period, lang, prose=True)
+    if len(period["label"]) in (4, 7):  # a whole year or month
+        return text, text if zh else f"In {text}"
+    if (start.month, start.day) == (1, 1) and start.year == end.year:  # the year so far
+        if zh:
+            return f"{end.year}年", f"截至{day(end, lang, year=False)}"
+        return str(end.year), f"As of {day(end, lang, prose=True)}"
+    return text, text if zh else f"From {text}"
 
 
 def notice_text(figures: dict[str, Any], lang: str = "zh") -> str:
@@ -163,9 +143,10 @@ def _zh(f: dict[str, Any]) -> str:
 
 
 def _zh_plan(plan: dict[str, Any], period: dict[str, str], what: str) -> str:
-    day = date.fromisoformat(period["to"])
+    end = date.fromisoformat(period["to"])
     deadline = date.fromisoformat(plan["deadline"])
-    text = (f"本年度计划培训{what}{number(plan['target'])}人次，截至{_zh_day(day)}已完成"
+    text = (f"本年度计划培训{what}{number(plan['target'])}人次，"
+            f"截至{day(end, 'zh', year=False)}已完成"
             f"{number(plan['to_date'])}人次，完成率{percent(plan['progress'])}%，")
     if plan["behind"]:
         text += f"低于时间进度（{percent(plan['expected'])}%）"
@@ -173,7 +154,7 @@ def _zh_plan(plan: dict[str, Any], period: dict[str, str], what: str) -> str:
         text += f"达到时间进度（{percent(plan['expected'])}%）"
     if plan["days_left"] > 0:
         until = "年底" if (deadline.month, deadline.day) == (12, 31) else \
-            f"计划截止日期（{_zh_day(deadline)}）"
+            f"计划截止日期（{day(deadline, 'zh', year=False)}）"
         text += (f"；距{until}还有{number(plan['days_left'])}天，每月需完成"
                  f"{number(plan['needed_per_month'])}人次。")
     else:
@@ -243,10 +224,10 @@ def _many(count: float | int, one: str, more: str | None = None) -> str:
 
 
 def _en_plan(plan: dict[str, Any], period: dict[str, str]) -> str:
-    day = date.fromisoformat(period["to"])
+    end = date.fromisoformat(period["to"])
     scope = f" in the {plan['track']} track" if plan["track"] else ""
     text = (f"This year's plan is {_en_number(plan['target'])} person-times{scope}: "
-            f"{_en_number(plan['to_date'])} done by {_en_day(day)} "
+            f"{_en_number(plan['to_date'])} done by {day(end, 'en', prose=True, year=False)} "
             f"({percent(plan['progress'])}%), ")
     text += ("behind" if plan["behind"] else "keeping up with") + \
         f" a steady pace ({percent(plan['expected'])}%)"

@@ -9,7 +9,7 @@ import sys
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from trainlog.vocab import label
+from trainlog.vocab import label, word
 
 FORMATS = ("table", "json", "csv")
 #: values that are shares of a whole: shown as percentages in tables
@@ -57,9 +57,7 @@ def cell(value: Any, key: str, lang: str) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
-        if lang == "zh":
-            return "是" if value else "否"
-        return "yes" if value else "no"
+        return word("yes" if value else "no", lang)
     if isinstance(value, float):
         return f"{value:.1%}" if key in RATIO_KEYS else f"{value:,.1f}"
     if isinstance(value, int):

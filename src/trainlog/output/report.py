@@ -7,59 +7,20 @@ import math
 from datetime import date
 from typing import Any
 
-#: headers and words of the report, (en, zh)
-WORDS = {
-    "track": ("Track", "类别"),
-    "kind": ("Kind", "形式"),
-    "topic": ("Topic", "主题"),
-    "branch": ("Branch", "党支部"),
-    "name": ("Name", "名称"),
-    "township": ("Township", "乡镇"),
-    "level": ("Level", "级别"),
-    "month": ("Month", "月份"),
-    "sessions": ("Sessions", "培训次数"),
-    "person_times": ("Person-times", "人次"),
-    "people": ("People", "人数"),
-    "hours": ("Hours", "学时"),
-    "total": ("Total", "合计"),
-    "none": ("(none)", "（无）"),
-    "year": ("Year", "年度"),
-    "target": ("Target", "目标人次"),
-    "deadline": ("Deadline", "截止日期"),
-    "all_tracks": ("all tracks", "全部类别"),
-}
+from trainlog.output.periods import day as day_words
+from trainlog.output.periods import month as month_words
+from trainlog.output.periods import period as period_words
+from trainlog.vocab import label, word
+
+#: cells of the plan's bars
 BAR_WIDTH = 30
 
 
-def word(key: str, lang: str) -> str:
-    en, zh = WORDS[key]
-    return zh if lang == "zh" else en
-
-
-def _zh_date(d: date) -> str:
-    return f"{d.year}年{d.month}月{d.day}日"
-
-
-def _period_title(period: dict[str, str], lang: str) -> str:
-    start, end = date.fromisoformat(period["from"]), date.fromisoformat(period["to"])
-    label = period["label"]
-    if lang != "zh":
-        return label.replace("..", " to ")
-    if len(label) == 4:
-        return f"{label}年"
-    if len(label) == 7:
-        return f"{start.year}年{start.month}月"
-    return f"{_zh_date(start)}至{_zh_date(end)}"
-
-
 def _group_cell(value: Any, dim: str, lang: str) -> str:
-    from trainlog.vocab import label
-
     if value is None:
         return word("none", lang)
-    if dim == "month" and lang == "zh":
-        y, m = str(value).split("-")
-        return f"{y}年{int(m)}月"
+    if dim == "month":
+        return month_words(str(value), lang)
     if dim in ("track", "kind", "topic", "level"):
         return label(str(value), lang, field=dim)
     return str(value)
@@ -74,11 +35,10 @@ def print_report(data: dict[str, Any], lang: str, track: str | None = None,
     from rich.text import Text
 
     from trainlog.output.render import cell, console
-    from trainlog.vocab import label
 
     out = console()
     zh = lang == "zh"
-    title = ("干部培训情况 " if zh else "Training report ") + _period_title(data["period"], lang)
+    title = ("干部培训情况 " if zh else "Training report ") + period_words(data["period"], lang)
     qualifiers = []
     if track:
         qualifiers.append(label(track, lang, "track") + ("" if zh else " track"))
@@ -126,23 +86,12 @@ def _by_table(rows: list[dict[str, Any]], dim: str, lang: str):  # type: ignore[
     return t
 
 
-def _bar(share: float, style: str):  # type: ignore[no-untyped-def]
-    """A bar of BAR_WIDTH cells, eighths included, that reads without colour too."""
-    from rich.text import Text
-
-    eighths = round(max(0.0, min(share, 1.0)) * BAR_WIDTH * 8)
-    full, part = divmod(eighths, 8)
-    text = Text("█" * full + (" ▏▎▍▌▋▊▉"[part] if part else ""), style=style)
-    text.append("░" * (BAR_WIDTH - full - (1 if part else 0)), style="dim")
-    return text
-
-
 def _plan_text(data: dict[str, Any], lang: str):  # type: ignore[no-untyped-def]
     """The plan block as a leader reads it: done vs a steady pace, as two bars, and what is left."""
     from rich.text import Text
 
+    from trainlog.output.charts import bar_text
     from trainlog.reports.plan import expected_share
-    from trainlog.vocab import label
 
     zh = lang == "zh"
     plan = data["plan"]
@@ -160,19 +109,20 @@ def _plan_text(data: dict[str, Any], lang: str):  # type: ignore[no-untyped-def]
            else math.floor(plan["to_date"] - pace_count))
     text = Text("\n")
     if zh:
-        text.append(f"{plan['year']} 年度计划（{scope}）：截至 {_zh_date(day)} 完成 ", style="bold")
+        text.append(f"{plan['year']} 年度计划（{scope}）：截至 {day_words(day, lang)} 完成 ",
+                    style="bold")
         text.append(f"{plan['to_date']:,} / {plan['target']:,}", style="bold")
         text.append(" 人次\n", style="bold")
         rows = [("已完成", plan["progress"]), ("应完成", plan["expected"])]
     else:
         text.append(f"Plan {plan['year']} ({scope}): ", style="bold")
         text.append(f"{plan['to_date']:,} of {plan['target']:,}", style="bold")
-        text.append(f" person-times by {day.isoformat()}\n", style="bold")
+        text.append(f" person-times by {day_words(day, lang)}\n", style="bold")
         rows = [("done    ", plan["progress"]), ("expected", plan["expected"])]
     done_style = "red" if behind else "green"
     for i, (name, share) in enumerate(rows):
         text.append(f"  {name}  ")
-        text.append_text(_bar(share, done_style if i == 0 else "blue"))
+        text.append_text(bar_text(share, done_style if i == 0 else "blue", BAR_WIDTH))
         text.append(f"  {share:6.1%}")
         if i == 0:
             if zh:

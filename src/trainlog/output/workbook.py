@@ -20,9 +20,10 @@ from typing import TYPE_CHECKING, Any
 
 from trainlog.dates import Period, month_end, resolve_period
 from trainlog.errors import TrainlogError
+from trainlog.output.periods import month
 from trainlog.reports.plan import expected_share, monthly, round_half_up
 from trainlog.store.sql import Conn, as_date
-from trainlog.vocab import TRACKS, label
+from trainlog.vocab import TRACKS, label, word
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
@@ -40,101 +41,9 @@ FORMULA_START = ("=", "+", "-", "@")
 #: control characters an .xlsx cannot hold (openpyxl's ILLEGAL_CHARACTERS_RE)
 _UNSAFE = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
 
-#: the workbook's words: key -> (en, zh)
-WORDS: dict[str, tuple[str, str]] = {
-    "summary": ("Summary", "汇总"),
-    "charts": ("Charts", "图表"),
-    "monthly": ("Monthly", "按月统计"),
-    "sessions_sheet": ("Sessions", "培训明细"),
-    "cadres_sheet": ("Cadres", "干部学时"),
-    "shortfall_sheet": ("Shortfall", "学时不足"),
-    "branches_sheet": ("Branches", "支部覆盖"),
-    "townships_sheet": ("Townships", "乡镇覆盖"),
-    "title": ("Cadre training", "干部教育培训情况"),
-    "from": ("From", "统计起始日期"),
-    "to": ("To", "统计截止日期"),
-    "track": ("Track", "类别"),
-    "total": ("Total", "合计"),
-    "sessions": ("Sessions", "培训次数"),
-    "person_times": ("Person-times", "人次"),
-    "people": ("People", "人数"),
-    "hours": ("Hours", "学时"),
-    "month": ("Month", "月份"),
-    "item": ("Item", "项目"),
-    "value": ("Value", "数值"),
-    "plan": ("Plan", "年度计划"),
-    "no_plan": ("no plan set for the year", "本年度未设定计划"),
-    "all_tracks": ("all tracks", "全部类别"),
-    "target": ("Target (person-times)", "目标人次"),
-    "to_date": ("Done (person-times)", "已完成人次"),
-    "progress": ("Done", "完成率"),
-    "expected": ("Steady pace", "时间进度"),
-    "behind": ("Behind a steady pace", "落后于时间进度"),
-    "deadline": ("Deadline", "截止日期"),
-    "days_left": ("Days left", "剩余天数"),
-    "needed_per_month": ("Needed per month (person-times)", "每月需完成人次"),
-    "figures": ("Key figures", "重点指标"),
-    "top_leaders": ("Policy training of top leaders (person-times)", "政策培训中“一把手”人次"),
-    "branches": ("Party branches", "党支部数"),
-    "with_sessions": ("Branches with remote education", "开展远程教育的党支部"),
-    "remote_sessions": ("Remote-education sessions", "远程教育培训次数"),
-    "coverage": ("Remote-education coverage", "远程教育覆盖率"),
-    "party_members": ("Party-member cadres", "党员干部人数"),
-    "registered": ("Registered at the academy", "已注册干部网络学院"),
-    "registration_coverage": ("Registration coverage", "注册率"),
-    "checked": ("Cadres checked", "参学干部人数"),
-    "short_count": ("Short of online-study hours", "网络学习学时不足人数"),
-    "min_month": ("Hours required a month", "每月最低学时"),
-    "min_year": ("Hours required a year", "全年最低学时"),
-    "cumulative": ("Cumulative person-times", "累计人次"),
-    "pace": ("Plan at a steady pace (month end)", "计划进度人次（月末）"),
-    "plan_target": ("Plan target", "年度目标人次"),
-    "id": ("ID", "序号"),
-    "ref": ("Ref", "培训编号"),
-    "date": ("Date", "日期"),
-    "kind": ("Kind", "形式"),
-    "topic": ("Topic", "主题"),
-    "title_col": ("Title", "培训名称"),
-    "session_hours": ("Hours each", "学时"),
-    "branch": ("Branch", "党支部"),
-    "branch_name": ("Branch name", "党支部名称"),
-    "township": ("Township", "乡镇"),
-    "named": ("Named attendees", "具名人数"),
-    "headcount": ("Headcount", "未具名人数"),
-    "cadre": ("Cadre", "干部编号"),
-    "name": ("Name", "姓名"),
-    "unit": ("Unit", "单位"),
-    "level": ("Level", "级别"),
-    "top_leader": ("Top leader", "一把手"),
-    "poverty_cadre": ("Poverty cadre", "扶贫干部"),
-    "party_member": ("Party member", "党员"),
-    "registered_on": ("Registered at the academy", "网络学院注册日期"),
-    "active": ("Active", "在职"),
-    "online": ("Online study", "网络学习"),
-    "online_total": ("Online study, total", "网络学习合计"),
-    "period_hours": ("Hours in the period", "本期学时"),
-    "required": ("Required", "应学学时"),
-    "year_to_date": ("Year to date", "本年累计学时"),
-    "months_short": ("Months short", "不足月数"),
-    "video_sessions": ("Video sessions", "视频培训次数"),
-    "without": ("Branches without", "未开展支部"),
-    "no_township": ("(no township)", "（无乡镇）"),
-    "chart_monthly": ("Person-times per month by track, and the plan",
-                      "各月培训人次（按类别）与年度计划进度"),
-    "chart_monthly_y": ("Person-times per month", "月度人次"),
-    "chart_monthly_y2": ("Cumulative person-times", "累计人次"),
-    "chart_townships": ("Branches with remote-education sessions, by township",
-                        "各乡镇党支部远程教育开展情况"),
-    "held": ("held sessions", "已开展"),
-    "not_held": ("held none", "未开展"),
-    "yes": ("yes", "是"),
-    "no": ("no", "否"),
-}
-
-
 def w(key: str, lang: str) -> str:
-    en, zh = WORDS[key]
-    return zh if lang == "zh" else en
+    """A word of the workbook: its own (trainlog.vocab.WORDS["workbook.KEY"]) or the general one."""
+    return word(key, lang, "workbook")
 
 
 def _track_label(track: str | None, lang: str) -> str:
@@ -144,22 +53,13 @@ def _track_label(track: str | None, lang: str) -> str:
 # The figures
 
 
-def months_of(period: Period) -> list[date]:
-    """The first day of every month the period touches."""
-    out, d = [], period.start.replace(day=1)
-    while d <= period.end:
-        out.append(d)
-        d = date(d.year + d.month // 12, d.month % 12 + 1, 1)
-    return out
-
-
 def cadre_rows(conn: Conn, period: Period) -> Iterator[tuple[Any, ...]]:
     """Each cadre (active, or with a record in the period) with named person-times and hours per
     track and online study per month: GROUP BY cadre, track and cadre, month, pivoted in SQL.
 
-    `db`: a `trainlog.store.sql.Conn` (or what `as_conn` takes). Rows stream from the database.
+    Rows stream from the database.
     """
-    months = months_of(period)
+    months = period.each_month()
     params: dict[str, Any] = {"start": period.start, "end": period.end, "first": months[0]}
     pivot = []
     for i, t in enumerate(TRACKS):
@@ -441,7 +341,7 @@ def _summary(book: Book, fig: dict[str, Any]) -> None:
     for letter, width in zip("ABCDE", (first, 14, 14, 14, 14), strict=True):
         ws.column_dimensions[letter].width = width
     cell = book.cell
-    title = w("title", lang)
+    title = w("heading", lang)
     if fig["audience"] != "all":
         who = label(fig["audience"], lang, "audience")
         title += f"（仅计{who}）" if lang == "zh" else f" ({who} only)"
@@ -622,7 +522,7 @@ def _charts(book: Book, ws: Any, monthly_ws: Any, n_cols: int, towns_ws: Any, n_
 def build(conn: Conn, period: Period, lang: str = "zh") -> tuple[Workbook, dict[str, Any]]:
     """The workbook for a period, and what it holds (sheet names and row counts).
 
-    `db`: a `trainlog.store.sql.Conn` (or what `as_conn` takes), read from while the sheets are
+    `conn` is read from while the sheets are
     written.
     """
     from trainlog.output.notice import gather
@@ -637,7 +537,7 @@ def build(conn: Conn, period: Period, lang: str = "zh") -> tuple[Workbook, dict[
 
     track_cols = [Col(w("id", lang), "int"), Col(w("ref", lang)), Col(w("date", lang), "date"),
                   Col(w("track", lang), "label:track"), Col(w("kind", lang), "label:kind"),
-                  Col(w("topic", lang), "label:topic"), Col(w("title_col", lang)),
+                  Col(w("topic", lang), "label:topic"), Col(w("title", lang)),
                   Col(w("session_hours", lang), "float"), Col(w("branch", lang)),
                   Col(w("branch_name", lang)), Col(w("township", lang)),
                   Col(w("named", lang), "int"), Col(w("headcount", lang), "int"),
@@ -645,7 +545,7 @@ def build(conn: Conn, period: Period, lang: str = "zh") -> tuple[Workbook, dict[
     _, n_sessions = book.table(w("sessions_sheet", lang), track_cols,
                                session_rows(conn, period), freeze=1)
 
-    cadre_cols = [Col(w("cadre", lang)), Col(w("name", lang)), Col(w("unit", lang)),
+    cadre_cols = [Col(w("cadre", lang)), Col(word("name", lang, "cadre")), Col(w("unit", lang)),
                   Col(w("level", lang), "label:level"), Col(w("branch", lang)),
                   Col(w("township", lang)), Col(w("top_leader", lang), "bool"),
                   Col(w("poverty_cadre", lang), "bool"), Col(w("party_member", lang), "bool"),
@@ -653,16 +553,15 @@ def build(conn: Conn, period: Period, lang: str = "zh") -> tuple[Workbook, dict[
     for t in [*TRACKS, "total"]:
         for metric, kind in (("person_times", "int"), ("hours", "float")):
             cadre_cols.append(Col(_column(t, metric, lang), kind))
-    for m in months_of(period):
-        cadre_cols.append(Col(f"{w('online', lang)} {m.year}年{m.month}月" if lang == "zh"
-                              else f"{w('online', lang)} {m:%Y-%m}", "float"))
+    for m in period.each_month():
+        cadre_cols.append(Col(f"{w('online', lang)} {month(m, lang)}", "float"))
     cadre_cols.append(Col(w("online_total", lang), "float"))
     _, n_cadres = book.table(w("cadres_sheet", lang), cadre_cols,
                              (_zero_counts(r, 11, 8) for r in cadre_rows(conn, period)),
                              freeze=2)
 
     comp = fig["compliance"]
-    short_cols = [Col(w("cadre", lang)), Col(w("name", lang)), Col(w("branch", lang)),
+    short_cols = [Col(w("cadre", lang)), Col(word("name", lang, "cadre")), Col(w("branch", lang)),
                   Col(w("period_hours", lang), "float"), Col(w("required", lang), "float"),
                   Col(w("year_to_date", lang), "float"), Col(w("months_short", lang), "int")]
     book.table(w("shortfall_sheet", lang), short_cols,
@@ -705,7 +604,7 @@ def _zero_counts(row: Sequence[Any], start: int, n: int) -> list[Any]:
     return out
 
 
-def export_workbook(db: Any, path: str | Path, year: int, as_of: str | None = None,
+def export_workbook(conn: Conn, path: str | Path, year: int, as_of: str | None = None,
                     lang: str = "zh") -> dict[str, Any]:
     """Write the year's workbook (cut off at `as_of`) to `path`, replacing it whole or not at
     all; what it holds, with the file's path."""
@@ -717,7 +616,7 @@ def export_workbook(db: Any, path: str | Path, year: int, as_of: str | None = No
     if not target.parent.is_dir():
         raise TrainlogError(f"{target.parent}: no such folder")
     period = resolve_period(year=year, as_of=as_of)
-    wb, info = build(db, period, lang)
+    wb, info = build(conn, period, lang)
     tmp = target.with_name(f".{target.name}.{os.getpid()}.part")
     try:
         wb.save(tmp)

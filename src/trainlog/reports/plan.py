@@ -219,15 +219,6 @@ def _order(dim: str, keys: list[Any]) -> list[Any]:
     return sorted(keys, key=lambda k: (k is None, rank.get(k, len(rank)), str(k)))
 
 
-def _months(period: Period) -> list[str]:
-    y, m = period.start.year, period.start.month
-    out = []
-    while (y, m) <= (period.end.year, period.end.month):
-        out.append(f"{y:04d}-{m:02d}")
-        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
-    return out
-
-
 def parse_options(track: str | None, audience: str | None,
                   by: str | None) -> tuple[str | None, str, str | None]:
     """--track, --audience and --by as keys (each also taken as its zh-CN label)."""
@@ -278,7 +269,8 @@ def _rows(db: Conn, period: Period, where: Where, by: str, shown: list[str],
     if by == "track":
         keys: list[Any] = shown
     else:
-        keys = _months(period) if by == "month" else _order(by, list(groups))
+        keys = ([f"{m.year:04d}-{m.month:02d}" for m in period.each_month()] if by == "month"
+                else _order(by, list(groups)))
     rows = [{by: k, **groups.get(k, Counts()).as_dict()} for k in keys]
     if by == "branch":
         names = dict(db.all_in("SELECT code, name FROM branch WHERE code IN ({values})",

@@ -20,14 +20,13 @@ from trainlog.dates import parse_date
 from trainlog.errors import InvalidInput, Problem, TrainlogError
 from trainlog.files import tables as imp
 from trainlog.store.sql import Conn, IntegrityError, Progress
-from trainlog.vocab import ALL_KINDS, KINDS, TOPICS, TRACKS, parse_choice
+from trainlog.vocab import ALL_KINDS, KINDS, TOPICS, TRACKS, labels, parse_choice
 
 #: The columns of an import file that belong to the session (they repeat on each of its rows).
 SESSION_FIELDS = ("date", "track", "kind", "topic", "title", "hours", "branch", "headcount")
 #: Columns of an --attendees-file: the cadre's code (干部编号, or 编号 as `cadre list` writes it),
 #: optional hours, and a name or unit that are checked against the registry or ignored.
-ATTENDEE_COLUMNS = {"cadre": "干部编号", "code": "编号", "name": "姓名", "unit": "单位",
-                    "hours": "学时"}
+ATTENDEE_COLUMNS = labels(["cadre", "code", "name", "unit", "hours"], of="cadre")
 REF_MAX = 100
 _OPTIONS = {c: f"--{c}" for c in (*SESSION_FIELDS, "ref")}
 _SPLIT = re.compile(r"[\s,，、;；]+")
