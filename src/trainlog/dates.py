@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from trainlog.errors import TrainlogError
+from trainlog.errors import FieldError, TrainlogError
 
 _DATE = re.compile(r"^\s*(\d{4})\s*(?:-|/|\.|年)\s*(\d{1,2})\s*(?:-|/|\.|月)\s*(\d{1,2})\s*日?\s*$")
 _MONTH = re.compile(r"^\s*(\d{4})\s*(?:-|/|\.|年)\s*(\d{1,2})\s*月?\s*$")
@@ -31,13 +31,12 @@ def parse_date(value: object, field: str = "date") -> date:
         text = tail.group(1)
     m = _DATE.match(text)
     if not m:
-        raise TrainlogError(
-            f"{field}: {value!r} is not a date (use YYYY-MM-DD, YYYY/M/D or YYYY年M月D日)"
+        raise FieldError(field, f"{value!r} is not a date (use YYYY-MM-DD, YYYY/M/D or YYYY年M月D日)"
         )
     try:
         return date(int(m[1]), int(m[2]), int(m[3]))
     except ValueError as exc:
-        raise TrainlogError(f"{field}: {value!r} is not a real date ({exc})") from None
+        raise FieldError(field, f"{value!r} is not a real date ({exc})") from None
 
 
 def parse_month(value: object, field: str = "month") -> date:
@@ -56,10 +55,10 @@ def parse_month(value: object, field: str = "month") -> date:
             return parse_date(text, field).replace(day=1)
         except TrainlogError:
             pass
-        raise TrainlogError(f"{field}: {value!r} is not a month (use YYYY-MM, this or last)")
+        raise FieldError(field, f"{value!r} is not a month (use YYYY-MM, this or last)")
     year, month = int(m[1]), int(m[2])
     if not 1 <= month <= 12 or year < 1:
-        raise TrainlogError(f"{field}: {value!r} is not a real month")
+        raise FieldError(field, f"{value!r} is not a real month")
     return date(year, month, 1)
 
 

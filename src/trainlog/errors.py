@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 
@@ -9,6 +10,18 @@ class TrainlogError(Exception):
     """Bad data or a failed check: the CLI prints the message and exits 1."""
 
     exit_code = 1
+
+
+class FieldError(TrainlogError):
+    """One value is wrong: the field it was given for (a column or an option) and why.
+
+    Its message is `field: reason`; an importer records it as the `Problem` of its row and column.
+    """
+
+    def __init__(self, field: str, reason: str):
+        self.field = field
+        self.reason = reason
+        super().__init__(f"{field}: {reason}")
 
 
 class NoDatabase(TrainlogError):
@@ -58,3 +71,12 @@ class InvalidInput(TrainlogError):
         if len(problems) > limit:
             lines.append(f"  … and {len(problems) - limit} more")
         super().__init__("\n".join(lines))
+
+
+class FieldProblems(InvalidInput):
+    """The problems with the values given to one command (`cadre add`, `study add`…): the same
+    `Problem`s as an import's (row 0: the command line), said on one line, `; ` between them."""
+
+    def __init__(self, problems: list[Problem], line: Callable[[Problem], str] = str):
+        super().__init__(problems)
+        self.args = ("; ".join(line(p) for p in problems),)

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from trainlog.dates import parse_date
-from trainlog.errors import InvalidInput, Problem, TrainlogError
+from trainlog.errors import FieldProblems, Problem, TrainlogError
 from trainlog.files import tables as imp
 from trainlog.store.sql import Conn, as_date
 from trainlog.vocab import LEVELS, parse_bool, parse_choice
@@ -41,18 +41,6 @@ class ImportResult:
 
     def as_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
-
-
-class FieldProblems(InvalidInput):
-    """The problems with the fields given to `cadre add` or `cadre edit`; nothing was written.
-
-    Its `problems` are those of an importer (row 0: the command line); its message stays one line,
-    `column: 'value' reason; …`, as these commands have always said it.
-    """
-
-    def __init__(self, problems: list[Problem]):
-        super().__init__(problems)
-        self.args = ("; ".join(_field_problem(p) for p in problems),)
 
 
 def branch_ids(conn: Conn, codes: Iterable[str] | None = None) -> dict[str, int]:
@@ -272,7 +260,7 @@ def _as_text(value: Any) -> Any:
 
 def _raise_for_fields(chk: imp.Checker) -> None:
     if chk.problems:
-        raise FieldProblems(chk.problems)
+        raise FieldProblems(chk.problems, _field_problem)
 
 
 def _field_problem(p: Problem) -> str:

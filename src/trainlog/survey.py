@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from trainlog.dates import Period, parse_date
-from trainlog.errors import TrainlogError
+from trainlog.errors import FieldError, TrainlogError
 from trainlog.files import tables as imp
 from trainlog.registry import cadre_ids
 from trainlog.store.sql import Conn, as_date
@@ -82,13 +82,13 @@ def parse_topics(value: Any, field: str = "topic") -> list[Topic]:
         detail = None
         if has_detail:
             if key != "other":
-                raise TrainlogError(f"{field}: {piece!r}: only other ({TOPICS['other']}) takes a "
+                raise FieldError(field, f"{piece!r}: only other ({TOPICS['other']}) takes a "
                                     "text after ':'")
             detail = imp.text(detail_text, field, max_length=DETAIL_MAX)
         if (key, detail) not in out:  # the same topic twice is asked for once
             out.append((key, detail))
     if not out:
-        raise TrainlogError(f"{field}: is required (one topic or more)")
+        raise FieldError(field, "is required (one topic or more)")
     return out
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from trainlog.errors import TrainlogError
+from trainlog.errors import FieldError
 
 TRACKS = {"policy": "政策培训", "video": "视频培训", "special": "专题培训"}
 KINDS = {
@@ -237,7 +237,7 @@ def parse_choice(value: str, choices: dict[str, str], field: str) -> str:
         if text == label:
             return key
     allowed = ", ".join(f"{k} ({v})" for k, v in choices.items())
-    raise TrainlogError(f"{field}: {value!r} is not one of {allowed}")
+    raise FieldError(field, f"{value!r} is not one of {allowed}")
 
 
 def parse_bool(value: str, field: str) -> bool:
@@ -247,8 +247,7 @@ def parse_bool(value: str, field: str) -> bool:
         return True
     if text in _BOOL_FALSE:
         return False
-    raise TrainlogError(
-        f"{field}: {value!r} is not a yes/no value (1/0, true/false, yes/no, 是/否)"
+    raise FieldError(field, f"{value!r} is not a yes/no value (1/0, true/false, yes/no, 是/否)"
     )
 
 

@@ -12,7 +12,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
-from trainlog.errors import InvalidInput, Problem, TrainlogError
+from trainlog.errors import FieldError, InvalidInput, Problem, TrainlogError
 from trainlog.files.meters import Meters
 from trainlog.files.meters import meter as make_meter
 from trainlog.vocab import labels
@@ -275,11 +275,11 @@ class Checker:
         """parse(value), or None with a problem recorded when it raises TrainlogError."""
         try:
             return parse(value)
+        except FieldError as exc:
+            self.add(row, column, value, exc.reason if exc.field == column else str(exc))
         except TrainlogError as exc:
-            reason = str(exc)
-            prefix = f"{column}: "
-            self.add(row, column, value, reason[len(prefix):] if reason.startswith(prefix) else reason)
-            return None
+            self.add(row, column, value, str(exc))
+        return None
 
     def raise_if_any(self, what: str) -> None:
         if self.problems:
@@ -291,14 +291,14 @@ def text(value: Any, field: str, required: bool = False, max_length: int = MAX_T
     s = "" if value is None else str(value).strip()
     if not s:
         if required:
-            raise TrainlogError(f"{field}: is required")
+            raise FieldError(field, "is required")
         return None
     if len(s) > max_length:
-        raise TrainlogError(f"{field}: longer than {max_length} characters")
+        raise FieldError(field, f"longer than {max_length} characters")
     if any(ord(c) < 32 and c not in "\t" for c in s) or "\x7f" in s:
-        raise TrainlogError(f"{field}: contains control characters")
+        raise FieldError(field, "contains control characters")
     if any("\ud800" <= c <= "\udfff" for c in s):  # undecodable bytes of a command line
-        raise TrainlogError(f"{field}: is not valid text (typed in another encoding than the "
+        raise FieldError(field, "is not valid text (typed in another encoding than the "
                             "terminal's?)")
     return s
 
@@ -307,7 +307,7 @@ def code(value: Any, field: str, required: bool = True) -> str | None:
     """A code: text with no whitespace inside."""
     s = text(value, field, required=required, max_length=50)
     if s is not None and any(c.isspace() for c in s):
-        raise TrainlogError(f"{field}: {s!r} contains spaces; codes are one word")
+        raise FieldError(field, f"{s!r} contains spaces; codes are one word")
     return s
 
 
@@ -317,11 +317,11 @@ def number(value: Any, field: str, low: float = 0.0, high: float = math.inf) -> 
     try:
         x = float(s)
     except ValueError:
-        raise TrainlogError(f"{field}: {s!r} is not a number") from None
+        raise FieldError(field, f"{s!r} is not a number") from None
     if not math.isfinite(x):
-        raise TrainlogError(f"{field}: {s!r} is not a finite number")
+        raise FieldError(field, f"{s!r} is not a finite number")
     if x < low or x > high:
-        raise TrainlogError(f"{field}: {s} is outside {low:g}..{high:g}")
+        raise FieldError(field, f"{s} is outside {low:g}..{high:g}")
     return x
 
 
@@ -341,10 +341,10 @@ def count(value: Any, field: str) -> int:
         try:
             x = float(s)
         except ValueError:
-            raise TrainlogError(f"{field}: {s!r} is not a whole number") from None
+            raise FieldError(field, f"{s!r} is not a whole number") from None
         if not (math.isfinite(x) and x.is_integer()):
-            raise TrainlogError(f"{field}: {s!r} is not a whole number") from None
+            raise FieldError(field, f"{s!r} is not a whole number") from None
         n = int(x)
     if n < 0 or n > 1_000_000:
-        raise TrainlogError(f"{field}: {n} is outside 0..1000000")
+        raise FieldError(field, f"{n} is outside 0..1000000")
     return n

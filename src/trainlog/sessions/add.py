@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from trainlog.dates import parse_date
-from trainlog.errors import InvalidInput, Problem, TrainlogError
+from trainlog.errors import FieldError, InvalidInput, Problem, TrainlogError
 from trainlog.files import tables as imp
 from trainlog.store.sql import Conn, IntegrityError, Progress
 from trainlog.vocab import ALL_KINDS, KINDS, TOPICS, TRACKS, labels, parse_choice
@@ -61,14 +61,14 @@ def parse_ref(value: Any, field: str = "ref", required: bool = True) -> str | No
     """A session's outside key: one word of up to 100 characters."""
     s = imp.text(value, field, required=required, max_length=REF_MAX)
     if s is not None and any(c.isspace() for c in s):
-        raise TrainlogError(f"{field}: {s!r} contains spaces; a ref is one word")
+        raise FieldError(field, f"{s!r} contains spaces; a ref is one word")
     return s
 
 
 def parse_track(value: Any, field: str = "track") -> str:
     text = "" if value is None else str(value).strip()
     if not text:
-        raise TrainlogError(f"{field}: is required (policy/政策培训, video/视频培训, "
+        raise FieldError(field, "is required (policy/政策培训, video/视频培训, "
                             "special/专题培训)")
     return parse_choice(text, TRACKS, field)
 
@@ -83,7 +83,7 @@ def parse_kind(value: Any, track: str, field: str = "kind") -> str | None:
         return parse_choice(text, kinds, field)
     except TrainlogError:
         allowed = ", ".join(f"{k} ({v})" for k, v in kinds.items())
-        raise TrainlogError(f"{field}: {text!r} is not a kind of the {track} track "
+        raise FieldError(field, f"{text!r} is not a kind of the {track} track "
                             f"({TRACKS[track]}); allowed: {allowed}") from None
 
 

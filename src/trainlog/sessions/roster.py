@@ -18,7 +18,7 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
-from trainlog.errors import InvalidInput, TrainlogError
+from trainlog.errors import FieldError, InvalidInput, TrainlogError
 from trainlog.files import tables as imp
 from trainlog.files.meters import Meters
 from trainlog.files.meters import meter as make_meter
@@ -177,8 +177,8 @@ def import_sessions(db: Conn, path: str | Path, encoding: str | None = None,
         if item is None:
             try:
                 ref = parse_ref(ref)
-            except TrainlogError as exc:
-                chk.add(n, "ref", cells[ref_i], str(exc).removeprefix("ref: "))
+            except FieldError as exc:
+                chk.add(n, "ref", cells[ref_i], exc.reason)
                 continue
             item = pending.get(ref)
             if item is None:

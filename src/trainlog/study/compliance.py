@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any
 
 from trainlog.dates import Period
-from trainlog.errors import TrainlogError
+from trainlog.errors import FieldError
 from trainlog.store.sql import Conn
 from trainlog.study.settings import setting
 from trainlog.vocab import PLATFORMS, parse_choice
@@ -28,7 +28,7 @@ def compliance(db: Conn, period: Period, min_month: float | None = None,
         min_year = setting(db, "compliance.min_year")
     for name, value in (("--min-month", min_month), ("--min-year", min_year)):
         if not (math.isfinite(value) and value >= 0):
-            raise TrainlogError(f"{name}: {value:g} is not a number of hours")
+            raise FieldError(name, f"{value:g} is not a number of hours")
     key = parse_choice(platform, PLATFORMS, "--platform") if platform else None
     required = float(min_year) if period.whole_year else float(min_month) * period.months
     end = period.end

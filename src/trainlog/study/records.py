@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from trainlog.dates import days_in_month, month_end, parse_month, today
-from trainlog.errors import Problem, TrainlogError
+from trainlog.errors import FieldError, FieldProblems, Problem, TrainlogError
 from trainlog.files import tables as imp
 from trainlog.files.meters import Meters
 from trainlog.store.sql import Conn, as_date, tune_for_import
@@ -138,52 +138,48 @@ class _Parser:
         self.platform = parse_choice(platform, PLATFORMS, "--platform") if platform else None
         self.latest = today().replace(day=1)
 
-    def parse_month(self, raw: Any) -> date | str:
-        """The month's first day, or the reason it is wrong (a str)."""
+    def parse_month(self, raw: Any, field: str = "month") -> date:
+        """The month's first day; a FieldError says why not."""
         if raw == "" or raw is None:
             if self.month is None:
-                return "no month: give the 月份 (month) column a value or use --month"
+                raise FieldError(field, "no month: give the 月份 (month) column a value or use "
+                                 "--month")
             return self.month
-        try:
-            first = parse_month(raw, "month")
-        except TrainlogError as exc:
-            return str(exc).removeprefix("month: ")
+        first = parse_month(raw, field)
         if self.month is not None and first != self.month:
-            return f"is {first:%Y-%m}, not the --month {self.month:%Y-%m}"
+            raise FieldError(field, f"is {first:%Y-%m}, not the --month {self.month:%Y-%m}")
         if first > self.latest:
-            return f"{first:%Y-%m} is in the future"
+            raise FieldError(field, f"{first:%Y-%m} is in the future")
         return first
 
-    def parse_platform(self, raw: Any) -> str | tuple[str]:
-        """The platform's key, or the reason it is wrong (in a 1-tuple)."""
+    def parse_platform(self, raw: Any) -> str:
+        """The platform's key; a FieldError says why not."""
         if raw == "" or raw is None:
             return self.platform or DEFAULT_PLATFORM
-        try:
-            key = parse_choice(str(raw), PLATFORMS, "platform")
-        except TrainlogError as exc:
-            return (str(exc).removeprefix("platform: "),)
+        key = parse_choice(str(raw), PLATFORMS, "platform")
         if self.platform is not None and key != self.platform:
-            return (f"is {key}, not the --platform {self.platform}",)
+            raise FieldError("platform", f"is {key}, not the --platform {self.platform}")
         return key
 
 
-def parse_hours(raw: Any, month: date | None) -> float | str:
-    """Hours studied in a month: a number from 0 to 24 × the month's days, or why not (a str)."""
+def parse_hours(raw: Any, month: date | None, field: str = "hours") -> float:
+    """Hours studied in a month: a number from 0 to 24 × the month's days; a FieldError if not."""
     text = str(raw).strip()
     if text == "":
-        return "is required"
+        raise FieldError(field, "is required")
     try:
         value = float(text)
     except ValueError:
-        return f"{text!r} is not a number"
+        raise FieldError(field, f"{text!r} is not a number") from None
     if not math.isfinite(value):
-        return f"{text!r} is not a finite number"
+        raise FieldError(field, f"{text!r} is not a finite number")
     if value < 0:
-        return "negative hours"
+        raise FieldError(field, "negative hours")
     if month is not None:
         limit = 24 * days_in_month(month)
         if value > limit:
-            return f"more hours than {month:%Y-%m} has ({limit} = 24 × {days_in_month(month)} days)"
+            raise FieldError(field, f"more hours than {month:%Y-%m} has ({limit} = 24 × "
+                             f"{days_in_month(month)} days)")
     return value
 
 
@@ -207,15 +203,16 @@ class _Import:
     def group(self, raw_platform: Any, raw_month: Any) -> _Group | list[_Bad]:
         """The group of a (platform, month) as a file writes them, or the problems with them."""
         problems = []
-        key = self.parser.parse_platform(raw_platform)
-        if isinstance(key, tuple):
-            problems.append(("platform", raw_platform, key[0]))
-        first = self.parser.parse_month(raw_month)
-        if isinstance(first, str):
-            problems.append(("month", raw_month, first))
+        try:
+            key = self.parser.parse_platform(raw_platform)
+        except FieldError as exc:
+            problems.append(("platform", raw_platform, exc.reason))
+        try:
+            first = self.parser.parse_month(raw_month)
+        except FieldError as exc:
+            problems.append(("month", raw_month, exc.reason))
         if problems:
             return problems
-        assert isinstance(key, str) and isinstance(first, date)
         group = self.groups.get((key, first))
         if group is None:  # one group may be written several ways (2020-03, 2020/3; 学习强国)
             group = self.groups[(key, first)] = _Group(
@@ -250,10 +247,11 @@ class _Import:
             except ValueError:
                 value = -1.0
             if not 0 <= value <= (group.limit if good_group else math.inf):  # NaN too
-                reason = parse_hours(raw_hours, group.month if good_group else None)
-                if isinstance(reason, str):
+                try:
+                    parse_hours(raw_hours, group.month if good_group else None)
+                except FieldError as exc:
                     row_ok = False
-                    chk.add(n, "hours", raw_hours, reason)
+                    chk.add(n, "hours", raw_hours, exc.reason)
             if not good_group:
                 for column, raw, why in group:
                     chk.add(n, column, raw, why)
@@ -371,17 +369,19 @@ def add_study(db: Conn, code: str, month: str, hours: str | float,
                    {"code": code_})
     if row is None:
         problems.append(Problem(0, "cadre", code_, "no such cadre"))
-    first = parser.parse_month(str(month).strip())
-    if isinstance(first, str):
-        problems.append(Problem(0, "--month", month, first))
-        first = None
+    first: date | None = None
+    try:
+        first = parser.parse_month(str(month).strip())
+    except FieldError as exc:
+        problems.append(Problem(0, "--month", month, exc.reason))
     key = parse_choice(platform, PLATFORMS, "--platform") if platform else DEFAULT_PLATFORM
-    value = parse_hours(hours, first)
-    if isinstance(value, str):
-        problems.append(Problem(0, "--hours", hours, value))
+    try:
+        value = parse_hours(hours, first)
+    except FieldError as exc:
+        problems.append(Problem(0, "--hours", hours, exc.reason))
     if problems:
-        raise TrainlogError("; ".join(str(p) for p in problems))
-    assert row is not None and first is not None and not isinstance(value, str)
+        raise FieldProblems(problems)
+    assert row is not None and first is not None
     cadre_id, active, registered_on = row[0], bool(row[1]), as_date(row[2])
     previous = db.scalar("SELECT hours FROM online_study WHERE cadre_id = :cadre "
                          "AND platform = :platform AND month = :month",
