@@ -6,7 +6,7 @@ library's sqlite3, PostgreSQL through SQLAlchemy).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -94,24 +94,17 @@ def import_branches(conn: Conn, path: str | Path, encoding: str | None = None,
     `Database.connect(write=True, dry_run=True)`); the result says it was a dry run.
     """
     table = imp.open_table(path, imp.BRANCH_COLUMNS, {"code", "name"}, encoding)
-    chk = imp.Checker()
-    records: dict[str, dict[str, Any]] = {}
-    first_row: dict[str, int] = {}
-    for n, row in table.rows():
-        code = chk.check(n, "code", row["code"], lambda v: imp.code(v, "code"))
-        rec = {"code": code, "name": chk.check(n, "name", row["name"],
-                                                lambda v: imp.text(v, "name", True, 200))}
+
+    def parse(chk: imp.Checker, n: int, row: dict[str, Any]) -> dict[str, Any]:
+        rec = {"code": chk.check(n, "code", row["code"], lambda v: imp.code(v, "code")),
+               "name": chk.check(n, "name", row["name"],
+                                 lambda v: imp.text(v, "name", True, 200))}
         if "township" in row:
             rec["township"] = chk.check(n, "township", row["township"],
                                         lambda v: imp.text(v, "township", max_length=100))
-        if code is not None:
-            if code in first_row:
-                chk.add(n, "code", code, f"repeats row {first_row[code]}")
-            first_row.setdefault(code, n)
-            records[code] = rec
-    chk.problems.extend(table.problems)
-    chk.raise_if_any(str(path))
-    return _upsert(conn, "branch", list(records.values()), dry_run)
+        return rec
+
+    return _upsert(conn, "branch", _records(path, table, parse), dry_run)
 
 
 def _cadre_dict(row: Any) -> dict[str, Any]:
@@ -280,20 +273,29 @@ def import_cadres(conn: Conn, path: str | Path, encoding: str | None = None,
     """
     table = imp.open_table(path, imp.CADRE_COLUMNS, {"code", "name"}, encoding)
     branches = branch_ids(conn)
+    records = _records(path, table, lambda chk, n, row: _parse_cadre_fields(row, chk, n, branches))
+    return _upsert(conn, "cadre", records, dry_run)
+
+
+def _records(path: str | Path, table: imp.Table,
+             parse: Callable[[imp.Checker, int, dict[str, Any]], dict[str, Any]],
+             ) -> list[dict[str, Any]]:
+    """Every row of a registry file parsed, one record a code (a code on two rows is a problem);
+    all of them, or InvalidInput with every problem."""
     chk = imp.Checker()
     records: dict[str, dict[str, Any]] = {}
     first_row: dict[str, int] = {}
     for n, row in table.rows():
-        values = _parse_cadre_fields(row, chk, n, branches)
-        code = values.get("code")
+        rec = parse(chk, n, row)
+        code = rec.get("code")
         if code is not None:
             if code in first_row:
                 chk.add(n, "code", code, f"repeats row {first_row[code]}")
             first_row.setdefault(code, n)
-            records[code] = values
+            records[code] = rec
     chk.problems.extend(table.problems)
     chk.raise_if_any(str(path))
-    return _upsert(conn, "cadre", list(records.values()), dry_run)
+    return list(records.values())
 
 
 def _insert(conn: Conn, table: str, values: dict[str, Any]) -> int:

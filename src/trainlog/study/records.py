@@ -167,12 +167,7 @@ def parse_hours(raw: Any, month: date | None, field: str = "hours") -> float:
     text = str(raw).strip()
     if text == "":
         raise FieldError(field, "is required")
-    try:
-        value = float(text)
-    except ValueError:
-        raise FieldError(field, f"{text!r} is not a number") from None
-    if not math.isfinite(value):
-        raise FieldError(field, f"{text!r} is not a finite number")
+    value = imp.number(text, field, -math.inf)
     if value < 0:
         raise FieldError(field, "negative hours")
     if month is not None:
