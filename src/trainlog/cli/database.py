@@ -9,16 +9,16 @@ from typing import Annotated
 import typer
 
 from trainlog.cli import root as app
-from trainlog.cli.common import Format, FormatOpt, LangOpt, command, state
+from trainlog.cli.common import Format, FormatOpt, LangOpt, State, command
 
 db_app = typer.Typer(help="The database: info, check, backup, upgrade.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 
 
 @command(app, "init")
-def init() -> None:
+def init(st: State) -> None:
     """Create the database (idempotent) and print where it is."""
-    db = state().db
+    db = st.db
     created = db.init()
     typer.echo(db.display())
     from trainlog.output.render import message
@@ -28,12 +28,11 @@ def init() -> None:
 
 
 @command(db_app, "info")
-def info(fmt: FormatOpt = Format.table) -> None:
+def info(st: State, fmt: FormatOpt = Format.table) -> None:
     """Which database is in use: location, engine, schema revision, rows per table."""
     from trainlog.output.render import console, to_json, write_csv
     from trainlog.store.info import database_info
 
-    st = state()
     data = database_info(st.db)
     if fmt is Format.json:
         typer.echo(to_json(data))
@@ -52,13 +51,12 @@ def info(fmt: FormatOpt = Format.table) -> None:
 
 
 @command(db_app, "check")
-def check(fmt: FormatOpt = Format.table, lang: LangOpt = None) -> None:
+def check(st: State, fmt: FormatOpt = Format.table, lang: LangOpt = None) -> None:
     """Check the database: SQLite's or PostgreSQL's own checks, trainlog's invariants; exit 1 if not."""
     from trainlog.errors import TrainlogError
     from trainlog.output.render import console, listing, table, to_json
     from trainlog.store.checks import run_checks
 
-    st = state(lang)
     report = run_checks(st.db)
     if fmt is Format.json:
         typer.echo(to_json(report))
@@ -75,6 +73,7 @@ def check(fmt: FormatOpt = Format.table, lang: LangOpt = None) -> None:
 
 @command(db_app, "backup")
 def backup(
+    st: State,
     dest: Annotated[Path, typer.Argument(help="the copy's file name, or a folder to put it in.",
                                          show_default=False)],
     force: Annotated[bool, typer.Option("--force", help="overwrite DEST if it exists.")] = False,
@@ -84,7 +83,7 @@ def backup(
     PostgreSQL: pg_dump --format=custom)."""
     from trainlog.output.render import message, to_json
 
-    result = state().db.backup(dest, overwrite=force)
+    result = st.db.backup(dest, overwrite=force)
     if fmt is Format.json:
         typer.echo(to_json(result))
         return
@@ -94,11 +93,11 @@ def backup(
 
 
 @command(db_app, "upgrade")
-def upgrade() -> None:
+def upgrade(st: State) -> None:
     """Bring an older database's schema up to this version (a backup copy is written first)."""
     from trainlog.output.render import message
 
-    db = state().db
+    db = st.db
     if not db.exists():
         raise db.missing()
     done = db.upgrade()

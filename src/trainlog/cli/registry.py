@@ -14,8 +14,8 @@ from trainlog.cli.common import (
     Format,
     FormatOpt,
     LangOpt,
+    State,
     command,
-    state,
 )
 
 branch_app = typer.Typer(help="Party branches (党支部).", no_args_is_help=True)
@@ -48,6 +48,7 @@ def print_import(result, what: str, fmt: Format = Format.table) -> None:  # type
 
 @command(branch_app, "add")
 def branch_add(
+    st: State,
     code: Annotated[str, typer.Argument(help="the branch's code.")],
     name: Annotated[str, typer.Argument(help="the branch's name.")],
     township: Annotated[str | None, typer.Option("--township", help="乡镇/街道.")] = None,
@@ -55,13 +56,14 @@ def branch_add(
     """Add a party branch."""
     from trainlog.registry import add_branch
 
-    with state().db.connect(write=True) as conn:
+    with st.db.connect(write=True) as conn:
         b = add_branch(conn, code, name, township)
     typer.echo(f"added branch {b['code']} {b['name']}")
 
 
 @command(branch_app, "list")
 def branch_list(
+    st: State,
     township: Annotated[str | None, typer.Option("--township", help="only this township.")] = None,
     fmt: FormatOpt = Format.table,
     lang: LangOpt = None,
@@ -70,19 +72,18 @@ def branch_list(
     from trainlog.output.render import listing
     from trainlog.registry import list_branches
 
-    st = state(lang)
     with st.db.connect() as conn:
         rows = list_branches(conn, township)
     listing(rows, BRANCH_KEYS, fmt.value, st.lang)
 
 
 @command(branch_app, "import")
-def branch_import(file: FileArg, encoding: EncodingOpt = None, dry_run: DryRunOpt = False,
+def branch_import(st: State, file: FileArg, encoding: EncodingOpt = None, dry_run: DryRunOpt = False,
                   fmt: FormatOpt = Format.table) -> None:
     """Import branches (编号, 名称, 乡镇); updates by code, all or nothing."""
     from trainlog.registry import import_branches
 
-    with state().db.connect(write=True, dry_run=dry_run) as conn:
+    with st.db.connect(write=True, dry_run=dry_run) as conn:
         result = import_branches(conn, file, encoding, dry_run)
     print_import(result, "branches", fmt)
 
@@ -97,6 +98,7 @@ RegisteredOpt = Annotated[str | None, typer.Option(
 
 @command(cadre_app, "add")
 def cadre_add(
+    st: State,
     code: Annotated[str, typer.Argument(help="the cadre's code.")],
     name: Annotated[str, typer.Argument(help="the cadre's name.")],
     unit: UnitOpt = None,
@@ -113,7 +115,7 @@ def cadre_add(
     """Add a cadre."""
     from trainlog.registry import add_cadre
 
-    with state().db.connect(write=True) as conn:
+    with st.db.connect(write=True) as conn:
         c = add_cadre(conn, code, name, unit=unit, level=level, branch=branch, top_leader=top_leader,
                       poverty_cadre=poverty_cadre, party_member=not no_party_member,
                       registered_on=registered_on)
@@ -122,6 +124,7 @@ def cadre_add(
 
 @command(cadre_app, "list")
 def cadre_list(
+    st: State,
     branch: BranchOpt = None,
     level: LevelOpt = None,
     top_leader: Annotated[bool | None, typer.Option("--top-leader/--not-top-leader",
@@ -137,7 +140,6 @@ def cadre_list(
     from trainlog.output.render import listing
     from trainlog.registry import list_cadres
 
-    st = state(lang)
     with st.db.connect() as conn:
         rows = list_cadres(conn, branch, level, top_leader, poverty_cadre, True if active else None)
     listing(rows, CADRE_KEYS, fmt.value, st.lang, labels=CADRE_LABELS)
@@ -145,6 +147,7 @@ def cadre_list(
 
 @command(cadre_app, "show")
 def cadre_show(
+    st: State,
     code: Annotated[str, typer.Argument(help="the cadre's code.")],
     year: Annotated[int | None, typer.Option("--year", min=1, max=9999,
                                              help="only this year's records.")] = None,
@@ -157,7 +160,6 @@ def cadre_show(
     from trainlog.sessions.queries import transcript
     from trainlog.study.records import cadre_study
 
-    st = state(lang)
     with st.db.connect() as conn:
         data = get_cadre(conn, code)
         study = cadre_study(conn, code, year)  # online study hours by month (issue 5)
@@ -199,6 +201,7 @@ def _show_value(key: str, value, lang: str) -> str:  # type: ignore[no-untyped-d
 
 @command(cadre_app, "edit")
 def cadre_edit(
+    st: State,
     code: Annotated[str, typer.Argument(help="the cadre's code.")],
     name: Annotated[str | None, typer.Option("--name", help="new name.")] = None,
     unit: UnitOpt = None,
@@ -217,7 +220,7 @@ def cadre_edit(
     """Change a cadre's fields; options not given are left as they are."""
     from trainlog.registry import edit_cadre
 
-    with state().db.connect(write=True) as conn:
+    with st.db.connect(write=True) as conn:
         c = edit_cadre(conn, code, name=name, unit=unit, level=level, branch=branch,
                        top_leader=top_leader, poverty_cadre=poverty_cadre,
                        party_member=party_member, registered_on=registered_on, active=active)
@@ -225,21 +228,21 @@ def cadre_edit(
 
 
 @command(cadre_app, "deactivate")
-def cadre_deactivate(code: Annotated[str, typer.Argument(help="the cadre's code.")]) -> None:
+def cadre_deactivate(st: State, code: Annotated[str, typer.Argument(help="the cadre's code.")]) -> None:
     """Deactivate a cadre: kept, with past records still counting; no new attendance."""
     from trainlog.registry import deactivate_cadre
 
-    with state().db.connect(write=True) as conn:
+    with st.db.connect(write=True) as conn:
         c = deactivate_cadre(conn, code)
     typer.echo(f"deactivated cadre {c['code']} {c['name']}")
 
 
 @command(cadre_app, "import")
-def cadre_import(file: FileArg, encoding: EncodingOpt = None, dry_run: DryRunOpt = False,
+def cadre_import(st: State, file: FileArg, encoding: EncodingOpt = None, dry_run: DryRunOpt = False,
                  fmt: FormatOpt = Format.table) -> None:
     """Import cadres (编号, 姓名, 单位, 级别, 党支部, 一把手, 扶贫干部, 党员, 网络学院注册日期)."""
     from trainlog.registry import import_cadres
 
-    with state().db.connect(write=True, dry_run=dry_run) as conn:
+    with st.db.connect(write=True, dry_run=dry_run) as conn:
         result = import_cadres(conn, file, encoding, dry_run)
     print_import(result, "cadres", fmt)

@@ -15,10 +15,10 @@ from trainlog.cli.common import (
     FromOpt,
     LangOpt,
     MonthOpt,
+    State,
     ToOpt,
     YearOpt,
     command,
-    state,
 )
 from trainlog.output.report import word as _w
 
@@ -46,6 +46,7 @@ ReportFormatOpt = Annotated[ReportFormat, typer.Option(
 
 @command(plan_app, "set")
 def plan_set(
+    st: State,
     year: Annotated[int, typer.Argument(help="the plan's year.")],
     target: Annotated[int, typer.Option("--target", min=1, help="person-times (人次) to reach.")],
     track: TrackOpt = None,
@@ -58,7 +59,6 @@ def plan_set(
     from trainlog.output.render import to_json
     from trainlog.reports.plans import set_plan
 
-    st = state(lang)
     with st.db.connect(write=True) as db:
         result = set_plan(db, year, target, track, deadline)
     if fmt is Format.json:
@@ -86,6 +86,7 @@ def plan_set(
 
 @command(plan_app, "show")
 def plan_show(
+    st: State,
     year: Annotated[int | None, typer.Argument(help="a year (default: every plan).")] = None,
     fmt: FormatOpt = Format.table,
     lang: LangOpt = None,
@@ -94,7 +95,6 @@ def plan_show(
     from trainlog.output.render import listing, message
     from trainlog.reports.plans import PLAN_KEYS, list_plans
 
-    st = state(lang)
     with st.db.connect() as s:
         rows = list_plans(s, year)
     if not rows and fmt is Format.table:
@@ -129,7 +129,7 @@ def _no_plan_hint(year: int | None, lang: str, track: str | None = None,
 
 @command(app, "report")
 def report(
-    ctx: typer.Context,
+    st: State,
     month: MonthOpt = None,
     year: YearOpt = None,
     start: FromOpt = None,
@@ -152,7 +152,6 @@ def report(
     from trainlog.reports.plan import parse_options, plan_report
     from trainlog.reports.plans import list_plans
 
-    st = state(lang)
     period = resolve_period(month, year, start, end, as_of)
     track, audience, by = parse_options(track, audience, by)
     with st.db.connect() as s:
@@ -172,10 +171,9 @@ def report(
     elif fmt is ReportFormat.csv:
         _csv(data, by)
     elif fmt is ReportFormat.notice:
-        from trainlog.cli.export import chosen_lang
         from trainlog.output.notice import notice_text
 
-        typer.echo(notice_text(figures, chosen_lang(ctx, lang)), nl=False)
+        typer.echo(notice_text(figures, st.document_lang), nl=False)
     else:
         from trainlog.output.report import print_report
 

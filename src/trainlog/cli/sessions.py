@@ -16,10 +16,10 @@ from trainlog.cli.common import (
     FromOpt,
     LangOpt,
     MonthOpt,
+    State,
     ToOpt,
     YearOpt,
     command,
-    state,
 )
 
 session_app = typer.Typer(help="Training sessions (培训) and their attendance.",
@@ -40,6 +40,7 @@ LABELS = {"name": "姓名", "created_at": "录入时间", "created_by": "录入�
 
 @command(app, "add-session")
 def add_session(
+    st: State,
     date: Annotated[str, typer.Option("--date", help="YYYY-MM-DD, YYYY/M/D or YYYY年M月D日.")],
     track: Annotated[str, typer.Option("--track", help=TRACK_HELP)],
     title: Annotated[str, typer.Option("--title", help="the session's title (培训名称).")],
@@ -67,7 +68,7 @@ def add_session(
     from trainlog.output.render import message, to_json
     from trainlog.sessions.add import add_session as add  # no SQLAlchemy on a SQLite file
 
-    with state().db.connect(write=True) as db:
+    with st.db.connect(write=True) as db:
         result = add(db, date=date, track=track, title=title, kind=kind, topic=topic, hours=hours,
                       attendees=attendee or [], attendees_file=attendees_file,
                       headcount=headcount, branch=branch, ref=ref, replace=replace,
@@ -87,6 +88,7 @@ def add_session(
 
 @command(session_app, "list")
 def session_list(
+    st: State,
     month: MonthOpt = None,
     year: YearOpt = None,
     start: FromOpt = None,
@@ -103,7 +105,6 @@ def session_list(
     from trainlog.output.render import listing
     from trainlog.sessions.queries import LIST_KEYS, list_sessions
 
-    st = state(lang)
     period = None
     if any(v is not None for v in (month, year, start, end)):
         period = resolve_period(month, year, start, end)
@@ -113,12 +114,11 @@ def session_list(
 
 
 @command(session_app, "show")
-def session_show(id_or_ref: IdArg, fmt: FormatOpt = Format.table, lang: LangOpt = None) -> None:
+def session_show(st: State, id_or_ref: IdArg, fmt: FormatOpt = Format.table, lang: LangOpt = None) -> None:
     """One session with its attendees."""
     from trainlog.output.render import console, listing, table, to_json
     from trainlog.sessions.queries import ATTENDEE_KEYS, LIST_KEYS, show_session
 
-    st = state(lang)
     with st.db.connect() as db:
         data = show_session(db, id_or_ref)
     if fmt is Format.json:
@@ -141,6 +141,7 @@ def session_show(id_or_ref: IdArg, fmt: FormatOpt = Format.table, lang: LangOpt 
 
 @command(session_app, "import")
 def session_import(
+    st: State,
     file: Annotated[Path, typer.Argument(help="a long-format roster: one row per attendance.")],
     encoding: EncodingOpt = None,
     dry_run: DryRunOpt = False,
@@ -150,7 +151,7 @@ def session_import(
     from trainlog.output.render import message, to_json
     from trainlog.sessions.roster import import_sessions  # no SQLAlchemy on a SQLite file
 
-    with state().db.connect(write=True) as db:
+    with st.db.connect(write=True) as db:
         result = import_sessions(db, file, encoding, dry_run)
     for w in result.warnings:
         message(f"warning: {w}")
@@ -165,13 +166,14 @@ def session_import(
 
 @command(session_app, "void")
 def session_void(
+    st: State,
     id_or_ref: IdArg,
     reason: Annotated[str, typer.Option("--reason", help="why it is voided (kept with it).")],
 ) -> None:
     """Void a session: it is kept, shown as void, and left out of every count."""
     from trainlog.sessions.queries import void_session
 
-    with state().db.connect(write=True) as db:
+    with st.db.connect(write=True) as db:
         result = void_session(db, id_or_ref, reason)
     ref_text = f", ref {result['ref']}" if result["ref"] else ""
     typer.echo(f"voided session {result['id']}{ref_text}: its {result['person_times']} "

@@ -17,10 +17,10 @@ from trainlog.cli.common import (
     FromOpt,
     LangOpt,
     MonthOpt,
+    State,
     ToOpt,
     YearOpt,
     command,
-    state,
 )
 
 study_app = typer.Typer(help="Online study hours (网络学习) imported from the platforms.",
@@ -84,6 +84,7 @@ def _summary(data: dict[str, Any], keys: list[str], lang: str):  # type: ignore[
 
 @command(study_app, "add")
 def study_add(
+    st: State,
     code: Annotated[str, typer.Argument(help="the cadre's code.")],
     month: Annotated[str, typer.Option("--month", help="YYYY-MM (also this, last).")],
     hours: Annotated[str, typer.Option("--hours", help="hours studied in that month.")],
@@ -93,7 +94,7 @@ def study_add(
     from trainlog.output.render import message
     from trainlog.study.records import add_study
 
-    with state().db.connect(write=True) as db:
+    with st.db.connect(write=True) as db:
         r = add_study(db, code, month, hours, platform)
     was = "" if r["previous"] is None else f" (was {r['previous']:g})"
     typer.echo(f"recorded {r['cadre']} {r['month']} {r['platform']}: {r['hours']:g} hours{was}")
@@ -103,6 +104,7 @@ def study_add(
 
 @command(study_app, "import")
 def study_import(
+    st: State,
     file: Annotated[Path, typer.Argument(help="a platform's monthly export: .csv (UTF-8 or "
                                          "GB18030) or .xlsx with 干部编号, 学时 [, 平台, 月份].",
                                          show_default=False)],
@@ -119,7 +121,7 @@ def study_import(
     from trainlog.output.render import message, to_json
     from trainlog.study.records import import_study
 
-    with state().db.connect(write=True) as db:
+    with st.db.connect(write=True) as db:
         result = import_study(db, file, month, platform, encoding, dry_run)
     for w in result.warnings:
         message(f"warning: {w}")
@@ -134,6 +136,7 @@ def study_import(
 
 @command(app, "compliance")
 def compliance(
+    st: State,
     month: MonthOpt = None,
     year: YearOpt = None,
     start: FromOpt = None,
@@ -157,7 +160,6 @@ def compliance(
     from trainlog.output.render import console, listing, message, table, to_json
     from trainlog.study.compliance import compliance as report
 
-    st = state(lang)
     period = resolve_period(month, year, start, end, as_of)
     with st.db.connect() as s:
         data = report(s, period, min_month, min_year, platform)
@@ -179,6 +181,7 @@ def compliance(
 
 @command(app, "coverage")
 def coverage(
+    st: State,
     month: MonthOpt = None,
     year: YearOpt = None,
     start: FromOpt = None,
@@ -197,7 +200,6 @@ def coverage(
     from trainlog.output.render import console, listing, table, to_json
     from trainlog.reports.coverage import coverage as report
 
-    st = state(lang)
     period = resolve_period(month, year, start, end, as_of)
     with st.db.connect() as s:
         result = report(s, period, kind, township)
@@ -219,12 +221,11 @@ def coverage(
 
 
 @command(config_app, "show")
-def config_show(fmt: FormatOpt = Format.table, lang: LangOpt = None) -> None:
+def config_show(st: State, fmt: FormatOpt = Format.table, lang: LangOpt = None) -> None:
     """The settings of this database, with their defaults."""
     from trainlog.output.render import listing
     from trainlog.study.settings import get_settings
 
-    st = state(lang)
     with st.db.connect() as s:
         rows = get_settings(s)
     listing(rows, SETTING_KEYS, fmt.value, st.lang, labels=LABELS)
@@ -232,24 +233,26 @@ def config_show(fmt: FormatOpt = Format.table, lang: LangOpt = None) -> None:
 
 @command(config_app, "set")
 def config_set(
+    st: State,
     key: Annotated[str, typer.Argument(help="compliance.min_month or compliance.min_year.")],
     value: Annotated[str, typer.Argument(help="the new value (hours).")],
 ) -> None:
     """Store a setting in this database (e.g. compliance.min_month 4)."""
     from trainlog.study.settings import set_setting
 
-    with state().db.connect(write=True) as conn:
+    with st.db.connect(write=True) as conn:
         r = set_setting(conn, key, value)
     typer.echo(f"{r['key']} = {r['value']:g}")
 
 
 @command(config_app, "unset")
 def config_unset(
+    st: State,
     key: Annotated[str, typer.Argument(help="compliance.min_month or compliance.min_year.")],
 ) -> None:
     """Remove a stored setting: its default applies again."""
     from trainlog.study.settings import unset_setting
 
-    with state().db.connect(write=True) as conn:
+    with st.db.connect(write=True) as conn:
         r = unset_setting(conn, key)
     typer.echo(f"{r['key']} = {r['value']:g} (default)")

@@ -17,10 +17,10 @@ from trainlog.cli.common import (
     FromOpt,
     LangOpt,
     MonthOpt,
+    State,
     ToOpt,
     YearOpt,
     command,
-    state,
 )
 
 survey_app = typer.Typer(help="The training-needs survey (需求调研): what cadres ask to learn.",
@@ -39,6 +39,7 @@ LABELS = {"asked": "需求次数", "share": "占答复比例", "untaught": "尚�
 
 @command(survey_app, "add")
 def survey_add(
+    st: State,
     date: Annotated[str, typer.Option("--date", help="YYYY-MM-DD, YYYY/M/D or YYYY年M月D日.")],
     method: Annotated[str, typer.Option("--method", help=METHOD_HELP)],
     topic: Annotated[list[str], typer.Option(
@@ -58,7 +59,7 @@ def survey_add(
     from trainlog.output.render import to_json
     from trainlog.survey import add_answer
 
-    with state().db.connect(write=True) as conn:
+    with st.db.connect(write=True) as conn:
         result = add_answer(conn, date=date, method=method, topics=topic, cadre=cadre,
                             respondent=respondent, tier=tier, note=note, again=again)
     if fmt is Format.json:
@@ -70,6 +71,7 @@ def survey_add(
 
 @command(survey_app, "import")
 def survey_import(
+    st: State,
     file: Annotated[Path, typer.Argument(help="a .csv (UTF-8 or GB18030) or .xlsx file.",
                                          show_default=False)],
     encoding: EncodingOpt = None,
@@ -80,7 +82,7 @@ def survey_import(
     from trainlog.output.render import to_json
     from trainlog.survey import import_answers
 
-    with state().db.connect(write=True, dry_run=dry_run) as conn:
+    with st.db.connect(write=True, dry_run=dry_run) as conn:
         result = import_answers(conn, file, encoding, dry_run)
     if fmt is Format.json:
         typer.echo(to_json(result.as_dict()))
@@ -92,6 +94,7 @@ def survey_import(
 
 @command(survey_app, "list")
 def survey_list(
+    st: State,
     month: MonthOpt = None,
     year: YearOpt = None,
     start: FromOpt = None,
@@ -109,7 +112,6 @@ def survey_list(
     from trainlog.output.render import listing
     from trainlog.survey import LIST_KEYS, list_answers, topic_cells
 
-    st = state(lang)
     period = None
     if any(v is not None for v in (month, year, start, end)):
         period = resolve_period(month, year, start, end)
@@ -124,6 +126,7 @@ def survey_list(
 
 @command(survey_app, "report")
 def survey_report(
+    st: State,
     month: MonthOpt = None,
     year: YearOpt = None,
     start: FromOpt = None,
@@ -138,7 +141,6 @@ def survey_report(
     from trainlog.survey import REPORT_KEYS
     from trainlog.survey import survey_report as report
 
-    st = state(lang)
     period = resolve_period(month, year, start, end, as_of)
     with st.db.connect() as conn:
         data = report(conn, period)
