@@ -10,10 +10,12 @@ import inspect
 import os
 from collections.abc import Callable
 from enum import StrEnum
-from typing import Annotated, Any, TypeVar
+from pathlib import Path
+from typing import Annotated, Any, TypeVar, get_args
 
 import typer
 
+from trainlog.dates import Period
 from trainlog.errors import TrainlogError
 from trainlog.files.meters import showing
 from trainlog.output.progress import bar as progress_bar
@@ -77,6 +79,17 @@ EncodingOpt = Annotated[
     str | None, typer.Option("--encoding", help="the CSV's encoding (default: detect UTF-8 or GB18030).")
 ]
 DryRunOpt = Annotated[bool, typer.Option("--dry-run", help="check every row, write nothing.")]
+FileArg = Annotated[Path, typer.Argument(help="a .csv (UTF-8 or GB18030) or .xlsx file.",
+                                         show_default=False)]
+DateOpt = Annotated[str, typer.Option("--date", help="YYYY-MM-DD, YYYY/M/D or YYYY年M月D日.")]
+CadreArg = Annotated[str, typer.Argument(help="the cadre's code.")]
+BranchOpt = Annotated[str | None, typer.Option("--branch", help="the branch's code.")]
+TRACK_HELP = "policy/video/special or 政策培训/视频培训/专题培训."
+TrackOpt = Annotated[str | None, typer.Option("--track", help=TRACK_HELP)]
+KindOpt = Annotated[str | None, typer.Option(
+    "--kind", help="a kind of the track, key or zh-CN label (e.g. remote or 远程教育).")]
+PlatformOpt = Annotated[str | None, typer.Option(
+    "--platform", help="academy/xuexi/remote or 干部网络学院/学习强国/远程教育.")]
 MonthOpt = Annotated[str | None, typer.Option("--month", help="YYYY-MM, this or last.")]
 YearOpt = Annotated[int | None, typer.Option("--year", help="a whole year.")]
 FromOpt = Annotated[str | None, typer.Option("--from", help="first day (YYYY-MM-DD).")]
@@ -84,25 +97,64 @@ ToOpt = Annotated[str | None, typer.Option("--to", help="last day (YYYY-MM-DD)."
 AsOfOpt = Annotated[str | None, typer.Option("--as-of", help="count up to this day.")]
 
 
+class _Options:
+    """Marks a parameter that `command` replaces by several options, the value made of theirs."""
+
+    def __init__(self, options: dict[str, Any], make: Callable[..., Any]):
+        self.options = options
+        self.make = make
+
+
+def _period(month: str | None, year: int | None, start: str | None, end: str | None,
+            as_of: str | None = None) -> Period:
+    from trainlog.dates import resolve_period
+
+    return resolve_period(month, year, start, end, as_of)
+
+
+def _dates(month: str | None, year: int | None, start: str | None,
+           end: str | None) -> Period | None:
+    if all(v is None for v in (month, year, start, end)):
+        return None
+    return _period(month, year, start, end)
+
+
+_DATES = {"month": MonthOpt, "year": YearOpt, "start": FromOpt, "end": ToOpt}
+#: A report's period: --month, --year, --from/--to (default: this month), cut at --as-of.
+PeriodOpts = Annotated[Period, _Options({**_DATES, "as_of": AsOfOpt}, _period)]
+#: A listing's dates: --month, --year or --from/--to; None (every date) when none is given.
+DatesOpts = Annotated[Period | None, _Options(_DATES, _dates)]
+
+
 def command(group: typer.Typer, *args: Any, **kwargs: Any) -> Callable[[F], F]:
     """Register a command whose TrainlogError becomes a message on stderr and its exit code.
 
     A parameter annotated `State` is given the run's state (the root callback's `ctx.obj`), with
-    the command's own --lang, if it has one and it is given, over the global one. While the
-    command runs, a long import shows a progress bar on a terminal (`trainlog.output.progress`).
+    the command's own --lang, if it has one and it is given, over the global one. A parameter of
+    `PeriodOpts` or `DatesOpts` stands for the period options, which take its place in the
+    command line; it is given the period they say. While the command runs, a long import shows a
+    progress bar on a terminal (`trainlog.output.progress`).
     """
 
     def decorate(fn: F) -> F:
         sig = inspect.signature(fn, eval_str=True)
         params: list[inspect.Parameter] = []
         state_param = None
+        groups: dict[str, _Options] = {}
         for p in sig.parameters.values():
+            marker = next((m for m in get_args(p.annotation)[1:] if isinstance(m, _Options)),
+                          None)
             if p.annotation is State:  # Typer gives the context, which the state is kept on
                 if "ctx" in sig.parameters:
                     raise TypeError(f"{fn.__name__}: a command with a State has no ctx of its own")
                 state_param = p.name
                 params.insert(0, inspect.Parameter(
                     "ctx", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=typer.Context))
+            elif marker is not None:
+                groups[p.name] = marker
+                params += [inspect.Parameter(name, inspect.Parameter.POSITIONAL_OR_KEYWORD,
+                                             default=None, annotation=option)
+                           for name, option in marker.options.items()]
             else:
                 params.append(p)
 
@@ -114,6 +166,8 @@ def command(group: typer.Typer, *args: Any, **kwargs: Any) -> Callable[[F], F]:
                         st = given.pop("ctx").ensure_object(State)
                         st.use_lang(given.get("lang"))
                         given[state_param] = st
+                    for name, marker in groups.items():
+                        given[name] = marker.make(*(given.pop(o) for o in marker.options))
                     # PostgreSQL may abort a write for a conflict and ask for it to be run again
                     return retrying(lambda: fn(**given))
             except TrainlogError as exc:

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from trainlog.cli import root as app
 from trainlog.cli.common import (
+    BranchOpt,
+    CadreArg,
     DryRunOpt,
     EncodingOpt,
+    FileArg,
     Format,
     FormatOpt,
     LangOpt,
@@ -28,10 +30,6 @@ CADRE_KEYS = ["code", "name", "unit", "level", "branch", "top_leader", "poverty_
               "party_member", "registered_on", "active"]
 #: zh-CN headers where a cadre's differ from the general labels (a person's name is 姓名).
 CADRE_LABELS = {"name": "姓名"}
-
-FileArg = Annotated[Path, typer.Argument(help="a .csv (UTF-8 or GB18030) or .xlsx file.",
-                                         show_default=False)]
-
 
 def print_import(result, what: str, fmt: Format = Format.table) -> None:  # type: ignore[no-untyped-def]
     """The summary of an import, on stdout."""
@@ -90,7 +88,6 @@ def branch_import(st: State, file: FileArg, encoding: EncodingOpt = None, dry_ru
 
 LevelOpt = Annotated[str | None, typer.Option(
     "--level", help="district/township/village or 区级/乡级/村级.")]
-BranchOpt = Annotated[str | None, typer.Option("--branch", help="the branch's code.")]
 UnitOpt = Annotated[str | None, typer.Option("--unit", help="单位.")]
 RegisteredOpt = Annotated[str | None, typer.Option(
     "--registered-on", help="date of registration at the online academy.")]
@@ -99,7 +96,7 @@ RegisteredOpt = Annotated[str | None, typer.Option(
 @command(cadre_app, "add")
 def cadre_add(
     st: State,
-    code: Annotated[str, typer.Argument(help="the cadre's code.")],
+    code: CadreArg,
     name: Annotated[str, typer.Argument(help="the cadre's name.")],
     unit: UnitOpt = None,
     level: LevelOpt = None,
@@ -148,7 +145,7 @@ def cadre_list(
 @command(cadre_app, "show")
 def cadre_show(
     st: State,
-    code: Annotated[str, typer.Argument(help="the cadre's code.")],
+    code: CadreArg,
     year: Annotated[int | None, typer.Option("--year", min=1, max=9999,
                                              help="only this year's records.")] = None,
     fmt: FormatOpt = Format.table,
@@ -202,7 +199,7 @@ def _show_value(key: str, value, lang: str) -> str:  # type: ignore[no-untyped-d
 @command(cadre_app, "edit")
 def cadre_edit(
     st: State,
-    code: Annotated[str, typer.Argument(help="the cadre's code.")],
+    code: CadreArg,
     name: Annotated[str | None, typer.Option("--name", help="new name.")] = None,
     unit: UnitOpt = None,
     level: LevelOpt = None,
@@ -228,7 +225,7 @@ def cadre_edit(
 
 
 @command(cadre_app, "deactivate")
-def cadre_deactivate(st: State, code: Annotated[str, typer.Argument(help="the cadre's code.")]) -> None:
+def cadre_deactivate(st: State, code: CadreArg) -> None:
     """Deactivate a cadre: kept, with past records still counting; no new attendance."""
     from trainlog.registry import deactivate_cadre
 

@@ -9,15 +9,12 @@ import typer
 
 from trainlog.cli import root as app
 from trainlog.cli.common import (
-    AsOfOpt,
     Format,
     FormatOpt,
-    FromOpt,
     LangOpt,
-    MonthOpt,
+    PeriodOpts,
     State,
-    ToOpt,
-    YearOpt,
+    TrackOpt,
     command,
 )
 from trainlog.output.report import word as _w
@@ -25,10 +22,6 @@ from trainlog.output.report import word as _w
 plan_app = typer.Typer(help="The year's plan (年度计划): a target of person-times.",
                        no_args_is_help=True)
 app.add_typer(plan_app, name="plan")
-
-TrackOpt = Annotated[str | None, typer.Option(
-    "--track", help="policy/video/special or 政策培训/视频培训/专题培训.")]
-
 
 class ReportFormat(StrEnum):
     """The report's formats: those of every report, and the circulated notice (通报)."""
@@ -130,11 +123,7 @@ def _no_plan_hint(year: int | None, lang: str, track: str | None = None,
 @command(app, "report")
 def report(
     st: State,
-    month: MonthOpt = None,
-    year: YearOpt = None,
-    start: FromOpt = None,
-    end: ToOpt = None,
-    as_of: AsOfOpt = None,
+    period: PeriodOpts,
     track: TrackOpt = None,
     by: Annotated[str | None, typer.Option(
         "--by", help="track, kind, topic, branch, township, level or month.")] = None,
@@ -146,13 +135,11 @@ def report(
     lang: LangOpt = None,
 ) -> None:
     """Sessions, person-times, people and hours per track, and progress against the year's plan."""
-    from trainlog.dates import resolve_period
     from trainlog.output.render import message, to_json
     from trainlog.reports.plan import fail_if_behind as check_behind
     from trainlog.reports.plan import parse_options, plan_report
     from trainlog.reports.plans import list_plans
 
-    period = resolve_period(month, year, start, end, as_of)
     track, audience, by = parse_options(track, audience, by)
     with st.db.connect() as s:
         data = plan_report(s, period, track=track, by=by, audience=audience)

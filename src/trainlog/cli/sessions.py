@@ -9,16 +9,18 @@ import typer
 
 from trainlog.cli import root as app
 from trainlog.cli.common import (
+    TRACK_HELP,
+    BranchOpt,
+    DateOpt,
+    DatesOpts,
     DryRunOpt,
     EncodingOpt,
     Format,
     FormatOpt,
-    FromOpt,
+    KindOpt,
     LangOpt,
-    MonthOpt,
     State,
-    ToOpt,
-    YearOpt,
+    TrackOpt,
     command,
 )
 
@@ -26,11 +28,6 @@ session_app = typer.Typer(help="Training sessions (培训) and their attendance.
                           no_args_is_help=True)
 app.add_typer(session_app, name="session")
 
-TRACK_HELP = "policy/video/special or 政策培训/视频培训/专题培训."
-TrackOpt = Annotated[str | None, typer.Option("--track", help=TRACK_HELP)]
-KindOpt = Annotated[str | None, typer.Option(
-    "--kind", help="a kind of the track, key or zh-CN label (e.g. remote or 远程教育).")]
-BranchOpt = Annotated[str | None, typer.Option("--branch", help="the branch's code.")]
 IdArg = Annotated[str, typer.Argument(help="the session's ref, or its id.")]
 #: zh-CN headers of keys these commands show beyond vocab.FIELD_LABELS (a person's name is 姓名).
 LABELS = {"name": "姓名", "created_at": "录入时间", "created_by": "录入人",
@@ -41,7 +38,7 @@ LABELS = {"name": "姓名", "created_at": "录入时间", "created_by": "录入�
 @command(app, "add-session")
 def add_session(
     st: State,
-    date: Annotated[str, typer.Option("--date", help="YYYY-MM-DD, YYYY/M/D or YYYY年M月D日.")],
+    date: DateOpt,
     track: Annotated[str, typer.Option("--track", help=TRACK_HELP)],
     title: Annotated[str, typer.Option("--title", help="the session's title (培训名称).")],
     kind: KindOpt = None,
@@ -89,10 +86,7 @@ def add_session(
 @command(session_app, "list")
 def session_list(
     st: State,
-    month: MonthOpt = None,
-    year: YearOpt = None,
-    start: FromOpt = None,
-    end: ToOpt = None,
+    period: DatesOpts,
     track: TrackOpt = None,
     kind: KindOpt = None,
     branch: BranchOpt = None,
@@ -101,13 +95,9 @@ def session_list(
     lang: LangOpt = None,
 ) -> None:
     """List sessions of a period (all dates when no period is given)."""
-    from trainlog.dates import resolve_period
     from trainlog.output.render import listing
     from trainlog.sessions.queries import LIST_KEYS, list_sessions
 
-    period = None
-    if any(v is not None for v in (month, year, start, end)):
-        period = resolve_period(month, year, start, end)
     with st.db.connect() as db:
         rows = list_sessions(db, period, track, kind, branch, voided)
     listing(rows, LIST_KEYS, fmt.value, st.lang)

@@ -9,17 +9,15 @@ import typer
 
 from trainlog.cli import root as app
 from trainlog.cli.common import (
-    AsOfOpt,
+    CadreArg,
     DryRunOpt,
     EncodingOpt,
     Format,
     FormatOpt,
-    FromOpt,
     LangOpt,
-    MonthOpt,
+    PeriodOpts,
+    PlatformOpt,
     State,
-    ToOpt,
-    YearOpt,
     command,
 )
 
@@ -29,9 +27,6 @@ config_app = typer.Typer(help="Settings kept in the database (compliance thresho
                          no_args_is_help=True)
 app.add_typer(study_app, name="study")
 app.add_typer(config_app, name="config")
-
-PlatformOpt = Annotated[str | None, typer.Option(
-    "--platform", help="academy/xuexi/remote or 干部网络学院/学习强国/远程教育.")]
 
 #: zh-CN headers of the keys these commands show (the general ones are in vocab.FIELD_LABELS).
 LABELS = {
@@ -68,6 +63,7 @@ COMPLIANCE_SUMMARY = ["period", "min_month", "min_year", "party_members", "regis
 BRANCH_KEYS = ["branch", "name", "township", "sessions"]
 COVERAGE_SUMMARY = ["period", "branches", "with_sessions", "coverage", "sessions"]
 SETTING_KEYS = ["key", "value", "default", "set", "description"]
+KeyArg = Annotated[str, typer.Argument(help="compliance.min_month or compliance.min_year.")]
 
 
 def _summary(data: dict[str, Any], keys: list[str], lang: str):  # type: ignore[no-untyped-def]
@@ -85,7 +81,7 @@ def _summary(data: dict[str, Any], keys: list[str], lang: str):  # type: ignore[
 @command(study_app, "add")
 def study_add(
     st: State,
-    code: Annotated[str, typer.Argument(help="the cadre's code.")],
+    code: CadreArg,
     month: Annotated[str, typer.Option("--month", help="YYYY-MM (also this, last).")],
     hours: Annotated[str, typer.Option("--hours", help="hours studied in that month.")],
     platform: PlatformOpt = None,
@@ -137,11 +133,7 @@ def study_import(
 @command(app, "compliance")
 def compliance(
     st: State,
-    month: MonthOpt = None,
-    year: YearOpt = None,
-    start: FromOpt = None,
-    end: ToOpt = None,
-    as_of: AsOfOpt = None,
+    period: PeriodOpts,
     min_month: Annotated[float | None, typer.Option(
         "--min-month", help="hours required per month (default: the database's "
         "compliance.min_month, else 5).", show_default=False)] = None,
@@ -155,12 +147,10 @@ def compliance(
     lang: LangOpt = None,
 ) -> None:
     """Registered cadres short of online study hours, and party members' registration coverage."""
-    from trainlog.dates import resolve_period
     from trainlog.errors import ConditionHeld
     from trainlog.output.render import console, listing, message, table, to_json
     from trainlog.study.compliance import compliance as report
 
-    period = resolve_period(month, year, start, end, as_of)
     with st.db.connect() as s:
         data = report(s, period, min_month, min_year, platform)
     if fmt is Format.json:
@@ -182,11 +172,7 @@ def compliance(
 @command(app, "coverage")
 def coverage(
     st: State,
-    month: MonthOpt = None,
-    year: YearOpt = None,
-    start: FromOpt = None,
-    end: ToOpt = None,
-    as_of: AsOfOpt = None,
+    period: PeriodOpts,
     kind: Annotated[str | None, typer.Option(
         "--kind", help="only this kind of video session: academy, xuexi or remote "
         "(远程教育, the source's measure).")] = None,
@@ -196,11 +182,9 @@ def coverage(
     lang: LangOpt = None,
 ) -> None:
     """Video sessions held by each party branch in the period, and the branches with none."""
-    from trainlog.dates import resolve_period
     from trainlog.output.render import console, listing, table, to_json
     from trainlog.reports.coverage import coverage as report
 
-    period = resolve_period(month, year, start, end, as_of)
     with st.db.connect() as s:
         result = report(s, period, kind, township)
     data = result.data
@@ -234,7 +218,7 @@ def config_show(st: State, fmt: FormatOpt = Format.table, lang: LangOpt = None) 
 @command(config_app, "set")
 def config_set(
     st: State,
-    key: Annotated[str, typer.Argument(help="compliance.min_month or compliance.min_year.")],
+    key: KeyArg,
     value: Annotated[str, typer.Argument(help="the new value (hours).")],
 ) -> None:
     """Store a setting in this database (e.g. compliance.min_month 4)."""
@@ -248,7 +232,7 @@ def config_set(
 @command(config_app, "unset")
 def config_unset(
     st: State,
-    key: Annotated[str, typer.Argument(help="compliance.min_month or compliance.min_year.")],
+    key: KeyArg,
 ) -> None:
     """Remove a stored setting: its default applies again."""
     from trainlog.study.settings import unset_setting

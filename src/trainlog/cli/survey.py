@@ -2,24 +2,22 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
 from trainlog.cli import root as app
 from trainlog.cli.common import (
-    AsOfOpt,
+    DateOpt,
+    DatesOpts,
     DryRunOpt,
     EncodingOpt,
+    FileArg,
     Format,
     FormatOpt,
-    FromOpt,
     LangOpt,
-    MonthOpt,
+    PeriodOpts,
     State,
-    ToOpt,
-    YearOpt,
     command,
 )
 
@@ -40,7 +38,7 @@ LABELS = {"asked": "需求次数", "share": "占答复比例", "untaught": "尚�
 @command(survey_app, "add")
 def survey_add(
     st: State,
-    date: Annotated[str, typer.Option("--date", help="YYYY-MM-DD, YYYY/M/D or YYYY年M月D日.")],
+    date: DateOpt,
     method: Annotated[str, typer.Option("--method", help=METHOD_HELP)],
     topic: Annotated[list[str], typer.Option(
         "--topic", help="a topic asked for (key or zh-CN label); repeat for several; "
@@ -72,8 +70,7 @@ def survey_add(
 @command(survey_app, "import")
 def survey_import(
     st: State,
-    file: Annotated[Path, typer.Argument(help="a .csv (UTF-8 or GB18030) or .xlsx file.",
-                                         show_default=False)],
+    file: FileArg,
     encoding: EncodingOpt = None,
     dry_run: DryRunOpt = False,
     fmt: FormatOpt = Format.table,
@@ -95,10 +92,7 @@ def survey_import(
 @command(survey_app, "list")
 def survey_list(
     st: State,
-    month: MonthOpt = None,
-    year: YearOpt = None,
-    start: FromOpt = None,
-    end: ToOpt = None,
+    period: DatesOpts,
     method: MethodOpt = None,
     topic: Annotated[str | None, typer.Option(
         "--topic", help="only answers asking for this topic (key or zh-CN label).")] = None,
@@ -108,13 +102,9 @@ def survey_list(
     lang: LangOpt = None,
 ) -> None:
     """List survey answers of a period (all dates when no period is given)."""
-    from trainlog.dates import resolve_period
     from trainlog.output.render import listing
     from trainlog.survey import LIST_KEYS, list_answers, topic_cells
 
-    period = None
-    if any(v is not None for v in (month, year, start, end)):
-        period = resolve_period(month, year, start, end)
     with st.db.connect() as conn:
         rows: list[dict[str, Any]] = list_answers(conn, period, method, topic, tier, cadre)
     if fmt is Format.csv:
@@ -127,21 +117,15 @@ def survey_list(
 @command(survey_app, "report")
 def survey_report(
     st: State,
-    month: MonthOpt = None,
-    year: YearOpt = None,
-    start: FromOpt = None,
-    end: ToOpt = None,
-    as_of: AsOfOpt = None,
+    period: PeriodOpts,
     fmt: FormatOpt = Format.table,
     lang: LangOpt = None,
 ) -> None:
     """Topics asked for, ranked, beside the special classes held on each (demand vs supply)."""
-    from trainlog.dates import resolve_period
     from trainlog.output.render import console, table, to_json, write_csv
     from trainlog.survey import REPORT_KEYS
     from trainlog.survey import survey_report as report
 
-    period = resolve_period(month, year, start, end, as_of)
     with st.db.connect() as conn:
         data = report(conn, period)
     if fmt is Format.json:
