@@ -1,4 +1,5 @@
-"""What every command shares: the state (database, language), options, and error translation.
+"""What every command shares: the state (database, language), options, output and error
+translation.
 
 Nothing here imports SQLAlchemy or the models: `--help` and option parsing stay fast.
 """
@@ -18,6 +19,7 @@ import typer
 from trainlog.dates import Period
 from trainlog.errors import TrainlogError
 from trainlog.files.meters import showing
+from trainlog.output import render
 from trainlog.output.progress import bar as progress_bar
 from trainlog.output.render import detect_lang, message
 from trainlog.store.database import Database, retrying
@@ -124,6 +126,23 @@ _DATES = {"month": MonthOpt, "year": YearOpt, "start": FromOpt, "end": ToOpt}
 PeriodOpts = Annotated[Period, _Options({**_DATES, "as_of": AsOfOpt}, _period)]
 #: A listing's dates: --month, --year or --from/--to; None (every date) when none is given.
 DatesOpts = Annotated[Period | None, _Options(_DATES, _dates)]
+
+
+def show(data: Any, fmt: str, **views: Any) -> None:
+    """A command's result in the format asked for (`render.show`). JSON and lines of text go
+    through Typer's echo, as the commands have always written them (it flushes, and copes with
+    a stdout whose encoding is misconfigured)."""
+    render.show(data, fmt, echo=_echo, **views)
+
+
+def _echo(text: str) -> None:
+    typer.echo(text, nl=False)
+
+
+def warn(warnings: list[str]) -> None:
+    """An importer's or a write's warnings, on stderr, whatever the format."""
+    for w in warnings:
+        message(f"warning: {w}")
 
 
 def command(group: typer.Typer, *args: Any, **kwargs: Any) -> Callable[[F], F]:

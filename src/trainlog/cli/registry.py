@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any
 
 import typer
 
@@ -18,6 +20,7 @@ from trainlog.cli.common import (
     LangOpt,
     State,
     command,
+    show,
 )
 
 branch_app = typer.Typer(help="Party branches (党支部).", no_args_is_help=True)
@@ -31,17 +34,17 @@ CADRE_KEYS = ["code", "name", "unit", "level", "branch", "top_leader", "poverty_
 #: zh-CN headers where a cadre's differ from the general labels (a person's name is 姓名).
 CADRE_LABELS = {"name": "姓名"}
 
-def print_import(result, what: str, fmt: Format = Format.table) -> None:  # type: ignore[no-untyped-def]
-    """The summary of an import, on stdout."""
-    from trainlog.output.render import to_json
 
+def run_import(st: State, importer: Callable[..., Any], what: str, file: Path,
+               encoding: str | None, dry_run: bool, fmt: Format) -> None:
+    """Import a file of branches or cadres in one transaction (undone for a dry run), and say
+    what it did on stdout."""
+    with st.db.connect(write=True, dry_run=dry_run) as conn:
+        result = importer(conn, file, encoding, dry_run)
     data = result.as_dict()
-    if fmt is Format.json:
-        typer.echo(to_json(data))
-        return
     verb = "would import" if result.dry_run else "imported"
-    typer.echo(f"{what}: {verb} {data['rows']} rows: {data['created']} created, "
-               f"{data['updated']} updated, {data['unchanged']} unchanged")
+    show(data, fmt, text=f"{what}: {verb} {data['rows']} rows: {data['created']} created, "
+                         f"{data['updated']} updated, {data['unchanged']} unchanged")
 
 
 @command(branch_app, "add")
@@ -76,14 +79,12 @@ def branch_list(
 
 
 @command(branch_app, "import")
-def branch_import(st: State, file: FileArg, encoding: EncodingOpt = None, dry_run: DryRunOpt = False,
-                  fmt: FormatOpt = Format.table) -> None:
+def branch_import(st: State, file: FileArg, encoding: EncodingOpt = None,
+                  dry_run: DryRunOpt = False, fmt: FormatOpt = Format.table) -> None:
     """Import branches (编号, 名称, 乡镇); updates by code, all or nothing."""
     from trainlog.registry import import_branches
 
-    with st.db.connect(write=True, dry_run=dry_run) as conn:
-        result = import_branches(conn, file, encoding, dry_run)
-    print_import(result, "branches", fmt)
+    run_import(st, import_branches, "branches", file, encoding, dry_run, fmt)
 
 
 LevelOpt = Annotated[str | None, typer.Option(
@@ -152,7 +153,6 @@ def cadre_show(
     lang: LangOpt = None,
 ) -> None:
     """One cadre: the record, and the training transcript (培训档案)."""
-    from trainlog.output.render import console, table, to_json
     from trainlog.registry import get_cadre
     from trainlog.sessions.queries import transcript
     from trainlog.study.records import cadre_study
@@ -162,29 +162,25 @@ def cadre_show(
         study = cadre_study(conn, code, year)  # online study hours by month (issue 5)
         data |= transcript(conn, code, year)
     data["study"] = study
-    if fmt is Format.json:
-        typer.echo(to_json(data))
-        return
-    if fmt is Format.csv:
-        from trainlog.output.render import write_csv
-
-        write_csv(data["sessions"], SESSION_KEYS)
-        return
-    from trainlog.output.render import header
-
-    out = console()
-    out.print(table([{"field": header(k, st.lang, CADRE_LABELS),
-                      "value": _show_value(k, data[k], st.lang)}
-                     for k in CADRE_KEYS], ["field", "value"], st.lang))
     zh, span = st.lang == "zh", f" {year}" if year else ""
-    total = {"track": "合计" if zh else "total", **data["total"]}
-    out.print(table([*data["by_track"], total], ["track", "sessions", "hours"], st.lang,
-                    title=f"培训档案{span}" if zh else f"training transcript{span}"))
-    if data["sessions"]:
-        out.print(table(data["sessions"], SESSION_KEYS, st.lang))
-    if data["study"]:
-        out.print(table(data["study"], ["month", "platform", "hours"], st.lang,
-                        title=f"网络学习{span}" if zh else f"online study{span}"))
+
+    def tables() -> list[Any]:
+        from trainlog.output.render import header, table
+
+        total = {"track": "合计" if zh else "total", **data["total"]}
+        return [
+            table([{"field": header(k, st.lang, CADRE_LABELS),
+                    "value": _show_value(k, data[k], st.lang)}
+                   for k in CADRE_KEYS], ["field", "value"], st.lang),
+            table([*data["by_track"], total], ["track", "sessions", "hours"], st.lang,
+                  title=f"培训档案{span}" if zh else f"training transcript{span}"),
+            table(data["sessions"], SESSION_KEYS, st.lang) if data["sessions"] else None,
+            table(data["study"], ["month", "platform", "hours"], st.lang,
+                  title=f"网络学习{span}" if zh else f"online study{span}")
+            if data["study"] else None,
+        ]
+
+    show(data, fmt, csv=(data["sessions"], SESSION_KEYS), table=tables)
 
 
 SESSION_KEYS = ["date", "ref", "track", "kind", "topic", "title", "hours"]
@@ -235,11 +231,9 @@ def cadre_deactivate(st: State, code: CadreArg) -> None:
 
 
 @command(cadre_app, "import")
-def cadre_import(st: State, file: FileArg, encoding: EncodingOpt = None, dry_run: DryRunOpt = False,
-                 fmt: FormatOpt = Format.table) -> None:
+def cadre_import(st: State, file: FileArg, encoding: EncodingOpt = None,
+                 dry_run: DryRunOpt = False, fmt: FormatOpt = Format.table) -> None:
     """Import cadres (编号, 姓名, 单位, 级别, 党支部, 一把手, 扶贫干部, 党员, 网络学院注册日期)."""
     from trainlog.registry import import_cadres
 
-    with st.db.connect(write=True, dry_run=dry_run) as conn:
-        result = import_cadres(conn, file, encoding, dry_run)
-    print_import(result, "cadres", fmt)
+    run_import(st, import_cadres, "cadres", file, encoding, dry_run, fmt)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -22,6 +22,8 @@ from trainlog.cli.common import (
     State,
     TrackOpt,
     command,
+    show,
+    warn,
 )
 
 session_app = typer.Typer(help="Training sessions (培训) and their attendance.",
@@ -62,7 +64,6 @@ def add_session(
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Record one training session with its attendees."""
-    from trainlog.output.render import message, to_json
     from trainlog.sessions.add import add_session as add  # no SQLAlchemy on a SQLite file
 
     with st.db.connect(write=True) as db:
@@ -70,17 +71,15 @@ def add_session(
                       attendees=attendee or [], attendees_file=attendees_file,
                       headcount=headcount, branch=branch, ref=ref, replace=replace,
                       encoding=encoding)
-    if fmt is Format.json:
-        typer.echo(to_json(result))
-        return
     verb = "replaced" if result["replaced"] else "added"
     ref_text = f", ref {result['ref']}" if result["ref"] else ""
     parts = [f"{result['attendees']} named"] + (
         [f"headcount {result['headcount']}"] if result["headcount"] else [])
-    typer.echo(f"{verb} session {result['id']}{ref_text}: {result['person_times']} person-times "
-               f"({', '.join(parts)})")
-    if result["void"]:
-        message(f"warning: session {result['id']} is void and stays void; it is not counted")
+    void = f"warning: session {result['id']} is void and stays void; it is not counted"
+    show(result, fmt,
+         text=f"{verb} session {result['id']}{ref_text}: {result['person_times']} person-times "
+              f"({', '.join(parts)})",
+         after=void if result["void"] else None)
 
 
 @command(session_app, "list")
@@ -104,29 +103,26 @@ def session_list(
 
 
 @command(session_app, "show")
-def session_show(st: State, id_or_ref: IdArg, fmt: FormatOpt = Format.table, lang: LangOpt = None) -> None:
+def session_show(st: State, id_or_ref: IdArg, fmt: FormatOpt = Format.table,
+                 lang: LangOpt = None) -> None:
     """One session with its attendees."""
-    from trainlog.output.render import console, listing, table, to_json
     from trainlog.sessions.queries import ATTENDEE_KEYS, LIST_KEYS, show_session
 
     with st.db.connect() as db:
         data = show_session(db, id_or_ref)
-    if fmt is Format.json:
-        typer.echo(to_json(data))
-        return
-    if fmt is Format.csv:
-        listing(data["attendees"], ATTENDEE_KEYS, "csv", st.lang)
-        return
-    from trainlog.output.render import cell, header
 
-    keys = [*LIST_KEYS, "created_at", "created_by", "updated_at", "updated_by"]
-    if data["void"]:
-        keys += ["voided_at", "voided_by"]
-    out = console()
-    out.print(table([{"field": header(k, st.lang, LABELS), "value": cell(data[k], k, st.lang)}
-                     for k in keys], ["field", "value"], st.lang))
-    if data["attendees"]:
-        out.print(table(data["attendees"], ATTENDEE_KEYS, st.lang, labels=LABELS))
+    def tables() -> list[Any]:
+        from trainlog.output.render import cell, header, table
+
+        keys = [*LIST_KEYS, "created_at", "created_by", "updated_at", "updated_by"]
+        if data["void"]:
+            keys += ["voided_at", "voided_by"]
+        return [table([{"field": header(k, st.lang, LABELS), "value": cell(data[k], k, st.lang)}
+                       for k in keys], ["field", "value"], st.lang),
+                table(data["attendees"], ATTENDEE_KEYS, st.lang, labels=LABELS)
+                if data["attendees"] else None]
+
+    show(data, fmt, csv=(data["attendees"], ATTENDEE_KEYS), table=tables)
 
 
 @command(session_app, "import")
@@ -138,20 +134,16 @@ def session_import(
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Import sessions (培训编号, 日期, 类别, …, 干部编号); replaces by ref, all or nothing."""
-    from trainlog.output.render import message, to_json
     from trainlog.sessions.roster import import_sessions  # no SQLAlchemy on a SQLite file
 
     with st.db.connect(write=True) as db:
         result = import_sessions(db, file, encoding, dry_run)
-    for w in result.warnings:
-        message(f"warning: {w}")
-    if fmt is Format.json:
-        typer.echo(to_json(result.as_dict()))
-        return
+    warn(result.warnings)
     verb = "would import" if dry_run else "imported"
-    typer.echo(f"sessions: {verb} {result.rows} rows: {result.sessions} sessions "
-               f"({result.created} created, {result.updated} updated, {result.unchanged} "
-               f"unchanged), {result.attendances} attendances, {result.person_times} person-times")
+    show(result.as_dict(), fmt,
+         text=f"sessions: {verb} {result.rows} rows: {result.sessions} sessions "
+              f"({result.created} created, {result.updated} updated, {result.unchanged} "
+              f"unchanged), {result.attendances} attendances, {result.person_times} person-times")
 
 
 @command(session_app, "void")

@@ -19,6 +19,8 @@ from trainlog.cli.common import (
     PlatformOpt,
     State,
     command,
+    show,
+    warn,
 )
 
 study_app = typer.Typer(help="Online study hours (网络学习) imported from the platforms.",
@@ -87,15 +89,13 @@ def study_add(
     platform: PlatformOpt = None,
 ) -> None:
     """Record a cadre's online study hours in a month (replaces what was recorded)."""
-    from trainlog.output.render import message
     from trainlog.study.records import add_study
 
     with st.db.connect(write=True) as db:
         r = add_study(db, code, month, hours, platform)
     was = "" if r["previous"] is None else f" (was {r['previous']:g})"
     typer.echo(f"recorded {r['cadre']} {r['month']} {r['platform']}: {r['hours']:g} hours{was}")
-    for w in r["warnings"]:
-        message(f"warning: {w}")
+    warn(r["warnings"])
 
 
 @command(study_app, "import")
@@ -114,20 +114,16 @@ def study_import(
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Import online study hours; one record per cadre, platform and month; all or nothing."""
-    from trainlog.output.render import message, to_json
     from trainlog.study.records import import_study
 
     with st.db.connect(write=True) as db:
         result = import_study(db, file, month, platform, encoding, dry_run)
-    for w in result.warnings:
-        message(f"warning: {w}")
-    if fmt is Format.json:
-        typer.echo(to_json(result.as_dict()))
-        return
+    warn(result.warnings)
     verb = "would import" if dry_run else "imported"
     months = ", ".join(result.months) or "no month"
-    typer.echo(f"online study: {verb} {result.rows} rows ({months}): {result.created} created, "
-               f"{result.updated} updated, {result.unchanged} unchanged")
+    show(result.as_dict(), fmt,
+         text=f"online study: {verb} {result.rows} rows ({months}): {result.created} created, "
+              f"{result.updated} updated, {result.unchanged} unchanged")
 
 
 @command(app, "compliance")
@@ -148,25 +144,19 @@ def compliance(
 ) -> None:
     """Registered cadres short of online study hours, and party members' registration coverage."""
     from trainlog.errors import ConditionHeld
-    from trainlog.output.render import console, listing, message, table, to_json
+    from trainlog.output.render import table
     from trainlog.study.compliance import compliance as report
 
     with st.db.connect() as s:
         data = report(s, period, min_month, min_year, platform)
-    if fmt is Format.json:
-        typer.echo(to_json(data))
-    elif fmt is Format.csv:
-        listing(data["short"], SHORT_KEYS, "csv", st.lang)
-    else:
-        out = console()
-        if data["short"]:
-            out.print(table(data["short"], SHORT_KEYS, st.lang, labels=LABELS))
-        out.print(_summary(data, COMPLIANCE_SUMMARY, st.lang))
+    short = data["short"]
+    show(data, fmt, csv=(short, SHORT_KEYS),
+         table=lambda: [table(short, SHORT_KEYS, st.lang, labels=LABELS) if short else None,
+                        _summary(data, COMPLIANCE_SUMMARY, st.lang)],
+         after=None if short else ("无人学时不足" if st.lang == "zh" else "nobody is short of hours"))
     if fail_if_any and data["short_count"]:
         n = data["short_count"]
         raise ConditionHeld(f"{n} cadre(s) short of online study hours in {period.label}")
-    if not data["short"] and fmt is Format.table:
-        message("无人学时不足" if st.lang == "zh" else "nobody is short of hours")
 
 
 @command(app, "coverage")
@@ -182,26 +172,23 @@ def coverage(
     lang: LangOpt = None,
 ) -> None:
     """Video sessions held by each party branch in the period, and the branches with none."""
-    from trainlog.output.render import console, listing, table, to_json
+    from trainlog.output.render import table
     from trainlog.reports.coverage import coverage as report
 
     with st.db.connect() as s:
         result = report(s, period, kind, township)
     data = result.data
-    if fmt is Format.json:
-        typer.echo(to_json(data))
-        return
-    if fmt is Format.csv:  # every branch, zeros included: a sheet to sort and filter
-        listing(result.branches, BRANCH_KEYS, "csv", st.lang)
-        return
-    out = console()
-    if data["rows"]:
-        out.print(table(data["rows"], BRANCH_KEYS, st.lang))
-    without = [b for b in result.branches if not b["sessions"]]
-    if without:
+
+    def tables() -> list[Any]:
+        without = [b for b in result.branches if not b["sessions"]]
         title = LABELS["without"] if st.lang == "zh" else "without"
-        out.print(table(without, ["branch", "name", "township"], st.lang, title=title))
-    out.print(_summary(data, COVERAGE_SUMMARY, st.lang))
+        return [table(data["rows"], BRANCH_KEYS, st.lang) if data["rows"] else None,
+                table(without, ["branch", "name", "township"], st.lang, title=title)
+                if without else None,
+                _summary(data, COVERAGE_SUMMARY, st.lang)]
+
+    # CSV: every branch, zeros included: a sheet to sort and filter
+    show(data, fmt, csv=(result.branches, BRANCH_KEYS), table=tables)
 
 
 @command(config_app, "show")
@@ -230,10 +217,7 @@ def config_set(
 
 
 @command(config_app, "unset")
-def config_unset(
-    st: State,
-    key: KeyArg,
-) -> None:
+def config_unset(st: State, key: KeyArg) -> None:
     """Remove a stored setting: its default applies again."""
     from trainlog.study.settings import unset_setting
 
