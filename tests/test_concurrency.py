@@ -272,10 +272,10 @@ def trainlog(*args: Any, db: str, timeout: float = 300) -> subprocess.CompletedP
 
 
 #: A writer process: runs each command of a JSON file (a list of argument lists) through
-#: trainlog's console entry point, closing the database after each as a finished process does.
+#: trainlog's console entry point; each run closes its database when it ends, as a finished
+#: process does.
 WRITER = """
 import json, sys
-import trainlog.cli.common as common
 from trainlog.cli import main
 
 codes = []
@@ -286,7 +286,6 @@ for args in json.load(open(sys.argv[1], encoding="utf-8")):
         codes.append(0)
     except SystemExit as exc:
         codes.append(exc.code or 0)
-    common._current.db.dispose()
 sys.stderr.flush()
 print(json.dumps(codes), file=sys.__stdout__)
 """

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from trainlog.cli.common import State, set_state
+from trainlog.cli.common import State
 
 #: The root command. Its sub-commands are added by the modules of this package when they are
 #: imported (`register`); `trainlog.cli.app` is the root with every one of them.
@@ -32,6 +32,7 @@ def _version(value: bool) -> None:
 
 @root.callback()
 def _root(
+    ctx: typer.Context,
     db: Annotated[
         str | None,
         typer.Option("--db", help="database file or SQLAlchemy URL (default: TRAINLOG_DB, "
@@ -42,7 +43,8 @@ def _root(
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
                                           help="print the version and exit.")] = False,
 ) -> None:
-    set_state(State(db, lang))
+    ctx.obj = State(db, lang)  # each command's `st` (`trainlog.cli.common.command`)
+    ctx.call_on_close(ctx.obj.close)
 
 
 #: The modules that add commands, in the order of --help.

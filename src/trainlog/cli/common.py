@@ -1,4 +1,5 @@
-"""What every command shares: the state (database, language), options, and error translation.
+"""What every command shares: the state (database, language), options, output and error
+translation.
 
 Nothing here imports SQLAlchemy or the models: `--help` and option parsing stay fast.
 """
@@ -7,14 +8,18 @@ from __future__ import annotations
 
 import functools
 import inspect
+import os
 from collections.abc import Callable
 from enum import StrEnum
-from typing import Annotated, Any, TypeVar
+from pathlib import Path
+from typing import Annotated, Any, TypeVar, get_args
 
 import typer
 
+from trainlog.dates import Period
 from trainlog.errors import TrainlogError
 from trainlog.files.meters import showing
+from trainlog.output import render
 from trainlog.output.progress import bar as progress_bar
 from trainlog.output.render import detect_lang, message
 from trainlog.store.database import Database, retrying
@@ -23,10 +28,12 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 class State:
-    """The global options, resolved late: the engine is made only when a command needs it."""
+    """The global options of one run, kept on the root context (`ctx.obj`) by the root callback;
+    the engine is made only when a command needs it, and disposed of when the run ends."""
 
-    def __init__(self, location: str | None, lang: str | None):
+    def __init__(self, location: str | None = None, lang: str | None = None):
         self.location = location
+        self.asked_lang = lang  # --lang as given: the command's own, else the global one
         self.lang = detect_lang(lang)
         self._db: Database | None = None
 
@@ -36,27 +43,30 @@ class State:
             self._db = Database(self.location, on_upgrade=say_upgraded)
         return self._db
 
+    def use_lang(self, lang: str | None) -> None:
+        """A command's own --lang, which overrides the global one."""
+        if lang:
+            self.asked_lang = lang
+            self.lang = detect_lang(lang)
+
+    @property
+    def document_lang(self) -> str:
+        """The language of a document (the workbook, the notice): zh unless English is asked for
+        by --lang or TRAINLOG_LANG; for a Chinese readership, a locale alone does not change it."""
+        for value in (self.asked_lang, os.environ.get("TRAINLOG_LANG")):
+            if value:
+                return detect_lang(value)
+        return "zh"
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.dispose()
+
 
 def say_upgraded(done: dict[str, Any]) -> None:
     """On stderr, what the upgrade of an older database on opening it did (`Database.upgrade`)."""
     message(f"upgraded the database schema from revision {done['from']} to {done['to']}; "
             f"the copy from before is at {done['backup']}")
-
-
-_current = State(None, None)
-
-
-def set_state(st: State) -> None:
-    """Called by the root callback before every command (one command per process or test run)."""
-    global _current
-    _current = st
-
-
-def state(lang: str | None = None) -> State:
-    """The current command's state; a command's own --lang overrides the global one."""
-    if lang:
-        _current.lang = detect_lang(lang)
-    return _current
 
 
 class Format(StrEnum):
@@ -71,6 +81,17 @@ EncodingOpt = Annotated[
     str | None, typer.Option("--encoding", help="the CSV's encoding (default: detect UTF-8 or GB18030).")
 ]
 DryRunOpt = Annotated[bool, typer.Option("--dry-run", help="check every row, write nothing.")]
+FileArg = Annotated[Path, typer.Argument(help="a .csv (UTF-8 or GB18030) or .xlsx file.",
+                                         show_default=False)]
+DateOpt = Annotated[str, typer.Option("--date", help="YYYY-MM-DD, YYYY/M/D or YYYY年M月D日.")]
+CadreArg = Annotated[str, typer.Argument(help="the cadre's code.")]
+BranchOpt = Annotated[str | None, typer.Option("--branch", help="the branch's code.")]
+TRACK_HELP = "policy/video/special or 政策培训/视频培训/专题培训."
+TrackOpt = Annotated[str | None, typer.Option("--track", help=TRACK_HELP)]
+KindOpt = Annotated[str | None, typer.Option(
+    "--kind", help="a kind of the track, key or zh-CN label (e.g. remote or 远程教育).")]
+PlatformOpt = Annotated[str | None, typer.Option(
+    "--platform", help="academy/xuexi/remote or 干部网络学院/学习强国/远程教育.")]
 MonthOpt = Annotated[str | None, typer.Option("--month", help="YYYY-MM, this or last.")]
 YearOpt = Annotated[int | None, typer.Option("--year", help="a whole year.")]
 FromOpt = Annotated[str | None, typer.Option("--from", help="first day (YYYY-MM-DD).")]
@@ -78,25 +99,102 @@ ToOpt = Annotated[str | None, typer.Option("--to", help="last day (YYYY-MM-DD)."
 AsOfOpt = Annotated[str | None, typer.Option("--as-of", help="count up to this day.")]
 
 
+class _Options:
+    """Marks a parameter that `command` replaces by several options, the value made of theirs."""
+
+    def __init__(self, options: dict[str, Any], make: Callable[..., Any]):
+        self.options = options
+        self.make = make
+
+
+def _period(month: str | None, year: int | None, start: str | None, end: str | None,
+            as_of: str | None = None) -> Period:
+    from trainlog.dates import resolve_period
+
+    return resolve_period(month, year, start, end, as_of)
+
+
+def _dates(month: str | None, year: int | None, start: str | None,
+           end: str | None) -> Period | None:
+    if all(v is None for v in (month, year, start, end)):
+        return None
+    return _period(month, year, start, end)
+
+
+_DATES = {"month": MonthOpt, "year": YearOpt, "start": FromOpt, "end": ToOpt}
+#: A report's period: --month, --year, --from/--to (default: this month), cut at --as-of.
+PeriodOpts = Annotated[Period, _Options({**_DATES, "as_of": AsOfOpt}, _period)]
+#: A listing's dates: --month, --year or --from/--to; None (every date) when none is given.
+DatesOpts = Annotated[Period | None, _Options(_DATES, _dates)]
+
+
+def show(data: Any, fmt: str, **views: Any) -> None:
+    """A command's result in the format asked for (`render.show`). JSON and lines of text go
+    through Typer's echo, as the commands have always written them (it flushes, and copes with
+    a stdout whose encoding is misconfigured)."""
+    render.show(data, fmt, echo=_echo, **views)
+
+
+def _echo(text: str) -> None:
+    typer.echo(text, nl=False)
+
+
+def warn(warnings: list[str]) -> None:
+    """An importer's or a write's warnings, on stderr, whatever the format."""
+    for w in warnings:
+        message(f"warning: {w}")
+
+
 def command(group: typer.Typer, *args: Any, **kwargs: Any) -> Callable[[F], F]:
     """Register a command whose TrainlogError becomes a message on stderr and its exit code.
 
-    While it runs, a long import shows a progress bar on a terminal (`trainlog.output.progress`).
+    A parameter annotated `State` is given the run's state (the root callback's `ctx.obj`), with
+    the command's own --lang, if it has one and it is given, over the global one. A parameter of
+    `PeriodOpts` or `DatesOpts` stands for the period options, which take its place in the
+    command line; it is given the period they say. While the command runs, a long import shows a
+    progress bar on a terminal (`trainlog.output.progress`).
     """
 
     def decorate(fn: F) -> F:
+        sig = inspect.signature(fn, eval_str=True)
+        params: list[inspect.Parameter] = []
+        state_param = None
+        groups: dict[str, _Options] = {}
+        for p in sig.parameters.values():
+            marker = next((m for m in get_args(p.annotation)[1:] if isinstance(m, _Options)),
+                          None)
+            if p.annotation is State:  # Typer gives the context, which the state is kept on
+                if "ctx" in sig.parameters:
+                    raise TypeError(f"{fn.__name__}: a command with a State has no ctx of its own")
+                state_param = p.name
+                params.insert(0, inspect.Parameter(
+                    "ctx", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=typer.Context))
+            elif marker is not None:
+                groups[p.name] = marker
+                params += [inspect.Parameter(name, inspect.Parameter.POSITIONAL_OR_KEYWORD,
+                                             default=None, annotation=option)
+                           for name, option in marker.options.items()]
+            else:
+                params.append(p)
+
         @functools.wraps(fn)
-        def wrapper(*a: Any, **k: Any) -> Any:
+        def wrapper(**given: Any) -> Any:
             try:
-                # PostgreSQL may abort a write for a conflict and ask for it to be run again
                 with showing(progress_bar):
-                    return retrying(lambda: fn(*a, **k))
+                    if state_param is not None:
+                        st = given.pop("ctx").ensure_object(State)
+                        st.use_lang(given.get("lang"))
+                        given[state_param] = st
+                    for name, marker in groups.items():
+                        given[name] = marker.make(*(given.pop(o) for o in marker.options))
+                    # PostgreSQL may abort a write for a conflict and ask for it to be run again
+                    return retrying(lambda: fn(**given))
             except TrainlogError as exc:
                 if str(exc):
                     message(str(exc))
                 raise typer.Exit(exc.exit_code) from None
 
-        wrapper.__signature__ = inspect.signature(fn, eval_str=True)  # type: ignore[attr-defined]
+        wrapper.__signature__ = sig.replace(parameters=params)  # type: ignore[attr-defined]
         group.command(*args, **kwargs)(wrapper)
         return fn
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from trainlog.cli import root as app
-from trainlog.cli.common import Format, FormatOpt, LangOpt, command, state
+from trainlog.cli.common import Format, FormatOpt, LangOpt, State, command, show
 from trainlog.vocab import own_labels
 
 db_app = typer.Typer(help="The database: info, check, backup, upgrade.", no_args_is_help=True)
@@ -17,9 +17,9 @@ app.add_typer(db_app, name="db")
 
 
 @command(app, "init")
-def init() -> None:
+def init(st: State) -> None:
     """Create the database (idempotent) and print where it is."""
-    db = state().db
+    db = st.db
     created = db.init()
     typer.echo(db.display())
     from trainlog.output.render import message
@@ -29,45 +29,37 @@ def init() -> None:
 
 
 @command(db_app, "info")
-def info(fmt: FormatOpt = Format.table) -> None:
+def info(st: State, fmt: FormatOpt = Format.table) -> None:
     """Which database is in use: location, engine, schema revision, rows per table."""
-    from trainlog.output.render import console, to_json, write_csv
     from trainlog.store.info import database_info
 
-    st = state()
     data = database_info(st.db)
-    if fmt is Format.json:
-        typer.echo(to_json(data))
-    elif fmt is Format.csv:
-        write_csv([{"table": t, "rows": n} for t, n in data["tables"].items()], ["table", "rows"])
-    else:
-        out = console()
-        zh = st.lang == "zh"
-        out.print(f"{'位置' if zh else 'location'}: {data['location']}")
-        out.print(f"{'引擎' if zh else 'engine'}: {data['engine']}")
-        out.print(f"{'版本' if zh else 'revision'}: {data['revision']}")
+    rows = [{"table": t, "rows": n} for t, n in data["tables"].items()]
+
+    def lines() -> list[Any]:
         from trainlog.output.render import table
 
-        rows = [{"table": t, "rows": n} for t, n in data["tables"].items()]
-        out.print(table(rows, ["table", "rows"], st.lang))
+        zh = st.lang == "zh"
+        return [f"{'位置' if zh else 'location'}: {data['location']}",
+                f"{'引擎' if zh else 'engine'}: {data['engine']}",
+                f"{'版本' if zh else 'revision'}: {data['revision']}",
+                table(rows, ["table", "rows"], st.lang)]
+
+    show(data, fmt, csv=(rows, ["table", "rows"]), table=lines)
 
 
 @command(db_app, "check")
-def check(fmt: FormatOpt = Format.table, lang: LangOpt = None) -> None:
+def check(st: State, fmt: FormatOpt = Format.table, lang: LangOpt = None) -> None:
     """Check the database: SQLite's or PostgreSQL's own checks, trainlog's invariants; exit 1 if not."""
     from trainlog.errors import TrainlogError
-    from trainlog.output.render import console, listing, table, to_json
+    from trainlog.output.render import table
     from trainlog.store.checks import run_checks
 
-    st = state(lang)
     report = run_checks(st.db)
-    if fmt is Format.json:
-        typer.echo(to_json(report))
-    elif fmt is Format.csv:
-        listing(report["checks"], ["name", "ok", "detail"], "csv", st.lang)
-    else:
-        labels = own_labels("check")  # a check's name is 检查项
-        console().print(table(report["checks"], ["name", "ok", "detail"], st.lang, labels=labels))
+    keys = ["name", "ok", "detail"]
+    labels = own_labels("check")  # a check's name is 检查项
+    show(report, fmt, csv=(report["checks"], keys),
+         table=lambda: [table(report["checks"], keys, st.lang, labels=labels)])
     failed = [c["name"] for c in report["checks"] if not c["ok"]]
     if failed:
         raise TrainlogError(f"db check: {len(failed)} of {len(report['checks'])} checks failed: "
@@ -76,6 +68,7 @@ def check(fmt: FormatOpt = Format.table, lang: LangOpt = None) -> None:
 
 @command(db_app, "backup")
 def backup(
+    st: State,
     dest: Annotated[Path, typer.Argument(help="the copy's file name, or a folder to put it in.",
                                          show_default=False)],
     force: Annotated[bool, typer.Option("--force", help="overwrite DEST if it exists.")] = False,
@@ -83,23 +76,18 @@ def backup(
 ) -> None:
     """Back up the database to DEST, safe while others write (SQLite: a checked copy of the file;
     PostgreSQL: pg_dump --format=custom)."""
-    from trainlog.output.render import message, to_json
-
-    result = state().db.backup(dest, overwrite=force)
-    if fmt is Format.json:
-        typer.echo(to_json(result))
-        return
-    message(f"backed up {result['database']} ({result['bytes']:,} bytes, schema revision "
-            f"{result['revision']}, integrity ok)")
-    typer.echo(result["backup"])
+    result = st.db.backup(dest, overwrite=force)
+    show(result, fmt, text=result["backup"],
+         before=f"backed up {result['database']} ({result['bytes']:,} bytes, schema revision "
+                f"{result['revision']}, integrity ok)")
 
 
 @command(db_app, "upgrade")
-def upgrade() -> None:
+def upgrade(st: State) -> None:
     """Bring an older database's schema up to this version (a backup copy is written first)."""
     from trainlog.output.render import message
 
-    db = state().db
+    db = st.db
     if not db.exists():
         raise db.missing()
     done = db.upgrade()

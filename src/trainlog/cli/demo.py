@@ -7,11 +7,12 @@ from typing import Annotated, Any
 import typer
 
 from trainlog.cli import root as app
-from trainlog.cli.common import LangOpt, command, state
+from trainlog.cli.common import LangOpt, State, command
 
 
 @command(app, "demo")
 def demo(
+    st: State,
     db: Annotated[str | None, typer.Option(
         "--db", help="where to create the demo database (a new file; default: a temporary "
         "directory). Never the database of --db/TRAINLOG_DB.")] = None,
@@ -22,7 +23,6 @@ def demo(
     from trainlog.output.render import message
     from trainlog.store.database import Database
 
-    st = state(lang)
     zh = st.lang == "zh"
     path = demo_location(db)
     database = Database(str(path))

@@ -2,34 +2,18 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from trainlog.cli import root as app
-from trainlog.cli.common import AsOfOpt, LangOpt, command, state
-
-
-def chosen_lang(ctx: typer.Context | None, option: str | None) -> str:
-    """zh unless English is asked for: this command's --lang, the global --lang, TRAINLOG_LANG.
-
-    The workbook and the notice are for a Chinese readership; a locale alone does not change
-    their language.
-    """
-    from trainlog.output.render import detect_lang
-
-    root = ctx.find_root().params.get("lang") if ctx is not None else None
-    for value in (option, root, os.environ.get("TRAINLOG_LANG")):
-        if value:
-            return detect_lang(value)
-    return "zh"
+from trainlog.cli.common import AsOfOpt, LangOpt, State, command
 
 
 @command(app, "export")
 def export(
-    ctx: typer.Context,
+    st: State,
     file: Annotated[Path, typer.Argument(help="the workbook to write (.xlsx); an existing one "
                                          "is replaced.", show_default=False)],
     year: Annotated[int, typer.Option("--year", help="the year to export.",
@@ -41,9 +25,8 @@ def export(
     shortfall, branch coverage, with charts."""
     from trainlog.output.workbook import export_workbook
 
-    st = state(lang)
     with st.db.connect() as conn:
-        info = export_workbook(conn, file, year, as_of, chosen_lang(ctx, lang))
+        info = export_workbook(conn, file, year, as_of, st.document_lang)
     if st.lang == "zh":
         typer.echo(f"已写入 {info['file']}：{len(info['sheets'])} 张工作表（{info['period']['label']}），"
                    f"培训 {info['sessions']:,} 次，干部 {info['cadres']:,} 人，"

@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from trainlog.cli import root as app
 from trainlog.cli.common import (
+    BranchOpt,
+    CadreArg,
     DryRunOpt,
     EncodingOpt,
+    FileArg,
     Format,
     FormatOpt,
     LangOpt,
+    State,
     command,
-    state,
+    show,
 )
 from trainlog.vocab import own_labels
 
@@ -30,25 +35,22 @@ CADRE_KEYS = ["code", "name", "unit", "level", "branch", "top_leader", "poverty_
 #: zh-CN headers where a cadre's differ from trainlog.vocab.WORDS (a person's name is 姓名).
 CADRE_LABELS = own_labels("cadre")
 
-FileArg = Annotated[Path, typer.Argument(help="a .csv (UTF-8 or GB18030) or .xlsx file.",
-                                         show_default=False)]
 
-
-def print_import(result, what: str, fmt: Format = Format.table) -> None:  # type: ignore[no-untyped-def]
-    """The summary of an import, on stdout."""
-    from trainlog.output.render import to_json
-
+def run_import(st: State, importer: Callable[..., Any], what: str, file: Path,
+               encoding: str | None, dry_run: bool, fmt: Format) -> None:
+    """Import a file of branches or cadres in one transaction (undone for a dry run), and say
+    what it did on stdout."""
+    with st.db.connect(write=True, dry_run=dry_run) as conn:
+        result = importer(conn, file, encoding, dry_run)
     data = result.as_dict()
-    if fmt is Format.json:
-        typer.echo(to_json(data))
-        return
     verb = "would import" if result.dry_run else "imported"
-    typer.echo(f"{what}: {verb} {data['rows']} rows: {data['created']} created, "
-               f"{data['updated']} updated, {data['unchanged']} unchanged")
+    show(data, fmt, text=f"{what}: {verb} {data['rows']} rows: {data['created']} created, "
+                         f"{data['updated']} updated, {data['unchanged']} unchanged")
 
 
 @command(branch_app, "add")
 def branch_add(
+    st: State,
     code: Annotated[str, typer.Argument(help="the branch's code.")],
     name: Annotated[str, typer.Argument(help="the branch's name.")],
     township: Annotated[str | None, typer.Option("--township", help="乡镇/街道.")] = None,
@@ -56,13 +58,14 @@ def branch_add(
     """Add a party branch."""
     from trainlog.registry import add_branch
 
-    with state().db.connect(write=True) as conn:
+    with st.db.connect(write=True) as conn:
         b = add_branch(conn, code, name, township)
     typer.echo(f"added branch {b['code']} {b['name']}")
 
 
 @command(branch_app, "list")
 def branch_list(
+    st: State,
     township: Annotated[str | None, typer.Option("--township", help="only this township.")] = None,
     fmt: FormatOpt = Format.table,
     lang: LangOpt = None,
@@ -71,26 +74,22 @@ def branch_list(
     from trainlog.output.render import listing
     from trainlog.registry import list_branches
 
-    st = state(lang)
     with st.db.connect() as conn:
         rows = list_branches(conn, township)
     listing(rows, BRANCH_KEYS, fmt.value, st.lang)
 
 
 @command(branch_app, "import")
-def branch_import(file: FileArg, encoding: EncodingOpt = None, dry_run: DryRunOpt = False,
-                  fmt: FormatOpt = Format.table) -> None:
+def branch_import(st: State, file: FileArg, encoding: EncodingOpt = None,
+                  dry_run: DryRunOpt = False, fmt: FormatOpt = Format.table) -> None:
     """Import branches (编号, 名称, 乡镇); updates by code, all or nothing."""
     from trainlog.registry import import_branches
 
-    with state().db.connect(write=True, dry_run=dry_run) as conn:
-        result = import_branches(conn, file, encoding, dry_run)
-    print_import(result, "branches", fmt)
+    run_import(st, import_branches, "branches", file, encoding, dry_run, fmt)
 
 
 LevelOpt = Annotated[str | None, typer.Option(
     "--level", help="district/township/village or 区级/乡级/村级.")]
-BranchOpt = Annotated[str | None, typer.Option("--branch", help="the branch's code.")]
 UnitOpt = Annotated[str | None, typer.Option("--unit", help="单位.")]
 RegisteredOpt = Annotated[str | None, typer.Option(
     "--registered-on", help="date of registration at the online academy.")]
@@ -98,7 +97,8 @@ RegisteredOpt = Annotated[str | None, typer.Option(
 
 @command(cadre_app, "add")
 def cadre_add(
-    code: Annotated[str, typer.Argument(help="the cadre's code.")],
+    st: State,
+    code: CadreArg,
     name: Annotated[str, typer.Argument(help="the cadre's name.")],
     unit: UnitOpt = None,
     level: LevelOpt = None,
@@ -114,7 +114,7 @@ def cadre_add(
     """Add a cadre."""
     from trainlog.registry import add_cadre
 
-    with state().db.connect(write=True) as conn:
+    with st.db.connect(write=True) as conn:
         c = add_cadre(conn, code, name, unit=unit, level=level, branch=branch, top_leader=top_leader,
                       poverty_cadre=poverty_cadre, party_member=not no_party_member,
                       registered_on=registered_on)
@@ -123,6 +123,7 @@ def cadre_add(
 
 @command(cadre_app, "list")
 def cadre_list(
+    st: State,
     branch: BranchOpt = None,
     level: LevelOpt = None,
     top_leader: Annotated[bool | None, typer.Option("--top-leader/--not-top-leader",
@@ -138,7 +139,6 @@ def cadre_list(
     from trainlog.output.render import listing
     from trainlog.registry import list_cadres
 
-    st = state(lang)
     with st.db.connect() as conn:
         rows = list_cadres(conn, branch, level, top_leader, poverty_cadre, True if active else None)
     listing(rows, CADRE_KEYS, fmt.value, st.lang, labels=CADRE_LABELS)
@@ -146,47 +146,42 @@ def cadre_list(
 
 @command(cadre_app, "show")
 def cadre_show(
-    code: Annotated[str, typer.Argument(help="the cadre's code.")],
+    st: State,
+    code: CadreArg,
     year: Annotated[int | None, typer.Option("--year", min=1, max=9999,
                                              help="only this year's records.")] = None,
     fmt: FormatOpt = Format.table,
     lang: LangOpt = None,
 ) -> None:
     """One cadre: the record, and the training transcript (培训档案)."""
-    from trainlog.output.render import console, table, to_json
     from trainlog.registry import get_cadre
     from trainlog.sessions.queries import transcript
     from trainlog.study.records import cadre_study
 
-    st = state(lang)
     with st.db.connect() as conn:
         data = get_cadre(conn, code)
         study = cadre_study(conn, code, year)  # online study hours by month (issue 5)
         data |= transcript(conn, code, year)
     data["study"] = study
-    if fmt is Format.json:
-        typer.echo(to_json(data))
-        return
-    if fmt is Format.csv:
-        from trainlog.output.render import write_csv
-
-        write_csv(data["sessions"], SESSION_KEYS)
-        return
-    from trainlog.output.render import header
-
-    out = console()
-    out.print(table([{"field": header(k, st.lang, CADRE_LABELS),
-                      "value": _show_value(k, data[k], st.lang)}
-                     for k in CADRE_KEYS], ["field", "value"], st.lang))
     zh, span = st.lang == "zh", f" {year}" if year else ""
-    total = {"track": "合计" if zh else "total", **data["total"]}
-    out.print(table([*data["by_track"], total], ["track", "sessions", "hours"], st.lang,
-                    title=f"培训档案{span}" if zh else f"training transcript{span}"))
-    if data["sessions"]:
-        out.print(table(data["sessions"], SESSION_KEYS, st.lang))
-    if data["study"]:
-        out.print(table(data["study"], ["month", "platform", "hours"], st.lang,
-                        title=f"网络学习{span}" if zh else f"online study{span}"))
+
+    def tables() -> list[Any]:
+        from trainlog.output.render import header, table
+
+        total = {"track": "合计" if zh else "total", **data["total"]}
+        return [
+            table([{"field": header(k, st.lang, CADRE_LABELS),
+                    "value": _show_value(k, data[k], st.lang)}
+                   for k in CADRE_KEYS], ["field", "value"], st.lang),
+            table([*data["by_track"], total], ["track", "sessions", "hours"], st.lang,
+                  title=f"培训档案{span}" if zh else f"training transcript{span}"),
+            table(data["sessions"], SESSION_KEYS, st.lang) if data["sessions"] else None,
+            table(data["study"], ["month", "platform", "hours"], st.lang,
+                  title=f"网络学习{span}" if zh else f"online study{span}")
+            if data["study"] else None,
+        ]
+
+    show(data, fmt, csv=(data["sessions"], SESSION_KEYS), table=tables)
 
 
 SESSION_KEYS = ["date", "ref", "track", "kind", "topic", "title", "hours"]
@@ -200,7 +195,8 @@ def _show_value(key: str, value, lang: str) -> str:  # type: ignore[no-untyped-d
 
 @command(cadre_app, "edit")
 def cadre_edit(
-    code: Annotated[str, typer.Argument(help="the cadre's code.")],
+    st: State,
+    code: CadreArg,
     name: Annotated[str | None, typer.Option("--name", help="new name.")] = None,
     unit: UnitOpt = None,
     level: LevelOpt = None,
@@ -218,7 +214,7 @@ def cadre_edit(
     """Change a cadre's fields; options not given are left as they are."""
     from trainlog.registry import edit_cadre
 
-    with state().db.connect(write=True) as conn:
+    with st.db.connect(write=True) as conn:
         c = edit_cadre(conn, code, name=name, unit=unit, level=level, branch=branch,
                        top_leader=top_leader, poverty_cadre=poverty_cadre,
                        party_member=party_member, registered_on=registered_on, active=active)
@@ -226,21 +222,19 @@ def cadre_edit(
 
 
 @command(cadre_app, "deactivate")
-def cadre_deactivate(code: Annotated[str, typer.Argument(help="the cadre's code.")]) -> None:
+def cadre_deactivate(st: State, code: CadreArg) -> None:
     """Deactivate a cadre: kept, with past records still counting; no new attendance."""
     from trainlog.registry import deactivate_cadre
 
-    with state().db.connect(write=True) as conn:
+    with st.db.connect(write=True) as conn:
         c = deactivate_cadre(conn, code)
     typer.echo(f"deactivated cadre {c['code']} {c['name']}")
 
 
 @command(cadre_app, "import")
-def cadre_import(file: FileArg, encoding: EncodingOpt = None, dry_run: DryRunOpt = False,
-                 fmt: FormatOpt = Format.table) -> None:
+def cadre_import(st: State, file: FileArg, encoding: EncodingOpt = None,
+                 dry_run: DryRunOpt = False, fmt: FormatOpt = Format.table) -> None:
     """Import cadres (编号, 姓名, 单位, 级别, 党支部, 一把手, 扶贫干部, 党员, 网络学院注册日期)."""
     from trainlog.registry import import_cadres
 
-    with state().db.connect(write=True, dry_run=dry_run) as conn:
-        result = import_cadres(conn, file, encoding, dry_run)
-    print_import(result, "cadres", fmt)
+    run_import(st, import_cadres, "cadres", file, encoding, dry_run, fmt)

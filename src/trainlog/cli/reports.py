@@ -9,25 +9,20 @@ import typer
 
 from trainlog.cli import root as app
 from trainlog.cli.common import (
-    AsOfOpt,
     Format,
     FormatOpt,
-    FromOpt,
     LangOpt,
-    MonthOpt,
-    ToOpt,
-    YearOpt,
+    PeriodOpts,
+    State,
+    TrackOpt,
     command,
-    state,
+    show,
 )
 from trainlog.vocab import word as _w
 
 plan_app = typer.Typer(help="The year's plan (年度计划): a target of person-times.",
                        no_args_is_help=True)
 app.add_typer(plan_app, name="plan")
-
-TrackOpt = Annotated[str | None, typer.Option(
-    "--track", help="policy/video/special or 政策培训/视频培训/专题培训.")]
 
 
 class ReportFormat(StrEnum):
@@ -46,6 +41,7 @@ ReportFormatOpt = Annotated[ReportFormat, typer.Option(
 
 @command(plan_app, "set")
 def plan_set(
+    st: State,
     year: Annotated[int, typer.Argument(help="the plan's year.")],
     target: Annotated[int, typer.Option("--target", min=1, help="person-times (人次) to reach.")],
     track: TrackOpt = None,
@@ -55,21 +51,21 @@ def plan_set(
     lang: LangOpt = None,
 ) -> None:
     """Set a year's target of person-times, over all tracks or for one; updates an existing one."""
-    from trainlog.output.render import to_json
     from trainlog.reports.plans import set_plan
 
-    st = state(lang)
     with st.db.connect(write=True) as db:
         result = set_plan(db, year, target, track, deadline)
-    if fmt is Format.json:
-        typer.echo(to_json(result))
-        return
+    show(result, fmt, text=lambda: _plan_set(result, st.lang))
+
+
+def _plan_set(result: dict[str, Any], lang: str) -> str:
+    """What `plan set` did, in a line."""
     from trainlog.vocab import label
 
-    scope = (label(result["track"], st.lang, "track") if result["track"]
-             else _w("all_tracks", st.lang))
+    scope = (label(result["track"], lang, "track") if result["track"]
+             else _w("all_tracks", lang))
     prev = result["previous"]
-    if st.lang == "zh":
+    if lang == "zh":
         verb = "已更新" if prev else "已设定"
         line = (f"{verb} {result['year']} 年度计划（{scope}）：{result['target']:,} 人次，"
                 f"截止 {result['deadline']}")
@@ -81,28 +77,26 @@ def plan_set(
                 f"by {result['deadline']}")
         if prev:
             line += f" (was {prev['target']:,} by {prev['deadline']})"
-    typer.echo(line)
+    return line
 
 
 @command(plan_app, "show")
 def plan_show(
+    st: State,
     year: Annotated[int | None, typer.Argument(help="a year (default: every plan).")] = None,
     fmt: FormatOpt = Format.table,
     lang: LangOpt = None,
 ) -> None:
     """Show the plans set, of one year or all."""
-    from trainlog.output.render import listing, message
+    from trainlog.output.render import table
     from trainlog.reports.plans import PLAN_KEYS, list_plans
 
-    st = state(lang)
     with st.db.connect() as s:
         rows = list_plans(s, year)
-    if not rows and fmt is Format.table:
-        message(_no_plan_hint(year, st.lang))
-        return
-    if fmt is Format.table:
-        rows = [r | {"track": r["track"] or _w("all_tracks", st.lang)} for r in rows]
-    listing(rows, PLAN_KEYS, fmt.value, st.lang)
+    shown = [r | {"track": r["track"] or _w("all_tracks", st.lang)} for r in rows]
+    show(rows, fmt, csv=(rows, PLAN_KEYS),
+         table=lambda: [table(shown, PLAN_KEYS, st.lang)] if rows else None,
+         after=None if rows else lambda: _no_plan_hint(year, st.lang))
 
 
 def _no_plan_hint(year: int | None, lang: str, track: str | None = None,
@@ -128,12 +122,8 @@ def _no_plan_hint(year: int | None, lang: str, track: str | None = None,
 
 @command(app, "report")
 def report(
-    ctx: typer.Context,
-    month: MonthOpt = None,
-    year: YearOpt = None,
-    start: FromOpt = None,
-    end: ToOpt = None,
-    as_of: AsOfOpt = None,
+    st: State,
+    period: PeriodOpts,
     track: TrackOpt = None,
     by: Annotated[str | None, typer.Option(
         "--by", help="track, kind, topic, branch, township, level or month.")] = None,
@@ -145,16 +135,14 @@ def report(
     lang: LangOpt = None,
 ) -> None:
     """Sessions, person-times, people and hours per track, and progress against the year's plan."""
-    from trainlog.dates import resolve_period
-    from trainlog.output.render import message, to_json
+    from trainlog.output.render import message
+    from trainlog.output.report import csv_rows, print_report
     from trainlog.reports.plan import fail_if_behind as check_behind
     from trainlog.reports.plan import parse_options, plan_report
     from trainlog.reports.plans import list_plans
 
-    st = state(lang)
-    period = resolve_period(month, year, start, end, as_of)
     track, audience, by = parse_options(track, audience, by)
-    with st.db.connect() as s:
+    with st.db.connect() as s:  # what the format shows, read in one transaction
         data = plan_report(s, period, track=track, by=by, audience=audience)
         others = [] if data["plan"] else list_plans(s, period.end.year)
         monthly = None
@@ -166,35 +154,15 @@ def report(
             from trainlog.output.notice import gather
 
             figures = gather(s, period, track=track, audience=audience, report=data)
-    if fmt is ReportFormat.json:
-        typer.echo(to_json(data))
-    elif fmt is ReportFormat.csv:
-        _csv(data, by)
-    elif fmt is ReportFormat.notice:
-        from trainlog.cli.export import chosen_lang
+
+    def notice() -> str:
         from trainlog.output.notice import notice_text
 
-        typer.echo(notice_text(figures, chosen_lang(ctx, lang)), nl=False)
-    else:
-        from trainlog.output.report import print_report
+        return notice_text(figures, st.document_lang)
 
-        print_report(data, st.lang, track, audience, by, monthly)
+    show(data, fmt, csv=lambda: csv_rows(data, by), notice=notice,
+         table=lambda: print_report(data, st.lang, track, audience, by, monthly))
     if data["plan"] is None:
         message(_no_plan_hint(period.end.year, st.lang, track, others))
     if fail_if_behind:
         check_behind(data)
-
-
-CSV_COLUMNS = ["from", "to", "dim", "value", "sessions", "person_times", "people", "hours"]
-
-
-def _csv(data: dict[str, Any], by: str | None) -> None:
-    """One header line; rows: each track, the total, then the --by groups (`dim` says which)."""
-    from trainlog.output.render import write_csv
-
-    span = {"from": data["period"]["from"], "to": data["period"]["to"]}
-    rows = [span | {"dim": "track", "value": r["track"], **r} for r in data["tracks"]]
-    rows.append(span | {"dim": "total", "value": None, **data["total"]})
-    for r in data.get("rows", []):
-        rows.append(span | {"dim": by, "value": r[by], **r})
-    write_csv(rows, CSV_COLUMNS)

@@ -3,23 +3,27 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from trainlog.cli import root as app
 from trainlog.cli.common import (
+    TRACK_HELP,
+    BranchOpt,
+    DateOpt,
+    DatesOpts,
     DryRunOpt,
     EncodingOpt,
     Format,
     FormatOpt,
-    FromOpt,
+    KindOpt,
     LangOpt,
-    MonthOpt,
-    ToOpt,
-    YearOpt,
+    State,
+    TrackOpt,
     command,
-    state,
+    show,
+    warn,
 )
 from trainlog.vocab import own_labels
 
@@ -27,11 +31,6 @@ session_app = typer.Typer(help="Training sessions (培训) and their attendance.
                           no_args_is_help=True)
 app.add_typer(session_app, name="session")
 
-TRACK_HELP = "policy/video/special or 政策培训/视频培训/专题培训."
-TrackOpt = Annotated[str | None, typer.Option("--track", help=TRACK_HELP)]
-KindOpt = Annotated[str | None, typer.Option(
-    "--kind", help="a kind of the track, key or zh-CN label (e.g. remote or 远程教育).")]
-BranchOpt = Annotated[str | None, typer.Option("--branch", help="the branch's code.")]
 IdArg = Annotated[str, typer.Argument(help="the session's ref, or its id.")]
 #: zh-CN headers where these commands' differ from trainlog.vocab.WORDS: a person's name is 姓名.
 LABELS = own_labels("cadre")
@@ -39,7 +38,8 @@ LABELS = own_labels("cadre")
 
 @command(app, "add-session")
 def add_session(
-    date: Annotated[str, typer.Option("--date", help="YYYY-MM-DD, YYYY/M/D or YYYY年M月D日.")],
+    st: State,
+    date: DateOpt,
     track: Annotated[str, typer.Option("--track", help=TRACK_HELP)],
     title: Annotated[str, typer.Option("--title", help="the session's title (培训名称).")],
     kind: KindOpt = None,
@@ -63,33 +63,28 @@ def add_session(
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Record one training session with its attendees."""
-    from trainlog.output.render import message, to_json
     from trainlog.sessions.add import add_session as add  # no SQLAlchemy on a SQLite file
 
-    with state().db.connect(write=True) as db:
+    with st.db.connect(write=True) as db:
         result = add(db, date=date, track=track, title=title, kind=kind, topic=topic, hours=hours,
                       attendees=attendee or [], attendees_file=attendees_file,
                       headcount=headcount, branch=branch, ref=ref, replace=replace,
                       encoding=encoding)
-    if fmt is Format.json:
-        typer.echo(to_json(result))
-        return
     verb = "replaced" if result["replaced"] else "added"
     ref_text = f", ref {result['ref']}" if result["ref"] else ""
     parts = [f"{result['attendees']} named"] + (
         [f"headcount {result['headcount']}"] if result["headcount"] else [])
-    typer.echo(f"{verb} session {result['id']}{ref_text}: {result['person_times']} person-times "
-               f"({', '.join(parts)})")
-    if result["void"]:
-        message(f"warning: session {result['id']} is void and stays void; it is not counted")
+    void = f"warning: session {result['id']} is void and stays void; it is not counted"
+    show(result, fmt,
+         text=f"{verb} session {result['id']}{ref_text}: {result['person_times']} person-times "
+              f"({', '.join(parts)})",
+         after=void if result["void"] else None)
 
 
 @command(session_app, "list")
 def session_list(
-    month: MonthOpt = None,
-    year: YearOpt = None,
-    start: FromOpt = None,
-    end: ToOpt = None,
+    st: State,
+    period: DatesOpts,
     track: TrackOpt = None,
     kind: KindOpt = None,
     branch: BranchOpt = None,
@@ -98,79 +93,68 @@ def session_list(
     lang: LangOpt = None,
 ) -> None:
     """List sessions of a period (all dates when no period is given)."""
-    from trainlog.dates import resolve_period
     from trainlog.output.render import listing
     from trainlog.sessions.queries import LIST_KEYS, list_sessions
 
-    st = state(lang)
-    period = None
-    if any(v is not None for v in (month, year, start, end)):
-        period = resolve_period(month, year, start, end)
     with st.db.connect() as db:
         rows = list_sessions(db, period, track, kind, branch, voided)
     listing(rows, LIST_KEYS, fmt.value, st.lang)
 
 
 @command(session_app, "show")
-def session_show(id_or_ref: IdArg, fmt: FormatOpt = Format.table, lang: LangOpt = None) -> None:
+def session_show(st: State, id_or_ref: IdArg, fmt: FormatOpt = Format.table,
+                 lang: LangOpt = None) -> None:
     """One session with its attendees."""
-    from trainlog.output.render import console, listing, table, to_json
     from trainlog.sessions.queries import ATTENDEE_KEYS, LIST_KEYS, show_session
 
-    st = state(lang)
     with st.db.connect() as db:
         data = show_session(db, id_or_ref)
-    if fmt is Format.json:
-        typer.echo(to_json(data))
-        return
-    if fmt is Format.csv:
-        listing(data["attendees"], ATTENDEE_KEYS, "csv", st.lang)
-        return
-    from trainlog.output.render import cell, header
 
-    keys = [*LIST_KEYS, "created_at", "created_by", "updated_at", "updated_by"]
-    if data["void"]:
-        keys += ["voided_at", "voided_by"]
-    out = console()
-    out.print(table([{"field": header(k, st.lang, LABELS), "value": cell(data[k], k, st.lang)}
-                     for k in keys], ["field", "value"], st.lang))
-    if data["attendees"]:
-        out.print(table(data["attendees"], ATTENDEE_KEYS, st.lang, labels=LABELS))
+    def tables() -> list[Any]:
+        from trainlog.output.render import cell, header, table
+
+        keys = [*LIST_KEYS, "created_at", "created_by", "updated_at", "updated_by"]
+        if data["void"]:
+            keys += ["voided_at", "voided_by"]
+        return [table([{"field": header(k, st.lang, LABELS), "value": cell(data[k], k, st.lang)}
+                       for k in keys], ["field", "value"], st.lang),
+                table(data["attendees"], ATTENDEE_KEYS, st.lang, labels=LABELS)
+                if data["attendees"] else None]
+
+    show(data, fmt, csv=(data["attendees"], ATTENDEE_KEYS), table=tables)
 
 
 @command(session_app, "import")
 def session_import(
+    st: State,
     file: Annotated[Path, typer.Argument(help="a long-format roster: one row per attendance.")],
     encoding: EncodingOpt = None,
     dry_run: DryRunOpt = False,
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Import sessions (培训编号, 日期, 类别, …, 干部编号); replaces by ref, all or nothing."""
-    from trainlog.output.render import message, to_json
     from trainlog.sessions.roster import import_sessions  # no SQLAlchemy on a SQLite file
 
-    with state().db.connect(write=True) as db:
+    with st.db.connect(write=True) as db:
         result = import_sessions(db, file, encoding, dry_run)
-    for w in result.warnings:
-        message(f"warning: {w}")
-    if fmt is Format.json:
-        typer.echo(to_json(result.as_dict()))
-        return
+    warn(result.warnings)
     verb = "would import" if dry_run else "imported"
-    typer.echo(f"sessions: {verb} {result.rows} rows: {result.sessions} sessions "
-               f"({result.created} created, {result.updated} updated, {result.unchanged} "
-               f"unchanged), {result.attendances} attendances, {result.person_times} person-times")
+    show(result.as_dict(), fmt,
+         text=f"sessions: {verb} {result.rows} rows: {result.sessions} sessions "
+              f"({result.created} created, {result.updated} updated, {result.unchanged} "
+              f"unchanged), {result.attendances} attendances, {result.person_times} person-times")
 
 
 @command(session_app, "void")
 def session_void(
+    st: State,
     id_or_ref: IdArg,
     reason: Annotated[str, typer.Option("--reason", help="why it is voided (kept with it).")],
 ) -> None:
     """Void a session: it is kept, shown as void, and left out of every count."""
     from trainlog.sessions.queries import void_session
 
-    with state().db.connect(write=True) as db:
+    with st.db.connect(write=True) as db:
         result = void_session(db, id_or_ref, reason)
     ref_text = f", ref {result['ref']}" if result["ref"] else ""
     typer.echo(f"voided session {result['id']}{ref_text}: its {result['person_times']} "

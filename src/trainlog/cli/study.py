@@ -9,18 +9,18 @@ import typer
 
 from trainlog.cli import root as app
 from trainlog.cli.common import (
-    AsOfOpt,
+    CadreArg,
     DryRunOpt,
     EncodingOpt,
     Format,
     FormatOpt,
-    FromOpt,
     LangOpt,
-    MonthOpt,
-    ToOpt,
-    YearOpt,
+    PeriodOpts,
+    PlatformOpt,
+    State,
     command,
-    state,
+    show,
+    warn,
 )
 from trainlog.vocab import own_labels, word
 
@@ -31,9 +31,6 @@ config_app = typer.Typer(help="Settings kept in the database (compliance thresho
 app.add_typer(study_app, name="study")
 app.add_typer(config_app, name="config")
 
-PlatformOpt = Annotated[str | None, typer.Option(
-    "--platform", help="academy/xuexi/remote or 干部网络学院/学习强国/远程教育.")]
-
 #: zh-CN headers where these commands' differ from trainlog.vocab.WORDS: a person's name is 姓名.
 LABELS = own_labels("cadre")
 SHORT_KEYS = ["cadre", "name", "branch", "hours", "required", "year_to_date", "months_short"]
@@ -42,6 +39,7 @@ COMPLIANCE_SUMMARY = ["period", "min_month", "min_year", "party_members", "regis
 BRANCH_KEYS = ["branch", "name", "township", "sessions"]
 COVERAGE_SUMMARY = ["period", "branches", "with_sessions", "coverage", "sessions"]
 SETTING_KEYS = ["key", "value", "default", "set", "description"]
+KeyArg = Annotated[str, typer.Argument(help="compliance.min_month or compliance.min_year.")]
 
 
 def _summary(data: dict[str, Any], keys: list[str], lang: str):  # type: ignore[no-untyped-def]
@@ -58,25 +56,25 @@ def _summary(data: dict[str, Any], keys: list[str], lang: str):  # type: ignore[
 
 @command(study_app, "add")
 def study_add(
-    code: Annotated[str, typer.Argument(help="the cadre's code.")],
+    st: State,
+    code: CadreArg,
     month: Annotated[str, typer.Option("--month", help="YYYY-MM (also this, last).")],
     hours: Annotated[str, typer.Option("--hours", help="hours studied in that month.")],
     platform: PlatformOpt = None,
 ) -> None:
     """Record a cadre's online study hours in a month (replaces what was recorded)."""
-    from trainlog.output.render import message
     from trainlog.study.records import add_study
 
-    with state().db.connect(write=True) as db:
+    with st.db.connect(write=True) as db:
         r = add_study(db, code, month, hours, platform)
     was = "" if r["previous"] is None else f" (was {r['previous']:g})"
     typer.echo(f"recorded {r['cadre']} {r['month']} {r['platform']}: {r['hours']:g} hours{was}")
-    for w in r["warnings"]:
-        message(f"warning: {w}")
+    warn(r["warnings"])
 
 
 @command(study_app, "import")
 def study_import(
+    st: State,
     file: Annotated[Path, typer.Argument(help="a platform's monthly export: .csv (UTF-8 or "
                                          "GB18030) or .xlsx with 干部编号, 学时 [, 平台, 月份].",
                                          show_default=False)],
@@ -90,29 +88,22 @@ def study_import(
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Import online study hours; one record per cadre, platform and month; all or nothing."""
-    from trainlog.output.render import message, to_json
     from trainlog.study.records import import_study
 
-    with state().db.connect(write=True) as db:
+    with st.db.connect(write=True) as db:
         result = import_study(db, file, month, platform, encoding, dry_run)
-    for w in result.warnings:
-        message(f"warning: {w}")
-    if fmt is Format.json:
-        typer.echo(to_json(result.as_dict()))
-        return
+    warn(result.warnings)
     verb = "would import" if dry_run else "imported"
     months = ", ".join(result.months) or "no month"
-    typer.echo(f"online study: {verb} {result.rows} rows ({months}): {result.created} created, "
-               f"{result.updated} updated, {result.unchanged} unchanged")
+    show(result.as_dict(), fmt,
+         text=f"online study: {verb} {result.rows} rows ({months}): {result.created} created, "
+              f"{result.updated} updated, {result.unchanged} unchanged")
 
 
 @command(app, "compliance")
 def compliance(
-    month: MonthOpt = None,
-    year: YearOpt = None,
-    start: FromOpt = None,
-    end: ToOpt = None,
-    as_of: AsOfOpt = None,
+    st: State,
+    period: PeriodOpts,
     min_month: Annotated[float | None, typer.Option(
         "--min-month", help="hours required per month (default: the database's "
         "compliance.min_month, else 5).", show_default=False)] = None,
@@ -126,38 +117,26 @@ def compliance(
     lang: LangOpt = None,
 ) -> None:
     """Registered cadres short of online study hours, and party members' registration coverage."""
-    from trainlog.dates import resolve_period
     from trainlog.errors import ConditionHeld
-    from trainlog.output.render import console, listing, message, table, to_json
+    from trainlog.output.render import table
     from trainlog.study.compliance import compliance as report
 
-    st = state(lang)
-    period = resolve_period(month, year, start, end, as_of)
     with st.db.connect() as s:
         data = report(s, period, min_month, min_year, platform)
-    if fmt is Format.json:
-        typer.echo(to_json(data))
-    elif fmt is Format.csv:
-        listing(data["short"], SHORT_KEYS, "csv", st.lang)
-    else:
-        out = console()
-        if data["short"]:
-            out.print(table(data["short"], SHORT_KEYS, st.lang, labels=LABELS))
-        out.print(_summary(data, COMPLIANCE_SUMMARY, st.lang))
+    short = data["short"]
+    show(data, fmt, csv=(short, SHORT_KEYS),
+         table=lambda: [table(short, SHORT_KEYS, st.lang, labels=LABELS) if short else None,
+                        _summary(data, COMPLIANCE_SUMMARY, st.lang)],
+         after=None if short else ("无人学时不足" if st.lang == "zh" else "nobody is short of hours"))
     if fail_if_any and data["short_count"]:
         n = data["short_count"]
         raise ConditionHeld(f"{n} cadre(s) short of online study hours in {period.label}")
-    if not data["short"] and fmt is Format.table:
-        message("无人学时不足" if st.lang == "zh" else "nobody is short of hours")
 
 
 @command(app, "coverage")
 def coverage(
-    month: MonthOpt = None,
-    year: YearOpt = None,
-    start: FromOpt = None,
-    end: ToOpt = None,
-    as_of: AsOfOpt = None,
+    st: State,
+    period: PeriodOpts,
     kind: Annotated[str | None, typer.Option(
         "--kind", help="only this kind of video session: academy, xuexi or remote "
         "(远程教育, the source's measure).")] = None,
@@ -167,38 +146,31 @@ def coverage(
     lang: LangOpt = None,
 ) -> None:
     """Video sessions held by each party branch in the period, and the branches with none."""
-    from trainlog.dates import resolve_period
-    from trainlog.output.render import console, listing, table, to_json
+    from trainlog.output.render import table
     from trainlog.reports.coverage import coverage as report
 
-    st = state(lang)
-    period = resolve_period(month, year, start, end, as_of)
     with st.db.connect() as s:
         result = report(s, period, kind, township)
     data = result.data
-    if fmt is Format.json:
-        typer.echo(to_json(data))
-        return
-    if fmt is Format.csv:  # every branch, zeros included: a sheet to sort and filter
-        listing(result.branches, BRANCH_KEYS, "csv", st.lang)
-        return
-    out = console()
-    if data["rows"]:
-        out.print(table(data["rows"], BRANCH_KEYS, st.lang))
-    without = [b for b in result.branches if not b["sessions"]]
-    if without:
+
+    def tables() -> list[Any]:
+        without = [b for b in result.branches if not b["sessions"]]
         title = word("without", "zh") if st.lang == "zh" else "without"
-        out.print(table(without, ["branch", "name", "township"], st.lang, title=title))
-    out.print(_summary(data, COVERAGE_SUMMARY, st.lang))
+        return [table(data["rows"], BRANCH_KEYS, st.lang) if data["rows"] else None,
+                table(without, ["branch", "name", "township"], st.lang, title=title)
+                if without else None,
+                _summary(data, COVERAGE_SUMMARY, st.lang)]
+
+    # CSV: every branch, zeros included: a sheet to sort and filter
+    show(data, fmt, csv=(result.branches, BRANCH_KEYS), table=tables)
 
 
 @command(config_app, "show")
-def config_show(fmt: FormatOpt = Format.table, lang: LangOpt = None) -> None:
+def config_show(st: State, fmt: FormatOpt = Format.table, lang: LangOpt = None) -> None:
     """The settings of this database, with their defaults."""
     from trainlog.output.render import listing
     from trainlog.study.settings import get_settings
 
-    st = state(lang)
     with st.db.connect() as s:
         rows = get_settings(s)
     listing(rows, SETTING_KEYS, fmt.value, st.lang, labels=LABELS)
@@ -206,24 +178,23 @@ def config_show(fmt: FormatOpt = Format.table, lang: LangOpt = None) -> None:
 
 @command(config_app, "set")
 def config_set(
-    key: Annotated[str, typer.Argument(help="compliance.min_month or compliance.min_year.")],
+    st: State,
+    key: KeyArg,
     value: Annotated[str, typer.Argument(help="the new value (hours).")],
 ) -> None:
     """Store a setting in this database (e.g. compliance.min_month 4)."""
     from trainlog.study.settings import set_setting
 
-    with state().db.connect(write=True) as conn:
+    with st.db.connect(write=True) as conn:
         r = set_setting(conn, key, value)
     typer.echo(f"{r['key']} = {r['value']:g}")
 
 
 @command(config_app, "unset")
-def config_unset(
-    key: Annotated[str, typer.Argument(help="compliance.min_month or compliance.min_year.")],
-) -> None:
+def config_unset(st: State, key: KeyArg) -> None:
     """Remove a stored setting: its default applies again."""
     from trainlog.study.settings import unset_setting
 
-    with state().db.connect(write=True) as conn:
+    with st.db.connect(write=True) as conn:
         r = unset_setting(conn, key)
     typer.echo(f"{r['key']} = {r['value']:g} (default)")

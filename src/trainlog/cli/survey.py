@@ -2,25 +2,24 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
 from trainlog.cli import root as app
 from trainlog.cli.common import (
-    AsOfOpt,
+    DateOpt,
+    DatesOpts,
     DryRunOpt,
     EncodingOpt,
+    FileArg,
     Format,
     FormatOpt,
-    FromOpt,
     LangOpt,
-    MonthOpt,
-    ToOpt,
-    YearOpt,
+    PeriodOpts,
+    State,
     command,
-    state,
+    show,
 )
 from trainlog.vocab import own_labels
 
@@ -39,7 +38,8 @@ LABELS = own_labels("survey")
 
 @command(survey_app, "add")
 def survey_add(
-    date: Annotated[str, typer.Option("--date", help="YYYY-MM-DD, YYYY/M/D or YYYY年M月D日.")],
+    st: State,
+    date: DateOpt,
     method: Annotated[str, typer.Option("--method", help=METHOD_HELP)],
     topic: Annotated[list[str], typer.Option(
         "--topic", help="a topic asked for (key or zh-CN label); repeat for several; "
@@ -55,47 +55,37 @@ def survey_add(
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Record one answer of the training-needs survey."""
-    from trainlog.output.render import to_json
     from trainlog.survey import add_answer
 
-    with state().db.connect(write=True) as conn:
+    with st.db.connect(write=True) as conn:
         result = add_answer(conn, date=date, method=method, topics=topic, cadre=cadre,
                             respondent=respondent, tier=tier, note=note, again=again)
-    if fmt is Format.json:
-        typer.echo(to_json(result))
-        return
-    typer.echo(f"added survey answer {result['id']}: {result['date']} {result['method']}, "
-               f"topics {', '.join(result['topic'])}")
+    show(result, fmt, text=f"added survey answer {result['id']}: {result['date']} "
+                           f"{result['method']}, topics {', '.join(result['topic'])}")
 
 
 @command(survey_app, "import")
 def survey_import(
-    file: Annotated[Path, typer.Argument(help="a .csv (UTF-8 or GB18030) or .xlsx file.",
-                                         show_default=False)],
+    st: State,
+    file: FileArg,
     encoding: EncodingOpt = None,
     dry_run: DryRunOpt = False,
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Import survey answers (日期, 方式, 主题, 班次, 干部编号, 对象, 备注); safe to run again."""
-    from trainlog.output.render import to_json
     from trainlog.survey import import_answers
 
-    with state().db.connect(write=True, dry_run=dry_run) as conn:
+    with st.db.connect(write=True, dry_run=dry_run) as conn:
         result = import_answers(conn, file, encoding, dry_run)
-    if fmt is Format.json:
-        typer.echo(to_json(result.as_dict()))
-        return
     verb = "would import" if dry_run else "imported"
-    typer.echo(f"survey: {verb} {result.rows} rows: {result.created} answers created "
-               f"({result.topics} topics), {result.skipped} already stored")
+    show(result.as_dict(), fmt, text=f"survey: {verb} {result.rows} rows: {result.created} "
+         f"answers created ({result.topics} topics), {result.skipped} already stored")
 
 
 @command(survey_app, "list")
 def survey_list(
-    month: MonthOpt = None,
-    year: YearOpt = None,
-    start: FromOpt = None,
-    end: ToOpt = None,
+    st: State,
+    period: DatesOpts,
     method: MethodOpt = None,
     topic: Annotated[str | None, typer.Option(
         "--topic", help="only answers asking for this topic (key or zh-CN label).")] = None,
@@ -105,68 +95,58 @@ def survey_list(
     lang: LangOpt = None,
 ) -> None:
     """List survey answers of a period (all dates when no period is given)."""
-    from trainlog.dates import resolve_period
     from trainlog.output.render import listing
     from trainlog.survey import LIST_KEYS, list_answers, topic_cells
 
-    st = state(lang)
-    period = None
-    if any(v is not None for v in (month, year, start, end)):
-        period = resolve_period(month, year, start, end)
     with st.db.connect() as conn:
         rows: list[dict[str, Any]] = list_answers(conn, period, method, topic, tier, cadre)
-    if fmt is Format.csv:
-        rows = topic_cells(rows, "en", ";")  # as `survey import` reads it back
-    elif fmt is Format.table:
-        rows = topic_cells(rows, st.lang, "、" if st.lang == "zh" else "; ")
-    listing(rows, LIST_KEYS, fmt.value, st.lang)
+    # CSV: the topics as `survey import` reads them back; a table: their labels
+    show(rows, fmt, csv=lambda: (topic_cells(rows, "en", ";"), LIST_KEYS),
+         table=lambda: listing(topic_cells(rows, st.lang, "、" if st.lang == "zh" else "; "),
+                               LIST_KEYS, "table", st.lang))
 
 
 @command(survey_app, "report")
 def survey_report(
-    month: MonthOpt = None,
-    year: YearOpt = None,
-    start: FromOpt = None,
-    end: ToOpt = None,
-    as_of: AsOfOpt = None,
+    st: State,
+    period: PeriodOpts,
     fmt: FormatOpt = Format.table,
     lang: LangOpt = None,
 ) -> None:
     """Topics asked for, ranked, beside the special classes held on each (demand vs supply)."""
-    from trainlog.dates import resolve_period
-    from trainlog.output.render import console, table, to_json, write_csv
     from trainlog.survey import REPORT_KEYS
     from trainlog.survey import survey_report as report
 
-    st = state(lang)
-    period = resolve_period(month, year, start, end, as_of)
     with st.db.connect() as conn:
         data = report(conn, period)
-    if fmt is Format.json:
-        typer.echo(to_json(data))
-        return
-    if fmt is Format.csv:
-        write_csv(data["topics"], REPORT_KEYS)
-        return
-    zh = st.lang == "zh"
-    none = "（未指定）" if zh else "(none)"
-    topics = [r | {"topic": r["topic"] or none} for r in data["topics"]]
-    tiers = [r | {"tier": r["tier"] or none} for r in data["by_tier"]]
-    out = console()
-    out.print(f"培训需求调研 {period.label}：答复 {data['answers']} 条" if zh
-              else f"Training-needs survey {period.label}: {data['answers']} answers")
-    out.print(table(data["by_method"], ["method", "answers"], st.lang, labels=LABELS))
-    out.print(table(topics, REPORT_KEYS, st.lang, labels=LABELS,
-                    title="需求与专题培训" if zh else "Demand and special classes held"))
-    if data["other"]:
-        out.print(table(data["other"], ["detail", "asked"], st.lang, labels=LABELS,
-                        title="其他需求" if zh else "Other topics"))
-    out.print(table(tiers, ["tier", "asked", "sessions", "person_times"], st.lang,
-                    labels=LABELS, title="班次" if zh else "Class tiers"))
-    untaught = [r["topic"] for r in data["topics"] if r["untaught"]]
-    if untaught:
-        from trainlog.vocab import label
 
-        names = ("、" if zh else ", ").join(label(t, st.lang, field="topic") for t in untaught)
-        out.print(f"尚未开班的需求主题：{names}" if zh
-                  else f"asked for but not yet taught: {names}")
+    def tables() -> list[Any]:
+        from trainlog.output.render import table
+
+        zh = st.lang == "zh"
+        none = "（未指定）" if zh else "(none)"
+        topics = [r | {"topic": r["topic"] or none} for r in data["topics"]]
+        tiers = [r | {"tier": r["tier"] or none} for r in data["by_tier"]]
+        untaught = [r["topic"] for r in data["topics"] if r["untaught"]]
+        return [
+            f"培训需求调研 {period.label}：答复 {data['answers']} 条" if zh
+            else f"Training-needs survey {period.label}: {data['answers']} answers",
+            table(data["by_method"], ["method", "answers"], st.lang, labels=LABELS),
+            table(topics, REPORT_KEYS, st.lang, labels=LABELS,
+                  title="需求与专题培训" if zh else "Demand and special classes held"),
+            table(data["other"], ["detail", "asked"], st.lang, labels=LABELS,
+                  title="其他需求" if zh else "Other topics") if data["other"] else None,
+            table(tiers, ["tier", "asked", "sessions", "person_times"], st.lang,
+                  labels=LABELS, title="班次" if zh else "Class tiers"),
+            _untaught(untaught, st.lang) if untaught else None,
+        ]
+
+    show(data, fmt, csv=(data["topics"], REPORT_KEYS), table=tables)
+
+
+def _untaught(topics: list[str], lang: str) -> str:
+    from trainlog.vocab import label
+
+    zh = lang == "zh"
+    names = ("、" if zh else ", ").join(label(t, lang, field="topic") for t in topics)
+    return f"尚未开班的需求主题：{names}" if zh else f"asked for but not yet taught: {names}"

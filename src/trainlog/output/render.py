@@ -6,7 +6,7 @@ import csv
 import locale
 import os
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from trainlog.vocab import label, word
@@ -132,3 +132,47 @@ def listing(rows: Sequence[dict[str, Any]], columns: Sequence[str], fmt: str, la
             out.print(table(rows, columns, lang, title, labels=labels))
         else:
             message("无记录" if lang == "zh" else "nothing to list")
+
+
+def show(data: Any, fmt: str, *, table: Any = None, csv: Any = None, text: Any = None,
+         notice: Any = None, before: Any = None, after: Any = None,
+         echo: Callable[[str], object] | None = None) -> None:
+    """Print a command's result in the format asked for: the one place that chooses the format.
+
+    json: `data`, whole. csv: `csv`, a (rows, columns) pair. notice: the text `notice` as it is.
+    table, and csv or notice where the command has no such view: the line `text`, or the items
+    `table` gives (Rich renderables or text; None left out) printed in order, with the
+    message `before` on stderr ahead of them and `after` behind. A view may be a function that
+    makes it, called only in its format (a `table` function may print the view itself and give
+    None). `echo` writes text on stdout (by default as it is).
+    """
+    write = echo or _write
+    if fmt == "json":
+        write(to_json(data) + "\n")
+    elif fmt == "csv" and csv is not None:
+        write_csv(*_made(csv))
+    elif fmt == "notice" and notice is not None:
+        write(_made(notice))
+    else:
+        if before:
+            message(_made(before))
+        if text is not None:
+            write(_made(text) + "\n")
+        elif table is not None:
+            items = _made(table)
+            if items is not None:
+                out = console()
+                for item in items:
+                    if item is not None:
+                        out.print(item)
+        if after:
+            message(_made(after))
+
+
+def _made(view: Any) -> Any:
+    return view() if callable(view) else view
+
+
+def _write(text: str) -> None:
+    sys.stdout.write(text)
+    sys.stdout.flush()

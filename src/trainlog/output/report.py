@@ -142,3 +142,17 @@ def _plan_text(data: dict[str, Any], lang: str):  # type: ignore[no-untyped-def]
                     f"{plan['needed_per_month']:,.1f} person-times needed per month")
     return text
 
+
+
+#: The report's CSV columns: one line a track, the total, then a line a --by group.
+CSV_COLUMNS = ["from", "to", "dim", "value", "sessions", "person_times", "people", "hours"]
+
+
+def csv_rows(data: dict[str, Any], by: str | None) -> tuple[list[dict[str, Any]], list[str]]:
+    """The report as CSV rows: each track, the total, then the --by groups (`dim` says which)."""
+    span = {"from": data["period"]["from"], "to": data["period"]["to"]}
+    rows = [span | {"dim": "track", "value": r["track"], **r} for r in data["tracks"]]
+    rows.append(span | {"dim": "total", "value": None, **data["total"]})
+    for r in data.get("rows", []):
+        rows.append(span | {"dim": by, "value": r[by], **r})
+    return rows, CSV_COLUMNS
