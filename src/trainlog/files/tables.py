@@ -6,6 +6,7 @@ import codecs
 import csv
 import io
 import math
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -30,6 +31,10 @@ STUDY_COLUMNS = labels(["cadre", "hours", "platform", "month"])
 SURVEY_COLUMNS = labels(["date", "method", "topic", "tier", "cadre", "respondent", "note"])
 
 MAX_TEXT = 500
+#: control characters a text may not hold (a tab is allowed)
+_CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f]")
+#: lone surrogates: the undecodable bytes of a command line, as Python keeps them
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _SNIFF_BYTES = 1 << 20
 csv.field_size_limit(1 << 20)
 
@@ -295,9 +300,9 @@ def text(value: Any, field: str, required: bool = False, max_length: int = MAX_T
         return None
     if len(s) > max_length:
         raise FieldError(field, f"longer than {max_length} characters")
-    if any(ord(c) < 32 and c not in "\t" for c in s) or "\x7f" in s:
+    if _CONTROL.search(s):
         raise FieldError(field, "contains control characters")
-    if any("\ud800" <= c <= "\udfff" for c in s):  # undecodable bytes of a command line
+    if _SURROGATE.search(s):  # undecodable bytes of a command line
         raise FieldError(field, "is not valid text (typed in another encoding than the "
                             "terminal's?)")
     return s
