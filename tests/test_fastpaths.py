@@ -250,7 +250,7 @@ def test_an_import_shows_the_meters_its_caller_gives_or_none(db: Database,
     """The library shows nothing on its own, even on a terminal: a bar is the front end's."""
     shown = _recording(monkeypatch)
     assert meters.installed is None
-    with db.connect(write=True) as s:
+    with db.connect(write=True, dry_run=True) as s:
         import_study(s, data["study"], dry_run=True)
     assert shown == []
     given: list[tuple[str, int]] = []
@@ -265,7 +265,7 @@ def test_an_import_shows_the_meters_its_caller_gives_or_none(db: Database,
         def close(self) -> None:
             given.append((self.label, -1))
 
-    with db.connect(write=True) as s:
+    with db.connect(write=True, dry_run=True) as s:
         import_study(s, data["study"], dry_run=True, meters=Given)
     assert given == [("study import", 100), ("study import", 200), ("study import", -1)]
     assert shown == []

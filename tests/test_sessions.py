@@ -81,7 +81,7 @@ def add(db: Database, **kwargs: Any) -> dict[str, Any]:
 
 
 def do_import(db: Database, path: Path, **kwargs: Any):  # type: ignore[no-untyped-def]
-    with db.connect(write=True) as s:
+    with db.connect(write=True, dry_run=kwargs.get("dry_run", False)) as s:
         return import_sessions(s, path, **kwargs)
 
 

@@ -53,7 +53,7 @@ def stored(db: Database) -> dict[tuple[str, str, str], float]:
 
 
 def load(db: Database, path: Path, **options: object):  # type: ignore[no-untyped-def]
-    with db.connect(write=True) as s:
+    with db.connect(write=True, dry_run=bool(options.get("dry_run"))) as s:
         return import_study(s, path, **options)  # type: ignore[arg-type]
 
 

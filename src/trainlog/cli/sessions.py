@@ -135,7 +135,7 @@ def session_import(
     """Import sessions (培训编号, 日期, 类别, …, 干部编号); replaces by ref, all or nothing."""
     from trainlog.sessions.roster import import_sessions  # no SQLAlchemy on a SQLite file
 
-    with st.db.connect(write=True) as db:
+    with st.db.connect(write=True, dry_run=dry_run) as db:
         result = import_sessions(db, file, encoding, dry_run)
     warn(result.warnings)
     verb = "would import" if dry_run else "imported"

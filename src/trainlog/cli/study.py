@@ -90,7 +90,7 @@ def study_import(
     """Import online study hours; one record per cadre, platform and month; all or nothing."""
     from trainlog.study.records import import_study
 
-    with st.db.connect(write=True) as db:
+    with st.db.connect(write=True, dry_run=dry_run) as db:
         result = import_study(db, file, month, platform, encoding, dry_run)
     warn(result.warnings)
     verb = "would import" if dry_run else "imported"

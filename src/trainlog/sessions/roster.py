@@ -152,7 +152,9 @@ def import_sessions(db: Conn, path: str | Path, encoding: str | None = None,
 
     A ref already in the database is rewritten with the file's fields and attendance (a voided
     session stays voided, with a warning), so importing a file again changes nothing.
-    `db` is a `trainlog.store.sql.Conn` in a write transaction.
+    `db` is a `trainlog.store.sql.Conn` in a write transaction. With `dry_run` the writes are done
+    all the same (the caller's transaction rolls them back, `Database.connect(write=True,
+    dry_run=True)`); the result says it was a dry run.
     The rows read and written so far go to progress meters from `meters`, or from the front end's
     (`trainlog.files.meters`).
     """
@@ -239,10 +241,10 @@ def import_sessions(db: Conn, path: str | Path, encoding: str | None = None,
                        if r in existing and existing[r].void]
     try:
         _replace_existing(db, [(existing[r], f, it) for r, f, it in checked if r in existing],
-                          result, write=not dry_run)
+                          result)
         new = [(r, f, it) for r, f, it in checked if r not in existing]
         result.created = len(new)
-        if new and not dry_run:
+        if new:
             ids = _insert_sessions(db, [(r, f.values(len(it.cadres))) for r, f, it in new])
             _insert_attendance(db, ((ids[r], cid, f.hours) for r, f, it in new
                                     for cid in it.cadres), "session import: writing", meters)
@@ -265,7 +267,7 @@ def _check_inactive(db: Conn, chk: imp.Checker, inactive: list[tuple[int, str, s
 
 
 def _replace_existing(db: Conn, items: list[tuple[_Existing, SessionFields, _Pending]],
-                      result: SessionImportResult, write: bool) -> None:
+                      result: SessionImportResult) -> None:
     """Rewrite sessions whose refs exist: only what differs from the file is written."""
     for part in chunks(items, DIFF_CHUNK):
         current: dict[int, dict[int, float]] = {e.id: {} for e, _, _ in part}
@@ -294,8 +296,6 @@ def _replace_existing(db: Conn, items: list[tuple[_Existing, SessionFields, _Pen
             changes += changed
             result.updated += 1
             sessions.append((e.id, values))
-        if not write:
-            continue
         _update_sessions(db, sessions)
         _delete_attendance(db, deletes)
         _update_attendance(db, changes)

@@ -278,9 +278,11 @@ def import_study(db: Conn, path: str | Path, month: str | None = None,
                  dry_run: bool = False, meters: Meters | None = None) -> StudyImportResult:
     """Import a platform's monthly export: one record per (cadre, platform, month); all or none.
 
-    `db`: a `trainlog.store.sql.Conn` in a write transaction.
+    `db`: a `trainlog.store.sql.Conn` in a write transaction. With `dry_run` the writes are done
+    all the same (the caller's transaction rolls them back, `Database.connect(write=True,
+    dry_run=True)`); the result says it was a dry run.
     Rows are checked as they stream into the database inside a savepoint, which is rolled back
-    when any row is bad (every bad row is reported) or for a dry run: no row is held in memory.
+    when any row is bad (every bad row is reported): no row is held in memory.
     On SQLite they are upserted as they come; on PostgreSQL they are copied into a temporary
     table, and the records are written from it with one statement once every row is good.
     The rows read so far go to a progress meter from `meters`, or from the front end's
@@ -307,7 +309,7 @@ def import_study(db: Conn, path: str | Path, month: str | None = None,
         job.chk.problems.sort(key=lambda p: p.row)
         job.chk.raise_if_any(str(path))
         if staged:
-            created, updated = _write_staged(db, stamp, who, dry_run)
+            created, updated = _write_staged(db, stamp, who)
         else:
             # Ids only grow, so the records with a higher id than before are the new ones; the
             # others the upsert changed were updated (an equal record is not changed).
@@ -317,10 +319,7 @@ def import_study(db: Conn, path: str | Path, month: str | None = None,
     except BaseException:
         _rollback(db)
         raise
-    if dry_run:
-        _rollback(db)
-    else:
-        db.run(f"RELEASE SAVEPOINT {_SAVEPOINT}")
+    db.run(f"RELEASE SAVEPOINT {_SAVEPOINT}")
     keys = list(job.groups)
     total = job.records_n
     return StudyImportResult(rows=job.rows, created=created, updated=updated,
@@ -330,16 +329,15 @@ def import_study(db: Conn, path: str | Path, month: str | None = None,
                              warnings=job.notes.messages())
 
 
-def _write_staged(db: Conn, stamp: Any, who: str, dry_run: bool) -> tuple[int, int]:
-    """PostgreSQL: count what the staged rows create and change, then write them (unless it is a
-    dry run) with one INSERT … SELECT … ON CONFLICT, in file order. (created, updated)."""
+def _write_staged(db: Conn, stamp: Any, who: str) -> tuple[int, int]:
+    """PostgreSQL: count what the staged rows create and change, then write them with one
+    INSERT … SELECT … ON CONFLICT, in file order. (created, updated)."""
     db.run(f"ANALYZE {_STAGE}")
     created, updated = db.first(
         "SELECT count(*) FILTER (WHERE o.id IS NULL), count(*) FILTER (WHERE o.hours <> s.hours) "
         f"FROM {_STAGE} s LEFT JOIN online_study o ON o.cadre_id = s.cadre_id "
         "AND o.platform = s.platform AND o.month = s.month") or (0, 0)
-    if not dry_run:
-        db.run(_UPSERT_STAGED, {"stamp": stamp, "who": who})
+    db.run(_UPSERT_STAGED, {"stamp": stamp, "who": who})
     db.run(f"DROP TABLE {_STAGE}")
     return created, updated
 
