@@ -128,6 +128,11 @@ def _rules(conn: Conn, rules: list[Rule], fine: str, params: Params = None,
         n = _count(conn, table, bad, params)
         if n:
             found.append(f"{n} {what} ({key} {_ids(conn, table, bad, params, key=key)})")
+    return _outcome(found, fine)
+
+
+def _outcome(found: list[str], fine: str) -> Outcome:
+    """Failed with what was found, or passed with `fine`."""
     return not found, "; ".join(found) if found else fine
 
 
@@ -180,9 +185,7 @@ def _orphans(conn: Conn) -> Outcome:
                         f"ON c.{column} = p.id WHERE c.{column} IS NOT NULL AND p.id IS NULL")
         if n:
             found.append(f"{n} {child} row(s) whose {column} is no {parent}")
-    if found:
-        return False, "; ".join(found)
-    return True, "every reference points at an existing row"
+    return _outcome(found, "every reference points at an existing row")
 
 
 #: Natural keys: each must name one record only.
@@ -205,10 +208,8 @@ def _duplicates(conn: Conn) -> Outcome:
                         f"GROUP BY {keys} HAVING count(*) > 1) AS dup")
         if n:
             found.append(f"{n} {name} key(s) ({keys}) held by more than one row")
-    if found:
-        return False, "; ".join(found)
-    return True, ("every record is there once (codes, refs, attendances, online study months, "
-                  "plans)")
+    return _outcome(found, "every record is there once (codes, refs, attendances, online study "
+                    "months, plans)")
 
 
 def _attendee_counts(conn: Conn) -> Outcome:
@@ -307,9 +308,7 @@ def _settings(conn: Conn) -> Outcome:
             continue
         if not 0 < number <= SETTINGS[key][1]:
             found.append(f"{key} = {value} is outside its range (0, {SETTINGS[key][1]:g}]")
-    if found:
-        return False, "; ".join(found)
-    return True, f"{len(rows)} setting(s), each known and in its range"
+    return _outcome(found, f"{len(rows)} setting(s), each known and in its range")
 
 
 #: Tables whose rows keep when they were created and changed, and by whom.
