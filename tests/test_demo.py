@@ -89,6 +89,16 @@ class TestDemoCommand:
         assert "exists" in r.stderr
         assert target.read_bytes() == b"not empty"
 
+    def test_refuses_a_url_and_never_echoes_it(self, cli, tmp_path: Path,  # type: ignore[no-untyped-def]
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+        """A server URL is no place for the demo, and nothing named after it (password and all)
+        is created in the working directory."""
+        monkeypatch.chdir(tmp_path)
+        r = cli("demo", "--db", "postgresql+psycopg://clerk:s3cret@db.example/trainlog")
+        assert r.exit_code == 1
+        assert "not a database URL" in r.stderr and "s3cret" not in r.stderr + r.stdout
+        assert list(tmp_path.iterdir()) == []
+
     def test_never_the_users_database(self, cli, tmp_path: Path, monkeypatch) -> None:
         """Without --db the demo makes a temporary database; TRAINLOG_DB is left alone."""
         users = tmp_path / "users.db"

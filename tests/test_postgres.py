@@ -746,10 +746,11 @@ class TestWriteLock:
             assert s.scalar(_ADVISORY_LOCKS, {"key": tdb.PG_WRITE_LOCK}) == 0
 
 
-#: Granted advisory locks on a key; a bigint key is kept as two 32-bit halves: classid (high),
-#: objid (low)
+#: Granted advisory locks on a key in this test's database (other test runs may share the server);
+#: a bigint key is kept as two 32-bit halves: classid (high), objid (low)
 _ADVISORY_LOCKS = ("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted "
-                   "AND (classid::bigint << 32 | objid::bigint) = :key")
+                   "AND (classid::bigint << 32 | objid::bigint) = :key "
+                   "AND database = (SELECT oid FROM pg_database WHERE datname = current_database())")
 
 
 class TestConflictsRunAgain:

@@ -30,6 +30,9 @@ def demo_location(path: str | None) -> Path:
     """The demo's database: `path` when given and new, else a file in a new temporary directory."""
     if path is None:
         return Path(tempfile.mkdtemp(prefix="trainlog-demo-")) / "zhaoling2020.db"
+    if "://" in path:  # never echoed: a URL may hold a password
+        raise TrainlogError("demo --db: the demo makes a new SQLite file; give a file path, "
+                            "not a database URL")
     target = Path(path).expanduser()
     if target.exists() and target.stat().st_size > 0:
         raise TrainlogError(f"{target} exists; the demo loads its data into a new database "
