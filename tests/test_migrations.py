@@ -330,8 +330,9 @@ class TestStartupCost:
                                                    backend: str) -> None:
         modules = imported_modules("session", "list", db=database_url)
         assert "trainlog.sessions.queries" in modules, "the measurement sees the command's imports"
-        # SQLAlchemy on PostgreSQL; on a SQLite file `session list` reads through sqlite3 alone
-        assert ("sqlalchemy" in modules) == (backend == "postgresql")
+        # neither backend: sqlite3 on a SQLite file, psycopg on PostgreSQL (a current schema)
+        assert "sqlalchemy" not in modules
+        assert ("psycopg" in modules) == (backend == "postgresql")
         assert not {m for m in modules if m.split(".")[0] == "alembic"}
 
     @sqlite_file

@@ -321,3 +321,72 @@ def test_survey_commands_do_not_import_sqlalchemy(cli, db, tmp_path: Path,  # ty
     assert out == "added survey answer 2: 2020-03-04 phone, topics poverty-industry\n"
     report = json.loads(cli("survey", "report", "--year", "2020", "--format", "json").stdout)
     assert report["answers"] == 2  # the dry runs wrote nothing, the add did
+
+
+#: What a PostgreSQL command may not load: psycopg is its driver.
+PG_HEAVY = tuple(m for m in HEAVY if m != "psycopg")
+
+
+def pg_heavy(modules: list[str]) -> list[str]:
+    return [m for m in modules if m.split(".")[0] in PG_HEAVY or m in PG_HEAVY]
+
+
+@pytest.fixture
+def pg_db(db, backend: str):  # type: ignore[no-untyped-def]
+    if backend != "postgresql":
+        pytest.skip("needs a PostgreSQL server: --test-db URL or TRAINLOG_TEST_DB")
+    return db
+
+
+def test_postgresql_reads_do_not_import_sqlalchemy(cli, pg_db) -> None:  # type: ignore[no-untyped-def]
+    """On PostgreSQL with a current schema, reports and listings read through psycopg alone
+    (no SQLAlchemy, SQLModel, Alembic or the models), and say what in-process runs say."""
+    assert cli("branch", "add", "B1", "一支部", "--township", "城关镇").exit_code == 0
+    assert cli("cadre", "add", "G1", "张三", "--branch", "B1",
+               "--registered-on", "2019-05-01").exit_code == 0
+    for ref in ("S1", "S2"):
+        assert cli("add-session", "--date", "2020-04-02", "--track", "video", "--kind", "remote",
+                   "--title", "远程教育", "--branch", "B1", "--attendee", "G1", "--hours", "2",
+                   "--headcount", "3", "--ref", ref).exit_code == 0
+    assert cli("plan", "set", "2020", "--target", "2000").exit_code == 0
+    cases = [
+        ["report", "--month", "2020-04", "--format", "json"],
+        ["report", "--year", "2020", "--by", "township", "--format", "json"],
+        ["compliance", "--month", "2020-04", "--format", "json"],
+        ["coverage", "--year", "2020", "--format", "json"],
+        ["plan", "show", "--format", "json"],
+        ["cadre", "list", "--all", "--format", "json"],
+        ["branch", "list", "--format", "json"],
+        ["session", "list", "--month", "2020-04", "--branch", "B1", "--format", "json"],
+        ["session", "show", "S1", "--format", "json"],
+    ]
+    for args in cases:
+        modules, out = loaded(args, pg_db.url)
+        assert "psycopg" in modules, args
+        assert pg_heavy(modules) == [], (args, pg_heavy(modules))
+        assert json.loads(out) == json.loads(cli(*args).stdout), args
+    report = json.loads(loaded(cases[0], pg_db.url)[1])
+    assert report["total"]["person_times"] == 8 and report["plan"]["target"] == 2000
+
+
+def test_postgresql_writes_do_not_import_sqlalchemy(cli, pg_db) -> None:  # type: ignore[no-untyped-def]
+    """On PostgreSQL with a current schema, everyday writes go through psycopg alone too."""
+    writes = [
+        (["branch", "add", "B1", "一支部"], "added branch B1 一支部\n"),
+        (["cadre", "add", "G1", "张三", "--branch", "B1"], "added cadre G1 张三\n"),
+        (["plan", "set", "2020", "--target", "2000"],
+         "set the 2020 plan (all tracks): 2,000 person-times by 2020-12-31\n"),
+        (["cadre", "edit", "G1", "--unit", "东城村"], "updated cadre G1 张三\n"),
+    ]
+    for args, said in writes:
+        modules, out = loaded(args, pg_db.url)
+        assert pg_heavy(modules) == [], (args, pg_heavy(modules))
+        assert out == said, args
+    modules, _ = loaded(["add-session", "--date", "2020-04-02", "--track", "policy", "--title",
+                         "推进会", "--branch", "B1", "--attendee", "G1", "--hours", "2",
+                         "--ref", "S1"], pg_db.url)
+    assert pg_heavy(modules) == [], pg_heavy(modules)
+    modules, out = loaded(["session", "void", "S1", "--reason", "entered twice"], pg_db.url)
+    assert pg_heavy(modules) == [] and out.startswith("voided session"), (out, pg_heavy(modules))
+    shown = json.loads(cli("session", "show", "S1", "--format", "json").stdout)
+    assert shown["void"] is True and shown["voided_at"].endswith("+00:00")

@@ -15,7 +15,7 @@ from typing import Any
 
 from trainlog.errors import NoDatabase
 from trainlog.store.database import HEAD, REVISIONS, Database
-from trainlog.store.sql import AlchemyConn, Conn, Params, in_list
+from trainlog.store.sql import AlchemyConn, Conn, Params, PgConn, in_list
 from trainlog.vocab import KINDS, LEVELS, METHODS, PLATFORMS, SETTINGS, TIERS, TOPICS, TRACKS
 
 #: How many offending ids or refs a failed check names.
@@ -58,6 +58,10 @@ def run_checks(db: Database) -> dict[str, Any]:
 
 def _refusals(conn: Conn) -> tuple[type[Exception], ...]:
     """What a statement the database refused raises on this connection."""
+    if isinstance(conn, PgConn):
+        import psycopg
+
+        return (psycopg.Error,)
     if isinstance(conn, AlchemyConn):
         from sqlalchemy.exc import DBAPIError
 

@@ -63,6 +63,43 @@ def to_url(location: str) -> str:
     return "sqlite:///" + str(Path(location).expanduser().absolute())
 
 
+#: The query options of a database URL that psycopg (libpq) takes as connection parameters.
+_PG_OPTIONS = {"sslmode", "sslrootcert", "sslcert", "sslkey", "sslpassword", "sslcrl",
+               "connect_timeout", "application_name", "options", "service",
+               "target_session_attrs", "keepalives", "keepalives_idle", "passfile",
+               "gssencmode", "krbsrvname", "channel_binding", "host", "port", "hostaddr"}
+
+
+def pg_conninfo(url: str) -> dict[str, Any]:
+    """psycopg.connect's keyword arguments for a SQLAlchemy-style PostgreSQL URL
+    (postgresql[+driver]://user:password@host:port/dbname?sslmode=…), parsed without
+    SQLAlchemy: percent-decoded parts, libpq's query options passed on, and trainlog's
+    session settings (READ COMMITTED, text in UTF-8: see `_make_engine`)."""
+    from urllib.parse import parse_qsl, unquote, urlsplit
+
+    parts = urlsplit(url)
+    netloc = parts.netloc
+    userinfo, _, hostport = netloc.rpartition("@")
+    user, colon, password = userinfo.partition(":")
+    host, port = hostport, ""
+    if hostport.startswith("["):  # an IPv6 address
+        close = hostport.find("]")
+        host, port = hostport[1:close], hostport[close + 1:].lstrip(":")
+    elif ":" in hostport:
+        host, _, port = hostport.rpartition(":")
+    kwargs: dict[str, Any] = {
+        "host": unquote(host), "port": port, "user": unquote(user),
+        "password": unquote(password) if colon else "",
+        "dbname": unquote(parts.path.lstrip("/")),
+    }
+    kwargs = {k: v for k, v in kwargs.items() if v}
+    for key, value in parse_qsl(parts.query, keep_blank_values=True):
+        if key in _PG_OPTIONS:
+            kwargs[key] = value
+    kwargs.update(client_encoding="UTF8", autocommit=False)
+    return kwargs
+
+
 def is_busy(exc: BaseException) -> bool:
     """Whether a database error means another writer held the lock for too long."""
     orig = getattr(exc, "orig", exc)
@@ -331,18 +368,19 @@ class Database:
 
         On a SQLite file this is the standard library's sqlite3 with trainlog's pragmas, and
         SQLAlchemy is not imported at all (unless the schema needs an upgrade): the fast path of
-        the commands people and cron run all day. Elsewhere, a SQLAlchemy connection.
+        the commands people and cron run all day. On PostgreSQL with a current schema it is psycopg
+        (`PgConn`), without SQLAlchemy either; elsewhere, or to upgrade an older schema, a
+        SQLAlchemy connection.
         """
         if self.path is None:
-            from trainlog.store.sql import AlchemyConn
-
-            if require:
-                self.require()
-            try:
-                with self._connect(write, commit=not dry_run) as conn:
-                    yield AlchemyConn(conn)
-            except UnicodeEncodeError as exc:  # undecodable bytes of a command line, bound
-                raise _bad_text(exc) from None
+            if not self.url.startswith("postgresql"):
+                yield from self._connect_alchemy(write, dry_run, require)
+                return
+            pg = self._open_pg(write, require)
+            if pg is None:  # the schema is not current: SQLAlchemy's path upgrades or refuses
+                yield from self._connect_alchemy(write, dry_run, require)
+                return
+            yield from self._pg_transaction(pg, write, dry_run)
             return
         import sqlite3
 
@@ -380,6 +418,83 @@ class Database:
                 raise _busy_error(self) from None
             raise
         except UnicodeEncodeError as exc:
+            raise _bad_text(exc) from None
+        finally:
+            raw.close()
+
+    def _connect_alchemy(self, write: bool, dry_run: bool, require: bool) -> Iterator[Conn]:
+        """`connect` through SQLAlchemy: where the schema is to be upgraded or refused."""
+        from trainlog.store.sql import AlchemyConn
+
+        if require:
+            self.require()
+        try:
+            with self._connect(write, commit=not dry_run) as conn:
+                yield AlchemyConn(conn)
+        except UnicodeEncodeError as exc:  # undecodable bytes of a command line, bound
+            raise _bad_text(exc) from None
+
+    def _open_pg(self, write: bool, require: bool) -> Any:
+        """A psycopg connection in its transaction (the write lock taken when writing), the
+        schema found current; None when it is not (or not there): SQLAlchemy's path says so."""
+        import psycopg
+
+        try:
+            raw = psycopg.connect(**pg_conninfo(self.url))
+            # psycopg's BEGIN says it: no round trip of its own
+            raw.isolation_level = psycopg.IsolationLevel.READ_COMMITTED
+        except psycopg.Error as exc:
+            if is_busy(exc):
+                raise _busy_error(self) from None
+            raise TrainlogError(f"cannot open the database {self.display()}: "
+                                f"{self.scrub(exc)}") from None
+        except UnicodeEncodeError as exc:
+            raise _bad_text(exc) from None
+        try:
+            if require and not self._checked:
+                try:  # psycopg begins the transaction (READ COMMITTED) with this statement
+                    row = raw.execute("SELECT version_num FROM alembic_version").fetchone()
+                except psycopg.errors.UndefinedTable:
+                    row = None
+                if row is None or row[0] != HEAD:
+                    raw.close()
+                    return None
+                self._checked = True
+            if write:
+                # One writer at a time, like SQLite's write lock; readers are not blocked.
+                raw.execute(f"SET LOCAL lock_timeout = {BUSY_TIMEOUT_MS}")
+                raw.execute(f"SELECT pg_advisory_xact_lock({PG_WRITE_LOCK})")
+        except psycopg.Error as exc:
+            raw.close()
+            if is_busy(exc):
+                raise _busy_error(self) from None
+            raise TrainlogError(f"cannot open the database {self.display()}: "
+                                f"{self.scrub(exc)}") from None
+        except BaseException:
+            raw.close()
+            raise
+        return raw
+
+    def _pg_transaction(self, raw: Any, write: bool, dry_run: bool) -> Iterator[Conn]:
+        """A PgConn over `raw` in its transaction: committed when writing (not a dry run),
+        else rolled back."""
+        import psycopg
+
+        from trainlog.store.sql import PgConn
+
+        try:
+            try:
+                yield PgConn(raw)
+                if write and not dry_run:
+                    raw.commit()
+            finally:
+                if not raw.closed:
+                    raw.rollback()  # a read, a dry run, or an error: nothing kept
+        except psycopg.Error as exc:
+            if is_busy(exc):
+                raise _busy_error(self) from None
+            raise
+        except UnicodeEncodeError as exc:  # undecodable bytes of a command line, bound
             raise _bad_text(exc) from None
         finally:
             raw.close()

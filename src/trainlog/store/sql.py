@@ -3,8 +3,9 @@
 Every read and write of trainlog's records goes through a `Conn`: the one data path. Commands must
 answer in a fraction of a second, and importing SQLAlchemy alone takes longer than that on a small
 machine. So queries are SQL text, written once for both backends: on a SQLite file they run through
-the standard library's sqlite3 (the driver SQLAlchemy itself uses there), on PostgreSQL through a
-SQLAlchemy connection. What differs between the two (a date's month, parameter values) is here.
+the standard library's sqlite3 (the driver SQLAlchemy itself uses there), on PostgreSQL through
+psycopg (`PgConn`; a SQLAlchemy connection, `AlchemyConn`, where Alembic upgrades the schema).
+What differs between the two (a date's month, parameter values) is here.
 `trainlog.store.database.Database.connect` hands one out, in one transaction.
 """
 
@@ -248,25 +249,142 @@ class AlchemyConn(Conn):
                     progress: Progress = None) -> int:
         if self.dialect != "postgresql":
             return super().insert_rows(table, columns, rows, progress)
-        # COPY in the command's transaction: several times faster than one INSERT per row.
+        return _copy_rows(self.conn.connection.driver_connection, table, columns, rows,
+                          progress)
+
+
+def _name_start(c: str) -> bool:
+    return c == "_" or ("a" <= c <= "z") or ("A" <= c <= "Z")
+
+
+def _name_char(c: str) -> bool:
+    return _name_start(c) or ("0" <= c <= "9")
+
+
+def to_pyformat(sql: str) -> tuple[str, list[str]]:
+    """SQL text with `:name` parameters as psycopg's `%(name)s`, and the names found.
+
+    A `:name` counts as a parameter where SQLAlchemy's text() sees one: not after a letter,
+    digit, `_`, `:` or backslash (so `x::bigint` is a cast, `a:b` no parameter), and never
+    inside a '...' literal or a "..." identifier. Every `%` of the text becomes `%%`.
+    """
+    out: list[str] = []
+    names: list[str] = []
+    i, n = 0, len(sql)
+    while i < n:
+        c = sql[i]
+        if c in "'\"":  # a literal or a quoted identifier, to its closing quote ('' inside)
+            end = sql.find(c, i + 1)
+            while end != -1 and end + 1 < n and sql[end + 1] == c:
+                end = sql.find(c, end + 2)
+            end = n - 1 if end == -1 else end
+            out.append(sql[i:end + 1].replace("%", "%%"))
+            i = end + 1
+        elif c == "%":
+            out.append("%%")
+            i += 1
+        elif c == ":" and i + 1 < n and _name_start(sql[i + 1]) and not (
+                i and (_name_char(sql[i - 1]) or sql[i - 1] in ":\\")):
+            j = i + 2
+            while j < n and _name_char(sql[j]):
+                j += 1
+            names.append(sql[i + 1:j])
+            out.append(f"%({sql[i + 1:j]})s")
+            i = j
+        else:
+            out.append(c)
+            i += 1
+    return "".join(out), names
+
+
+def qmark_to_format(sql: str) -> str:
+    """executemany's SQL with `?` parameters (and no literal `?`) as psycopg's `%s`."""
+    return sql.replace("%", "%%").replace("?", "%s")
+
+
+class PgConn(Conn):
+    """A psycopg (3) connection to PostgreSQL, without SQLAlchemy (the caller began the
+    transaction: psycopg begins one at the first statement)."""
+
+    dialect = "postgresql"
+
+    def __init__(self, raw: Any):
+        self.raw = raw
+
+    def _execute(self, cursor: Any, sql: str, params: Params) -> Any:
         import psycopg
 
-        total = 0
-        cursor = self.conn.connection.driver_connection.cursor()
+        values = self._params(params)
         try:
-            with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-                    total += 1
-                    if progress is not None and total % CHUNK == 0:
-                        progress(total)
+            if values:
+                cursor.execute(to_pyformat(sql)[0], values)
+            else:  # no parameters: psycopg sends the text as it is (a `%` stays one)
+                cursor.execute(sql)
         except psycopg.IntegrityError as err:
             raise IntegrityError(str(err)) from err
+        return cursor
+
+    def all(self, sql: str, params: Params = None) -> list[Sequence[Any]]:
+        with self.raw.cursor() as cursor:
+            self._execute(cursor, sql, params)
+            return cursor.fetchall() if cursor.description is not None else []
+
+    def stream(self, sql: str, params: Params = None,
+               size: int = STREAM_CHUNK) -> Iterator[Sequence[Any]]:
+        # a server-side cursor: `size` rows per round trip, never the whole result in memory
+        cursor = self.raw.cursor(name="trainlog_stream")
+        try:
+            self._execute(cursor, sql, params)
+            while rows := cursor.fetchmany(size):
+                yield from rows
         finally:
             cursor.close()
-        if progress is not None and total % CHUNK:
-            progress(total)  # the last, partial chunk, as executemany reports it
-        return total
+
+    def run(self, sql: str, params: Params = None) -> int:
+        with self.raw.cursor() as cursor:
+            return self._execute(cursor, sql, params).rowcount
+
+    def insert(self, sql: str, params: Params = None) -> int:
+        with self.raw.cursor() as cursor:
+            row = self._execute(cursor, sql + " RETURNING id", params).fetchone()
+            return row[0]
+
+    def _executemany(self, sql: str, rows: list[Sequence[Any]]) -> None:
+        import psycopg
+
+        try:
+            with self.raw.cursor() as cursor:
+                cursor.executemany(qmark_to_format(sql), rows)
+        except psycopg.IntegrityError as err:
+            raise IntegrityError(str(err)) from err
+
+    def insert_rows(self, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]],
+                    progress: Progress = None) -> int:
+        return _copy_rows(self.raw, table, columns, rows, progress)
+
+
+def _copy_rows(raw: Any, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]],
+               progress: Progress) -> int:
+    """COPY rows into a table on a psycopg connection, in its transaction: several times
+    faster than one INSERT per row."""
+    import psycopg
+
+    total = 0
+    cursor = raw.cursor()
+    try:
+        with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+                total += 1
+                if progress is not None and total % CHUNK == 0:
+                    progress(total)
+    except psycopg.IntegrityError as err:
+        raise IntegrityError(str(err)) from err
+    finally:
+        cursor.close()
+    if progress is not None and total % CHUNK:
+        progress(total)  # the last, partial chunk, as executemany reports it
+    return total
 
 
 def as_date(value: Any) -> date | None:
