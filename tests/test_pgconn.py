@@ -198,3 +198,28 @@ def test_a_schema_not_current_takes_sqlalchemys_path(pg: Database) -> None:
         conn.run("DROP TABLE alembic_version")
     with pytest.raises(Exception, match="no trainlog database"), Database(pg.url).connect():
         pass
+
+
+@pytest.mark.parametrize("url", [
+    "postgresql+psycopg://office1:s3cret@db.example:5432/trainlog",
+    "postgresql+psycopg://office1:s3cret@@db.example/trainlog",
+    "postgresql+psycopg://office1:p:w@db.example/trainlog",
+    "postgresql+psycopg://office1:@db.example/trainlog",
+    "postgresql+psycopg://office1@db.example/trainlog",
+    "postgresql://office1:x@127.0.0.1:1/trainlog_test_1",
+    "postgresql+psycopg://db.example/trainlog",
+    "postgresql+psycopg://office1@/trainlog",
+    "postgresql+psycopg://office1:pw@db.example:5432",
+    "postgresql+psycopg://office1:pw@db.example:05432/x",
+    "postgresql+psycopg://office1:pw@db.example:notaport/x",
+    "postgresql+psycopg://office1@/trainlog?host=/var/run/postgresql",
+    "postgresql+psycopg://u%40x:pw@h/d",
+])
+def test_display_without_sqlalchemy_says_what_sqlalchemy_says(url: str,
+                                                              monkeypatch: pytest.MonkeyPatch,
+                                                              ) -> None:
+    import trainlog.store.database as tdb
+
+    fast = Database(url).display()
+    monkeypatch.setattr(tdb, "_SIMPLE_PG_URL", tdb.re.compile("(?!)"))  # never matches
+    assert fast == Database(url).display()

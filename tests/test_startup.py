@@ -365,6 +365,14 @@ def test_postgresql_reads_do_not_import_sqlalchemy(cli, pg_db) -> None:  # type:
         assert "psycopg" in modules, args
         assert pg_heavy(modules) == [], (args, pg_heavy(modules))
         assert json.loads(out) == json.loads(cli(*args).stdout), args
+    modules, out = loaded(["db", "info", "--format", "json"], pg_db.url)
+    assert pg_heavy(modules) == [], pg_heavy(modules)
+    info = json.loads(out)
+    assert info == json.loads(cli("db", "info", "--format", "json").stdout)
+    assert info["engine"] == "postgresql" and info["tables"]["attendance"] == 2
+    assert "***" in info["location"]
+    modules, out = loaded(["init"], pg_db.url)
+    assert pg_heavy(modules) == [] and out.strip() == pg_db.display(), pg_heavy(modules)
     report = json.loads(loaded(cases[0], pg_db.url)[1])
     assert report["total"]["person_times"] == 8 and report["plan"]["target"] == 2000
 

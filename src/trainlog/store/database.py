@@ -41,6 +41,10 @@ WRITE_ATTEMPTS = 5
 PG_WRITE_LOCK = int.from_bytes(b"trainlog", "big")
 #: SQLSTATEs of PostgreSQL conflicts that running the transaction again resolves.
 RETRYABLE_SQLSTATES = {"40001", "40P01"}  # serialization_failure, deadlock_detected
+#: A psycopg URL of plain user, host, port and database names and no query, which `display`
+#: masks without SQLAlchemy: (scheme, user, password, host[:port][/database]).
+_SIMPLE_PG_URL = re.compile(r"^(postgresql(?:\+psycopg)?://)(?:([A-Za-z0-9._-]+)(?::(.*))?@)?"
+                            r"((?:[A-Za-z0-9.-]+)?(?::[1-9][0-9]{0,4})?(?:/[A-Za-z0-9._-]+)?)$")
 #: The password part of a URL (scheme://user:PASSWORD@host), up to its last "@".
 _PASSWORD = re.compile(r"(^[A-Za-z0-9+.-]+://[^:/@?#]*:)(.*)@")
 
@@ -146,6 +150,11 @@ class Database:
         return self.url.startswith("sqlite")
 
     @property
+    def is_psycopg(self) -> bool:
+        """A PostgreSQL URL of the psycopg (3) driver, the one `connect` uses directly."""
+        return self.url.split("://", 1)[0] in ("postgresql", "postgresql+psycopg")
+
+    @property
     def path(self) -> Path | None:
         """The SQLite file, or None for a server database or an in-memory one."""
         if not self.is_sqlite:
@@ -158,6 +167,12 @@ class Database:
         """The location with any password masked."""
         if self.path is not None:
             return str(self.path)
+        simple = _SIMPLE_PG_URL.match(self.url)
+        if simple:  # as SQLAlchemy renders it, without importing it (a test compares the two)
+            scheme, user, password, rest = simple.groups()
+            shown = f"{scheme}{user}{':***' if password is not None else ''}@{rest}" \
+                if user is not None else scheme + rest
+            return _PASSWORD.sub(r"\1***@", shown)
         from sqlalchemy.engine import make_url
 
         try:
@@ -234,6 +249,12 @@ class Database:
                         return False
                 except NoDatabase:  # a file without trainlog's schema: create it, or refuse below
                     pass
+        elif self.is_psycopg:
+            try:  # an existing, current server database: psycopg alone, no SQLAlchemy
+                with self.connect():
+                    return False
+            except NoDatabase:  # no trainlog schema there: create it, or refuse below
+                pass
         with self._connect(write=True) as conn:
             current = _read_revision(conn)
             if current is None:
@@ -373,7 +394,7 @@ class Database:
         SQLAlchemy connection.
         """
         if self.path is None:
-            if not self.url.startswith("postgresql"):
+            if not self.is_psycopg:
                 yield from self._connect_alchemy(write, dry_run, require)
                 return
             pg = self._open_pg(write, require)
