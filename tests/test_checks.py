@@ -87,7 +87,7 @@ sys.__stderr__.write("\\nMODULES " + json.dumps(sorted(sys.modules)) + "\\n")
 """
 
 
-@pytest.mark.sqlite_only("tests what a SQLite file's check imports; PostgreSQL goes through SQLAlchemy")
+@pytest.mark.sqlite_only("tests what a SQLite file's check imports; PostgreSQL loads psycopg (its own start-up tests)")
 @pytest.mark.parametrize("revision", ["current", "older"])
 def test_checking_a_sqlite_file_does_not_import_sqlalchemy(db: Database, database_url: str,
                                                           revision: str) -> None:

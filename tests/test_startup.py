@@ -84,7 +84,7 @@ def test_modules_for(args: list[str], expected: list[str] | None) -> None:
     assert modules_for(args) == expected
 
 
-@pytest.mark.sqlite_only("tests what a SQLite file's reads import; PostgreSQL goes through SQLAlchemy")
+@pytest.mark.sqlite_only("tests what a SQLite file's reads import; PostgreSQL loads psycopg (its own start-up tests)")
 def test_db_info_and_export_do_not_import_sqlalchemy(cli, db, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     """db info and export on a SQLite file read without SQLAlchemy or the models (export loads
     openpyxl, which writes the workbook), and say what in-process runs say."""
@@ -105,7 +105,7 @@ def test_db_info_and_export_do_not_import_sqlalchemy(cli, db, tmp_path: Path) ->
     assert "1 sessions, 1 cadres" in out and book.is_file()
 
 
-@pytest.mark.sqlite_only("tests what a SQLite file's init imports; PostgreSQL goes through SQLAlchemy")
+@pytest.mark.sqlite_only("tests what a SQLite file's init imports; PostgreSQL loads psycopg (its own start-up tests)")
 def test_init_of_an_existing_database_does_not_import_sqlalchemy(db) -> None:  # type: ignore[no-untyped-def]
     """init on an existing, current SQLite file opens it with sqlite3 alone and says so; on a new
     file it creates the schema (with SQLAlchemy and Alembic)."""
@@ -127,7 +127,7 @@ def test_db_info_lists_the_schemas_tables() -> None:
     assert set(info.TABLES) == set(schema.SQLModel.metadata.tables)
 
 
-@pytest.mark.sqlite_only("tests what a SQLite file's reads import; PostgreSQL goes through SQLAlchemy")
+@pytest.mark.sqlite_only("tests what a SQLite file's reads import; PostgreSQL loads psycopg (its own start-up tests)")
 def test_reports_do_not_import_sqlalchemy(cli, db, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     """report, compliance, coverage, plan show and config show on a SQLite file answer without
     SQLAlchemy (and the same figures as in-process, where everything is imported)."""
@@ -254,7 +254,7 @@ def test_registry_commands_do_not_import_sqlalchemy(cli, db, tmp_path: Path,  # 
         ("G3", "B3", False, True, None, None, False)]
 
 
-@pytest.mark.sqlite_only("tests what a SQLite file's writes import; PostgreSQL goes through SQLAlchemy")
+@pytest.mark.sqlite_only("tests what a SQLite file's writes import; PostgreSQL loads psycopg (its own start-up tests)")
 def test_study_import_and_add_do_not_import_sqlalchemy(cli, db, tmp_path: Path,  # type: ignore[no-untyped-def]
                                                       write_csv) -> None:
     """study import (dry run, then for real) and study add on a SQLite file write without
