@@ -576,7 +576,7 @@ class Benchmark:
                 log(f"  {n:,} rows: {label}: {seconds(times[label])}")
             self.dbs.drop(db)
             for label, values in times.items():
-                self.rows.append(Row(f"8 {label}, {n:,} rows{step}", "s",
+                self.rows.append(Row(f"8 {label}, {n:,}-row set{step}", "s",
                                      f"— (rows x{n / last_n:g})" if last_n else "—",
                                      ours=values, base=previous.get(label, []),
                                      error=errors.get(label) or None, info=True))
