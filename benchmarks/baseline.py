@@ -4,6 +4,9 @@
     python benchmarks/baseline.py DB load-registry DATA_DIR     (branches.csv, cadres.csv)
     python benchmarks/baseline.py DB load-sessions sessions.csv
     python benchmarks/baseline.py DB load-study study.csv
+    python benchmarks/baseline.py DB init-lean
+    python benchmarks/baseline.py DB load-sessions-lean sessions.csv
+    python benchmarks/baseline.py DB load-study-lean study.csv
     python benchmarks/baseline.py DB report --year 2020 --by month
     python benchmarks/baseline.py DB report --month 2020-04
     python benchmarks/baseline.py DB compliance --month 2020-04
@@ -84,6 +87,41 @@ CREATE TABLE IF NOT EXISTS online_study (
 );
 CREATE INDEX IF NOT EXISTS ix_study_month ON online_study (month, platform);
 """
+
+#: The lean floor of the imports (figure 7): the registry as above, but the session table
+#: without constraints or indexes, attendance with just (session_id, cadre_id, hours) and
+#: study with its four columns, no foreign keys; the unique keys are built after the load.
+LEAN_SCHEMA = SCHEMA.split("CREATE TABLE IF NOT EXISTS session")[0] + """
+CREATE TABLE IF NOT EXISTS session (
+    id INTEGER PRIMARY KEY,
+    ref TEXT,
+    date TEXT NOT NULL,
+    track TEXT NOT NULL,
+    kind TEXT,
+    topic TEXT,
+    title TEXT NOT NULL,
+    hours REAL NOT NULL,
+    branch_id INTEGER,
+    headcount INTEGER NOT NULL DEFAULT 0,
+    void INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS attendance (
+    session_id INTEGER NOT NULL,
+    cadre_id INTEGER NOT NULL,
+    hours REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS online_study (
+    cadre_id INTEGER NOT NULL,
+    platform TEXT NOT NULL,
+    month TEXT NOT NULL,
+    hours REAL NOT NULL
+);
+"""
+LEAN_SESSION_KEYS = """
+CREATE UNIQUE INDEX ux_session_ref ON session (ref);
+CREATE UNIQUE INDEX ux_attendance ON attendance (session_id, cadre_id);
+"""
+LEAN_STUDY_KEYS = "CREATE UNIQUE INDEX ux_study ON online_study (cadre_id, platform, month);"
 
 TRACKS = ("policy", "video", "special")
 TRUE = {"1", "true", "yes", "是"}
@@ -180,6 +218,66 @@ def load_study(con: sqlite3.Connection, path: Path) -> int:
               float(r[hours_i])) for r in rows))
     con.execute("COMMIT")
     return cur.rowcount
+
+
+def load_sessions_lean(con: sqlite3.Connection, path: Path) -> int:
+    """sessions.csv into the lean schema: ids assigned in Python, the sessions and the
+    attendance rows each with one executemany, in one transaction, no foreign keys; the
+    unique keys (session ref, attendance (session_id, cadre_id)) built after the rows."""
+    con.execute("PRAGMA foreign_keys = OFF")
+    con.execute(f"PRAGMA cache_size = -{IMPORT_CACHE_KIB}")
+    branch_ids = dict(con.execute("SELECT code, id FROM branch"))
+    cadre_ids = dict(con.execute("SELECT code, id FROM cadre"))
+    sessions: dict[str, tuple[int, float]] = {}
+    session_rows: list[tuple] = []
+
+    def attendance(c: dict[str, int], rows: Iterator[list[str]]
+                   ) -> Iterator[tuple[int, int, float]]:
+        ref_i, cadre_i = c["ref"], c["cadre"]
+        for r in rows:
+            ref = r[ref_i]
+            session = sessions.get(ref)
+            if session is None:
+                hours = float(r[c["hours"]] or 0)
+                session = sessions[ref] = (len(sessions) + 1, hours)
+                session_rows.append(
+                    (session[0], ref, r[c["date"]], r[c["track"]], r[c["kind"]] or None,
+                     r[c["topic"]] or None, r[c["title"]], hours,
+                     branch_ids.get(r[c["branch"]]), int(r[c["headcount"]] or 0)))
+            if r[cadre_i]:
+                yield session[0], cadre_ids[r[cadre_i]], session[1]
+
+    con.execute("BEGIN IMMEDIATE")
+    with csv_rows(path) as (c, rows):
+        cur = con.executemany(
+            "INSERT INTO attendance (session_id, cadre_id, hours) VALUES (?, ?, ?)",
+            attendance(c, rows))
+    count = cur.rowcount
+    con.executemany(
+        "INSERT INTO session (id, ref, date, track, kind, topic, title, hours, branch_id,"
+        " headcount) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", session_rows)
+    for statement in LEAN_SESSION_KEYS.strip().splitlines():
+        con.execute(statement)
+    con.execute("COMMIT")
+    return count
+
+
+def load_study_lean(con: sqlite3.Connection, path: Path) -> int:
+    """study.csv into the lean online_study table, its unique key built after the rows."""
+    con.execute("PRAGMA foreign_keys = OFF")
+    con.execute(f"PRAGMA cache_size = -{IMPORT_CACHE_KIB}")
+    cadre_ids = dict(con.execute("SELECT code, id FROM cadre"))
+    con.execute("BEGIN IMMEDIATE")
+    with csv_rows(path) as (c, rows):
+        cadre_i, hours_i, platform_i, month_i = c["cadre"], c["hours"], c["platform"], c["month"]
+        cur = con.executemany(
+            "INSERT INTO online_study (cadre_id, platform, month, hours) VALUES (?, ?, ?, ?)",
+            ((cadre_ids[r[cadre_i]], r[platform_i] or "academy", r[month_i] + "-01",
+              float(r[hours_i])) for r in rows))
+    count = cur.rowcount
+    con.execute(LEAN_STUDY_KEYS)
+    con.execute("COMMIT")
+    return count
 
 
 def period(year: int | None, month: str | None) -> dict[str, str]:
@@ -320,6 +418,11 @@ def main(argv: list[str] | None = None) -> int:
         "data", type=Path)
     sub.add_parser("load-sessions", help="load sessions.csv").add_argument("file", type=Path)
     sub.add_parser("load-study", help="load study.csv").add_argument("file", type=Path)
+    sub.add_parser("init-lean", help="create the registry and the lean import tables")
+    sub.add_parser("load-sessions-lean", help="load sessions.csv into the lean tables"
+                   ).add_argument("file", type=Path)
+    sub.add_parser("load-study-lean", help="load study.csv into the lean table"
+                   ).add_argument("file", type=Path)
     for name in ("report", "compliance", "coverage"):
         p = sub.add_parser(name, help=f"the raw-SQL figures of `trainlog {name}`")
         group = p.add_mutually_exclusive_group(required=True)
@@ -332,6 +435,12 @@ def main(argv: list[str] | None = None) -> int:
     con = connect(args.db)
     if args.step == "init":
         init(con)
+    elif args.step == "init-lean":
+        con.executescript(LEAN_SCHEMA)
+    elif args.step == "load-sessions-lean":
+        print(load_sessions_lean(con, args.file), "attendance rows", file=sys.stderr)
+    elif args.step == "load-study-lean":
+        print(load_study_lean(con, args.file), "study rows", file=sys.stderr)
     elif args.step == "load-registry":
         load_registry(con, args.data)
     elif args.step == "load-sessions":

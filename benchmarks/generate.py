@@ -1,6 +1,7 @@
 """Generate the benchmark data set, deterministically, as the CSV files a user would import.
 
-    python benchmarks/generate.py [--scale district|province] [--out DIR] [--seed N] [--force]
+    python benchmarks/generate.py [--scale district|province | --rows N] [--out DIR] [--seed N]
+                                  [--force]
 
 Files (UTF-8, header row of English keys, written with the csv module):
 
@@ -15,6 +16,8 @@ Files (UTF-8, header row of English keys, written with the csv module):
 
 A province is 100,000 cadres, 37,800 branches, 50,000 sessions with exactly 1,000,000
 attendance rows in 2020, and 1,200,000 study rows; a district is a hundredth of that.
+`--rows N` makes the province's shape at N attendance rows instead (scale `rows-N`, in
+benchmarks/data/rows-N/): N / 20 sessions, N / 10 cadres, 12 x N / 10 study rows.
 If `manifest.json` in the directory matches the scale, seed and generator version (and the
 files are there with the sizes it records), nothing is regenerated.
 """
@@ -55,6 +58,26 @@ SCALES: dict[str, Scale] = {
     "province": Scale(cadres=100_000, branches=37_800, townships=1_000, sessions=50_000,
                       attendance_per_session=20),
 }
+
+
+
+def scale_of(name: str) -> Scale:
+    """A named scale, or `rows-N`: a province shrunk or grown to N attendance rows (N / 20
+    sessions of 20 on average, N / 10 cadres, a branch per 26.5 rows, a township per 1,000),
+    so a data set of N rows has the province's shape; its study file has 12 x N / 10 rows."""
+    if name in SCALES:
+        return SCALES[name]
+    if not name.startswith("rows-") or not name[5:].isdigit() or int(name[5:]) < 1_000:
+        raise ValueError(f"unknown scale {name!r}: {', '.join(SCALES)} or rows-N (N >= 1000)")
+    rows = int(name[5:])
+    return Scale(cadres=rows // 10, branches=max(rows * 378 // 10_000, 20),
+                 townships=max(rows // 1_000, 1), sessions=rows // 20, attendance_per_session=20)
+
+
+def rows_scale(rows: int) -> str:
+    """The scale name of a data set of `rows` attendance rows."""
+    return f"rows-{rows}"
+
 
 FILES = ("branches.csv", "cadres.csv", "sessions.csv", "study.csv", "add_session_attendees.txt")
 
@@ -133,7 +156,7 @@ def make_townships(rng: random.Random, count: int) -> list[str]:
 
 def generate(scale_name: str, out: Path, seed: int = DEFAULT_SEED) -> dict[str, Any]:
     """Write the data set of one scale into `out`; return the manifest."""
-    scale = SCALES[scale_name]
+    scale = scale_of(scale_name)
     rng = random.Random(seed)
     out.mkdir(parents=True, exist_ok=True)
     (out / "manifest.json").unlink(missing_ok=True)
@@ -290,10 +313,17 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--scale", choices=sorted(SCALES), default="district")
+    parser.add_argument("--rows", type=int, metavar="N",
+                        help="instead of --scale: the province's shape at N attendance rows "
+                             "(scale rows-N, N >= 1000)")
     parser.add_argument("--out", type=Path, help="directory (default benchmarks/data/SCALE)")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
     parser.add_argument("--force", action="store_true", help="regenerate even if cached")
     args = parser.parse_args(argv)
+    if args.rows is not None:
+        if args.rows < 1_000:
+            parser.error("--rows must be at least 1000")
+        args.scale = rows_scale(args.rows)
     out = args.out or default_dir(args.scale)
     manifest, seconds = ensure(args.scale, out, args.seed, args.force)
     state = "cached" if seconds is None else f"generated in {seconds:.1f} s"

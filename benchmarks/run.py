@@ -17,6 +17,11 @@ process, several times, and prints the medians side by side with their ratio and
   6  the commands a user runs by hand (branch list, cadre list/show, session list/show, survey
      list/report, plan show, config show, db info/check, init) on the Zhaoling 2020 demo data
      set vs minimal_app/app_20.py, a bare Typer app of 20 commands that print a line
+  7  (not in the default run: --only lean) `session import` and `study import` at 300,000 and
+     1,000,000 attendance rows (generate.py --rows N) vs the lean raw loads, baseline.py
+     load-sessions-lean / load-study-lean: minimal tables, unique keys built after the load
+  8  (not in the default run: --only growth) import and report times at 10,000, 100,000 and
+     1,000,000 rows, each against the step before (the ratio between steps)
 
 Each import runs into a fresh database prepared, outside the timing, with `trainlog init`,
 `branch import` and `cadre import`; the last one loaded is kept for figures 3 and 5. Wall time
@@ -57,7 +62,14 @@ APP_PRINT = HERE / "minimal_app" / "app_print.py"
 APP_SQLMODEL = HERE / "minimal_app" / "app_sqlmodel.py"
 APP_20 = HERE / "minimal_app" / "app_20.py"
 FIGURES = {"1": "session-import", "2": "study-import", "3": "reports", "4": "startup",
-           "5": "add-session", "6": "commands"}
+           "5": "add-session", "6": "commands", "7": "lean", "8": "growth"}
+DEFAULT_FIGURES = {"1", "2", "3", "4", "5", "6"}  # 7 and 8 make their own, larger data sets
+LEAN_ROWS = (300_000, 1_000_000)
+GROWTH_ROWS = (10_000, 100_000, 1_000_000)
+GROWTH_REPORTS = [
+    ("report --month 2020-04", ["report", "--month", "2020-04"]),
+    ("report --year 2020 --by month", ["report", "--year", "2020", "--by", "month"]),
+]
 MB = 1024  # ru_maxrss is in KiB on Linux
 RSS_LIMIT_MB = 300.0
 REPORTS = [  # (label, trainlog/baseline arguments)
@@ -101,6 +113,7 @@ class Row:
     max_value: float | None = None
     error: str | None = None
     check: str = ""
+    info: bool = False  # printed, not judged (figure 8)
 
     @property
     def ratio(self) -> float | None:
@@ -112,6 +125,8 @@ class Row:
     def passed(self) -> bool:
         if self.error or not self.ours or self.check.startswith(("DIFF", "NO ")):
             return False
+        if self.info:
+            return True
         ratio = self.ratio
         if self.max_ratio is not None and (ratio is None or ratio > self.max_ratio):
             return False
@@ -327,7 +342,8 @@ def print_table(rows: list[Row], heading: str) -> None:
         ratio = row.ratio
         ours = statistics.median(row.ours) if row.ours else None
         base = statistics.median(row.base) if row.base else None
-        result = "PASS" if row.passed else "FAIL"
+        result = ("—" if row.passed else "FAIL") if row.info else (
+            "PASS" if row.passed else "FAIL")
         if row.check:
             result += f" ({row.check})"
         lines.append([row.figure, fmt_value(ours, row.unit), fmt_value(base, row.unit),
@@ -403,10 +419,11 @@ class Benchmark:
         self.loaded: str | None = None  # trainlog database with everything imported
         self.raw_loaded: Path | None = None  # the baseline's
 
-    def prepare(self, db: str) -> str | None:
+    def prepare(self, db: str, data: Path | None = None) -> str | None:
         """init, branch import, cadre import; the failure's stderr, if any."""
-        for args in (["init"], ["branch", "import", str(self.data / "branches.csv")],
-                     ["cadre", "import", str(self.data / "cadres.csv")]):
+        data = data or self.data
+        for args in (["init"], ["branch", "import", str(data / "branches.csv")],
+                     ["cadre", "import", str(data / "cadres.csv")]):
             run = self.runner.trainlog(db, *args)
             if run.code:
                 return f"`trainlog {' '.join(args)}` exited {run.code}:\n{run.tail()}"
@@ -471,6 +488,99 @@ class Benchmark:
         for fig in ("1", "2"):
             if fig in figures:
                 self.rows += [time_rows[fig], rss_rows[fig]]
+
+    def lean(self, sizes: Sequence[int]) -> None:
+        """Figure 7: the imports against the lean raw loads, at each size in `sizes`."""
+        for n in sizes:
+            data = rows_data(n, self.args.seed)
+            rows_in = generate.cached(data, generate.rows_scale(n), self.args.seed)
+            assert rows_in is not None
+            counts = rows_in["rows"]
+            steps = [
+                (["session", "import"], "load-sessions-lean", "sessions.csv",
+                 f"7 session import vs lean, {counts['sessions.csv']:,} rows"),
+                (["study", "import"], "load-study-lean", "study.csv",
+                 f"7 study import vs lean, {counts['study.csv']:,} rows ({n:,} set)"),
+            ]
+            rows = [(Row(label, "s", "<= 1.5x", max_ratio=1.5),
+                     Row(f"7 {command[0]} import, {n:,} set, peak RSS", "MB",
+                         f"<= {RSS_LIMIT_MB:.0f} MB", max_value=RSS_LIMIT_MB))
+                    for command, _, _, label in steps]
+            for pair in rows:
+                self.rows += pair
+            for i in range(1, self.args.repeat + 1):
+                db = self.dbs.fresh(f"lean{n}")
+                raw = self.work / f"raw-lean{n}.db"
+                remove_sqlite(raw)
+                error = self.prepare(db, data)
+                for args in (["init-lean"], ["load-registry", str(data)]):
+                    checked(self.runner.baseline(raw, *args))
+                for (command, step, name, _), (time_row, rss_row) in zip(steps, rows,
+                                                                          strict=True):
+                    if error or time_row.error:
+                        time_row.error = time_row.error or error
+                    else:
+                        run = self.runner.trainlog(db, *command, str(data / name))
+                        log(f"  {n:,} rows: trainlog {' '.join(command)} #{i}: "
+                            f"{run.seconds:.2f} s (cpu {run.cpu:.2f} s), {run.rss_mb:.0f} MB"
+                            + (f", exit {run.code}" if run.code else ""))
+                        if run.code:
+                            time_row.error = f"exit {run.code}:\n{run.tail()}"
+                        else:
+                            time_row.ours.append(run.seconds)
+                            rss_row.ours.append(run.rss_mb)
+                    base = checked(self.runner.baseline(raw, step, str(data / name)))
+                    log(f"  {n:,} rows: baseline {step} #{i}: {base.seconds:.2f} s "
+                        f"(cpu {base.cpu:.2f} s), {base.rss_mb:.0f} MB")
+                    time_row.base.append(base.seconds)
+                    rss_row.base.append(base.rss_mb)
+                self.dbs.drop(db)
+                remove_sqlite(raw)
+
+    def growth(self, sizes: Sequence[int]) -> None:
+        """Figure 8: import and report times at each size, against the step before."""
+        previous: dict[str, list[float]] = {}
+        last_n: int | None = None
+        for n in sizes:
+            data = rows_data(n, self.args.seed)
+            step = f" (vs {last_n:,})" if last_n else ""
+            cases = [("session import", ["session", "import", str(data / "sessions.csv")]),
+                     ("study import", ["study", "import", str(data / "study.csv")])]
+            times: dict[str, list[float]] = {label: [] for label, _ in cases}
+            errors: dict[str, str] = {}
+            db = ""
+            for i in range(1, self.args.repeat + 1):  # each import into a fresh database
+                db = self.dbs.fresh(f"growth{n}")
+                error = self.prepare(db, data)
+                for label, args in cases:
+                    if error or label in errors:
+                        errors.setdefault(label, error or "")
+                        continue
+                    run = self.runner.trainlog(db, *args)
+                    log(f"  {n:,} rows: trainlog {label} #{i}: {run.seconds:.2f} s")
+                    if run.code:
+                        errors[label] = f"exit {run.code}:\n{run.tail()}"
+                    else:
+                        times[label].append(run.seconds)
+                if i < self.args.repeat:
+                    self.dbs.drop(db)
+            for label, args in GROWTH_REPORTS:  # on the last loaded database
+                times[label] = []
+                for i in range(self.args.repeat + 1):  # the first run warms the cache
+                    run = self.runner.trainlog(db, *args, "--format", "json")
+                    if run.code:
+                        errors[label] = f"exit {run.code}:\n{run.tail()}"
+                        break
+                    if i:
+                        times[label].append(run.seconds)
+                log(f"  {n:,} rows: {label}: {seconds(times[label])}")
+            self.dbs.drop(db)
+            for label, values in times.items():
+                self.rows.append(Row(f"8 {label}, {n:,}-row set{step}", "s",
+                                     f"— (rows x{n / last_n:g})" if last_n else "—",
+                                     ours=values, base=previous.get(label, []),
+                                     error=errors.get(label) or None, info=True))
+            previous, last_n = times, n
 
     def measure_pair(self, row: Row, ours: Callable[[], Run], base: Callable[[], Run],
                      times: int) -> tuple[Run | None, Run | None]:
@@ -640,7 +750,9 @@ def generate_data(scale: str, data: Path, seed: int) -> tuple[dict[str, Any], fl
     if manifest is not None:
         return manifest, None
     start = time.perf_counter()
-    subprocess.run([sys.executable, str(HERE / "generate.py"), "--scale", scale, "--out",
+    which = (["--rows", scale.removeprefix("rows-")] if scale.startswith("rows-")
+             else ["--scale", scale])
+    subprocess.run([sys.executable, str(HERE / "generate.py"), *which, "--out",
                     str(data), "--seed", str(seed), "--force"], check=True, stdout=sys.stderr)
     seconds = time.perf_counter() - start
     manifest = generate.cached(data, scale, seed)
@@ -649,9 +761,29 @@ def generate_data(scale: str, data: Path, seed: int) -> tuple[dict[str, Any], fl
     return manifest, seconds
 
 
+def rows_data(rows: int, seed: int) -> Path:
+    """The data set of `rows` attendance rows (generate.py --rows), cached in
+    benchmarks/data/rows-N/; generated in a child process."""
+    data = generate.default_dir(generate.rows_scale(rows))
+    _, took = generate_data(generate.rows_scale(rows), data, seed)
+    log(f"  data: {rows:,} rows, {data} "
+        + ("(cached)" if took is None else f"(generated in {took:.1f} s)"))
+    return data
+
+
+def parse_sizes(value: str) -> list[int]:
+    try:
+        sizes = [int(part.replace("_", "")) for part in value.split(",") if part.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a list of row counts: {value!r}") from None
+    if not sizes or min(sizes) < 1_000:
+        raise argparse.ArgumentTypeError("row counts of at least 1000, comma-separated")
+    return sizes
+
+
 def parse_figures(values: list[str] | None) -> set[str]:
     if not values:
-        return set(FIGURES)
+        return set(DEFAULT_FIGURES)
     by_name = {name: number for number, name in FIGURES.items()}
     chosen = set()
     for value in values:
@@ -674,7 +806,14 @@ def main(argv: list[str] | None = None) -> int:
                         help="a postgresql+psycopg:// URL to run trainlog against (the "
                              "baseline stays SQLite); default: fresh SQLite files")
     parser.add_argument("--only", action="append", metavar="FIGURE",
-                        help="1-6 or " + ", ".join(FIGURES.values()) + "; repeatable")
+                        help="1-8 or " + ", ".join(FIGURES.values()) + "; repeatable "
+                             "(default 1-6)")
+    parser.add_argument("--lean-rows", type=parse_sizes, metavar="N,N",
+                        default=list(LEAN_ROWS),
+                        help="figure 7's sizes in attendance rows (default 300000,1000000)")
+    parser.add_argument("--growth-rows", type=parse_sizes, metavar="N,N",
+                        default=list(GROWTH_ROWS),
+                        help="figure 8's sizes (default 10000,100000,1000000)")
     parser.add_argument("--commands", action="store_true",
                         help="figure 6 (the commands run by hand): the same as --only 6")
     parser.add_argument("--keep", type=Path, metavar="DIR",
@@ -695,9 +834,18 @@ def main(argv: list[str] | None = None) -> int:
 
     print(f"machine: {machine()}")
     data = args.data or generate.default_dir(args.scale)
-    manifest, seconds = generate_data(args.scale, data, args.seed)
-    print(f"data: {args.scale} scale, seed {args.seed}, {data} "
-          + ("(cached)" if seconds is None else f"(generated in {seconds:.1f} s)"))
+    if figures & DEFAULT_FIGURES:
+        manifest, seconds = generate_data(args.scale, data, args.seed)
+        print(f"data: {args.scale} scale, seed {args.seed}, {data} "
+              + ("(cached)" if seconds is None else f"(generated in {seconds:.1f} s)"))
+    else:
+        manifest = {"rows": {}}
+    if "7" in figures:
+        print(f"data (figure 7): {', '.join(f'{n:,}' for n in args.lean_rows)} attendance "
+              f"rows, benchmarks/data/rows-N/, seed {args.seed}")
+    if "8" in figures:
+        print(f"data (figure 8): {', '.join(f'{n:,}' for n in args.growth_rows)} attendance "
+              f"rows, benchmarks/data/rows-N/, seed {args.seed}")
 
     work = args.keep.resolve() if args.keep else Path(tempfile.mkdtemp(prefix="trainlog-bench-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -719,6 +867,12 @@ def main(argv: list[str] | None = None) -> int:
         if "6" in figures:
             log("figure 6: commands run by hand, on the Zhaoling 2020 data set")
             bench.commands()
+        if "7" in figures:
+            log("figure 7: imports against the lean raw loads")
+            bench.lean(args.lean_rows)
+        if "8" in figures:
+            log("figure 8: growth, each size against the one before")
+            bench.growth(args.growth_rows)
     finally:
         if not args.keep:
             if bench.loaded and args.db:
