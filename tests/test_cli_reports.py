@@ -65,6 +65,18 @@ def report_json(*args: Any) -> dict[str, Any]:
 
 
 class TestPlanCommands:
+    def test_a_target_in_the_range_both_backends_hold(self, database: Database) -> None:
+        """1 .. 2**31 - 1 person-times on SQLite and PostgreSQL alike; past it, a clear message
+        and nothing written (was an OverflowError on SQLite, a DataError on PostgreSQL)."""
+        for too_many in (2**31, 10**30):
+            r = run("plan", "set", 2021, "--target", too_many)
+            assert r.exit_code == 1, r.stderr
+            assert r.stderr == (f"--target: {too_many} is more person-times than a plan can "
+                                "hold (at most 2,147,483,647)\n")
+        assert json.loads(run("plan", "show", "--format", "json").stdout) == []
+        assert run("plan", "set", 2021, "--target", 2**31 - 1).exit_code == 0
+        assert json.loads(run("plan", "show", "--format", "json").stdout)[0]["target"] == 2**31 - 1
+
     def test_set_update_show(self, database: Database) -> None:
         r = run("plan", "set", 2020, "--target", 2000, "--track", "专题培训")
         assert r.exit_code == 0, r.stderr

@@ -313,6 +313,11 @@ class TestListShowVoid:
         assert attendees.splitlines() == ["cadre,name,unit,hours", "G001,张伟,,2.0",
                                           "G002,王芳,,2.0"]
         refused(cli("session", "show", "999999"), "no session with id or ref '999999'")
+        # past any id either backend can hold: not found, not an OverflowError or DataError
+        for huge in ("2147483648", "99999999999999999999"):
+            refused(cli("session", "show", huge), f"no session with id or ref '{huge}'")
+            refused(cli("session", "void", huge, "--reason", "x"),
+                    f"no session with id or ref '{huge}'")
 
 
 class TestTranscript:

@@ -14,6 +14,8 @@ from trainlog.vocab import TRACKS, parse_choice
 #: the scope of a plan over every track
 ALL = "all"
 PLAN_KEYS = ["year", "track", "target", "deadline"]
+#: The largest target: an INTEGER column's range on PostgreSQL, so both backends take the same.
+MAX_TARGET = 2**31 - 1
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,9 @@ def set_plan(conn: Conn, year: int, target: int, track: str | None = None,
     year = check_year(year)
     if int(target) < 1:
         raise TrainlogError(f"--target: {target} must be a whole number of person-times, >= 1")
+    if int(target) > MAX_TARGET:  # the column's range on PostgreSQL; SQLite would take more
+        raise TrainlogError(f"--target: {target} is more person-times than a plan can hold "
+                            f"(at most {MAX_TARGET:,})")
     scope = parse_choice(track, TRACKS, "--track") if track else ALL
     when = None
     if deadline is not None and str(deadline).strip():

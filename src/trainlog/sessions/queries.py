@@ -40,12 +40,16 @@ def _session(row: Any) -> dict[str, Any]:
     return s
 
 
+#: The largest id a row can have on both backends (PostgreSQL's SERIAL is a 32-bit integer).
+MAX_ID = 2**31 - 1
+
+
 def find_session(conn: Conn, id_or_ref: str) -> dict[str, Any]:
     """A session by its ref, or by its id when the text is a number and no ref matches: its
     columns by name, and its branch's code as "branch"."""
     key = str(id_or_ref).strip()
     row = conn.first(f"{_SELECT} WHERE s.ref = :ref", {"ref": key})
-    if row is None and key.isdigit():
+    if row is None and key.isdigit() and int(key) <= MAX_ID:
         row = conn.first(f"{_SELECT} WHERE s.id = :id", {"id": int(key)})
     if row is None:
         raise TrainlogError(f"no session with id or ref {key!r}")
