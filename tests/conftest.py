@@ -219,12 +219,9 @@ def write_xlsx():  # type: ignore[no-untyped-def]
     return _write_xlsx
 
 
-@pytest.fixture
-def progress_shown(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, int]]:
-    """stderr is a terminal, and every progress bar records (label, rows) on each update and
-    (label, -1) when it closes, in the list returned. The importers show the CLI's bars, as in a
-    command (`trainlog.cli.common.command`), whoever calls them."""
-    from trainlog.files import meters
+def record_bars(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, int]]:
+    """stderr is a terminal, and every progress bar of the CLI's records (label, rows) on each
+    update and (label, -1) when it closes, in the list returned (none is installed here)."""
     from trainlog.output import progress
 
     shown: list[tuple[str, int]] = []
@@ -241,6 +238,17 @@ def progress_shown(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, int]]:
 
     monkeypatch.setattr(progress, "_stderr_is_terminal", lambda: True)
     monkeypatch.setattr(progress, "Progress", Meter)
+    return shown
+
+
+@pytest.fixture
+def progress_shown(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, int]]:
+    """`record_bars`, and the importers show the CLI's bars, as in a command
+    (`trainlog.cli.common.command`), whoever calls them."""
+    from trainlog.files import meters
+    from trainlog.output import progress
+
+    shown = record_bars(monkeypatch)
     monkeypatch.setattr(meters, "installed", progress.bar)
     return shown
 

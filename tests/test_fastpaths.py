@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from conftest import record_bars
 from trainlog.dates import resolve_period
 from trainlog.errors import InvalidInput
 from trainlog.files import meters
@@ -225,20 +226,7 @@ def test_progress_shows_rows_per_second_on_a_terminal(data: dict[str, Path],
 
 def _recording(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, int]]:
     """stderr is a terminal and the CLI's bars record what they show, but none is installed."""
-    shown: list[tuple[str, int]] = []
-
-    class Meter:
-        def __init__(self, label: str) -> None:
-            self.label = label
-
-        def update(self, rows: int) -> None:
-            shown.append((self.label, rows))
-
-        def close(self) -> None:
-            shown.append((self.label, -1))
-
-    monkeypatch.setattr(progress, "_stderr_is_terminal", lambda: True)
-    monkeypatch.setattr(progress, "Progress", Meter)
+    shown = record_bars(monkeypatch)
     monkeypatch.setattr(imp, "PROGRESS_EVERY", 100)
     return shown
 
