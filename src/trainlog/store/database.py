@@ -208,10 +208,7 @@ class Database:
 
     def exists(self) -> bool:
         """Whether trainlog's schema is there (without creating anything)."""
-        path = self.path
-        if self.is_sqlite and path is not None and not path.is_file():
-            return False
-        return self.revision() is not None
+        return self._file_exists() and self.revision() is not None
 
     def revision(self) -> str | None:
         """The schema revision stored in the database, read without importing Alembic (nor
@@ -243,14 +240,9 @@ class Database:
             except OSError as exc:
                 raise TrainlogError(f"cannot create the folder {path.parent}: "
                                     f"{exc.strerror or exc}") from None
-            if path.is_file() and path.stat().st_size:
-                try:  # the everyday case, an existing file: sqlite3 alone, no SQLAlchemy
-                    with self.connect():
-                        return False
-                except NoDatabase:  # a file without trainlog's schema: create it, or refuse below
-                    pass
-        elif self.is_psycopg:
-            try:  # an existing, current server database: psycopg alone, no SQLAlchemy
+        # The everyday case, an existing database: sqlite3 or psycopg alone, no SQLAlchemy.
+        if (path.is_file() and path.stat().st_size) if path is not None else self.is_psycopg:
+            try:
                 with self.connect():
                     return False
             except NoDatabase:  # no trainlog schema there: create it, or refuse below
