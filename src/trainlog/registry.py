@@ -6,8 +6,8 @@ library's sqlite3, PostgreSQL through SQLAlchemy).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -38,9 +38,19 @@ class ImportResult:
     updated: int = 0
     unchanged: int = 0
     dry_run: bool = False
+    #: what the file had that was left out (`Table.summary`): only what there was
+    read: dict[str, Any] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
-        return dict(self.__dict__)
+        out = dict(self.__dict__)
+        out.update(out.pop("read"))
+        return out
+
+    def add(self, other: ImportResult) -> None:
+        self.rows += other.rows
+        self.created += other.created
+        self.updated += other.updated
+        self.unchanged += other.unchanged
 
 
 def branch_ids(conn: Conn, codes: Iterable[str] | None = None) -> dict[str, int]:
@@ -87,13 +97,13 @@ def list_branches(conn: Conn, township: str | None = None) -> list[dict[str, Any
 
 
 def import_branches(conn: Conn, path: str | Path, encoding: str | None = None,
-                    dry_run: bool = False) -> ImportResult:
+                    dry_run: bool = False, options: imp.ReadOptions | None = None) -> ImportResult:
     """Create or update branches by code from a file; all or nothing.
 
     With `dry_run` the writes are done all the same (the caller's transaction rolls them back,
     `Database.connect(write=True, dry_run=True)`); the result says it was a dry run.
     """
-    table = imp.open_table(path, imp.BRANCH_COLUMNS, {"code", "name"}, encoding)
+    table = imp.open_table(path, imp.BRANCH_COLUMNS, {"code", "name"}, encoding, options)
 
     def parse(chk: imp.Checker, n: int, row: dict[str, Any]) -> dict[str, Any]:
         rec = {"code": chk.check(n, "code", row["code"], lambda v: imp.code(v, "code")),
@@ -104,7 +114,7 @@ def import_branches(conn: Conn, path: str | Path, encoding: str | None = None,
                                         lambda v: imp.text(v, "township", max_length=100))
         return rec
 
-    return _upsert(conn, "branch", _records(path, table, parse), dry_run)
+    return _import(conn, "branch", path, table, parse, dry_run)
 
 
 def _cadre_dict(row: Any) -> dict[str, Any]:
@@ -143,7 +153,7 @@ def list_cadres(
     where: list[str] = []
     params: dict[str, Any] = {}
     if branch:
-        branch = branch.strip()
+        branch = imp.norm_code(branch)
         if not branch_ids(conn, [branch]):  # a mistyped code must not look like "no cadres"
             raise TrainlogError(f"--branch: no branch with code {branch!r}")
         where.append("b.code = :branch")
@@ -161,7 +171,7 @@ def list_cadres(
 
 
 def get_cadre(db: Conn, code: str) -> dict[str, Any]:
-    row = db.first(_CADRE_SELECT + " WHERE c.code = :code", {"code": code.strip()})
+    row = db.first(_CADRE_SELECT + " WHERE c.code = :code", {"code": imp.norm_code(code)})
     if row is None:
         raise TrainlogError(f"no cadre with code {code!r}")
     return _cadre_dict(row)
@@ -203,7 +213,7 @@ def add_cadre(conn: Conn, code: str, name: str, **fields: Any) -> dict[str, Any]
     """Add one cadre; its code must be new. `fields` are the other import columns."""
     chk = imp.Checker()
     given = {"code": code, "name": name} | {k: v for k, v in fields.items() if v is not None}
-    branches = branch_ids(conn, [str(given["branch"]).strip()]) if given.get("branch") else {}
+    branches = branch_ids(conn, [imp.norm_code(str(given["branch"]))]) if given.get("branch") else {}
     values = _parse_cadre_fields({k: _as_text(v) for k, v in given.items()}, chk, 0, branches)
     _raise_for_fields(chk)
     if conn.first("SELECT id FROM cadre WHERE code = :code", {"code": values["code"]}):
@@ -216,14 +226,14 @@ def add_cadre(conn: Conn, code: str, name: str, **fields: Any) -> dict[str, Any]
 
 def edit_cadre(conn: Conn, code: str, **fields: Any) -> dict[str, Any]:
     """Change the given fields of a cadre (None leaves a field as it is; "" clears text)."""
-    row = conn.first("SELECT id, code FROM cadre WHERE code = :code", {"code": code.strip()})
+    row = conn.first("SELECT id, code FROM cadre WHERE code = :code", {"code": imp.norm_code(code)})
     if row is None:
         raise TrainlogError(f"no cadre with code {code!r}")
     cadre_id, code_ = int(row[0]), row[1]
     given = {k: v for k, v in fields.items() if v is not None}
     active = given.pop("active", None)
     chk = imp.Checker()
-    branches = branch_ids(conn, [str(given["branch"]).strip()]) if given.get("branch") else {}
+    branches = branch_ids(conn, [imp.norm_code(str(given["branch"]))]) if given.get("branch") else {}
     values = _parse_cadre_fields({k: _as_text(v) for k, v in given.items()}, chk, 0, branches)
     _raise_for_fields(chk)
     if active is not None:
@@ -265,37 +275,67 @@ def _field_problem(p: Problem) -> str:
 
 
 def import_cadres(conn: Conn, path: str | Path, encoding: str | None = None,
-                  dry_run: bool = False) -> ImportResult:
+                  dry_run: bool = False, options: imp.ReadOptions | None = None) -> ImportResult:
     """Create or update cadres by code from a file; all or nothing.
 
     With `dry_run` the writes are done all the same (the caller's transaction rolls them back,
     `Database.connect(write=True, dry_run=True)`); the result says it was a dry run.
     """
-    table = imp.open_table(path, imp.CADRE_COLUMNS, {"code", "name"}, encoding)
+    table = imp.open_table(path, imp.CADRE_COLUMNS, {"code", "name"}, encoding, options)
     branches = branch_ids(conn)
-    records = _records(path, table, lambda chk, n, row: _parse_cadre_fields(row, chk, n, branches))
-    return _upsert(conn, "cadre", records, dry_run)
+    return _import(conn, "cadre", path, table,
+                   lambda chk, n, row: _parse_cadre_fields(row, chk, n, branches), dry_run)
 
 
-def _records(path: str | Path, table: imp.Table,
-             parse: Callable[[imp.Checker, int, dict[str, Any]], dict[str, Any]],
-             ) -> list[dict[str, Any]]:
-    """Every row of a registry file parsed, one record a code (a code on two rows is a problem);
-    all of them, or InvalidInput with every problem."""
+#: Records of a registry import written at once: the file streams through in chunks this big.
+CHUNK = 5000
+
+
+def _import(conn: Conn, kind: str, path: str | Path, table: imp.Table,
+            parse: Callable[[imp.Checker, int, dict[str, Any]], dict[str, Any]],
+            dry_run: bool) -> ImportResult:
+    """Parse every row of a registry file and upsert the records in chunks as they come; all or
+    nothing: after the first problem nothing more is written, every problem is reported, and
+    InvalidInput undoes the transaction's writes (the caller's)."""
     chk = imp.Checker()
-    records: dict[str, dict[str, Any]] = {}
+    result = ImportResult(dry_run=dry_run)
+    for chunk in _chunks(_records(table, parse, chk)):
+        if chk.problems or table.problems:
+            continue  # checked to the end, written no more
+        result.add(_upsert(conn, kind, chunk, dry_run))
+    chk.problems.extend(table.problems)
+    chk.problems.sort(key=lambda p: p.row)
+    chk.raise_if_any(str(path))
+    result.read = table.summary
+    return result
+
+
+def _chunks(records: Iterator[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
+    chunk: list[dict[str, Any]] = []
+    for rec in records:
+        chunk.append(rec)
+        if len(chunk) >= CHUNK:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _records(table: imp.Table, parse: Callable[[imp.Checker, int, dict[str, Any]], dict[str, Any]],
+             chk: imp.Checker) -> Iterator[dict[str, Any]]:
+    """The rows of a registry file parsed, one record a code (a code on two rows is a problem;
+    only the first row of a code is kept in memory, as its row number)."""
     first_row: dict[str, int] = {}
     for n, row in table.rows():
         rec = parse(chk, n, row)
         code = rec.get("code")
         if code is not None:
-            if code in first_row:
-                chk.add(n, "code", code, f"repeats row {first_row[code]}")
-            first_row.setdefault(code, n)
-            records[code] = rec
-    chk.problems.extend(table.problems)
-    chk.raise_if_any(str(path))
-    return list(records.values())
+            seen = first_row.get(code)
+            if seen is not None:
+                chk.add(n, "code", code, f"repeats row {seen}")
+                continue
+            first_row[code] = n
+            yield rec
 
 
 def _insert(conn: Conn, table: str, values: dict[str, Any]) -> int:

@@ -288,9 +288,10 @@ def list_answers(conn: Conn, period: Period | None = None, method: str | None = 
     """Answers by date, filtered; each `topic` is a list: ["poverty-industry", "other:TEXT"]."""
     cadre_id = None
     if cadre:
-        cadre_id = cadre_ids(conn, [cadre.strip()]).get(cadre.strip())
+        cadre = imp.norm_code(cadre)
+        cadre_id = cadre_ids(conn, [cadre]).get(cadre)
         if cadre_id is None:
-            raise TrainlogError(f"--cadre: no cadre with code {cadre.strip()!r}")
+            raise TrainlogError(f"--cadre: no cadre with code {cadre!r}")
     where, params = _filtered(period, method, topic, tier, cadre_id)
     rows = {i: {"id": i, "date": as_date(when).isoformat(),  # type: ignore[union-attr]
                 "method": m, "topic": [], "tier": t, "cadre": code, "respondent": r, "note": n}

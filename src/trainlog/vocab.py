@@ -80,6 +80,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "title": ("Title", "培训名称"),
     "hours": ("Hours", "学时"),
     "cadre": ("Cadre", "干部编号"),
+    "signed": ("Signed in", "签到"),
+    "problem": ("Problem", "问题"),
     "headcount": ("Headcount", "未具名人数"),
     "person_times": ("Person-times", "人次"),
     "people": ("People", "人数"),
@@ -224,8 +226,8 @@ def own_labels(of: str) -> dict[str, str]:
 #: The zh-CN word of each plain key (no context), as `label` looks keys up.
 _PLAIN_ZH = {k: zh for k, (_, zh) in WORDS.items() if "." not in k}
 
-_BOOL_TRUE = {"1", "true", "yes", "y", "是", "t"}
-_BOOL_FALSE = {"0", "false", "no", "n", "否", "f", ""}
+_BOOL_TRUE = {"1", "true", "yes", "y", "是", "t", "√", "✓", "✔", "有"}
+_BOOL_FALSE = {"0", "false", "no", "n", "否", "f", "", "×", "✗", "✘", "无"}
 
 
 def parse_choice(value: str, choices: dict[str, str], field: str) -> str:
@@ -241,13 +243,13 @@ def parse_choice(value: str, choices: dict[str, str], field: str) -> str:
 
 
 def parse_bool(value: str, field: str) -> bool:
-    """Parse 1/0, true/false, yes/no or 是/否."""
-    text = value.strip().lower()
+    """Parse 1/0, true/false, yes/no, Y/N, 是/否, √/× (✓/✗) or 有/无."""
+    text = "".join(value.split()).lower()
     if text in _BOOL_TRUE:
         return True
     if text in _BOOL_FALSE:
         return False
-    raise FieldError(field, f"{value!r} is not a yes/no value (1/0, true/false, yes/no, 是/否)"
+    raise FieldError(field, f"{value!r} is not a yes/no value (1/0, true/false, yes/no, Y/N, 是/否, √/×, 有/无)"
     )
 
 

@@ -31,8 +31,9 @@ BRANCH_COLUMNS = labels(["code", "name", "township"])
 CADRE_COLUMNS = labels(["code", "name", "unit", "level", "branch", "top_leader", "poverty_cadre",
                         "party_member", "registered_on"], of="cadre")
 SESSION_COLUMNS = labels(["ref", "date", "track", "kind", "topic", "title", "hours", "branch",
-                          "cadre", "headcount"])
-STUDY_COLUMNS = labels(["cadre", "hours", "platform", "month"])
+                          "cadre", "headcount"]) | labels(["name", "unit"], of="cadre")
+STUDY_COLUMNS = labels(["cadre", "hours", "platform", "month"]) | labels(["name", "unit"],
+                                                                          of="cadre")
 SURVEY_COLUMNS = labels(["date", "method", "topic", "tier", "cadre", "respondent", "note"])
 
 MAX_TEXT = 500
@@ -723,8 +724,10 @@ def text(value: Any, field: str, required: bool = False, max_length: int = MAX_T
 
 
 def code(value: Any, field: str, required: bool = True) -> str | None:
-    """A code: text with no whitespace inside."""
+    """A code: text with no whitespace inside, NFKC-normalised (`Ｇ０１９０` is `G0190`)."""
     s = text(value, field, required=required, max_length=50)
+    if s is not None:
+        s = norm_code(s)
     if s is not None and any(c.isspace() for c in s):
         raise FieldError(field, f"{s!r} contains spaces; codes are one word")
     return s

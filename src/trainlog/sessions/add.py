@@ -19,14 +19,15 @@ from typing import Any
 from trainlog.dates import parse_date
 from trainlog.errors import FieldError, InvalidInput, Problem, TrainlogError
 from trainlog.files import tables as imp
+from trainlog.files.people import CadreFinder
 from trainlog.store.sql import Conn, IntegrityError, Progress
-from trainlog.vocab import ALL_KINDS, KINDS, TOPICS, TRACKS, labels, parse_choice
+from trainlog.vocab import ALL_KINDS, KINDS, TOPICS, TRACKS, labels, parse_bool, parse_choice
 
 #: The columns of an import file that belong to the session (they repeat on each of its rows).
 SESSION_FIELDS = ("date", "track", "kind", "topic", "title", "hours", "branch", "headcount")
 #: Columns of an --attendees-file: the cadre's code (干部编号, or 编号 as `cadre list` writes it),
 #: optional hours, and a name or unit that are checked against the registry or ignored.
-ATTENDEE_COLUMNS = labels(["cadre", "code", "name", "unit", "hours"], of="cadre")
+ATTENDEE_COLUMNS = labels(["cadre", "code", "name", "unit", "hours", "signed"], of="cadre")
 REF_MAX = 100
 _OPTIONS = {c: f"--{c}" for c in (*SESSION_FIELDS, "ref")}
 _SPLIT = re.compile(r"[\s,，、;；]+")
@@ -165,24 +166,28 @@ def _cadre_info(conn: Conn, codes: Iterable[str]) -> dict[str, tuple[int, bool, 
 
 @dataclass
 class Listed:
-    """One attendee as given: where (an option or a file's row), the code, hours text, name."""
+    """One attendee as given: where (an option or a file's row), the code, hours text, name
+    and unit (a sign-in sheet names its attendees by name and unit, without codes)."""
 
     where: str
     code: str
     hours: str = ""
     name: str = ""
+    unit: str = ""
 
 
 def read_attendees_file(path: str | Path, encoding: str | None = None) -> list[Listed]:
     """The attendees in a file: a CSV/xlsx with a header, or any other file as a list of codes.
 
-    A CSV or xlsx needs a `cadre`/`干部编号` (or `code`/`编号`) column and may have `hours`/`学时`
-    (credited to that attendee; empty means the session's hours), `name`/`姓名` (must match the
-    registry) and `unit`/`单位` (ignored). A list of codes may separate them by lines, spaces,
-    commas or 、, with `#` starting a comment.
+    A CSV or workbook needs a `cadre`/`干部编号` (or `code`/`编号`) column, or `name`/`姓名`
+    and `unit`/`单位` (a sign-in sheet: the cadre is found by them), and may have `hours`/`学时`
+    (credited to that attendee; empty means the session's hours) and `signed`/`签到` (a row
+    whose 签到 is empty, ×, 无 or 否 is someone who did not come, and is left out). With a code,
+    a name must match the registry. A list of codes may separate them by lines, spaces, commas
+    or 、, with `#` starting a comment.
     """
     p = Path(path)
-    if p.suffix.lower() in (".csv", ".xlsx", ".xlsm"):
+    if p.suffix.lower() in (".csv", ".xlsx", ".xlsm", ".xls", ".tsv"):
         try:
             table = imp.open_table(p, ATTENDEE_COLUMNS, set(), encoding)
         except InvalidInput as exc:
@@ -190,11 +195,20 @@ def read_attendees_file(path: str | Path, encoding: str | None = None) -> list[L
                 1, "", "", "an attendees file's header needs a cadre/干部编号 column; a plain "
                 "list of codes goes in a .txt file")], str(p)) from None
         key = "cadre" if "cadre" in table.columns else "code" if "code" in table.columns else None
-        if key is None or ("cadre" in table.columns and "code" in table.columns):
-            raise InvalidInput([Problem(1, "cadre/干部编号", "", "give the cadres' codes in "
-                                        "one column: cadre/干部编号 (or code/编号)")], str(p))
-        out = [Listed(f"{p.name} row {n}", str(r[key]), str(r.get("hours", "")),
-                      str(r.get("name", ""))) for n, r in table.rows()]
+        by_name = "name" in table.columns and "unit" in table.columns
+        if (key is None and not by_name) or ("cadre" in table.columns
+                                             and "code" in table.columns):
+            raise InvalidInput([Problem(table.header_row, "cadre/干部编号", "", "give the "
+                                        "cadres' codes in one column: cadre/干部编号 (or "
+                                        "code/编号), or their names and units (姓名, 单位)")],
+                               str(p))
+        out = []
+        for n, r in table.rows():
+            if "signed" in r and not _signed(r["signed"]):
+                continue
+            out.append(Listed(f"{p.name} row {n}", imp.norm_code(str(r[key])) if key else "",
+                              str(r.get("hours", "")), str(r.get("name", "")),
+                              str(r.get("unit", ""))))
         if table.problems:
             raise InvalidInput(table.problems, str(p))
         return out
@@ -211,8 +225,31 @@ def read_attendees_file(path: str | Path, encoding: str | None = None) -> list[L
     for n, line in enumerate(text.lstrip("\ufeff").splitlines(), start=1):
         for code in _SPLIT.split(line.split("#", 1)[0]):
             if code:
-                out.append(Listed(f"{p.name} line {n}", code))
+                out.append(Listed(f"{p.name} line {n}", imp.norm_code(code)))
     return out
+
+
+def _signed(value: Any) -> bool:
+    """A sign-in sheet's 签到 cell: a tick, yes or a signature is someone who came."""
+    text = "" if value is None else str(value).strip()
+    if not text:
+        return False
+    try:
+        return parse_bool(text, "signed")
+    except TrainlogError:
+        return True  # a signature
+
+
+def _find_by_name(db: Conn, listed: list[Listed], chk: imp.Checker) -> None:
+    """Give the attendees named by name and unit their codes (`trainlog.files.people`)."""
+    finder = CadreFinder(db.all("SELECT code, name, unit FROM cadre"))
+    for a in listed:
+        if not a.code and a.name:
+            try:
+                a.code = finder.find(a.name, a.unit)
+            except FieldError as exc:
+                chk.add(0, f"{a.where}, {exc.field}", a.name if exc.field == "name" else a.unit,
+                        exc.reason)
 
 
 def add_session(
@@ -243,11 +280,11 @@ def add_session(
     branches: dict[str, int] = {}
     if _filled(branch):
         branches = {c: i for c, i in db.all("SELECT code, id FROM branch WHERE code = :code",
-                                            {"code": str(branch).strip()})}
+                                            {"code": imp.norm_code(str(branch))})}
     fields = check_fields(raw, chk, 0, branches)
     ref_ = chk.check(0, "ref", ref, lambda v: parse_ref(v, required=False))
 
-    listed = [Listed("--attendee", code) for item in attendees
+    listed = [Listed("--attendee", imp.norm_code(code)) for item in attendees
               for code in _SPLIT.split(str(item)) if code]
     if attendees_file:
         try:
@@ -275,11 +312,17 @@ def add_session(
         kept = {cid for (cid,) in db.all("SELECT cadre_id FROM attendance "
                                          "WHERE session_id = :id", {"id": existing[0]})}
 
-    known = _cadre_info(db, [a.code for a in listed])
+    if any(not a.code and a.name for a in listed):
+        _find_by_name(db, listed, chk)
+    known = _cadre_info(db, [a.code for a in listed if a.code])
     default = fields.hours if fields else 0.0
     people: dict[int, float] = {}
     seen: dict[str, str] = {}
     for a in listed:
+        if not a.code:
+            if not a.name:
+                chk.add(0, a.where, "", "names no cadre (give the code, or 姓名 and 单位)")
+            continue  # else not found by name and unit: that problem is recorded
         if a.code in seen:
             chk.add(0, a.where, a.code, f"listed twice ({seen[a.code]} and {a.where})")
             continue
@@ -293,7 +336,7 @@ def add_session(
             chk.add(0, a.where, a.code, "cadre is deactivated; reactivate with "
                     "`trainlog cadre edit --active` first")
             continue
-        if a.name and a.name != name:
+        if a.name and imp.norm_name(a.name) != imp.norm_name(name):
             chk.add(0, a.where, a.code, f"the name {a.name!r} is not this cadre's ({name})")
             continue
         column = f"{a.where}, hours"

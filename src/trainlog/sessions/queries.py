@@ -47,7 +47,7 @@ MAX_ID = 2**31 - 1
 def find_session(conn: Conn, id_or_ref: str) -> dict[str, Any]:
     """A session by its ref, or by its id when the text is a number and no ref matches: its
     columns by name, and its branch's code as "branch"."""
-    key = str(id_or_ref).strip()
+    key = imp.norm_code(str(id_or_ref))
     row = conn.first(f"{_SELECT} WHERE s.ref = :ref", {"ref": key})
     if row is None and key.isdigit() and int(key) <= MAX_ID:
         row = conn.first(f"{_SELECT} WHERE s.id = :id", {"id": int(key)})
@@ -83,7 +83,7 @@ def list_sessions(conn: Conn, period: Period | None = None, track: str | None = 
         where.append("s.kind = :kind")
         params["kind"] = kind
     if branch:
-        branch = branch.strip()
+        branch = imp.norm_code(branch)
         if conn.scalar("SELECT id FROM branch WHERE code = :code", {"code": branch}) is None:
             raise TrainlogError(f"--branch: no branch with code {branch!r}")
         where.append("b.code = :branch")
@@ -133,7 +133,7 @@ def void_session(conn: Conn, id_or_ref: str, reason: str) -> dict[str, Any]:
 def transcript(conn: Conn, cadre_code: str, year: int | None = None) -> dict[str, Any]:
     """A cadre's training record (培训档案): sessions and hours by track, voided ones left out."""
     cadre_id = conn.scalar("SELECT id FROM cadre WHERE code = :code",
-                           {"code": cadre_code.strip()})
+                           {"code": imp.norm_code(cadre_code)})
     if cadre_id is None:
         raise TrainlogError(f"no cadre with code {cadre_code!r}")
     where = "a.cadre_id = :cadre AND NOT s.void"

@@ -22,6 +22,7 @@ from trainlog.errors import FieldError, InvalidInput, TrainlogError
 from trainlog.files import tables as imp
 from trainlog.files.meters import Meters
 from trainlog.files.meters import meter as make_meter
+from trainlog.files.people import CadreFinder, check_cadre_columns
 from trainlog.sessions.add import (
     SESSION_FIELDS,
     SessionFields,
@@ -60,9 +61,13 @@ class SessionImportResult:
     person_times: int = 0
     dry_run: bool = False
     warnings: list[str] = field(default_factory=list)
+    #: what the file had that was left out (`Table.summary`): only what there was
+    read: dict[str, Any] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
-        return dict(self.__dict__)
+        out = dict(self.__dict__)
+        out.update(out.pop("read"))
+        return out
 
 
 def _agree(column: str, a: Any, b: Any) -> bool:
@@ -147,7 +152,8 @@ def _existing_sessions(db: Conn, refs: list[str]) -> dict[str, _Existing]:
 
 
 def import_sessions(db: Conn, path: str | Path, encoding: str | None = None,
-                    dry_run: bool = False, meters: Meters | None = None) -> SessionImportResult:
+                    dry_run: bool = False, meters: Meters | None = None,
+                    options: imp.ReadOptions | None = None) -> SessionImportResult:
     """Import a long-format roster (one row per attendance, grouped by ref); all or nothing.
 
     A ref already in the database is rewritten with the file's fields and attendance (a voided
@@ -156,9 +162,12 @@ def import_sessions(db: Conn, path: str | Path, encoding: str | None = None,
     all the same (the caller's transaction rolls them back, `Database.connect(write=True,
     dry_run=True)`); the result says it was a dry run.
     The rows read and written so far go to progress meters from `meters`, or from the front end's
-    (`trainlog.files.meters`).
+    (`trainlog.files.meters`). An attendee is named by code, or by name and unit
+    (`trainlog.files.people`).
     """
-    table = imp.open_table(path, imp.SESSION_COLUMNS, {"ref", "date", "track", "title"}, encoding)
+    table = imp.open_table(path, imp.SESSION_COLUMNS, {"ref", "date", "track", "title"}, encoding,
+                           options)
+    check_cadre_columns(table, required=False)
     branches = {c: i for c, i in db.all("SELECT code, id FROM branch")}
     # code -> (id, active); active is 0/1 on SQLite
     cadres = {c: (i, a) for c, i, a in db.all("SELECT code, id, active FROM cadre")}
@@ -170,6 +179,8 @@ def import_sessions(db: Conn, path: str | Path, encoding: str | None = None,
     signature = itemgetter(*(at[c] for c in fields_of))
     ref_i = at["ref"]
     cadre_i = at.get("cadre")
+    name_i, unit_i = at.get("name"), at.get("unit")
+    finder = _finder(db) if name_i is not None else None
     inactive: list[tuple[int, str, str, int]] = []  # (row, ref, code, cadre id)
     rows = 0
     for n, cells in table.cells("session import", meters):
@@ -192,17 +203,24 @@ def import_sessions(db: Conn, path: str | Path, encoding: str | None = None,
                     if a != b and not _agree(c, a, b):
                         chk.add(n, c, a, f"disagrees with row {item.row} of ref {ref} "
                                 f"({b if _filled(b) else 'empty'})")
-        if cadre_i is not None:
-            code = cells[cadre_i]
-            if code:
-                found = cadres.get(code)
-                if found is None:
-                    chk.add(n, "cadre", code, "no such cadre")
-                    continue
-                if not found[1]:
-                    inactive.append((n, ref, code, found[0]))
-                item.cadres.append(found[0])
-                item.rows.append(n)
+        code = cells[cadre_i] if cadre_i is not None else ""
+        if not code and finder is not None and cells[name_i]:  # type: ignore[index]
+            try:
+                unit = cells[unit_i] if unit_i is not None else ""
+                code = finder.find(cells[name_i], unit)  # type: ignore[index]
+            except FieldError as exc:
+                chk.add(n, exc.field, cells[at[exc.field]] if exc.field in at else "",
+                        exc.reason)
+                continue
+        if code:
+            found = cadres.get(code)
+            if found is None:
+                chk.add(n, "cadre", code, "no such cadre")
+                continue
+            if not found[1]:
+                inactive.append((n, ref, code, found[0]))
+            item.cadres.append(found[0])
+            item.rows.append(n)
     chk.problems.extend(table.problems)
 
     tune_for_import(db)
@@ -233,7 +251,8 @@ def import_sessions(db: Conn, path: str | Path, encoding: str | None = None,
         chk.problems.sort(key=lambda p: p.row)
         raise InvalidInput([_tidy(p) for p in chk.problems], str(path))
 
-    result = SessionImportResult(rows=rows, sessions=len(checked), dry_run=dry_run)
+    result = SessionImportResult(rows=rows, sessions=len(checked), dry_run=dry_run,
+                                 read=table.summary)
     result.attendances = sum(len(item.cadres) for _, _, item in checked)
     result.person_times = result.attendances + sum(f.headcount for _, f, _ in checked)
     result.warnings = [f"ref {r} is void and stays void (session {existing[r].id}); its "
@@ -252,6 +271,11 @@ def import_sessions(db: Conn, path: str | Path, encoding: str | None = None,
         raise TrainlogError(f"{path}: another writer added some of these refs just now; run "
                             "the import again (nothing was written)") from None
     return result
+
+
+def _finder(db: Conn) -> CadreFinder:
+    """The registry's cadres by name and unit, for a file that names them so."""
+    return CadreFinder(db.all("SELECT code, name, unit FROM cadre"))
 
 
 def _check_inactive(db: Conn, chk: imp.Checker, inactive: list[tuple[int, str, str, int]],

@@ -23,6 +23,7 @@ from trainlog.dates import days_in_month, month_end, parse_month, today
 from trainlog.errors import FieldError, FieldProblems, Problem, TrainlogError
 from trainlog.files import tables as imp
 from trainlog.files.meters import Meters
+from trainlog.files.people import CadreFinder, check_cadre_columns
 from trainlog.store.sql import Conn, as_date, tune_for_import
 from trainlog.vocab import PLATFORMS, parse_choice
 
@@ -57,9 +58,13 @@ class StudyImportResult:
     platforms: list[str] = field(default_factory=list)
     dry_run: bool = False
     warnings: list[str] = field(default_factory=list)
+    #: what the file had that was left out (`Table.summary`): only what there was
+    read: dict[str, Any] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
-        return dict(self.__dict__)
+        out = dict(self.__dict__)
+        out.update(out.pop("read"))
+        return out
 
 
 def _cadres(db: Conn) -> dict[str, tuple[int, bool, date | None]]:
@@ -220,15 +225,28 @@ class _Import:
         the first problem is seen."""
         chk, cadres, notes = self.chk, self.cadres, self.notes
         at = {c: i for i, c in enumerate(self.table.columns)}
-        ci, hi, mi, pi = at["cadre"], at["hours"], at.get("month"), at.get("platform")
+        ci, hi, mi, pi = at.get("cadre"), at["hours"], at.get("month"), at.get("platform")
+        name_i, unit_i = at.get("name"), at.get("unit")
+        finder = None
+        if name_i is not None:
+            finder = CadreFinder(self.db.all("SELECT code, name, unit FROM cadre"))
         by_text: dict[tuple[Any, Any], _Group | list[_Bad]] = {}
         bad = False
         for n, cells in self.table.cells("study import", self.meters):
             self.rows += 1
             row_ok = True
-            code = cells[ci]
-            info = cadres.get(code)
-            if info is None:
+            code = cells[ci] if ci is not None else ""
+            if not code and finder is not None and cells[name_i]:  # type: ignore[index]
+                try:
+                    unit = cells[unit_i] if unit_i is not None else ""
+                    code = finder.find(cells[name_i], unit)  # type: ignore[index]
+                except FieldError as exc:
+                    code = None
+                    row_ok = False
+                    chk.add(n, exc.field, cells[at[exc.field]] if exc.field in at else "",
+                            exc.reason)
+            info = cadres.get(code) if code is not None else None
+            if info is None and code is not None:
                 row_ok = False
                 chk.add(n, "cadre", code, "is required" if code == "" else "no such cadre")
             text = (cells[pi] if pi is not None else "", cells[mi] if mi is not None else "")
@@ -275,7 +293,8 @@ class _Import:
 
 def import_study(db: Conn, path: str | Path, month: str | None = None,
                  platform: str | None = None, encoding: str | None = None,
-                 dry_run: bool = False, meters: Meters | None = None) -> StudyImportResult:
+                 dry_run: bool = False, meters: Meters | None = None,
+                 options: imp.ReadOptions | None = None) -> StudyImportResult:
     """Import a platform's monthly export: one record per (cadre, platform, month); all or none.
 
     `db`: a `trainlog.store.sql.Conn` in a write transaction. With `dry_run` the writes are done
@@ -289,7 +308,8 @@ def import_study(db: Conn, path: str | Path, month: str | None = None,
     (`trainlog.files.meters`).
     """
     parser = _Parser(month, platform)
-    table = imp.open_table(path, imp.STUDY_COLUMNS, {"cadre", "hours"}, encoding)
+    table = imp.open_table(path, imp.STUDY_COLUMNS, {"hours"}, encoding, options)
+    check_cadre_columns(table)
     stamp, who = db.stamp()
     staged = db.dialect == "postgresql"
     db.run(f"SAVEPOINT {_SAVEPOINT}")
@@ -326,7 +346,7 @@ def import_study(db: Conn, path: str | Path, month: str | None = None,
                              unchanged=total - created - updated, dry_run=dry_run,
                              months=sorted({m.strftime("%Y-%m") for _, m in keys}),
                              platforms=sorted({p for p, _ in keys}),
-                             warnings=job.notes.messages())
+                             warnings=job.notes.messages(), read=table.summary)
 
 
 def _write_staged(db: Conn, stamp: Any, who: str) -> tuple[int, int]:
@@ -357,7 +377,7 @@ def add_study(db: Conn, code: str, month: str, hours: str | float,
     """
     parser = _Parser(None, None)
     problems: list[Problem] = []
-    code_ = str(code).strip()
+    code_ = imp.norm_code(str(code))
     row = db.first("SELECT id, active, registered_on FROM cadre WHERE code = :code",
                    {"code": code_})
     if row is None:
@@ -391,7 +411,7 @@ def cadre_study(conn: Conn, code: str, year: int | None = None) -> list[dict[str
     """A cadre's online study hours by month and platform (for `cadre show`)."""
     sql = ("SELECT o.month, o.platform, o.hours FROM online_study o "
            "JOIN cadre c ON c.id = o.cadre_id WHERE c.code = :code")
-    params: dict[str, Any] = {"code": code.strip()}
+    params: dict[str, Any] = {"code": imp.norm_code(code)}
     if year is not None:
         if not 1 <= year <= 9999:
             raise TrainlogError(f"--year: {year} is not a year")
