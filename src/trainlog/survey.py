@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -46,9 +46,13 @@ class SurveyImportResult:
     skipped: int = 0
     topics: int = 0
     dry_run: bool = False
+    #: what the file had that was left out (`Table.summary`): only what there was
+    read: dict[str, Any] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
-        return dict(self.__dict__)
+        out = dict(self.__dict__)
+        out.update(out.pop("read"))
+        return out
 
 
 @dataclass(frozen=True)
@@ -217,44 +221,70 @@ def add_answer(
 
 
 def import_answers(conn: Conn, path: str | Path, encoding: str | None = None,
-                   dry_run: bool = False) -> SurveyImportResult:
+                   dry_run: bool = False, options: imp.ReadOptions | None = None,
+                   ) -> SurveyImportResult:
     """Import survey answers from a file; all or nothing, and safe to run again.
 
     Survey answers have no natural key, so an answer identical in every field (date, method,
     cadre, respondent, tier, note and its set of topics) to a stored one is taken as that
     answer: a file holding an answer N times ends with N stored, however often it is imported.
 
+    The file is read twice, so that no row is held in memory: once to check every row, then
+    to write the answers in chunks.
+
     `db` is a `trainlog.store.sql.Conn` in a write transaction. The
     answers are always written; a dry run is a connection that rolls back
     (`Database.connect(write=True, dry_run=True)`), and `dry_run` only says so in the result.
     """
-    table = imp.open_table(path, imp.SURVEY_COLUMNS, {"date", "method", "topic"}, encoding)
-    rows = list(table.rows())
-    # A code with a NUL byte is refused row by row below; PostgreSQL refuses it as a parameter.
-    codes = {c for _, r in rows if (c := _str(r.get("cadre"))) and "\x00" not in c}
-    cadres = cadre_ids(conn, codes)
+    def answers(chk: imp.Checker) -> tuple[imp.Table, Iterable[tuple[int, _Answer | None]]]:
+        table = imp.open_table(path, imp.SURVEY_COLUMNS, {"date", "method", "topic"}, encoding,
+                               options)
+        return table, ((n, _check_answer(r, chk, n, cadres)) for n, r in table.rows())
+
+    cadres = cadre_ids(conn)
     chk = imp.Checker()
-    answers = [_check_answer(r, chk, n, cadres) for n, r in rows]
+    table, checked = answers(chk)
+    rows = 0
+    first: date | None = None
+    last: date | None = None
+    for _, a in checked:
+        rows += 1
+        if a is not None:
+            first = a.date if first is None or a.date < first else first
+            last = a.date if last is None or a.date > last else last
     chk.problems.extend(table.problems)
     chk.problems.sort(key=lambda p: p.row)
     chk.raise_if_any(str(path))
-    checked = [a for a in answers if a is not None]
-    result = SurveyImportResult(rows=len(rows), dry_run=dry_run)
-    if not checked:
+    result = SurveyImportResult(rows=rows, dry_run=dry_run, read=table.summary)
+    if first is None or last is None:
         return result
-    stored = _stored(conn, min(a.date for a in checked), max(a.date for a in checked))
+    stored = _stored(conn, first, last)
     left = Counter({sig: len(ids) for sig, ids in stored.items()})
+    del stored
     new: list[_Answer] = []
-    for a in checked:
+    _, again = answers(imp.Checker())
+    for _, a in again:
+        assert a is not None
         if left[a.signature] > 0:
             left[a.signature] -= 1
             result.skipped += 1
-        else:
-            new.append(a)
-    result.created = len(new)
-    result.topics = sum(len(a.topics) for a in new)
-    _write(conn, new)
+            continue
+        new.append(a)
+        if len(new) >= WRITE_CHUNK:
+            _write_counted(conn, new, result)
+            new = []
+    _write_counted(conn, new, result)
     return result
+
+
+#: Answers written at once by an import.
+WRITE_CHUNK = 5000
+
+
+def _write_counted(conn: Conn, answers: list[_Answer], result: SurveyImportResult) -> None:
+    result.created += len(answers)
+    result.topics += sum(len(a.topics) for a in answers)
+    _write(conn, answers)
 
 
 def _filtered(period: Period | None, method: str | None, topic: str | None, tier: str | None,
