@@ -30,7 +30,7 @@ def test_the_checker_records_a_problem_per_bad_value() -> None:
     assert chk.problems == [
         Problem(2, "hours", "x", "'x' is not a number"),
         Problem(3, "top_leader", "maybe",
-                "'maybe' is not a yes/no value (1/0, true/false, yes/no, 是/否)"),
+                "'maybe' is not a yes/no value (1/0, true/false, yes/no, Y/N, 是/否, √/×, 有/无)"),
         Problem(4, "date", "x",
                 "--date: 'x' is not a date (use YYYY-MM-DD, YYYY/M/D or YYYY年M月D日)"),
     ]

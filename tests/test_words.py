@@ -35,8 +35,9 @@ class TestCatalogue:
     def test_the_input_files_columns_are_the_catalogues_words(self) -> None:
         assert tables.BRANCH_COLUMNS == {"code": "编号", "name": "名称", "township": "乡镇"}
         assert tables.CADRE_COLUMNS["name"] == "姓名"
-        for spec, of in ((tables.CADRE_COLUMNS, "cadre"), (tables.SESSION_COLUMNS, None),
-                         (tables.STUDY_COLUMNS, None), (tables.SURVEY_COLUMNS, None)):
+        # session and study files name cadres: a person's name is 姓名 there too
+        for spec, of in ((tables.CADRE_COLUMNS, "cadre"), (tables.SESSION_COLUMNS, "cadre"),
+                         (tables.STUDY_COLUMNS, "cadre"), (tables.SURVEY_COLUMNS, None)):
             assert spec == labels(spec, of)
 
     def test_label_finds_fields_then_choices(self) -> None:

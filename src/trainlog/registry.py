@@ -148,8 +148,10 @@ def list_cadres(
     top_leader: bool | None = None,
     poverty_cadre: bool | None = None,
     active: bool | None = True,
+    name: str | None = None,
 ) -> list[dict[str, Any]]:
-    """Cadres by code, filtered; `active=None` lists every cadre."""
+    """Cadres by code, filtered; `active=None` lists every cadre. `name`: those whose name holds
+    the text, spaces left out of both (`张 三` finds 张三)."""
     where: list[str] = []
     params: dict[str, Any] = {}
     if branch:
@@ -167,7 +169,11 @@ def list_cadres(
             where.append(f"c.{column} = :{column}")
             params[column] = bool(wanted)
     sql = _CADRE_SELECT + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY c.code"
-    return [_cadre_dict(r) for r in conn.all(sql, params)]
+    rows = (_cadre_dict(r) for r in conn.all(sql, params))
+    if name is not None and imp.norm_name(name):
+        wanted = imp.norm_name(name)
+        return [r for r in rows if wanted in imp.norm_name(r["name"])]
+    return list(rows)
 
 
 def get_cadre(db: Conn, code: str) -> dict[str, Any]:

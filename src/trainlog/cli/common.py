@@ -128,6 +128,73 @@ PeriodOpts = Annotated[Period, _Options({**_DATES, "as_of": AsOfOpt}, _period)]
 DatesOpts = Annotated[Period | None, _Options(_DATES, _dates)]
 
 
+def _read_options(encoding: str | None, header_row: int | None, sheet: str | None,
+                  ignore: list[str] | None, ignore_extra: bool | None,
+                  maps: list[str] | None) -> Any:
+    from trainlog.files.tables import ReadOptions
+
+    return ReadOptions(encoding=encoding, header_row=header_row, sheet=sheet,
+                       ignore=tuple(ignore or ()), ignore_extra=bool(ignore_extra),
+                       maps=tuple(maps or ()))
+
+
+#: How an import reads its file (`trainlog.files.tables.ReadOptions`): --encoding, --header-row,
+#: --sheet, --ignore, --ignore-extra, --map.
+ReadOpts = Annotated[Any, _Options({
+    "encoding": EncodingOpt,
+    "header_row": Annotated[int | None, typer.Option(
+        "--header-row", help="the header's row number (default: found in the first 10 rows).")],
+    "sheet": Annotated[str | None, typer.Option(
+        "--sheet", help="a workbook's sheet, by name or number (default the first).")],
+    "ignore": Annotated[list[str] | None, typer.Option(
+        "--ignore", help="leave this column out (repeatable).")],
+    "ignore_extra": Annotated[bool | None, typer.Option(
+        "--ignore-extra", help="leave every unknown column out.")],
+    "maps": Annotated[list[str] | None, typer.Option(
+        "--map", help="read a header as a column: 'HEADER=KEY', e.g. 本月学时=hours "
+        "(repeatable).")],
+}, _read_options)]
+RejectsOpt = Annotated[Path | None, typer.Option(
+    "--rejects", help="load the good rows; write the bad ones to this CSV with a problem "
+    "column (exit 4 when any).")]
+
+
+def run_import(st: State, importer: Callable[..., Any], file: Path, options: Any,
+               dry_run: bool, rejects: Path | None, **kwargs: Any) -> tuple[Any, Any]:
+    """Run an importer in one write transaction (undone for a dry run): all or nothing, or with
+    `rejects` the good rows loaded and the bad ones written there. (result, Rejects or None)."""
+    with st.db.connect(write=True, dry_run=dry_run) as conn:
+        if rejects is None:
+            return importer(conn, file, dry_run=dry_run, options=options, **kwargs), None
+        from trainlog.files.rejects import import_with_rejects
+
+        return import_with_rejects(
+            conn, lambda o: importer(conn, file, dry_run=dry_run, options=o, **kwargs),
+            options, rejects)
+
+
+def import_notes(data: dict[str, Any], rejected: Any) -> str:
+    """The lines an import's summary adds: what was left out of the file, what was rejected."""
+    lines = []
+    if data.get("columns_left_out"):
+        lines.append("left out: column(s) " + ", ".join(data["columns_left_out"]))
+    if data.get("total_rows_skipped"):
+        lines.append(f"skipped {data['total_rows_skipped']} total row(s) (合计/总计/小计)")
+    if rejected is not None:
+        lines.append(f"rejected {rejected.rows} row(s), written to {rejected.path}")
+    return "".join(f"\n{x}" for x in lines)
+
+
+def finish_import(data: dict[str, Any], fmt: Any, text: str, rejected: Any) -> None:
+    """Show an import's result (with the rejects, if any, in it), then exit 4 if rows were
+    rejected."""
+    if rejected is not None:
+        data = {**data, "rejected": rejected.rows, "rejects": str(rejected.path)}
+    show(data, fmt, text=text + import_notes(data, rejected))
+    if rejected is not None and rejected.rows:
+        raise typer.Exit(4)
+
+
 def show(data: Any, fmt: str, **views: Any) -> None:
     """A command's result in the format asked for (`render.show`). JSON and lines of text go
     through Typer's echo, as the commands have always written them (it flushes, and copes with

@@ -13,13 +13,16 @@ from trainlog.cli.common import (
     BranchOpt,
     CadreArg,
     DryRunOpt,
-    EncodingOpt,
     FileArg,
     Format,
     FormatOpt,
     LangOpt,
+    ReadOpts,
+    RejectsOpt,
     State,
     command,
+    finish_import,
+    run_import,
     show,
 )
 from trainlog.vocab import own_labels
@@ -36,16 +39,15 @@ CADRE_KEYS = ["code", "name", "unit", "level", "branch", "top_leader", "poverty_
 CADRE_LABELS = own_labels("cadre")
 
 
-def run_import(st: State, importer: Callable[..., Any], what: str, file: Path,
-               encoding: str | None, dry_run: bool, fmt: Format) -> None:
+def _import(st: State, importer: Callable[..., Any], what: str, file: Path, options: Any,
+            dry_run: bool, rejects: Path | None, fmt: Format) -> None:
     """Import a file of branches or cadres in one transaction (undone for a dry run), and say
     what it did on stdout."""
-    with st.db.connect(write=True, dry_run=dry_run) as conn:
-        result = importer(conn, file, encoding, dry_run)
+    result, rejected = run_import(st, importer, file, options, dry_run, rejects)
     data = result.as_dict()
     verb = "would import" if result.dry_run else "imported"
-    show(data, fmt, text=f"{what}: {verb} {data['rows']} rows: {data['created']} created, "
-                         f"{data['updated']} updated, {data['unchanged']} unchanged")
+    finish_import(data, fmt, f"{what}: {verb} {data['rows']} rows: {data['created']} created, "
+                             f"{data['updated']} updated, {data['unchanged']} unchanged", rejected)
 
 
 @command(branch_app, "add")
@@ -80,12 +82,12 @@ def branch_list(
 
 
 @command(branch_app, "import")
-def branch_import(st: State, file: FileArg, encoding: EncodingOpt = None,
-                  dry_run: DryRunOpt = False, fmt: FormatOpt = Format.table) -> None:
+def branch_import(st: State, file: FileArg, options: ReadOpts, dry_run: DryRunOpt = False,
+                  rejects: RejectsOpt = None, fmt: FormatOpt = Format.table) -> None:
     """Import branches (编号, 名称, 乡镇); updates by code, all or nothing."""
     from trainlog.registry import import_branches
 
-    run_import(st, import_branches, "branches", file, encoding, dry_run, fmt)
+    _import(st, import_branches, "branches", file, options, dry_run, rejects, fmt)
 
 
 LevelOpt = Annotated[str | None, typer.Option(
@@ -132,6 +134,8 @@ def cadre_list(
                                                        help="only (or no) poverty cadres.")] = None,
     active: Annotated[bool, typer.Option(
         "--active/--all", help="active cadres only, or all.")] = True,
+    name: Annotated[str | None, typer.Option(
+        "--name", help="only cadres whose name holds this text (spaces left out).")] = None,
     fmt: FormatOpt = Format.table,
     lang: LangOpt = None,
 ) -> None:
@@ -140,7 +144,8 @@ def cadre_list(
     from trainlog.registry import list_cadres
 
     with st.db.connect() as conn:
-        rows = list_cadres(conn, branch, level, top_leader, poverty_cadre, True if active else None)
+        rows = list_cadres(conn, branch, level, top_leader, poverty_cadre, True if active else None,
+                           name=name)
     listing(rows, CADRE_KEYS, fmt.value, st.lang, labels=CADRE_LABELS)
 
 
@@ -232,9 +237,9 @@ def cadre_deactivate(st: State, code: CadreArg) -> None:
 
 
 @command(cadre_app, "import")
-def cadre_import(st: State, file: FileArg, encoding: EncodingOpt = None,
-                 dry_run: DryRunOpt = False, fmt: FormatOpt = Format.table) -> None:
+def cadre_import(st: State, file: FileArg, options: ReadOpts, dry_run: DryRunOpt = False,
+                 rejects: RejectsOpt = None, fmt: FormatOpt = Format.table) -> None:
     """Import cadres (编号, 姓名, 单位, 级别, 党支部, 一把手, 扶贫干部, 党员, 网络学院注册日期)."""
     from trainlog.registry import import_cadres
 
-    run_import(st, import_cadres, "cadres", file, encoding, dry_run, fmt)
+    _import(st, import_cadres, "cadres", file, options, dry_run, rejects, fmt)

@@ -19,9 +19,13 @@ from trainlog.cli.common import (
     FormatOpt,
     KindOpt,
     LangOpt,
+    ReadOpts,
+    RejectsOpt,
     State,
     TrackOpt,
     command,
+    finish_import,
+    run_import,
     show,
     warn,
 )
@@ -128,21 +132,23 @@ def session_show(st: State, id_or_ref: IdArg, fmt: FormatOpt = Format.table,
 def session_import(
     st: State,
     file: Annotated[Path, typer.Argument(help="a long-format roster: one row per attendance.")],
-    encoding: EncodingOpt = None,
+    options: ReadOpts,
     dry_run: DryRunOpt = False,
+    rejects: RejectsOpt = None,
     fmt: FormatOpt = Format.table,
 ) -> None:
-    """Import sessions (培训编号, 日期, 类别, …, 干部编号); replaces by ref, all or nothing."""
+    """Import sessions (培训编号, 日期, 类别, …, 干部编号 or 姓名+单位); replaces by ref, all or
+    nothing."""
     from trainlog.sessions.roster import import_sessions  # no SQLAlchemy on a SQLite file
 
-    with st.db.connect(write=True, dry_run=dry_run) as db:
-        result = import_sessions(db, file, encoding, dry_run)
+    result, rejected = run_import(st, import_sessions, file, options, dry_run, rejects)
     warn(result.warnings)
     verb = "would import" if dry_run else "imported"
-    show(result.as_dict(), fmt,
-         text=f"sessions: {verb} {result.rows} rows: {result.sessions} sessions "
-              f"({result.created} created, {result.updated} updated, {result.unchanged} "
-              f"unchanged), {result.attendances} attendances, {result.person_times} person-times")
+    finish_import(result.as_dict(), fmt,
+                  f"sessions: {verb} {result.rows} rows: {result.sessions} sessions "
+                  f"({result.created} created, {result.updated} updated, {result.unchanged} "
+                  f"unchanged), {result.attendances} attendances, {result.person_times} "
+                  "person-times", rejected)
 
 
 @command(session_app, "void")

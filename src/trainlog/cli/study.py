@@ -11,14 +11,17 @@ from trainlog.cli import root as app
 from trainlog.cli.common import (
     CadreArg,
     DryRunOpt,
-    EncodingOpt,
     Format,
     FormatOpt,
     LangOpt,
     PeriodOpts,
     PlatformOpt,
+    ReadOpts,
+    RejectsOpt,
     State,
     command,
+    finish_import,
+    run_import,
     show,
     warn,
 )
@@ -83,21 +86,22 @@ def study_import(
         "errors.")] = None,
     platform: Annotated[str | None, typer.Option(
         "--platform", help="the platform of rows without a 平台 value (default academy).")] = None,
-    encoding: EncodingOpt = None,
+    options: ReadOpts = None,
     dry_run: DryRunOpt = False,
+    rejects: RejectsOpt = None,
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Import online study hours; one record per cadre, platform and month; all or nothing."""
     from trainlog.study.records import import_study
 
-    with st.db.connect(write=True, dry_run=dry_run) as db:
-        result = import_study(db, file, month, platform, encoding, dry_run)
+    result, rejected = run_import(st, import_study, file, options, dry_run, rejects,
+                                  month=month, platform=platform)
     warn(result.warnings)
     verb = "would import" if dry_run else "imported"
     months = ", ".join(result.months) or "no month"
-    show(result.as_dict(), fmt,
-         text=f"online study: {verb} {result.rows} rows ({months}): {result.created} created, "
-              f"{result.updated} updated, {result.unchanged} unchanged")
+    finish_import(result.as_dict(), fmt,
+                  f"online study: {verb} {result.rows} rows ({months}): {result.created} "
+                  f"created, {result.updated} updated, {result.unchanged} unchanged", rejected)
 
 
 @command(app, "compliance")

@@ -11,14 +11,17 @@ from trainlog.cli.common import (
     DateOpt,
     DatesOpts,
     DryRunOpt,
-    EncodingOpt,
     FileArg,
     Format,
     FormatOpt,
     LangOpt,
     PeriodOpts,
+    ReadOpts,
+    RejectsOpt,
     State,
     command,
+    finish_import,
+    run_import,
     show,
 )
 from trainlog.vocab import own_labels
@@ -68,18 +71,19 @@ def survey_add(
 def survey_import(
     st: State,
     file: FileArg,
-    encoding: EncodingOpt = None,
+    options: ReadOpts,
     dry_run: DryRunOpt = False,
+    rejects: RejectsOpt = None,
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Import survey answers (日期, 方式, 主题, 班次, 干部编号, 对象, 备注); safe to run again."""
     from trainlog.survey import import_answers
 
-    with st.db.connect(write=True, dry_run=dry_run) as conn:
-        result = import_answers(conn, file, encoding, dry_run)
+    result, rejected = run_import(st, import_answers, file, options, dry_run, rejects)
     verb = "would import" if dry_run else "imported"
-    show(result.as_dict(), fmt, text=f"survey: {verb} {result.rows} rows: {result.created} "
-         f"answers created ({result.topics} topics), {result.skipped} already stored")
+    finish_import(result.as_dict(), fmt, f"survey: {verb} {result.rows} rows: {result.created} "
+                  f"answers created ({result.topics} topics), {result.skipped} already stored",
+                  rejected)
 
 
 @command(survey_app, "list")

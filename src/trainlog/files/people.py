@@ -17,8 +17,8 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from trainlog.errors import FieldError, InvalidInput, Problem
-from trainlog.files.tables import Table, norm_name
+from trainlog.errors import FieldError, Problem
+from trainlog.files.tables import BadHeader, Table, norm_name
 
 #: How many candidates a problem names before "…".
 CANDIDATES = 5
@@ -94,7 +94,7 @@ def check_cadre_columns(table: Table, required: bool = True) -> None:
     if "name" in cols and "unit" in cols:
         return
     missing = "unit/单位" if "name" in cols else "cadre/干部编号"
-    raise InvalidInput([Problem(table.header_row, missing, "", "required column missing: name "
+    raise BadHeader([Problem(table.header_row, missing, "", "required column missing: name "
                                 "cadres by cadre/干部编号, or by name/姓名 with unit/单位")],
                        str(table.path))
 

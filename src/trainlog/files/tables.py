@@ -30,10 +30,10 @@ T = TypeVar("T")
 BRANCH_COLUMNS = labels(["code", "name", "township"])
 CADRE_COLUMNS = labels(["code", "name", "unit", "level", "branch", "top_leader", "poverty_cadre",
                         "party_member", "registered_on"], of="cadre")
+#: A session or study file may name its cadres by name (姓名, a person's) and unit.
 SESSION_COLUMNS = labels(["ref", "date", "track", "kind", "topic", "title", "hours", "branch",
-                          "cadre", "headcount"]) | labels(["name", "unit"], of="cadre")
-STUDY_COLUMNS = labels(["cadre", "hours", "platform", "month"]) | labels(["name", "unit"],
-                                                                          of="cadre")
+                          "cadre", "headcount", "name", "unit"], of="cadre")
+STUDY_COLUMNS = labels(["cadre", "hours", "platform", "month", "name", "unit"], of="cadre")
 SURVEY_COLUMNS = labels(["date", "method", "topic", "tier", "cadre", "respondent", "note"])
 
 MAX_TEXT = 500
@@ -65,6 +65,10 @@ _EXCEL_EPOCH = datetime(1899, 12, 30)
 _EXCEL_EPOCH_1904 = datetime(1904, 1, 1)
 
 
+class BadHeader(InvalidInput):
+    """The header of a file is wrong (or not found): no row of it can be imported."""
+
+
 @dataclass(frozen=True)
 class ReadOptions:
     """How to read an input file, as the import commands' options say it.
@@ -83,6 +87,8 @@ class ReadOptions:
     ignore_extra: bool = False
     maps: tuple[str, ...] = ()
     skip: frozenset[int] = frozenset()
+    #: where `open_table` leaves each table it opens (for `--rejects`, which rereads the file)
+    opened: list[Any] | None = field(default=None, compare=False)
 
     def but(self, **changes: Any) -> ReadOptions:
         from dataclasses import replace
@@ -320,9 +326,20 @@ def open_table(path: str | Path, spec: dict[str, str], required: set[str],
     width = len(header)
     while width and _blank(header[width - 1]):
         width -= 1
-    return Table(path, columns, itertools.chain(head, rows), positions=positions, width=width,
-                 header_row=header_number, workbook=kind != "csv", epoch=epoch,
-                 left_out=left_out, skip=opts.skip, header=names)
+    table = Table(path, columns, itertools.chain(head, rows), positions=positions, width=width,
+                  header_row=header_number, workbook=kind != "csv", epoch=epoch,
+                  left_out=left_out, skip=opts.skip, header=names)
+    if opts.opened is not None:
+        opts.opened.append(table)
+    return table
+
+
+def raw_rows(table: Table, options: ReadOptions) -> Iterator[tuple[int, list[Any]]]:
+    """The rows below the header of a file opened before as `table`, every cell as read."""
+    again = open_table(table.path, {}, set(),
+                       options=options.but(header_row=table.header_row, ignore=(), maps=(),
+                                           ignore_extra=True, skip=frozenset(), opened=None))
+    return again._rows
 
 
 def _file_kind(path: Path) -> str:
@@ -402,7 +419,7 @@ def _find_header(path: Path, rows: Iterator[tuple[int, list[Any]]], known: dict[
                  f"read them with --map 'HEADER=KEY', or give --header-row {looks[0]}")
     other = (f"; the workbook's sheets are {', '.join(sheets)} (pick one with --sheet)"
              if len(sheets) > 1 else "")
-    raise InvalidInput([Problem(0, "header", "", f"no header row in the first {len(head)} rows: "
+    raise BadHeader([Problem(0, "header", "", f"no header row in the first {len(head)} rows: "
                                 f"none names a column of {allowed}{where}{other}")], str(path))
 
 
@@ -678,7 +695,7 @@ def _map_header(path: Path, header: list[Any], row: int, spec: dict[str, str],
         if fold(x) not in found_ignored:
             problems.append(Problem(row, str(x), "", "--ignore: the header has no such column"))
     if problems:
-        raise InvalidInput(problems, str(path))
+        raise BadHeader(problems, str(path))
     return columns, positions, left_out, names
 
 
