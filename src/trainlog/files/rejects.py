@@ -118,5 +118,5 @@ def _cell(value: Any) -> str:
 
 
 def _reason(p: Problem) -> str:
-    value = f" {p.value!r}" if p.value not in (None, "") and repr(p.value) not in p.reason else ""
+    value = f" {p.value!r}" if p.value not in (None, "") and str(p.value) not in p.reason else ""
     return f"{p.column}{value}: {p.reason}" if p.column else p.reason

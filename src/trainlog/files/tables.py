@@ -419,7 +419,7 @@ def _find_header(path: Path, rows: Iterator[tuple[int, list[Any]]], known: dict[
                  f"read them with --map 'HEADER=KEY', or give --header-row {looks[0]}")
     other = (f"; the workbook's sheets are {', '.join(sheets)} (pick one with --sheet)"
              if len(sheets) > 1 else "")
-    raise BadHeader([Problem(0, "header", "", f"no header row in the first {len(head)} rows: "
+    raise BadHeader([Problem(0, "header", "", f"no header row in rows 1-{len(head)}: "
                                 f"none names a column of {allowed}{where}{other}")], str(path))
 
 
