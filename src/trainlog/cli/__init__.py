@@ -52,6 +52,7 @@ MODULES = ["database", "demo", "export", "registry", "reports", "sessions", "stu
 #: The module of each top-level command or group: a command run from the shell imports its own
 #: module only, so Typer builds one module's commands, not all 35 (a test checks this map).
 COMMANDS = {"init": "database", "db": "database", "demo": "demo", "export": "export",
+            "template": "export",
             "branch": "registry", "cadre": "registry", "plan": "reports", "report": "reports",
             "add-session": "sessions", "session": "sessions", "study": "study",
             "compliance": "study", "coverage": "study", "config": "study", "survey": "survey"}

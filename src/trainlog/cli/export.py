@@ -35,3 +35,21 @@ def export(
         typer.echo(f"wrote {info['file']}: {len(info['sheets'])} sheets ({info['period']['label']}), "
                    f"{info['sessions']:,} sessions, {info['cadres']:,} cadres, "
                    f"{info['short']:,} short of hours, {info['branches']:,} branches")
+
+
+@command(app, "template")
+def template(
+    st: State,
+    kind: Annotated[str, typer.Argument(
+        help="branches, cadres, sessions, study or survey.", show_default=False)],
+    file: Annotated[Path, typer.Argument(help="the file to write (.xlsx or .csv).",
+                                         show_default=False)],
+    lang: LangOpt = None,
+) -> None:
+    """Write an empty import file: the headers (zh-CN with --lang zh); an .xlsx one also has
+    drop-down lists for the choice columns and a sheet explaining each column."""
+    from trainlog.output.template import write_template
+
+    info = write_template(kind, file, st.lang)
+    typer.echo(f"wrote {info['file']}: a {info['kind']} template, {len(info['columns'])} "
+               f"columns ({', '.join(info['columns'])})")
