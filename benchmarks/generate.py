@@ -276,6 +276,50 @@ def write_sessions(rng: random.Random, scale: Scale, path: Path, townships: list
     return rows
 
 
+MEMORY_FILES = ("branches.csv", "cadres.csv", "survey.csv")
+METHODS = ("visit", "symposium", "phone", "interview", "questionnaire")
+
+
+def memory_files(out: Path, rows: int, rows_set: Path, seed: int = DEFAULT_SEED) -> dict[str, int]:
+    """The files of the memory figure (run.py --only memory), `rows` rows each: branches and
+    cadres with new codes (the cadres in the branches of the `rows_set` data set), and survey
+    answers of the cadres of that set. Cached: written only when missing or of another size."""
+    out.mkdir(parents=True, exist_ok=True)
+    marker = out / "manifest.json"
+    want = {"rows": rows, "seed": seed, "generator_version": GENERATOR_VERSION}
+    try:
+        if json.loads(marker.read_text(encoding="utf-8")) == want and all(
+                (out / name).exists() for name in MEMORY_FILES):
+            return {name: rows for name in MEMORY_FILES}
+    except (OSError, ValueError):
+        pass
+    rng = random.Random(seed)
+    with (rows_set / "branches.csv").open(encoding="utf-8") as f:
+        branches = [r[0] for r in list(csv.reader(f))[1:]]
+    with (rows_set / "cadres.csv").open(encoding="utf-8") as f:
+        cadres = [r[0] for r in list(csv.reader(f))[1:]]
+    write_csv(out / "branches.csv", ["code", "name", "township"],
+              ((f"M{i:07d}", f"{place_name(rng)}村党支部", f"{place_name(rng)}镇")
+               for i in range(1, rows + 1)))
+    levels = ("district", "township", "village")
+    write_csv(out / "cadres.csv", ["code", "name", "unit", "level", "branch", "top_leader",
+                                   "poverty_cadre", "party_member", "registered_on"],
+              ((f"N{i:07d}", person_name(rng), rng.choice(ORGANS), rng.choice(levels),
+                rng.choice(branches), flag(rng.random() < 0.1), flag(rng.random() < 0.2),
+                flag(rng.random() < 0.9),
+                random_date(rng, dt.date(2018, 1, 1), dt.date(2020, 12, 31)))
+               for i in range(1, rows + 1)))
+    topics = list(TOPICS)
+    write_csv(out / "survey.csv", ["date", "method", "topic", "tier", "cadre", "respondent",
+                                   "note"],
+              ((random_date(rng, dt.date(YEAR, 1, 1), dt.date(YEAR, 12, 31)),
+                rng.choice(METHODS), ";".join(rng.sample(topics, rng.randint(1, 2))),
+                rng.choice(("", "thematic", "key", "regular")), rng.choice(cadres), "",
+                f"answer {i}") for i in range(1, rows + 1)))
+    marker.write_text(json.dumps(want), encoding="utf-8")
+    return {name: rows for name in MEMORY_FILES}
+
+
 def cached(out: Path, scale_name: str, seed: int) -> dict[str, Any] | None:
     """The manifest of a complete data set of this scale and seed in `out`, else None."""
     try:

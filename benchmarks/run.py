@@ -22,6 +22,8 @@ process, several times, and prints the medians side by side with their ratio and
      load-sessions-lean / load-study-lean: minimal tables, unique keys built after the load
   8  (not in the default run: --only growth) import and report times at 10,000, 100,000 and
      1,000,000 rows, each against the step before (the ratio between steps)
+  9  (not in the default run: --only memory) the peak RSS of every import at 1,000,000 rows:
+     branch, cadre, session, study (1,200,000) and survey import (target <= 300 MB each)
 
 Each import runs into a fresh database prepared, outside the timing, with `trainlog init`,
 `branch import` and `cadre import`; the last one loaded is kept for figures 3 and 5. Wall time
@@ -62,7 +64,7 @@ APP_PRINT = HERE / "minimal_app" / "app_print.py"
 APP_SQLMODEL = HERE / "minimal_app" / "app_sqlmodel.py"
 APP_20 = HERE / "minimal_app" / "app_20.py"
 FIGURES = {"1": "session-import", "2": "study-import", "3": "reports", "4": "startup",
-           "5": "add-session", "6": "commands", "7": "lean", "8": "growth"}
+           "5": "add-session", "6": "commands", "7": "lean", "8": "growth", "9": "memory"}
 DEFAULT_FIGURES = {"1", "2", "3", "4", "5", "6"}  # 7 and 8 make their own, larger data sets
 LEAN_ROWS = (300_000, 1_000_000)
 GROWTH_ROWS = (10_000, 100_000, 1_000_000)
@@ -582,6 +584,55 @@ class Benchmark:
                                      error=errors.get(label) or None, info=True))
             previous, last_n = times, n
 
+    def memory(self, rows: int) -> None:
+        """Figure 9: the peak RSS of each import of `rows` rows, into a database as a province's
+        (branches and cadres of the rows-N set loaded first; the million branches into a
+        database of their own)."""
+        data = rows_data(rows, self.args.seed)
+        extra = generate.default_dir(f"memory-{rows}")
+        generate.memory_files(extra, rows, data, self.args.seed)
+        counts = generate.cached(data, generate.rows_scale(rows), self.args.seed)["rows"]
+        cases = [
+            ("branch import", ["branch", "import", str(extra / "branches.csv")], rows, True),
+            ("session import", ["session", "import", str(data / "sessions.csv")],
+             counts["sessions.csv"], False),
+            ("study import", ["study", "import", str(data / "study.csv")],
+             counts["study.csv"], False),
+            ("survey import", ["survey", "import", str(extra / "survey.csv")], rows, False),
+            # last: its million new cadres would weigh on the imports above
+            ("cadre import", ["cadre", "import", str(extra / "cadres.csv")], rows, False),
+        ]
+        table = {label: Row(f"9 {label}, {n:,} rows, peak RSS", "MB",
+                            f"<= {RSS_LIMIT_MB:.0f} MB", max_value=RSS_LIMIT_MB)
+                 for label, _, n, _ in cases}
+        times = {label: Row(f"9 {label}, {n:,} rows, time", "s", "—", info=True)
+                 for label, _, n, _ in cases}
+        for label in table:
+            self.rows += [table[label], times[label]]
+        for i in range(1, self.args.repeat + 1):
+            db = self.dbs.fresh(f"memory{rows}")
+            error = self.prepare(db, data)
+            for label, args, n, own in cases:
+                row = table[label]
+                if error or row.error:
+                    row.error = row.error or error
+                    continue
+                target = db
+                if own:  # a million branches in a database of their own
+                    target = self.dbs.fresh(f"memory{rows}-branches")
+                    self.runner.trainlog(target, "init")
+                run = self.runner.trainlog(target, *args)
+                log(f"  {label} of {n:,} rows #{i}: {run.seconds:.1f} s, {run.rss_mb:.0f} MB"
+                    + (f", exit {run.code}" if run.code else ""))
+                if run.code:
+                    row.error = f"exit {run.code}:\n{run.tail()}"
+                else:
+                    row.ours.append(run.rss_mb)
+                    times[label].ours.append(run.seconds)
+                if own:
+                    self.dbs.drop(target)
+            self.dbs.drop(db)
+
     def measure_pair(self, row: Row, ours: Callable[[], Run], base: Callable[[], Run],
                      times: int) -> tuple[Run | None, Run | None]:
         """Warm up once, then `times` interleaved runs of each; returns the last pair."""
@@ -806,11 +857,13 @@ def main(argv: list[str] | None = None) -> int:
                         help="a postgresql+psycopg:// URL to run trainlog against (the "
                              "baseline stays SQLite); default: fresh SQLite files")
     parser.add_argument("--only", action="append", metavar="FIGURE",
-                        help="1-8 or " + ", ".join(FIGURES.values()) + "; repeatable "
+                        help="1-9 or " + ", ".join(FIGURES.values()) + "; repeatable "
                              "(default 1-6)")
     parser.add_argument("--lean-rows", type=parse_sizes, metavar="N,N",
                         default=list(LEAN_ROWS),
                         help="figure 7's sizes in attendance rows (default 300000,1000000)")
+    parser.add_argument("--memory-rows", type=int, default=1_000_000, metavar="N",
+                        help="figure 9's size in rows (default 1000000)")
     parser.add_argument("--growth-rows", type=parse_sizes, metavar="N,N",
                         default=list(GROWTH_ROWS),
                         help="figure 8's sizes (default 10000,100000,1000000)")
@@ -873,6 +926,9 @@ def main(argv: list[str] | None = None) -> int:
         if "8" in figures:
             log("figure 8: growth, each size against the one before")
             bench.growth(args.growth_rows)
+        if "9" in figures:
+            log("figure 9: peak memory of each import")
+            bench.memory(args.memory_rows)
     finally:
         if not args.keep:
             if bench.loaded and args.db:

@@ -419,8 +419,12 @@ def _find_header(path: Path, rows: Iterator[tuple[int, list[Any]]], known: dict[
                  f"read them with --map 'HEADER=KEY', or give --header-row {looks[0]}")
     other = (f"; the workbook's sheets are {', '.join(sheets)} (pick one with --sheet)"
              if len(sheets) > 1 else "")
-    raise BadHeader([Problem(0, "header", "", f"no header row in rows 1-{len(head)}: "
+    raise BadHeader([Problem(0, "header", "", f"no header row in {_rows_searched(len(head))}: "
                                 f"none names a column of {allowed}{where}{other}")], str(path))
+
+
+def _rows_searched(n: int) -> str:
+    return "row 1" if n == 1 else f"rows 1-{n}"
 
 
 def _clip(text: str, limit: int = 80) -> str:
@@ -690,7 +694,11 @@ def _map_header(path: Path, header: list[Any], row: int, spec: dict[str, str],
         problems[unknown_at] = Problem(row, ", ".join(unknown), "",
                                        f"{which}; the columns are {allowed}; {hint}")
     for key in sorted(required - set(seen)):
-        problems.append(Problem(row, f"{key}/{spec[key]}", "", "required column missing"))
+        hint = ""
+        if left_out:  # the column may be there under another header
+            hint = (f" (left out: {', '.join(left_out)}; read one as it with --map "
+                    f"'HEADER={key}')")
+        problems.append(Problem(row, f"{key}/{spec[key]}", "", "required column missing" + hint))
     for x in opts.ignore:
         if fold(x) not in found_ignored:
             problems.append(Problem(row, str(x), "", "--ignore: the header has no such column"))
