@@ -523,3 +523,28 @@ def test_totals_are_skipped_whatever_column_they_are_in(tmp_path: Path, write_cs
         ignore=("序号",)))
     assert list(table.cells()) == [(2, ["G1", "张三"])]
     assert table.totals == 3 and table.left_out == ["序号"]
+
+
+def test_damaged_xls_is_a_message(cli, db, tmp_path: Path) -> None:
+    """A damaged .xls: a message and exit 1, never a traceback, nothing of xlrd's on stdout."""
+    import random
+
+    good = TestOtherFormats().xls(tmp_path / "good.xls").read_bytes()
+    rng = random.Random(19)
+    path = tmp_path / "damaged.xls"
+    outcomes = set()
+    for _ in range(60):
+        raw = bytearray(good)
+        if rng.random() < 0.3:
+            raw = raw[:rng.randrange(1, len(raw))]
+        else:
+            for _ in range(rng.randint(1, 6)):
+                raw[rng.randrange(len(raw))] = rng.randrange(256)
+        path.write_bytes(bytes(raw))
+        result = cli("cadre", "import", path, "--sheet", "2", "--dry-run")
+        assert result.exit_code in (0, 1), result.stderr
+        assert "WARNING" not in result.stdout and "Traceback" not in result.stderr
+        if result.exit_code:
+            assert result.stderr.strip()
+        outcomes.add(result.exit_code)
+    assert 1 in outcomes

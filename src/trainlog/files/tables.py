@@ -531,6 +531,9 @@ def check_workbook_size(path: Path) -> None:
             members = z.infolist()
     except (BadZipFile, OSError, ValueError) as exc:
         raise TrainlogError(f"{path}: not a readable .xlsx workbook ({exc})") from None
+    except Exception as exc:  # zipfile's NotImplementedError for an unknown version, …
+        raise TrainlogError(f"{path}: not a readable .xlsx workbook "
+                            f"({type(exc).__name__}: {exc})") from None
     total = sum(m.file_size for m in members)
     strings = sum(m.file_size for m in members if m.filename.lower().endswith("sharedstrings.xml"))
     if total > MAX_UNZIPPED:
@@ -602,7 +605,8 @@ def _xls_rows(path: Path, sheet: str | None,
         raise TrainlogError(f"{path}: reading .xls needs the xlrd package "
                             "(pip install xlrd)") from None
     try:
-        book = xlrd.open_workbook(str(path), on_demand=True)
+        # xlrd writes its warnings about a damaged file to stdout unless given a log
+        book = xlrd.open_workbook(str(path), on_demand=True, logfile=io.StringIO())
     except Exception as exc:  # xlrd's own errors, struct errors of a damaged file
         raise TrainlogError(f"{path}: not a readable .xls workbook ({exc})") from None
     names = list(book.sheet_names())
