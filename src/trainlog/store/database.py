@@ -442,8 +442,9 @@ class Database:
 
     def _scoped(self, conn: Conn, write: bool) -> Conn:
         """`conn` working in this database's current office (found when first used)."""
-        conn.office_choice = self.office
-        conn.writing = write
+        from trainlog.store.offices import current_office
+
+        conn.find_office = lambda c: current_office(c, self.office, write)
         return conn
 
     def _connect_alchemy(self, write: bool, dry_run: bool, require: bool) -> Iterator[Conn]:

@@ -16,10 +16,7 @@ import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, date, datetime
 from itertools import islice
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from trainlog.store.offices import Office
+from typing import Any
 
 Params = Mapping[str, Any] | None
 Progress = Callable[[int], None] | None
@@ -46,28 +43,24 @@ class Conn:
     """A connection in one transaction, running SQL text with :named parameters.
 
     Every record belongs to an office: SQL text may say `:office` for the current office's id,
-    which the Conn supplies (`office`, found on first use from `office_choice`,
+    which the Conn supplies (`office`, found on first use by `find_office`: the database's
     `trainlog.store.offices.current_office`).
     """
 
     dialect: str = ""
-    #: --office as given (None: TRAINLOG_OFFICE, else the only one)
-    office_choice: str | None = None
-    #: whether this connection writes (a write needs an office it may write)
-    writing: bool = False
-    _office: Office | None = None
+    #: finds the current office (a `trainlog.store.offices.Office`) when it is first needed
+    find_office: Callable[[Conn], Any] | None = None
+    _office: Any = None
 
     @property
-    def office(self) -> Office:
-        """The office whose records this connection reads and writes."""
+    def office(self) -> Any:
+        """The office whose records this connection reads and writes
+        (`trainlog.store.offices.Office`)."""
         if self._office is None:
-            from trainlog.store.offices import current_office
-
-            self._office = current_office(self, self.office_choice, self.writing)
+            if self.find_office is None:
+                raise RuntimeError("this connection was made without an office")
+            self._office = self.find_office(self)
         return self._office
-
-    def use_office(self, office: Office) -> None:
-        self._office = office
 
     # -- what differs between the backends --------------------------------------------------
     def month_key(self, column: str) -> str:
