@@ -193,6 +193,11 @@ class _Import:
         self.table = table
         self.meters = meters
         self.cadres = _cadres(db)
+        # Read before the rows stream: on PostgreSQL they stream into a COPY on this connection,
+        # which takes no other statement until it ends.
+        self.finder = CadreFinder(db.all(
+            "SELECT code, name, unit FROM cadre WHERE office_id = :office")) if (
+                "name" in table.columns) else None
         self.width = max((c[0] for c in self.cadres.values()), default=0) + 1
         self.chk = imp.Checker()
         self.notes = _Notes()
@@ -228,10 +233,7 @@ class _Import:
         at = {c: i for i, c in enumerate(self.table.columns)}
         ci, hi, mi, pi = at.get("cadre"), at["hours"], at.get("month"), at.get("platform")
         name_i, unit_i = at.get("name"), at.get("unit")
-        finder = None
-        if name_i is not None:
-            finder = CadreFinder(self.db.all(
-                "SELECT code, name, unit FROM cadre WHERE office_id = :office"))
+        finder = self.finder
         by_text: dict[tuple[Any, Any], _Group | list[_Bad]] = {}
         bad = False
         for n, cells in self.table.cells("study import", self.meters):
