@@ -165,13 +165,16 @@ def main(argv: list[str] | None = None) -> int:
         for code in codes:
             trainlog(shared, "office", "add", code, f"第{int(code[1:])}区", "--parent", "prov")
         load(shared, data, "d001")
-        with psycopg.connect(libpq(shared)) as conn:
+        # prepare_threshold=None: each copy planned for its own office (a generic plan of a
+        # prepared statement joins the growing tables badly)
+        with psycopg.connect(libpq(shared), autocommit=True, prepare_threshold=None) as conn:
             ids = dict(conn.execute("SELECT code, id FROM office").fetchall())
-            for code in codes[1:]:
-                for statement in COPY:
-                    conn.execute(statement, {"o": ids[code], "src": ids["d001"]})
-            conn.commit()
-            conn.autocommit = True
+            for n, code in enumerate(codes[1:], start=1):
+                with conn.transaction():
+                    for statement in COPY:
+                        conn.execute(statement, {"o": ids[code], "src": ids["d001"]})
+                if n in (1, 2, 5, 10, 25, 50):  # statistics as the tables grow: good plans
+                    conn.execute("ANALYZE")
             conn.execute("VACUUM ANALYZE")
             rows = conn.execute("SELECT count(*) FROM attendance").fetchone()[0]
         with psycopg.connect(libpq(alone), autocommit=True) as conn:
