@@ -169,12 +169,17 @@ def main(argv: list[str] | None = None) -> int:
         # prepared statement joins the growing tables badly)
         with psycopg.connect(libpq(shared), autocommit=True, prepare_threshold=None) as conn:
             ids = dict(conn.execute("SELECT code, id FROM office").fetchall())
-            for n, code in enumerate(codes[1:], start=1):
+            for code in codes[1:]:
+                params = {"o": ids[code], "src": ids["d001"]}
                 with conn.transaction():
-                    for statement in COPY:
-                        conn.execute(statement, {"o": ids[code], "src": ids["d001"]})
-                if n in (1, 2, 5, 10, 25, 50):  # statistics as the tables grow: good plans
-                    conn.execute("ANALYZE")
+                    for statement in COPY[:3]:
+                        conn.execute(statement, params)
+                # the new office's cadres and sessions known to the planner before they are
+                # joined (estimated as none, a nested loop over them takes minutes)
+                conn.execute("ANALYZE cadre, training_session")
+                with conn.transaction():
+                    for statement in COPY[3:]:
+                        conn.execute(statement, params)
             conn.execute("VACUUM ANALYZE")
             rows = conn.execute("SELECT count(*) FROM attendance").fetchone()[0]
         with psycopg.connect(libpq(alone), autocommit=True) as conn:
