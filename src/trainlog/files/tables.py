@@ -327,7 +327,7 @@ def number(value: Any, field: str, low: float = 0.0, high: float = math.inf) -> 
         raise FieldError(field, f"{s!r} is not a finite number")
     if x < low or x > high:
         raise FieldError(field, f"{s} is outside {low:g}..{high:g}")
-    return x
+    return x + 0.0  # -0 is 0: never "-0 hours"
 
 
 def hours(value: Any, field: str = "hours", high: float = 24.0) -> float:
