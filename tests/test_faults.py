@@ -130,3 +130,336 @@ class TestInputFiles:
         ok(cli("cadre", "import", gb))
         listed = json.loads(ok(cli("cadre", "list", "--format", "json")))
         assert {c["code"]: c["name"] for c in listed}["G104"] == "王堃"
+
+
+def sha256(path: Path) -> str:
+    import hashlib
+
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def quiet_copy(source: str | Path, dest: Path) -> Path:
+    """A one-file copy of a SQLite database (its WAL folded in, journal_mode DELETE)."""
+    src = sqlite3.connect(source)
+    out = sqlite3.connect(dest)
+    src.backup(out)
+    out.execute("PRAGMA journal_mode = DELETE")
+    out.close()
+    src.close()
+    return dest
+
+
+@pytest.fixture
+def populated(cli, registry: Database, tmp_path: Path, write_csv) -> Path:
+    """Some sessions with attendance, a plan and study hours, in the test's SQLite file."""
+    rows = [[f"R{r}", "2020-04-03", "policy", f"会议{r}", "2", c]
+            for r in range(20) for c in ("G001", "G002")]
+    ok(cli("session", "import", write_csv(tmp_path / "s.csv",
+                                          ["ref", "date", "track", "title", "hours", "cadre"],
+                                          rows)))
+    ok(cli("plan", "set", "2020", "--target", "100"))
+    ok(cli("study", "add", "G001", "--month", "2020-04", "--hours", "6"))
+    assert registry.path is not None
+    return registry.path
+
+
+WRITES = [["add-session", "--date", "2020-04-03", "--track", "policy", "--title", "t",
+           "--attendee", "G001"],
+          ["cadre", "add", "G009", "新人"], ["plan", "set", "2021", "--target", "5"],
+          ["session", "void", "R1", "--reason", "x"],
+          ["study", "add", "G001", "--month", "2020-05", "--hours", "1"]]
+READS = [["session", "list"], ["report", "--year", "2020"], ["cadre", "list"], ["db", "check"],
+         ["db", "info", "--format", "json"], ["compliance", "--month", "2020-04"]]
+
+
+@sqlite_only("SQLite files opened read-only")
+class TestReadOnly:
+    def test_mode_ro_reads_and_refuses_every_write(self, cli, populated: Path) -> None:
+        """?mode=ro was ignored: writes went through, with a SQLAlchemy warning."""
+        url = f"sqlite:///{populated}?mode=ro"
+        quiet_copy(populated, populated.with_name("one.db"))
+        (populated.with_name("one.db")).replace(populated)  # no -wal: the file is all of it
+        before = sha256(populated)
+        for args in READS:
+            r = cli("--db", url, *args)
+            assert r.exit_code == 0, (args, r.stderr)
+            assert "Warning" not in r.stderr
+        for args in WRITES:
+            said = refused(cli("--db", url, *args))
+            assert said == (f"the database {populated} is read-only (it is opened with "
+                            "?mode=ro): nothing was written\n")
+        assert sha256(populated) == before
+
+    def test_reading_never_changes_a_file(self, cli, populated: Path, tmp_path: Path) -> None:
+        """db check of a backup switched it to WAL: its checksum changed."""
+        backup = tmp_path / "backup.db"
+        ok(cli("db", "backup", backup))
+        before = sha256(backup)
+        for args in READS:
+            r = cli("--db", backup, *args)
+            assert r.exit_code == 0, (args, r.stderr)
+        assert sha256(backup) == before
+        conn = sqlite3.connect(backup)
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+        conn.close()
+        assert not Path(f"{backup}-wal").exists()
+        # the first write to a copy put back in use makes it WAL again, as before
+        ok(cli("--db", backup, *WRITES[1]))
+        conn = sqlite3.connect(backup)
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        conn.close()
+
+    @pytest.mark.skipif(not hasattr(os, "geteuid"), reason="POSIX permissions")
+    @pytest.mark.parametrize("what", ["file", "folder", "media"])
+    def test_a_read_only_file_folder_or_medium(self, populated: Path, what: str) -> None:
+        """Writes failed as 'unexpected error: attempt to write a readonly database'; in a
+        read-only folder even `report` and `db check` failed. A file or folder that this user
+        cannot write (skipped as root, who may write anything), or a read-only file system (a
+        tmpfs remounted read-only: root only)."""
+        import shutil
+        import stat
+        import tempfile
+
+        root = os.geteuid() == 0
+        if (what == "media") != root:
+            pytest.skip("as root, permissions do not hold: a read-only mount instead" if root
+                        else "a read-only mount needs root")
+        folder = Path(tempfile.mkdtemp(prefix="trainlog-ro-"))
+        mounted = False
+        try:
+            if what == "media":
+                mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs",
+                                          str(folder)], capture_output=True).returncode == 0
+                if not mounted:
+                    pytest.skip("cannot mount a tmpfs here")
+            dbs = {}
+            for kind in ("wal", "backup"):
+                db = dbs[kind] = folder / f"{kind}.db"
+                if kind == "wal":  # WAL mode, as a database in use is, its WAL folded in
+                    shutil.copyfile(populated, db)
+                    conn = sqlite3.connect(db)
+                    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                    conn.close()
+                    for suffix in ("-wal", "-shm"):
+                        Path(f"{db}{suffix}").unlink(missing_ok=True)
+                else:  # a backup copy: one file, journal_mode DELETE
+                    quiet_copy(populated, db)
+                if what == "file":
+                    db.chmod(0o444)
+            if what == "folder":
+                folder.chmod(0o555)
+            if what == "media":
+                subprocess.run(["mount", "-o", "remount,ro", str(folder)], check=True)
+            why = {"file": "the file is read-only", "folder": "its folder is read-only",
+                   "media": "the file is read-only"}[what]
+            for kind, db in dbs.items():
+                before = sha256(db)
+                for args in READS:
+                    r = trainlog(*args, db=db)
+                    assert r.returncode == 0, (kind, args, r.stderr)
+                for args in WRITES:
+                    said = one_line(trainlog(*args, db=db))
+                    assert f"the database {db} is read-only ({why}" in said, said
+                assert sha256(db) == before
+            # nothing beside them; a WAL file read in a writable folder keeps an empty -wal
+            # and its -shm, which a read-only connection cannot remove (SQLite's way)
+            left = {p.name: p.stat().st_size for p in folder.iterdir()}
+            assert set(left) - {"wal.db-wal", "wal.db-shm"} == {"backup.db", "wal.db"}, left
+            assert left.get("wal.db-wal", 0) == 0
+        finally:
+            if mounted:
+                subprocess.run(["umount", str(folder)], check=True)
+            folder.chmod(stat.S_IRWXU)
+            shutil.rmtree(folder)
+
+
+class TestLocations:
+    @pytest.mark.parametrize("url", [
+        "postgresql+psycopg://u@127.0.0.1:1/x?password=hunter2222",
+        "postgresql+psycopg://u@127.0.0.1:1/x?sslmode=disable&password=hunter2222",
+        "postgresql://u:hunter2222@127.0.0.1:1/x?sslpassword=hunter2222",
+        "postgresql+psycopg://u@127.0.0.1:1/x?PASSWORD=hunter2222&connect_timeout=1",
+    ])
+    def test_a_password_is_never_printed(self, cli, url: str) -> None:
+        """?password= was printed in clear by db info (text and JSON) and connection errors."""
+        db = Database(url)
+        assert "hunter2222" not in db.display() and "***" in db.display()
+        assert "hunter2222" not in db.scrub(f"failed for {url}: password hunter2222")
+        for args in (["db", "info"], ["db", "info", "--format", "json"], ["session", "list"],
+                     ["init"], ["db", "check"], ["add-session", "--date", "2020-04-03",
+                                                 "--track", "policy", "--title", "t",
+                                                 "--headcount", "1"]):
+            r = cli("--db", url, *args)
+            assert r.exit_code == 1, (args, r.stdout, r.stderr)
+            assert "hunter2222" not in r.stdout + r.stderr, (args, r.stderr)
+            assert "***" in r.stderr
+
+    def test_an_empty_location_is_an_error(self, cli, registry: Database,
+                                           tmp_path: Path) -> None:
+        """`--db ''` and TRAINLOG_DB= used the default database silently."""
+        default = tmp_path / "home" / "data" / "trainlog" / "trainlog.db"
+        for args in (["session", "list"], ["init"], ["cadre", "add", "G1", "x"]):
+            refused(cli("--db", "", *args), "--db is empty")
+            refused(cli("--db", "  ", *args), "--db is empty")
+            refused(cli(*args, env={"TRAINLOG_DB": ""}), "TRAINLOG_DB is set but empty")
+        assert not default.exists()
+
+    @pytest.mark.parametrize("url", ["sqlite://", "sqlite:///:memory:"])
+    def test_in_memory_is_refused(self, cli, url: str) -> None:
+        """`init` said it created a database that no later command finds."""
+        for args in (["init"], ["session", "list"]):
+            said = refused(cli("--db", url, *args), "an in-memory SQLite database lasts for "
+                           "one command only; give a file path")
+            assert len(said.splitlines()) == 1
+
+
+class TestBackups:
+    @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs fifos (POSIX)")
+    def test_force_never_replaces_a_fifo_or_a_device(self, cli, populated: Path,
+                                                     tmp_path: Path) -> None:
+        """`db backup DEST --force` replaced a device node or a fifo by a regular file."""
+        fifo = tmp_path / "pipe"
+        os.mkfifo(fifo)
+        import stat
+
+        for force in ([], ["--force"]):
+            said = refused(cli("db", "backup", fifo, *force))
+            assert f"{fifo} is not a regular file (a device, a fifo or a socket)" in said
+            assert stat.S_ISFIFO(fifo.stat().st_mode)
+        assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".pipe")] == []
+
+
+def pages(path: Path, table: str) -> tuple[int, int]:
+    """The page size and `table`'s root page of a SQLite file, its WAL folded in first."""
+    conn = sqlite3.connect(path)
+    try:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        size = conn.execute("PRAGMA page_size").fetchone()[0]
+        root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = ?",
+                            (table,)).fetchone()[0]
+        return size, root
+    finally:
+        conn.close()
+
+
+@sqlite_only("damaged SQLite files")
+class TestDamaged:
+    def test_garbled_bytes_a_clear_line_and_writes_refused(self, cli, populated: Path,
+                                                           tmp_path: Path) -> None:
+        """200 garbled bytes: listings printed 'unexpected error' with SQL, and `add-session`
+        still committed into the damaged file."""
+        import random
+        import shutil
+
+        backup = tmp_path / "good.db"
+        ok(cli("db", "backup", backup))
+        rnd = random.Random(21)
+        for name in ("attendance", "ix_attendance_session_cover", "training_session",
+                     "ix_session_track_date"):
+            size, root = pages(populated, name)
+            with open(populated, "r+b") as f:  # inside the table's or index's first page
+                f.seek((root - 1) * size)
+                f.write(bytes(rnd.randrange(256) for _ in range(200)))
+        said = refused(cli("report", "--year", "2020"),
+                       f"the database {populated} is damaged (SQLite: database disk image is "
+                       "malformed)")
+        assert "SELECT" not in said and len(said.splitlines()) == 1
+        before = sha256(populated)
+        for args in WRITES:  # refused now that a command found it damaged, even where the
+            said = refused(cli(*args), "was found damaged")  # write would miss the damage
+            assert "nothing was written" in said
+        assert sha256(populated) == before
+        check = cli("db", "check")
+        assert check.exit_code == 1 and "integrity" in check.stderr
+        # Restore as the README says: the file set aside, the backup in its place, db check.
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{populated}{suffix}").unlink(missing_ok=True)
+        shutil.copyfile(backup, populated)
+        ok(cli("db", "check"))
+        ok(cli(*WRITES[0]))
+
+    def test_a_deleted_wal_is_a_clear_message(self, cli, populated: Path) -> None:
+        """A deleted -wal gave 'disk I/O error' (raw, as an unexpected error)."""
+        reader = sqlite3.connect(populated)  # holds a snapshot: the WAL is not checkpointed
+        reader.execute("BEGIN")
+        reader.execute("SELECT count(*) FROM cadre").fetchone()
+        try:
+            r = trainlog(*WRITES[0], db=populated)
+            assert r.returncode == 0, r.stderr
+            Path(f"{populated}-wal").unlink()
+            for args in (["session", "list"], ["report", "--year", "2020"]):
+                said = one_line(trainlog(*args, db=populated))
+                assert "Was its -wal or -shm file deleted" in said
+                assert "Never delete them while the database is in use" in said
+            r = trainlog("db", "check", db=populated)
+            assert r.returncode == 1 and "Traceback" not in r.stderr, r.stderr
+            assert "unexpected error" not in r.stderr
+        finally:
+            reader.close()
+
+    def test_the_readme_says_never_to_delete_wal_or_shm(self) -> None:
+        readme = (Path(__file__).resolve().parent.parent / "README.md").read_text("utf-8")
+        restore = readme[readme.index("**Restore.**"):]
+        restore = restore[:restore.index("\n\n")]
+        assert "Never delete `trainlog.db-wal` or `trainlog.db-shm`" in restore
+
+
+class TestDriverErrors:
+    @pytest.fixture
+    def roster(self, tmp_path: Path, write_csv) -> dict[str, Path]:
+        cadres = write_csv(tmp_path / "cadres.csv", ["code", "name", "unit"],
+                           [[f"G{i:04d}", f"王秘密{i}", "城关镇"] for i in range(3000)])
+        survey = write_csv(tmp_path / "survey.csv", ["date", "method", "topic", "respondent"],
+                           [["2020-04-03", "visit", "capacity", f"王秘密{i}"]
+                            for i in range(3000)])
+        return {"cadre": cadres, "survey": survey}
+
+    @sqlite_only("SQLite's page limit stands for a full disk")
+    def test_full_disk_during_imports(self, cli, registry: Database, roster: dict[str, Path],
+                                      monkeypatch: pytest.MonkeyPatch) -> None:
+        """A full disk printed SQLAlchemy's error with [SQL …] [parameters: …]: names."""
+        import trainlog.store.database as tdb
+
+        pragmas = tdb._sqlite_pragmas
+
+        def full(conn: Any, *args: Any, **kwargs: Any) -> None:  # the disk fills up now
+            pragmas(conn, *args, **kwargs)
+            pages = conn.execute("PRAGMA page_count").fetchone()[0]
+            conn.execute(f"PRAGMA max_page_count = {pages + 2}")
+
+        before = sha256(registry.path)
+        monkeypatch.setattr(tdb, "_sqlite_pragmas", full)
+        for kind, path in roster.items():
+            said = refused(cli(kind, "import", path),
+                           f"the disk holding the database {registry.path} is full: nothing "
+                           "was written")
+            assert "王秘密" not in said and "INSERT" not in said and len(said.splitlines()) == 1
+        monkeypatch.undo()
+        assert "G0001" not in ok(cli("cadre", "list"))
+        conn = sqlite3.connect(registry.path)
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        conn.close()
+        assert sha256(registry.path) == before
+
+    @sqlite_only("a full file system under a SQLite file")
+    def test_full_file_system(self, registry: Database, roster: dict[str, Path],
+                              tmp_path: Path) -> None:
+        """The same on a real full disk: a small tmpfs (root only; skipped elsewhere)."""
+        import shutil
+
+        folder = tmp_path / "small"
+        folder.mkdir()
+        if not hasattr(os, "geteuid") or os.geteuid() != 0 or subprocess.run(
+                ["mount", "-t", "tmpfs", "-o", "size=400k", "tmpfs", str(folder)],
+                capture_output=True).returncode != 0:
+            pytest.skip("mounting a small tmpfs needs root")
+        try:
+            db = folder / "t.db"
+            shutil.copyfile(registry.path, db)
+            for kind, path in roster.items():
+                said = one_line(trainlog(kind, "import", path, db=db))
+                assert "is full: nothing was written" in said or \
+                    "is the disk full" in said, said
+                assert "王秘密" not in said
+        finally:
+            subprocess.run(["umount", str(folder)], check=True)
