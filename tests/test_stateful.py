@@ -200,8 +200,9 @@ class Commands(RuleBasedStateMachine):
             args += [option, SPOILERS[spoil]]
         self.run("add-session", *args, expect=1)
 
-    @rule(data=st.data(), spoil=st.none() | st.sampled_from(sorted(SPOILERS)))
-    def import_sessions(self, data: st.DataObject, spoil: str | None) -> None:
+    @rule(data=st.data(), spoil=st.none() | st.sampled_from(sorted(SPOILERS)),
+          replace=st.booleans())
+    def import_sessions(self, data: st.DataObject, spoil: str | None, replace: bool) -> None:
         refs = data.draw(st.lists(st.sampled_from(REFS), min_size=1, max_size=3, unique=True))
         rows: list[list[str]] = []
         given: dict[str, dict[str, Any]] = {}
@@ -222,7 +223,15 @@ class Commands(RuleBasedStateMachine):
                        "headcount"].index(spoil)] = SPOILERS[spoil]
             self.run("session", "import", self.write_file(rows), expect=1)
             return
-        r = self.run("session", "import", self.write_file(rows), "--format", "json")
+        options = ["--replace"] if replace else []
+        moved = [ref for ref, session in given.items() if (sid := self.by_ref(ref)) is not None
+                 and (self.model[sid]["date"], self.model[sid]["track"]) !=
+                 (session["date"], session["track"])]
+        if moved and not replace:  # another date or track: another session, unless --replace
+            r = self.run("session", "import", self.write_file(rows), expect=1)
+            assert "give --replace to rewrite this one" in r.stderr
+            return
+        r = self.run("session", "import", self.write_file(rows), *options, "--format", "json")
         assert r.exit_code == 0
         for ref, session in given.items():
             sid = self.by_ref(ref)
