@@ -313,6 +313,7 @@ class TestLocations:
             assert len(said.splitlines()) == 1
 
 
+@sqlite_only("db backup of a SQLite file (on PostgreSQL it is pg_dump's)")
 class TestBackups:
     @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs fifos (POSIX)")
     def test_force_never_replaces_a_fifo_or_a_device(self, cli, populated: Path,
@@ -522,6 +523,7 @@ class TestInterrupts:
         assert (r.returncode, r.stdout) == (130, "")
         assert r.stderr == "interrupted; nothing of the current command was written\n"
 
+    @sqlite_only("counts the sessions in the SQLite file")
     @pytest.mark.skipif(not hasattr(os, "kill") or sys.platform == "win32", reason="POSIX")
     def test_ctrl_c_at_any_moment_says_the_truth(self, registry: Database) -> None:
         """SIGINT at random moments of `add-session` as a real process: exit 130 and the
