@@ -618,14 +618,64 @@ def export_workbook(conn: Conn, path: str | Path, year: int, as_of: str | None =
     if not target.parent.is_dir():
         raise TrainlogError(f"{target.parent}: no such folder")
     period = resolve_period(year=year, as_of=as_of)
-    wb, info = build(conn, period, lang)
+    _remove_stale_parts(target)
     tmp = target.with_name(f".{target.name}.{os.getpid()}.part")
     try:
-        wb.save(tmp)
+        info, failed = _write(conn, period, lang, tmp)
+        if failed is not None:
+            raise failed
         os.replace(tmp, target)
     except OSError as exc:
         raise TrainlogError(f"cannot write {target}: {exc.strerror or exc}") from None
     finally:
         tmp.unlink(missing_ok=True)
     return {"file": str(target.absolute()), **info}
+
+
+def _write(conn: Conn, period: Period, lang: str,
+           tmp: Path) -> tuple[dict[str, Any], BaseException | None]:
+    """Build the workbook and save it to `tmp`: what it holds, and what stopped the save (a full
+    disk, Ctrl-C), without its traceback. The half-made workbook is freed here, with Python's
+    report of errors in finalisers silenced meanwhile: its zip file and sheet writers fail again
+    as they close, and would each print "Exception ignored … OSError" and a traceback."""
+    import gc
+    import sys
+
+    hook = sys.unraisablehook
+    sys.unraisablehook = lambda _unraisable: None
+    info: dict[str, Any] = {}
+    failed: BaseException | None = None
+    try:
+        try:
+            wb, info = build(conn, period, lang)
+            wb.save(tmp)
+        except (OSError, KeyboardInterrupt, SystemExit) as exc:
+            failed = type(exc)(*exc.args)  # a copy: the original's tracebacks hold the frames
+        wb = None  # noqa: F841 (the workbook and the frames of the failed save, freed here)
+        if failed is not None:
+            gc.collect()
+    finally:
+        sys.unraisablehook = hook
+    return info, failed
+
+
+def _remove_stale_parts(target: Path) -> None:
+    """The partial files of exports killed (SIGKILL, a power cut) before they could remove
+    their own: `.NAME.PID.part` beside NAME, of a process that no longer runs."""
+    for part in target.parent.glob(f".{glob_escape(target.name)}.*.part"):
+        pid = part.name[len(target.name) + 2:-len(".part")]
+        if not pid.isdigit() or int(pid) == os.getpid():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:  # gone: its part is left over
+            part.unlink(missing_ok=True)
+        except (OSError, OverflowError):  # another user's process, or not a pid
+            continue
+
+
+def glob_escape(name: str) -> str:
+    from glob import escape
+
+    return escape(name)
 
