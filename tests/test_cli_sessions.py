@@ -295,7 +295,7 @@ class TestListShowVoid:
         assert [(r["void"], r["void_reason"], r["person_times"]) for r in voided] == \
             [(True, "重复录入", 2)]
         shown = ok(cli("session", "show", "ZL-04-01"))
-        assert "void_reason" in shown and "重复录入" in shown and "voided_by" in shown
+        assert "Reason voided" in shown and "重复录入" in shown and "Voided by" in shown
         refused(cli("session", "void", "ZL-04-01", "--reason", "again"), "is void already")
         refused(cli("session", "void", "NOPE", "--reason", "x"), "no session with id or ref 'NOPE'")
         assert cli("session", "void", "ZL-04-02").exit_code == 2  # --reason is required

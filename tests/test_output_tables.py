@@ -226,7 +226,7 @@ def test_a_table_as_rich_draws_it() -> None:
     expected = (
         "Sessions" + " " * 33 + "\n"  # the title, padded to the table's width
         "┏━━━━┳━━━━━━━━━━━━┳━━━━━━━┳━━━━━━┳━━━━━━┓\n"
-        "┃ id ┃ name       ┃ hours ┃ void ┃ note ┃\n"
+        "┃ ID ┃ Name       ┃ Hours ┃ Void ┃ Note ┃\n"
         "┡━━━━╇━━━━━━━━━━━━╇━━━━━━━╇━━━━━━╇━━━━━━┩\n"
         "│  1 │ 高宏刚     │   1.5 │ no   │      │\n"
         "│ 22 │ Wang Yuhua │  12.0 │ yes  │ late │\n"
@@ -360,7 +360,7 @@ def test_a_rich_table_once_asked_for() -> None:
     """Asked for a Rich Table's attribute, it is that Table; drawn by Rich from then on."""
     t = render.table(ROWS, COLUMNS, "en")
     assert t.text(200) is not None
-    assert [c.header for c in t.columns] == COLUMNS
+    assert [c.header for c in t.columns] == ["ID", "Name", "Hours", "Void", "Note"]  # words, not keys
     t.add_row("3", "x", "1.0", "no", "")
     assert t.text(200) is None
     out = io.StringIO()

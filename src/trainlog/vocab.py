@@ -197,7 +197,42 @@ WORDS: dict[str, tuple[str, str]] = {
                                  "各乡镇党支部远程教育开展情况"),
     "workbook.held": ("held sessions", "已开展"),
     "workbook.not_held": ("held none", "未开展"),
+    # headers of the report's CSV view and of the demo's figures
+    "from": ("From", "起始日期"),
+    "to": ("To", "截止日期"),
+    "dim": ("Grouped by", "分组"),
+    "figure": ("Figure", "指标"),
+    "respondents": ("Respondents", "答复人"),
+    "notice.issuer": ("Organization Department", "组织部"),
+    # messages: str.format templates, said with `say` in the language of the run
+    "msg.output_is_folder": ("{path} is a folder; give a file name", "{path} 是文件夹，请给出文件名"),
+    "msg.no_such_folder": ("{path}: no such folder", "{path}：文件夹不存在"),
+    "msg.cannot_write": ("cannot write {path}: {reason}", "无法写入 {path}：{reason}"),
+    "msg.output_suffix": ("{path}: the file's name must end in .csv, .xlsx or .json",
+                          "{path}：文件名须以 .csv、.xlsx 或 .json 结尾"),
+    "msg.output_suffix_report": ("{path}: the file's name must end in .csv, .xlsx, .json or .docx",
+                                 "{path}：文件名须以 .csv、.xlsx、.json 或 .docx 结尾"),
 }
+
+#: The language `say` speaks: the run's (`trainlog.cli.common.State` sets it), English otherwise.
+_LANG = ["en"]
+
+
+def set_lang(lang: str) -> None:
+    """The language of the messages `say` gives from now on ("zh" or "en")."""
+    _LANG[0] = "zh" if lang == "zh" else "en"
+
+
+def current_lang() -> str:
+    """The language `say` speaks."""
+    return _LANG[0]
+
+
+def say(key: str, lang: str | None = None, /, **values: object) -> str:
+    """The message `key` of WORDS in `lang` (default: the run's, `set_lang`), its {fields}
+    filled in with `values`."""
+    en, zh = WORDS[key]
+    return (zh if (lang or _LANG[0]) == "zh" else en).format(**values)
 
 
 def word(key: str, lang: str, of: str | None = None) -> str:

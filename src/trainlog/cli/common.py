@@ -23,6 +23,7 @@ from trainlog.output import render
 from trainlog.output.progress import bar as progress_bar
 from trainlog.output.render import detect_lang, message
 from trainlog.store.database import Database, retrying
+from trainlog.vocab import set_lang
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -35,6 +36,7 @@ class State:
         self.location = location
         self.asked_lang = lang  # --lang as given: the command's own, else the global one
         self.lang = detect_lang(lang)
+        set_lang(self.lang)
         self._db: Database | None = None
 
     @property
@@ -48,6 +50,7 @@ class State:
         if lang:
             self.asked_lang = lang
             self.lang = detect_lang(lang)
+            set_lang(self.lang)
 
     @property
     def document_lang(self) -> str:
@@ -59,6 +62,7 @@ class State:
         return "zh"
 
     def close(self) -> None:
+        set_lang("en")  # the run is over: a library caller in the same process gets English
         if self._db is not None:
             self._db.dispose()
 
@@ -76,6 +80,23 @@ class Format(StrEnum):
 
 
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="table, json or csv.")]
+def _output_file(ctx: typer.Context, value: Path | None) -> Path | None:
+    """--output's file: one of the suffixes it writes (.docx for `report` only), else exit 2."""
+    from trainlog.vocab import say
+
+    if value is None:
+        return None
+    report = ctx.command.name == "report"
+    if value.suffix.lower() not in (".csv", ".xlsx", ".json", *((".docx",) if report else ())):
+        raise typer.BadParameter(say("msg.output_suffix_report" if report
+                                     else "msg.output_suffix", path=value))
+    return value
+
+
+OutputOpt = Annotated[Path | None, typer.Option(
+    "--output", "-o", callback=_output_file, show_default=False,
+    help="write to this file instead, by its suffix: .csv (UTF-8 with BOM, for Excel), .xlsx "
+    "or .json.")]
 LangOpt = Annotated[str | None, typer.Option("--lang", help="en or zh (labels and headers).")]
 EncodingOpt = Annotated[
     str | None, typer.Option("--encoding", help="the CSV's encoding (default: detect UTF-8 or GB18030).")

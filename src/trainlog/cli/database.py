@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from trainlog.cli import root as app
-from trainlog.cli.common import Format, FormatOpt, LangOpt, State, command, show
+from trainlog.cli.common import Format, FormatOpt, LangOpt, OutputOpt, State, command, show
 from trainlog.vocab import own_labels
 
 db_app = typer.Typer(help="The database: info, check, backup, upgrade.", no_args_is_help=True)
@@ -29,7 +29,7 @@ def init(st: State) -> None:
 
 
 @command(db_app, "info")
-def info(st: State, fmt: FormatOpt = Format.table) -> None:
+def info(st: State, fmt: FormatOpt = Format.table, output: OutputOpt = None) -> None:
     """Which database is in use: location, engine, schema revision, rows per table."""
     from trainlog.store.info import database_info
 
@@ -45,11 +45,12 @@ def info(st: State, fmt: FormatOpt = Format.table) -> None:
                 f"{'版本' if zh else 'revision'}: {data['revision']}",
                 table(rows, ["table", "rows"], st.lang)]
 
-    show(data, fmt, csv=(rows, ["table", "rows"]), table=lines)
+    show(data, fmt, csv=(rows, ["table", "rows"]), table=lines, output=output, lang=st.lang)
 
 
 @command(db_app, "check")
-def check(st: State, fmt: FormatOpt = Format.table, lang: LangOpt = None) -> None:
+def check(st: State, fmt: FormatOpt = Format.table, lang: LangOpt = None,
+          output: OutputOpt = None) -> None:
     """Check the database: SQLite's or PostgreSQL's own checks, trainlog's invariants; exit 1 if not."""
     from trainlog.errors import TrainlogError
     from trainlog.output.render import table
@@ -59,7 +60,8 @@ def check(st: State, fmt: FormatOpt = Format.table, lang: LangOpt = None) -> Non
     keys = ["name", "ok", "detail"]
     labels = own_labels("check")  # a check's name is 检查项
     show(report, fmt, csv=(report["checks"], keys),
-         table=lambda: [table(report["checks"], keys, st.lang, labels=labels)])
+         table=lambda: [table(report["checks"], keys, st.lang, labels=labels)],
+         output=output, lang=st.lang, labels=labels)
     failed = [c["name"] for c in report["checks"] if not c["ok"]]
     if failed:
         raise TrainlogError(f"db check: {len(failed)} of {len(report['checks'])} checks failed: "

@@ -18,6 +18,7 @@ from trainlog.cli.common import (
     Format,
     FormatOpt,
     LangOpt,
+    OutputOpt,
     State,
     command,
     show,
@@ -69,6 +70,7 @@ def branch_list(
     township: Annotated[str | None, typer.Option("--township", help="only this township.")] = None,
     fmt: FormatOpt = Format.table,
     lang: LangOpt = None,
+    output: OutputOpt = None,
 ) -> None:
     """List party branches."""
     from trainlog.output.render import listing
@@ -76,7 +78,7 @@ def branch_list(
 
     with st.db.connect() as conn:
         rows = list_branches(conn, township)
-    listing(rows, BRANCH_KEYS, fmt.value, st.lang)
+    listing(rows, BRANCH_KEYS, fmt.value, st.lang, output=output)
 
 
 @command(branch_app, "import")
@@ -134,6 +136,7 @@ def cadre_list(
         "--active/--all", help="active cadres only, or all.")] = True,
     fmt: FormatOpt = Format.table,
     lang: LangOpt = None,
+    output: OutputOpt = None,
 ) -> None:
     """List cadres, with filters."""
     from trainlog.output.render import listing
@@ -141,7 +144,7 @@ def cadre_list(
 
     with st.db.connect() as conn:
         rows = list_cadres(conn, branch, level, top_leader, poverty_cadre, True if active else None)
-    listing(rows, CADRE_KEYS, fmt.value, st.lang, labels=CADRE_LABELS)
+    listing(rows, CADRE_KEYS, fmt.value, st.lang, labels=CADRE_LABELS, output=output)
 
 
 @command(cadre_app, "show")
@@ -152,6 +155,7 @@ def cadre_show(
                                              help="only this year's records.")] = None,
     fmt: FormatOpt = Format.table,
     lang: LangOpt = None,
+    output: OutputOpt = None,
 ) -> None:
     """One cadre: the record, and the training transcript (培训档案)."""
     from trainlog.registry import get_cadre
@@ -181,7 +185,8 @@ def cadre_show(
             if data["study"] else None,
         ]
 
-    show(data, fmt, csv=(data["sessions"], SESSION_KEYS), table=tables)
+    show(data, fmt, csv=(data["sessions"], SESSION_KEYS), table=tables, output=output,
+         lang=st.lang)
 
 
 SESSION_KEYS = ["date", "ref", "track", "kind", "topic", "title", "hours"]

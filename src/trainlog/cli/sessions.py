@@ -19,6 +19,7 @@ from trainlog.cli.common import (
     FormatOpt,
     KindOpt,
     LangOpt,
+    OutputOpt,
     State,
     TrackOpt,
     command,
@@ -91,6 +92,7 @@ def session_list(
     voided: Annotated[bool, typer.Option("--voided", help="include voided sessions.")] = False,
     fmt: FormatOpt = Format.table,
     lang: LangOpt = None,
+    output: OutputOpt = None,
 ) -> None:
     """List sessions of a period (all dates when no period is given)."""
     from trainlog.output.render import listing
@@ -98,12 +100,12 @@ def session_list(
 
     with st.db.connect() as db:
         rows = list_sessions(db, period, track, kind, branch, voided)
-    listing(rows, LIST_KEYS, fmt.value, st.lang)
+    listing(rows, LIST_KEYS, fmt.value, st.lang, output=output)
 
 
 @command(session_app, "show")
 def session_show(st: State, id_or_ref: IdArg, fmt: FormatOpt = Format.table,
-                 lang: LangOpt = None) -> None:
+                 lang: LangOpt = None, output: OutputOpt = None) -> None:
     """One session with its attendees."""
     from trainlog.sessions.queries import ATTENDEE_KEYS, LIST_KEYS, show_session
 
@@ -121,7 +123,8 @@ def session_show(st: State, id_or_ref: IdArg, fmt: FormatOpt = Format.table,
                 table(data["attendees"], ATTENDEE_KEYS, st.lang, labels=LABELS)
                 if data["attendees"] else None]
 
-    show(data, fmt, csv=(data["attendees"], ATTENDEE_KEYS), table=tables)
+    show(data, fmt, csv=(data["attendees"], ATTENDEE_KEYS), table=tables, output=output,
+         lang=st.lang, labels=LABELS)
 
 
 @command(session_app, "import")

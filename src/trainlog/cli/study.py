@@ -15,6 +15,7 @@ from trainlog.cli.common import (
     Format,
     FormatOpt,
     LangOpt,
+    OutputOpt,
     PeriodOpts,
     PlatformOpt,
     State,
@@ -115,6 +116,7 @@ def compliance(
         "--fail-if-any", help="exit 3 when anyone is short of hours.")] = False,
     fmt: FormatOpt = Format.table,
     lang: LangOpt = None,
+    output: OutputOpt = None,
 ) -> None:
     """Registered cadres short of online study hours, and party members' registration coverage."""
     from trainlog.errors import ConditionHeld
@@ -127,7 +129,8 @@ def compliance(
     show(data, fmt, csv=(short, SHORT_KEYS),
          table=lambda: [table(short, SHORT_KEYS, st.lang, labels=LABELS) if short else None,
                         _summary(data, COMPLIANCE_SUMMARY, st.lang)],
-         after=None if short else ("无人学时不足" if st.lang == "zh" else "nobody is short of hours"))
+         after=None if short else ("无人学时不足" if st.lang == "zh" else "nobody is short of hours"),
+         output=output, lang=st.lang, labels=LABELS)
     if fail_if_any and data["short_count"]:
         n = data["short_count"]
         raise ConditionHeld(f"{n} cadre(s) short of online study hours in {period.label}")
@@ -144,6 +147,7 @@ def coverage(
                                                  "branches.")] = None,
     fmt: FormatOpt = Format.table,
     lang: LangOpt = None,
+    output: OutputOpt = None,
 ) -> None:
     """Video sessions held by each party branch in the period, and the branches with none."""
     from trainlog.output.render import table
@@ -162,18 +166,20 @@ def coverage(
                 _summary(data, COVERAGE_SUMMARY, st.lang)]
 
     # CSV: every branch, zeros included: a sheet to sort and filter
-    show(data, fmt, csv=(result.branches, BRANCH_KEYS), table=tables)
+    show(data, fmt, csv=(result.branches, BRANCH_KEYS), table=tables, output=output,
+         lang=st.lang)
 
 
 @command(config_app, "show")
-def config_show(st: State, fmt: FormatOpt = Format.table, lang: LangOpt = None) -> None:
+def config_show(st: State, fmt: FormatOpt = Format.table, lang: LangOpt = None,
+                output: OutputOpt = None) -> None:
     """The settings of this database, with their defaults."""
     from trainlog.output.render import listing
     from trainlog.study.settings import get_settings
 
     with st.db.connect() as s:
         rows = get_settings(s)
-    listing(rows, SETTING_KEYS, fmt.value, st.lang, labels=LABELS)
+    listing(rows, SETTING_KEYS, fmt.value, st.lang, labels=LABELS, output=output)
 
 
 @command(config_app, "set")

@@ -16,6 +16,7 @@ from trainlog.cli.common import (
     Format,
     FormatOpt,
     LangOpt,
+    OutputOpt,
     PeriodOpts,
     State,
     command,
@@ -93,6 +94,7 @@ def survey_list(
     cadre: Annotated[str | None, typer.Option("--cadre", help="only this cadre's answers.")] = None,
     fmt: FormatOpt = Format.table,
     lang: LangOpt = None,
+    output: OutputOpt = None,
 ) -> None:
     """List survey answers of a period (all dates when no period is given)."""
     from trainlog.output.render import listing
@@ -103,7 +105,8 @@ def survey_list(
     # CSV: the topics as `survey import` reads them back; a table: their labels
     show(rows, fmt, csv=lambda: (topic_cells(rows, "en", ";"), LIST_KEYS),
          table=lambda: listing(topic_cells(rows, st.lang, "、" if st.lang == "zh" else "; "),
-                               LIST_KEYS, "table", st.lang))
+                               LIST_KEYS, "table", st.lang),
+         output=output, lang=st.lang, labels=LABELS)
 
 
 @command(survey_app, "report")
@@ -112,6 +115,7 @@ def survey_report(
     period: PeriodOpts,
     fmt: FormatOpt = Format.table,
     lang: LangOpt = None,
+    output: OutputOpt = None,
 ) -> None:
     """Topics asked for, ranked, beside the special classes held on each (demand vs supply)."""
     from trainlog.survey import REPORT_KEYS
@@ -141,7 +145,8 @@ def survey_report(
             _untaught(untaught, st.lang) if untaught else None,
         ]
 
-    show(data, fmt, csv=(data["topics"], REPORT_KEYS), table=tables)
+    show(data, fmt, csv=(data["topics"], REPORT_KEYS), table=tables, output=output,
+         lang=st.lang, labels=LABELS)
 
 
 def _untaught(topics: list[str], lang: str) -> str:

@@ -35,6 +35,9 @@ MAX_TEXT = 500
 _CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f]")
 #: lone surrogates: the undecodable bytes of a command line, as Python keeps them
 _SURROGATE = re.compile("[\ud800-\udfff]")
+#: a text cell's first characters that trainlog's CSV prefixes with ' (`output.render.write_csv`);
+#: reading the file back drops the '
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _SNIFF_BYTES = 1 << 20
 csv.field_size_limit(1 << 20)
 
@@ -120,6 +123,9 @@ def _clean(cell: Any) -> Any:
     if cell is None:
         return ""
     if isinstance(cell, str):
+        if cell[:1] == "'" and cell.lstrip("'").startswith(_FORMULA_START):  # as trainlog's CSV
+            # writes a text that would run as a formula (`trainlog.output.render.write_csv`)
+            cell = cell[1:]
         return cell.strip()
     if isinstance(cell, bool):
         return "1" if cell else "0"

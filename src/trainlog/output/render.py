@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import csv
+import io
 import locale
 import os
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from trainlog.vocab import label, word
+from trainlog.vocab import WORDS, label, word
 
 FORMATS = ("table", "json", "csv")
 #: values that are shares of a whole: shown as percentages in tables
@@ -68,9 +69,10 @@ def cell(value: Any, key: str, lang: str) -> str:
 
 
 def header(key: str, lang: str, labels: dict[str, str] | None = None) -> str:
-    """A column header: the key, or in zh its label (`labels` overrides, e.g. name -> 姓名)."""
+    """A column header: the key's word (trainlog.vocab.WORDS), in zh its label (`labels`
+    overrides, e.g. name -> 姓名); a key with no word, as it is."""
     if lang != "zh":
-        return key
+        return word(key, lang) if key in WORDS else key
     return (labels or {}).get(key) or label(key, lang)
 
 
@@ -105,24 +107,49 @@ def to_json(data: Any) -> str:
                         | orjson.OPT_NON_STR_KEYS).decode()
 
 
-def write_csv(rows: Iterable[dict[str, Any]], columns: Sequence[str], stream=None) -> None:  # type: ignore[no-untyped-def]
+#: how a text starts that a spreadsheet would run as a formula (or strip): such a CSV cell is
+#: written with a leading ' (DESIGN.md, "Output for people")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def write_csv(rows: Iterable[dict[str, Any]], columns: Sequence[str], stream=None,  # type: ignore[no-untyped-def]
+              lineterminator: str = "\n") -> None:
+    """CSV with the keys as headers; a text cell that would run as a formula starts with '."""
     stream = stream or sys.stdout
-    writer = csv.writer(stream, lineterminator="\n")
+    writer = csv.writer(stream, lineterminator=lineterminator)
     writer.writerow(columns)
     for row in rows:
-        writer.writerow(["" if row.get(k) is None else _csv_value(row.get(k)) for k in columns])
+        cells = ["" if row.get(k) is None else _csv_value(row.get(k)) for k in columns]
+        if "\r" not in lineterminator and any(type(c) is str and "\r" in c for c in cells):
+            # the csv module quotes a cell with a line end of its lineterminator only: a lone CR
+            # would end the line for a reader
+            buffer = io.StringIO()
+            csv.writer(buffer, lineterminator="\r\n").writerow(cells)
+            stream.write(buffer.getvalue()[:-2] + lineterminator)
+        else:
+            writer.writerow(cells)
 
 
 def _csv_value(value: Any) -> Any:
     if isinstance(value, bool):
         return "true" if value else "false"
+    # and a text of quotes before one of those, so that reading the file back (which drops one
+    # quote: trainlog.files.tables) gives the text as it was
+    if isinstance(value, str) and value.lstrip("'").startswith(FORMULA_START):
+        return "'" + value
     return value
 
 
 def listing(rows: Sequence[dict[str, Any]], columns: Sequence[str], fmt: str, lang: str,
-            title: str | None = None, labels: dict[str, str] | None = None) -> None:
-    """Print a listing in the chosen format: JSON an array of objects, CSV with key headers."""
-    if fmt == "json":
+            title: str | None = None, labels: dict[str, str] | None = None,
+            output: Any = None) -> None:
+    """Print a listing in the chosen format: JSON an array of objects, CSV with key headers; or
+    write it to the file `output` (a Path) by its suffix (`trainlog.output.files.save`)."""
+    if output is not None:
+        from trainlog.output.files import save
+
+        save(output, list(rows), (rows, columns), lang, labels)
+    elif fmt == "json":
         sys.stdout.write(to_json(list(rows)) + "\n")
     elif fmt == "csv":
         write_csv(rows, columns)
@@ -136,7 +163,8 @@ def listing(rows: Sequence[dict[str, Any]], columns: Sequence[str], fmt: str, la
 
 def show(data: Any, fmt: str, *, table: Any = None, csv: Any = None, text: Any = None,
          notice: Any = None, before: Any = None, after: Any = None,
-         echo: Callable[[str], object] | None = None) -> None:
+         echo: Callable[[str], object] | None = None, output: Any = None, lang: str = "en",
+         labels: dict[str, str] | None = None, document: Any = None) -> None:
     """Print a command's result in the format asked for: the one place that chooses the format.
 
     json: `data`, whole. csv: `csv`, a (rows, columns) pair. notice: the text `notice` as it is.
@@ -145,9 +173,17 @@ def show(data: Any, fmt: str, *, table: Any = None, csv: Any = None, text: Any =
     message `before` on stderr ahead of them and `after` behind. A view may be a function that
     makes it, called only in its format (a `table` function may print the view itself and give
     None). `echo` writes text on stdout (by default as it is).
+
+    With `output` (a Path), nothing is printed: the file is written by its suffix, JSON `data`,
+    CSV and xlsx the `csv` view (headers in `lang`, `labels` for zh), .docx the Word document
+    `document` makes (`trainlog.output.files.save`).
     """
     write = echo or _write
-    if fmt == "json":
+    if output is not None:
+        from trainlog.output.files import save
+
+        save(output, data, None if csv is None else _made(csv), lang, labels, document)
+    elif fmt == "json":
         write(to_json(data) + "\n")
     elif fmt == "csv" and csv is not None:
         write_csv(*_made(csv))
