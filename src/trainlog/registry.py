@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from trainlog.dates import parse_date
+from trainlog.dates import Period, parse_date
 from trainlog.errors import FieldProblems, Problem, TrainlogError
 from trainlog.files import tables as imp
 from trainlog.store.sql import Conn, as_date
@@ -131,6 +131,15 @@ _CADRE_SELECT = ("SELECT c.code, c.name, c.unit, c.level, b.code, c.top_leader, 
                  "FROM cadre c LEFT OUTER JOIN branch b ON c.branch_id = b.id")
 
 
+#: a cadre with no attendance and no online study in the period (:start to :end; the study of
+#: the months from :first, the first of the period's first month)
+_UNTRAINED = (
+    "NOT EXISTS (SELECT 1 FROM attendance a JOIN training_session s ON s.id = a.session_id"
+    " WHERE a.cadre_id = c.id AND NOT s.void AND s.date >= :start AND s.date <= :end)"
+    " AND NOT EXISTS (SELECT 1 FROM online_study o WHERE o.cadre_id = c.id"
+    " AND o.month >= :first AND o.month <= :end AND o.hours > 0)")
+
+
 def list_cadres(
     conn: Conn,
     branch: str | None = None,
@@ -138,10 +147,16 @@ def list_cadres(
     top_leader: bool | None = None,
     poverty_cadre: bool | None = None,
     active: bool | None = True,
+    untrained: Period | None = None,
 ) -> list[dict[str, Any]]:
-    """Cadres by code, filtered; `active=None` lists every cadre."""
+    """Cadres by code, filtered; `active=None` lists every cadre; with `untrained`, only those
+    with no named attendance at a session (not void) and no online study in that period."""
     where: list[str] = []
     params: dict[str, Any] = {}
+    if untrained is not None:
+        where.append(_UNTRAINED)
+        params |= {"start": untrained.start, "end": untrained.end,
+                   "first": untrained.start.replace(day=1)}
     if branch:
         branch = branch.strip()
         if not branch_ids(conn, [branch]):  # a mistyped code must not look like "no cadres"

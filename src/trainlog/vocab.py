@@ -208,6 +208,11 @@ WORDS: dict[str, tuple[str, str]] = {
     "msg.output_is_folder": ("{path} is a folder; give a file name", "{path} 是文件夹，请给出文件名"),
     "msg.no_such_folder": ("{path}: no such folder", "{path}：文件夹不存在"),
     "msg.cannot_write": ("cannot write {path}: {reason}", "无法写入 {path}：{reason}"),
+    "msg.workbook_suffix": ("{path}: the workbook's name must end in .xlsx",
+                            "{path}：工作簿文件名须以 .xlsx 结尾"),
+    "msg.period_needs_untrained": (
+        "--month, --year, --from and --to go with --untrained (cadre list lists cadres, not dates)",
+        "--month、--year、--from、--to 须与 --untrained 同用（cadre list 列出的是干部，不按日期）"),
     "msg.output_suffix": ("{path}: the file's name must end in .csv, .xlsx or .json",
                           "{path}：文件名须以 .csv、.xlsx 或 .json 结尾"),
     "msg.output_suffix_report": ("{path}: the file's name must end in .csv, .xlsx, .json or .docx",

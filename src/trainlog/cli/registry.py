@@ -12,6 +12,7 @@ from trainlog.cli import root as app
 from trainlog.cli.common import (
     BranchOpt,
     CadreArg,
+    DatesOpts,
     DryRunOpt,
     EncodingOpt,
     FileArg,
@@ -23,7 +24,8 @@ from trainlog.cli.common import (
     command,
     show,
 )
-from trainlog.vocab import own_labels
+from trainlog.errors import TrainlogError
+from trainlog.vocab import own_labels, say
 
 branch_app = typer.Typer(help="Party branches (党支部).", no_args_is_help=True)
 cadre_app = typer.Typer(help="Cadres (干部).", no_args_is_help=True)
@@ -134,6 +136,10 @@ def cadre_list(
                                                        help="only (or no) poverty cadres.")] = None,
     active: Annotated[bool, typer.Option(
         "--active/--all", help="active cadres only, or all.")] = True,
+    untrained: Annotated[bool, typer.Option(
+        "--untrained", help="only cadres with no named attendance and no online study in the "
+        "period (default: this year to today).")] = False,
+    period: DatesOpts = None,
     fmt: FormatOpt = Format.table,
     lang: LangOpt = None,
     output: OutputOpt = None,
@@ -142,8 +148,15 @@ def cadre_list(
     from trainlog.output.render import listing
     from trainlog.registry import list_cadres
 
+    if period is not None and not untrained:
+        raise TrainlogError(say("msg.period_needs_untrained"))
+    if untrained and period is None:
+        from trainlog.dates import resolve_period, today
+
+        period = resolve_period(year=today().year, as_of=today().isoformat())
     with st.db.connect() as conn:
-        rows = list_cadres(conn, branch, level, top_leader, poverty_cadre, True if active else None)
+        rows = list_cadres(conn, branch, level, top_leader, poverty_cadre, True if active else None,
+                           untrained=period if untrained else None)
     listing(rows, CADRE_KEYS, fmt.value, st.lang, labels=CADRE_LABELS, output=output)
 
 

@@ -22,14 +22,20 @@ _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _SHEET_NAME = re.compile(r"[\[\]:*?/\\]")
 
 
-def atomic_write(target: str | Path, write: Callable[[Path], None]) -> Path:
-    """Call `write` with a temporary file beside `target`, then rename it to `target`: a failure
-    leaves `target` as it was (and no temporary file)."""
+def writable(target: str | Path) -> Path:
+    """`target` as a path, if a file can be written there (not a folder, in a folder that is)."""
     target = Path(target).expanduser()
     if target.is_dir():
         raise TrainlogError(say("msg.output_is_folder", path=target))
     if not target.parent.is_dir():
         raise TrainlogError(say("msg.no_such_folder", path=target.parent))
+    return target
+
+
+def atomic_write(target: str | Path, write: Callable[[Path], None]) -> Path:
+    """Call `write` with a temporary file beside `target`, then rename it to `target`: a failure
+    leaves `target` as it was (and no temporary file)."""
+    target = writable(target)
     tmp = target.with_name(f".{target.name}.{os.getpid()}.part")
     try:
         write(tmp)

@@ -8,7 +8,6 @@ the database into a write-only workbook, so a province's 100,000 cadres never si
 from __future__ import annotations
 
 import math
-import os
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -23,7 +22,7 @@ from trainlog.errors import TrainlogError
 from trainlog.output.periods import month
 from trainlog.reports.plan import expected_share, monthly, round_half_up
 from trainlog.store.sql import Conn, as_date
-from trainlog.vocab import TRACKS, label, word
+from trainlog.vocab import TRACKS, label, say, word
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
@@ -604,26 +603,17 @@ def _zero_counts(row: Sequence[Any], start: int, n: int) -> list[Any]:
     return out
 
 
-def export_workbook(conn: Conn, path: str | Path, year: int, as_of: str | None = None,
-                    lang: str = "zh") -> dict[str, Any]:
-    """Write the year's workbook (cut off at `as_of`) to `path`, replacing it whole or not at
-    all; what it holds, with the file's path."""
-    target = Path(path).expanduser()
-    if target.suffix.lower() != ".xlsx":
-        raise TrainlogError(f"{target}: the workbook's name must end in .xlsx")
-    if target.is_dir():
-        raise TrainlogError(f"{target} is a folder; give the workbook's file name")
-    if not target.parent.is_dir():
-        raise TrainlogError(f"{target.parent}: no such folder")
-    period = resolve_period(year=year, as_of=as_of)
-    wb, info = build(conn, period, lang)
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.part")
-    try:
-        wb.save(tmp)
-        os.replace(tmp, target)
-    except OSError as exc:
-        raise TrainlogError(f"cannot write {target}: {exc.strerror or exc}") from None
-    finally:
-        tmp.unlink(missing_ok=True)
-    return {"file": str(target.absolute()), **info}
+def export_workbook(conn: Conn, path: str | Path, period: Period | int,
+                    as_of: str | None = None, lang: str = "zh") -> dict[str, Any]:
+    """Write the workbook of `period` (or of a whole year, cut off at `as_of`) to `path`,
+    replacing it whole or not at all; what it holds, with the file's path."""
+    from trainlog.output.files import atomic_write, writable
 
+    target = writable(path)
+    if target.suffix.lower() != ".xlsx":
+        raise TrainlogError(say("msg.workbook_suffix", path=target))
+    if isinstance(period, int):
+        period = resolve_period(year=period, as_of=as_of)
+    wb, info = build(conn, period, lang)
+    atomic_write(target, lambda tmp: wb.save(tmp))
+    return {"file": str(target.absolute()), **info}
