@@ -149,11 +149,34 @@ PeriodOpts = Annotated[Period, _Options({**_DATES, "as_of": AsOfOpt}, _period)]
 DatesOpts = Annotated[Period | None, _Options(_DATES, _dates)]
 
 
-def show(data: Any, fmt: str, **views: Any) -> None:
+def show(data: Any, fmt: str, *, output: Path | None = None, lang: str = "en",
+         labels: dict[str, str] | None = None, document: Any = None, **views: Any) -> None:
     """A command's result in the format asked for (`render.show`). JSON and lines of text go
     through Typer's echo, as the commands have always written them (it flushes, and copes with
-    a stdout whose encoding is misconfigured)."""
-    render.show(data, fmt, echo=_echo, **views)
+    a stdout whose encoding is misconfigured).
+
+    With `output` (-o FILE), nothing is printed: the file is written by its suffix, JSON `data`,
+    CSV and xlsx the `csv` view (headers in `lang`, `labels` for zh), .docx the Word document
+    `document` makes (`trainlog.output.files.save`).
+    """
+    if output is not None:
+        from trainlog.output.files import save
+
+        view = views.get("csv")
+        save(output, data, view() if callable(view) else view, lang, labels, document)
+    else:
+        render.show(data, fmt, echo=_echo, **views)
+
+
+def listing(rows: list[dict[str, Any]], columns: list[str], fmt: str, lang: str,
+            labels: dict[str, str] | None = None, output: Path | None = None) -> None:
+    """A listing in the format asked for (`render.listing`), or written to `output`."""
+    if output is not None:
+        from trainlog.output.files import save
+
+        save(output, rows, (rows, columns), lang, labels)
+    else:
+        render.listing(rows, columns, fmt, lang, labels=labels)
 
 
 def _echo(text: str) -> None:

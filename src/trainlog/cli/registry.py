@@ -22,6 +22,7 @@ from trainlog.cli.common import (
     OutputOpt,
     State,
     command,
+    listing,
     show,
 )
 from trainlog.errors import TrainlogError
@@ -75,7 +76,6 @@ def branch_list(
     output: OutputOpt = None,
 ) -> None:
     """List party branches."""
-    from trainlog.output.render import listing
     from trainlog.registry import list_branches
 
     with st.db.connect() as conn:
@@ -145,7 +145,6 @@ def cadre_list(
     output: OutputOpt = None,
 ) -> None:
     """List cadres, with filters."""
-    from trainlog.output.render import listing
     from trainlog.registry import list_cadres
 
     if period is not None and not untrained:

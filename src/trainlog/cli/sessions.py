@@ -23,6 +23,7 @@ from trainlog.cli.common import (
     State,
     TrackOpt,
     command,
+    listing,
     show,
     warn,
 )
@@ -95,7 +96,6 @@ def session_list(
     output: OutputOpt = None,
 ) -> None:
     """List sessions of a period (all dates when no period is given)."""
-    from trainlog.output.render import listing
     from trainlog.sessions.queries import LIST_KEYS, list_sessions
 
     with st.db.connect() as db:

@@ -20,6 +20,7 @@ from trainlog.cli.common import (
     PlatformOpt,
     State,
     command,
+    listing,
     show,
     warn,
 )
@@ -174,7 +175,6 @@ def coverage(
 def config_show(st: State, fmt: FormatOpt = Format.table, lang: LangOpt = None,
                 output: OutputOpt = None) -> None:
     """The settings of this database, with their defaults."""
-    from trainlog.output.render import listing
     from trainlog.study.settings import get_settings
 
     with st.db.connect() as s:

@@ -3,7 +3,6 @@ not at all: CSV (UTF-8 with a BOM, for Excel), an xlsx sheet, JSON, and the noti
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Callable, Sequence
 from datetime import date
@@ -11,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from trainlog.errors import TrainlogError
+from trainlog.output.atomic import atomic_write
 from trainlog.vocab import FIELD_CHOICES, say
 
 #: what `-o` writes, by suffix; `.docx` only for `report` (the notice)
@@ -20,32 +20,6 @@ DATE_KEYS = {"date", "registered_on", "deadline", "from", "to"}
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 #: what Excel does not allow in a sheet's name
 _SHEET_NAME = re.compile(r"[\[\]:*?/\\]")
-
-
-def writable(target: str | Path) -> Path:
-    """`target` as a path, if a file can be written there (not a folder, in a folder that is)."""
-    target = Path(target).expanduser()
-    if target.is_dir():
-        raise TrainlogError(say("msg.output_is_folder", path=target))
-    if not target.parent.is_dir():
-        raise TrainlogError(say("msg.no_such_folder", path=target.parent))
-    return target
-
-
-def atomic_write(target: str | Path, write: Callable[[Path], None]) -> Path:
-    """Call `write` with a temporary file beside `target`, then rename it to `target`: a failure
-    leaves `target` as it was (and no temporary file)."""
-    target = writable(target)
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.part")
-    try:
-        write(tmp)
-        os.replace(tmp, target)
-    except OSError as exc:
-        raise TrainlogError(say("msg.cannot_write", path=target,
-                                reason=exc.strerror or exc)) from None
-    finally:
-        tmp.unlink(missing_ok=True)
-    return target
 
 
 def save(path: Path, data: Any, table: tuple[Sequence[dict[str, Any]], Sequence[str]] | None,

@@ -141,15 +141,9 @@ def _csv_value(value: Any) -> Any:
 
 
 def listing(rows: Sequence[dict[str, Any]], columns: Sequence[str], fmt: str, lang: str,
-            title: str | None = None, labels: dict[str, str] | None = None,
-            output: Any = None) -> None:
-    """Print a listing in the chosen format: JSON an array of objects, CSV with key headers; or
-    write it to the file `output` (a Path) by its suffix (`trainlog.output.files.save`)."""
-    if output is not None:
-        from trainlog.output.files import save
-
-        save(output, list(rows), (rows, columns), lang, labels)
-    elif fmt == "json":
+            title: str | None = None, labels: dict[str, str] | None = None) -> None:
+    """Print a listing in the chosen format: JSON an array of objects, CSV with key headers."""
+    if fmt == "json":
         sys.stdout.write(to_json(list(rows)) + "\n")
     elif fmt == "csv":
         write_csv(rows, columns)
@@ -163,8 +157,7 @@ def listing(rows: Sequence[dict[str, Any]], columns: Sequence[str], fmt: str, la
 
 def show(data: Any, fmt: str, *, table: Any = None, csv: Any = None, text: Any = None,
          notice: Any = None, before: Any = None, after: Any = None,
-         echo: Callable[[str], object] | None = None, output: Any = None, lang: str = "en",
-         labels: dict[str, str] | None = None, document: Any = None) -> None:
+         echo: Callable[[str], object] | None = None) -> None:
     """Print a command's result in the format asked for: the one place that chooses the format.
 
     json: `data`, whole. csv: `csv`, a (rows, columns) pair. notice: the text `notice` as it is.
@@ -173,17 +166,9 @@ def show(data: Any, fmt: str, *, table: Any = None, csv: Any = None, text: Any =
     message `before` on stderr ahead of them and `after` behind. A view may be a function that
     makes it, called only in its format (a `table` function may print the view itself and give
     None). `echo` writes text on stdout (by default as it is).
-
-    With `output` (a Path), nothing is printed: the file is written by its suffix, JSON `data`,
-    CSV and xlsx the `csv` view (headers in `lang`, `labels` for zh), .docx the Word document
-    `document` makes (`trainlog.output.files.save`).
     """
     write = echo or _write
-    if output is not None:
-        from trainlog.output.files import save
-
-        save(output, data, None if csv is None else _made(csv), lang, labels, document)
-    elif fmt == "json":
+    if fmt == "json":
         write(to_json(data) + "\n")
     elif fmt == "csv" and csv is not None:
         write_csv(*_made(csv))

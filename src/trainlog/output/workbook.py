@@ -607,7 +607,7 @@ def export_workbook(conn: Conn, path: str | Path, period: Period | int,
                     as_of: str | None = None, lang: str = "zh") -> dict[str, Any]:
     """Write the workbook of `period` (or of a whole year, cut off at `as_of`) to `path`,
     replacing it whole or not at all; what it holds, with the file's path."""
-    from trainlog.output.files import atomic_write, writable
+    from trainlog.output.atomic import atomic_write, writable
 
     target = writable(path)
     if target.suffix.lower() != ".xlsx":
