@@ -17,6 +17,15 @@ FORMATS = ("table", "json", "csv")
 RATIO_KEYS = {"progress", "expected", "coverage", "registration_coverage", "share"}
 
 
+#: columns of text that wraps when a table is too wide for the terminal (`Table.fit`)
+WRAP_KEYS = {"title", "name", "unit", "void_reason", "description", "detail", "note",
+             "respondent", "value", "field", "figure", "township", "topic", "survey.detail"}
+#: the columns a table too wide for the terminal leaves out first, in this order (then the last)
+DROP_FIRST = ["void_reason", "created_by", "updated_by", "created_at", "updated_at", "voided_by",
+              "voided_at", "void", "id", "headcount", "active", "party_member", "registered_on",
+              "default", "set", "kind", "topic", "unit", "level", "township"]
+
+
 def detect_lang(option: str | None = None) -> str:
     """--lang > TRAINLOG_LANG > a zh* locale > en."""
     for value in (option, os.environ.get("TRAINLOG_LANG")):
@@ -34,7 +43,7 @@ def detect_lang(option: str | None = None) -> str:
 
 
 def console(stderr: bool = False):  # type: ignore[no-untyped-def]
-    """A Rich console: colour only on a terminal; wide enough in a pipe not to cut Chinese text.
+    """A Rich console: colour only on a terminal; in a pipe as wide as `pipe_width` says.
 
     Rich's `Console(file=stream, width=width, soft_wrap=False, highlight=False)`, made when first
     needed: a `table()` printed on it alone is drawn without Rich when that gives the same bytes
@@ -43,8 +52,23 @@ def console(stderr: bool = False):  # type: ignore[no-untyped-def]
     from trainlog.output.tables import Console
 
     stream = sys.stderr if stderr else sys.stdout
-    width = None if stream.isatty() else 200
-    return Console(stream, width)
+    return Console(stream, None if stream.isatty() else pipe_width())
+
+
+def pipe_width() -> int:
+    """The width of a table written to a pipe or a file: COLUMNS, else the terminal's the user
+    reads it on (`| less`: stderr or stdin is that terminal), else 200 (a cron job, a script).
+    Tables fit it by wrapping and leaving columns out (`trainlog.output.tables.Table.fit`)."""
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) > 0:
+        return int(columns)
+    for stream in (sys.stderr, sys.stdin):
+        try:
+            if stream is not None and stream.isatty():
+                return os.get_terminal_size(stream.fileno()).columns
+        except (AttributeError, ValueError, OSError):
+            continue
+    return 200
 
 
 def message(text: str) -> None:
@@ -72,6 +96,11 @@ def header(key: str, lang: str, labels: dict[str, str] | None = None) -> str:
     """A column header: the key's word (trainlog.vocab.WORDS), in zh its label (`labels`
     overrides, e.g. name -> 姓名); a key with no word, as it is."""
     if lang != "zh":
+        own = (labels or {}).get(key)
+        if own is not None:  # a context's own word (check.name: Check), by its zh-CN label
+            for k, (en, zh) in WORDS.items():
+                if zh == own and k.endswith(f".{key}"):
+                    return en
         return word(key, lang) if key in WORDS else key
     return (labels or {}).get(key) or label(key, lang)
 
@@ -90,8 +119,11 @@ def table(rows: Sequence[dict[str, Any]], columns: Sequence[str], lang: str,
         right = key in numeric or (rows and isinstance(rows[0].get(key), int | float)
                                    and not isinstance(rows[0].get(key), bool))
         justify.append("right" if right else "left")
+    drop = sorted((i for i, k in enumerate(columns) if k in DROP_FIRST),
+                  key=lambda i: DROP_FIRST.index(columns[i]))
     return Table([header(key, lang, labels) for key in columns], justify,
-                 [tuple(cell(row.get(k), k, lang) for k in columns) for row in rows], title)
+                 [tuple(cell(row.get(k), k, lang) for k in columns) for row in rows], title,
+                 wrap=[k in WRAP_KEYS for k in columns], drop=drop)
 
 
 def to_json(data: Any) -> str:
