@@ -303,7 +303,7 @@ class TestBadFiles:
 
     def test_missing_file(self, cli, tmp_path: Path, before: dict) -> None:
         result = cli("cadre", "import", tmp_path / "nope.csv")
-        assert result.exit_code == 1
+        assert result.exit_code == 4  # its own code (issue 20; README, Exit codes)
         assert "no such file" in result.stderr
 
     def test_not_a_workbook(self, cli, tmp_path: Path, before: dict) -> None:

@@ -84,7 +84,7 @@ class TestStudyImport:
 
     def test_missing_file_and_bad_option(self, cli, registry: Path) -> None:  # type: ignore[no-untyped-def]
         result = cli("study", "import", registry / "nope.csv", "--month", "2020-03")
-        assert result.exit_code == 1 and "no such file" in result.stderr
+        assert result.exit_code == 4 and "no such file" in result.stderr  # its own code
         path = registry / "x.csv"
         path.write_text("cadre,hours\n", encoding="utf-8")
         result = cli("study", "import", path, "--month", "2020-3x")

@@ -28,6 +28,13 @@ class NoDatabase(TrainlogError):
     """The database does not exist yet."""
 
 
+class NoInput(TrainlogError):
+    """An input file that does not exist: exit 4, so a cron job tells "nothing arrived" from bad
+    data (1) and from a condition that held (3)."""
+
+    exit_code = 4
+
+
 class DatabaseBusy(TrainlogError):
     """Another writer held the database's write lock for longer than the busy timeout."""
 

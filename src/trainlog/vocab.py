@@ -205,6 +205,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "respondents": ("Respondents", "答复人"),
     "notice.issuer": ("Organization Department", "组织部"),
     # messages: str.format templates, said with `say` in the language of the run
+    "msg.no_such_file": ("{path}: no such file", "{path}：文件不存在"),
     "msg.output_is_folder": ("{path} is a folder; give a file name", "{path} 是文件夹，请给出文件名"),
     "msg.no_such_folder": ("{path}: no such folder", "{path}：文件夹不存在"),
     "msg.cannot_write": ("cannot write {path}: {reason}", "无法写入 {path}：{reason}"),

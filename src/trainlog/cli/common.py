@@ -101,6 +101,9 @@ LangOpt = Annotated[str | None, typer.Option("--lang", help="en or zh (labels an
 EncodingOpt = Annotated[
     str | None, typer.Option("--encoding", help="the CSV's encoding (default: detect UTF-8 or GB18030).")
 ]
+QuietOpt = Annotated[bool, typer.Option(
+    "--quiet", "-q", help="print nothing on stdout when all went well (warnings and errors "
+    "still go to stderr): for cron, which mails what a job prints.")]
 DryRunOpt = Annotated[bool, typer.Option("--dry-run", help="check every row, write nothing.")]
 FileArg = Annotated[Path, typer.Argument(help="a .csv (UTF-8 or GB18030) or .xlsx file.",
                                          show_default=False)]

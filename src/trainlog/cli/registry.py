@@ -20,6 +20,7 @@ from trainlog.cli.common import (
     FormatOpt,
     LangOpt,
     OutputOpt,
+    QuietOpt,
     State,
     command,
     listing,
@@ -41,11 +42,13 @@ CADRE_LABELS = own_labels("cadre")
 
 
 def run_import(st: State, importer: Callable[..., Any], what: str, file: Path,
-               encoding: str | None, dry_run: bool, fmt: Format) -> None:
+               encoding: str | None, dry_run: bool, fmt: Format, quiet: bool = False) -> None:
     """Import a file of branches or cadres in one transaction (undone for a dry run), and say
     what it did on stdout."""
     with st.db.connect(write=True, dry_run=dry_run) as conn:
         result = importer(conn, file, encoding, dry_run)
+    if quiet:
+        return
     data = result.as_dict()
     verb = "would import" if result.dry_run else "imported"
     show(data, fmt, text=f"{what}: {verb} {data['rows']} rows: {data['created']} created, "
@@ -85,11 +88,12 @@ def branch_list(
 
 @command(branch_app, "import")
 def branch_import(st: State, file: FileArg, encoding: EncodingOpt = None,
-                  dry_run: DryRunOpt = False, fmt: FormatOpt = Format.table) -> None:
+                  dry_run: DryRunOpt = False, fmt: FormatOpt = Format.table,
+                  quiet: QuietOpt = False) -> None:
     """Import branches (编号, 名称, 乡镇); updates by code, all or nothing."""
     from trainlog.registry import import_branches
 
-    run_import(st, import_branches, "branches", file, encoding, dry_run, fmt)
+    run_import(st, import_branches, "branches", file, encoding, dry_run, fmt, quiet)
 
 
 LevelOpt = Annotated[str | None, typer.Option(
@@ -250,8 +254,9 @@ def cadre_deactivate(st: State, code: CadreArg) -> None:
 
 @command(cadre_app, "import")
 def cadre_import(st: State, file: FileArg, encoding: EncodingOpt = None,
-                 dry_run: DryRunOpt = False, fmt: FormatOpt = Format.table) -> None:
+                 dry_run: DryRunOpt = False, fmt: FormatOpt = Format.table,
+                 quiet: QuietOpt = False) -> None:
     """Import cadres (编号, 姓名, 单位, 级别, 党支部, 一把手, 扶贫干部, 党员, 网络学院注册日期)."""
     from trainlog.registry import import_cadres
 
-    run_import(st, import_cadres, "cadres", file, encoding, dry_run, fmt)
+    run_import(st, import_cadres, "cadres", file, encoding, dry_run, fmt, quiet)

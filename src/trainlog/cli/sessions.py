@@ -20,6 +20,7 @@ from trainlog.cli.common import (
     KindOpt,
     LangOpt,
     OutputOpt,
+    QuietOpt,
     State,
     TrackOpt,
     command,
@@ -134,6 +135,7 @@ def session_import(
     encoding: EncodingOpt = None,
     dry_run: DryRunOpt = False,
     fmt: FormatOpt = Format.table,
+    quiet: QuietOpt = False,
 ) -> None:
     """Import sessions (培训编号, 日期, 类别, …, 干部编号); replaces by ref, all or nothing."""
     from trainlog.sessions.roster import import_sessions  # no SQLAlchemy on a SQLite file
@@ -141,6 +143,8 @@ def session_import(
     with st.db.connect(write=True, dry_run=dry_run) as db:
         result = import_sessions(db, file, encoding, dry_run)
     warn(result.warnings)
+    if quiet:
+        return
     verb = "would import" if dry_run else "imported"
     show(result.as_dict(), fmt,
          text=f"sessions: {verb} {result.rows} rows: {result.sessions} sessions "

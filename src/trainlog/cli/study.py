@@ -18,6 +18,7 @@ from trainlog.cli.common import (
     OutputOpt,
     PeriodOpts,
     PlatformOpt,
+    QuietOpt,
     State,
     command,
     listing,
@@ -88,6 +89,7 @@ def study_import(
     encoding: EncodingOpt = None,
     dry_run: DryRunOpt = False,
     fmt: FormatOpt = Format.table,
+    quiet: QuietOpt = False,
 ) -> None:
     """Import online study hours; one record per cadre, platform and month; all or nothing."""
     from trainlog.study.records import import_study
@@ -95,6 +97,8 @@ def study_import(
     with st.db.connect(write=True, dry_run=dry_run) as db:
         result = import_study(db, file, month, platform, encoding, dry_run)
     warn(result.warnings)
+    if quiet:
+        return
     verb = "would import" if dry_run else "imported"
     months = ", ".join(result.months) or "no month"
     show(result.as_dict(), fmt,

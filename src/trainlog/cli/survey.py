@@ -18,6 +18,7 @@ from trainlog.cli.common import (
     LangOpt,
     OutputOpt,
     PeriodOpts,
+    QuietOpt,
     State,
     command,
     show,
@@ -72,12 +73,15 @@ def survey_import(
     encoding: EncodingOpt = None,
     dry_run: DryRunOpt = False,
     fmt: FormatOpt = Format.table,
+    quiet: QuietOpt = False,
 ) -> None:
     """Import survey answers (日期, 方式, 主题, 班次, 干部编号, 对象, 备注); safe to run again."""
     from trainlog.survey import import_answers
 
     with st.db.connect(write=True, dry_run=dry_run) as conn:
         result = import_answers(conn, file, encoding, dry_run)
+    if quiet:
+        return
     verb = "would import" if dry_run else "imported"
     show(result.as_dict(), fmt, text=f"survey: {verb} {result.rows} rows: {result.created} "
          f"answers created ({result.topics} topics), {result.skipped} already stored")

@@ -13,10 +13,10 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
-from trainlog.errors import FieldError, InvalidInput, Problem, TrainlogError
+from trainlog.errors import FieldError, InvalidInput, NoInput, Problem, TrainlogError
 from trainlog.files.meters import Meters
 from trainlog.files.meters import meter as make_meter
-from trainlog.vocab import labels
+from trainlog.vocab import labels, say
 
 T = TypeVar("T")
 
@@ -141,7 +141,7 @@ def open_table(path: str | Path, spec: dict[str, str], required: set[str],
     """Open a CSV or xlsx file and check its header against `spec` (keys or zh-CN labels)."""
     path = Path(path)
     if not path.exists():
-        raise TrainlogError(f"{path}: no such file")
+        raise NoInput(say("msg.no_such_file", path=path))
     if path.is_dir():
         raise TrainlogError(f"{path}: is a directory, not a file")
     try:

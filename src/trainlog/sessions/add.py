@@ -17,10 +17,10 @@ from pathlib import Path
 from typing import Any
 
 from trainlog.dates import parse_date
-from trainlog.errors import FieldError, InvalidInput, Problem, TrainlogError
+from trainlog.errors import FieldError, InvalidInput, NoInput, Problem, TrainlogError
 from trainlog.files import tables as imp
 from trainlog.store.sql import Conn, IntegrityError, Progress
-from trainlog.vocab import ALL_KINDS, KINDS, TOPICS, TRACKS, labels, parse_choice
+from trainlog.vocab import ALL_KINDS, KINDS, TOPICS, TRACKS, labels, parse_choice, say
 
 #: The columns of an import file that belong to the session (they repeat on each of its rows).
 SESSION_FIELDS = ("date", "track", "kind", "topic", "title", "hours", "branch", "headcount")
@@ -199,7 +199,7 @@ def read_attendees_file(path: str | Path, encoding: str | None = None) -> list[L
             raise InvalidInput(table.problems, str(p))
         return out
     if not p.exists():
-        raise TrainlogError(f"{p}: no such file")
+        raise NoInput(say("msg.no_such_file", path=p))
     if p.is_dir():
         raise TrainlogError(f"{p}: is a directory, not a file")
     try:
@@ -258,6 +258,8 @@ def add_session(
                 where = f"{name} row {p.row}" if p.row else name
                 chk.problems.append(Problem(0, f"{where}, {p.column}" if p.column else where,
                                             p.value, p.reason))
+        except NoInput:  # nothing to check the rest against: exit 4, as an import's file
+            raise
         except TrainlogError as exc:
             chk.add(0, "--attendees-file", "", str(exc))
 
