@@ -17,7 +17,7 @@ from trainlog.store.database import Database
 
 #: Variables that change what trainlog does; every test starts without them.
 _TRAINLOG_ENV = ("TRAINLOG_DB", "TRAINLOG_LANG", "TRAINLOG_USER", "TRAINLOG_TODAY",
-                 "TRAINLOG_DEBUG")
+                 "TRAINLOG_OFFICE", "TRAINLOG_DEBUG")
 #: Variables that change the language or the look of the output.
 _LOCALE_ENV = ("LC_ALL", "LC_MESSAGES", "LANGUAGE", "FORCE_COLOR", "TTY_COMPATIBLE", "COLUMNS")
 
@@ -146,7 +146,10 @@ def orm_session() -> Callable[..., AbstractContextManager[Any]]:
     does, and commits at the end; a reading one rolls back."""
 
     @contextmanager
-    def open_session(database: Database, write: bool = False) -> Iterator[Any]:
+    def open_session(database: Database, write: bool = False, office: int | None = None
+                     ) -> Iterator[Any]:
+        """`office`: the id of the office new records go in (default: the database's first)."""
+        from sqlalchemy import event, text
         from sqlmodel import Session
 
         database.require()
@@ -154,6 +157,14 @@ def orm_session() -> Callable[..., AbstractContextManager[Any]]:
         if write:
             engine = engine.execution_options(trainlog_write=True)
         with Session(engine) as session:
+            owner = office or session.execute(text("SELECT min(id) FROM office")).scalar()
+
+            @event.listens_for(session, "before_flush")
+            def _owned(session, _context, _instances):  # type: ignore[no-untyped-def]
+                for obj in session.new:  # records set up without an office are its
+                    if hasattr(obj, "office_id") and obj.office_id is None:
+                        obj.office_id = owner
+
             yield session
             if write:
                 session.commit()

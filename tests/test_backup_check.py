@@ -179,21 +179,21 @@ class TestDbCheck:
         assert "检查项" in zh.stdout and "是" in zh.stdout
 
     BROKEN = {
-        "orphans": ("INSERT INTO attendance (session_id, cadre_id, hours, created_at, created_by) "
-                    "VALUES (999, 1, 2.0, '2020-04-01 00:00:00', 'x')",),
+        "orphans": ("INSERT INTO attendance (office_id, session_id, cadre_id, hours, created_at, "
+                    "created_by) VALUES (1, 999, 1, 2.0, '2020-04-01 00:00:00', 'x')",),
         "attendee_counts": ("UPDATE training_session SET attendee_count = attendee_count + 1 "
                             "WHERE ref = 'V-1'",),
         "voids": ("UPDATE training_session SET void = TRUE WHERE ref = 'P-1'",),
         "values": ("UPDATE training_session SET track = 'football' WHERE ref = 'V-2'",),
         "plans": ("UPDATE plan SET target = 0",),
-        "settings": ("INSERT INTO setting (key, value) VALUES ('colour', 'blue')",),
+        "settings": ("INSERT INTO setting (office_id, key, value) VALUES (1, 'colour', 'blue')",),
         "audit": ("UPDATE cadre SET created_by = NULL WHERE code = 'G007'",),
         "duplicates": (
             "CREATE TABLE plan2 AS SELECT * FROM plan", "DROP TABLE plan",
             "ALTER TABLE plan2 RENAME TO plan",
-            "INSERT INTO plan (id, year, scope, target, deadline, created_at, created_by, "
-            "updated_at, updated_by) SELECT id + 1, year, scope, target, deadline, created_at, "
-            "created_by, updated_at, updated_by FROM plan",
+            "INSERT INTO plan (id, office_id, year, scope, target, deadline, created_at, "
+            "created_by, updated_at, updated_by) SELECT id + 1, office_id, year, scope, target, "
+            "deadline, created_at, created_by, updated_at, updated_by FROM plan",
         ),
         "revision": ("UPDATE alembic_version SET version_num = '0001'",),
     }
@@ -219,7 +219,7 @@ class TestDbCheck:
         tamper(populated, *self.BROKEN["orphans"])
         checks = {c["name"]: c for c in json.loads(cli("db", "check", "-f", "json").stdout)["checks"]}
         assert not checks["foreign_keys"]["ok"] and "attendance" in checks["foreign_keys"]["detail"]
-        assert "1 attendance row(s) whose session_id is no training_session" in \
+        assert "1 attendance row(s) whose session_id is no training_session of their office" in \
             checks["orphans"]["detail"]
 
     @sqlite_file

@@ -88,7 +88,7 @@ def hold_lock(path: str, seconds: float, ready: threading.Event) -> None:
     conn = sqlite3.connect(path, isolation_level=None, timeout=30)
     try:
         conn.execute("BEGIN IMMEDIATE")
-        conn.execute("INSERT INTO setting (key, value) VALUES ('compliance.min_month', '3')")
+        conn.execute("INSERT INTO setting (office_id, key, value) VALUES (1, 'compliance.min_month', '3')")
         ready.set()
         time.sleep(seconds)
         conn.execute("ROLLBACK")

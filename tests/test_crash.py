@@ -244,7 +244,7 @@ class TestKilledMaintenance:
         db = fresh(base, tmp_path, "upgrade")
         assert trainlog("session", "import", base["roster"], db=db).returncode == 0
         engine = tdb._make_engine(tdb.to_url(str(db)))
-        with engine.execution_options(trainlog_write=True).begin() as conn:
+        with engine.execution_options(trainlog_write=True, trainlog_migrate=True).begin() as conn:
             command.downgrade(alembic_config(conn), tdb.REVISIONS[0])
         engine.dispose()
         shutil.copyfile(db, tmp_path / "old.db")

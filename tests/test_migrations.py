@@ -37,7 +37,7 @@ def migrate(path: Path, revision: str, down: bool = False) -> None:
 
     engine = tdb._make_engine(tdb.to_url(str(path)))
     try:
-        with engine.execution_options(trainlog_write=True).begin() as conn:
+        with engine.execution_options(trainlog_write=True, trainlog_migrate=True).begin() as conn:
             (command.downgrade if down else command.upgrade)(alembic_config(conn), revision)
     finally:
         engine.dispose()
@@ -48,11 +48,41 @@ def stored_revision(path: Path) -> str:
         return conn.execute("SELECT version_num FROM alembic_version").fetchone()[0]
 
 
+#: The columns of revision 0001's tables (a later revision adds columns: the office's, …).
+COLUMNS_0001 = {
+    "branch": "created_at, created_by, updated_at, updated_by, id, code, name, township, active",
+    "cadre": "created_at, created_by, updated_at, updated_by, id, code, name, unit, level, "
+             "branch_id, top_leader, poverty_cadre, party_member, registered_on, active",
+    "training_session": "created_at, created_by, updated_at, updated_by, id, ref, date, track, "
+                        "kind, topic, title, hours, branch_id, headcount, attendee_count, void, "
+                        "void_reason, voided_at, voided_by",
+    "attendance": "id, session_id, cadre_id, hours, created_at, created_by",
+    "online_study": "created_at, created_by, updated_at, updated_by, id, cadre_id, platform, "
+                    "month, hours",
+    "plan": "created_at, created_by, updated_at, updated_by, id, year, scope, target, deadline",
+    "setting": "key, value",
+    "survey_answer": "created_at, created_by, updated_at, updated_by, id, date, method, "
+                     "cadre_id, respondent, tier, note",
+    "survey_topic": "id, survey_id, topic, detail",
+}
+
+
 def dump(path: Path) -> dict[str, list[tuple]]:
-    """Every row of every trainlog table, in rowid order."""
+    """Every row of every trainlog table, in rowid order: the columns of revision 0001."""
     conn = sqlite3.connect(path)
     try:
-        return {t: conn.execute(f"SELECT * FROM {t} ORDER BY rowid").fetchall() for t in TABLES}
+        return {t: conn.execute(f"SELECT {COLUMNS_0001[t]} FROM {t} ORDER BY rowid").fetchall()
+                for t in TABLES}
+    finally:
+        conn.close()
+
+
+def offices_of_records(path: Path) -> dict[str, set[int]]:
+    """The office ids every table's records hold (after the offices revision)."""
+    conn = sqlite3.connect(path)
+    try:
+        return {t: {o for (o,) in conn.execute(f"SELECT DISTINCT office_id FROM {t}")}
+                for t in TABLES}
     finally:
         conn.close()
 
@@ -253,6 +283,11 @@ class TestUpgradeOnOpen:
         assert f"upgraded the schema from revision {REVISIONS[0]} to {HEAD}" in said
         assert "backup copy at" in said
         assert stored_revision(old_db) == HEAD and dump(old_db) == before
+        # every record is the one office's, `main` (本单位)
+        assert set().union(*offices_of_records(old_db).values()) == {1}
+        with sqlite3.connect(old_db) as conn:
+            assert conn.execute("SELECT id, code, name FROM office").fetchall() == [
+                (1, "main", "本单位")]
         again = cli("db", "upgrade")
         assert again.exit_code == 0 and f"up to date (revision {HEAD})" in again.stderr
 

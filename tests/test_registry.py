@@ -223,9 +223,10 @@ class TestEditCadre:
 def test_cadre_ids_in_chunks(db: Database) -> None:
     """More codes than one SQL IN list holds are looked up in chunks."""
     with db.connect(write=True) as s:
-        s.insert_rows("cadre", ["code", "name", "top_leader", "poverty_cadre", "party_member",
-                                "active"],
-                      [(f"C{i:05d}", f"名{i}", False, False, True, True) for i in range(2000)])
+        s.insert_rows("cadre", ["office_id", "code", "name", "top_leader", "poverty_cadre",
+                                "party_member", "active"],
+                      [(s.office.id, f"C{i:05d}", f"名{i}", False, False, True, True)
+                       for i in range(2000)])
     wanted = [f"C{i:05d}" for i in range(0, 2000, 2)] + ["missing"]
     with db.connect() as s:
         found = cadre_ids(s, wanted)

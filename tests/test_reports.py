@@ -566,13 +566,13 @@ class TestAgainstReference:
                     "title": f"S{i}", "hours": rng.choice([0.5, 1.0, 1.5, 2.25, 3.0]),
                     "branch_id": rng.choice([*bids, None]),
                     "headcount": rng.choice([0, 0, 0, 3, 17]), "void": rng.random() < .1,
-                    "attendee_count": 0})
+                    "attendee_count": 0, "office_id": 1})
             s.execute(insert(TrainingSession), sessions)
             rows = []
             for sid, headcount in s.execute(select(TrainingSession.id, TrainingSession.headcount)):
                 # like sessions.py: attendees or a headcount, and the attendees' number kept
                 named = rng.sample(cids, rng.randrange(0 if headcount else 1, 12))
-                rows += [{"session_id": sid, "cadre_id": cid,
+                rows += [{"office_id": 1, "session_id": sid, "cadre_id": cid,
                           "hours": rng.choice([0.5, 1.0, 2.0, 2.5])} for cid in named]
                 s.execute(update(TrainingSession).where(TrainingSession.id == sid)
                           .values(attendee_count=len(named)))

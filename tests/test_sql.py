@@ -20,16 +20,18 @@ from trainlog.store.sql import (
 
 
 def _branches(db: Conn, n: int) -> None:
-    db.insert_rows("branch", ["code", "name", "township", "active"],
-                   ((f"B{i:05d}", f"支部{i}", "城关镇" if i % 2 else None, True) for i in range(n)))
+    db.insert_rows("branch", ["office_id", "code", "name", "township", "active"],
+                   ((db.office.id, f"B{i:05d}", f"支部{i}", "城关镇" if i % 2 else None, True)
+                    for i in range(n)))
 
 
 def test_reads_and_writes_through_connect(db: Database) -> None:
     with db.connect(write=True) as conn:
-        new = conn.insert("INSERT INTO branch (code, name, township, active) "
-                          "VALUES (:c, :n, :t, :a)", {"c": "B1", "n": "一支部", "t": "城关镇",
+        new = conn.insert("INSERT INTO branch (office_id, code, name, township, active) "
+                          "VALUES (:office, :c, :n, :t, :a)", {"c": "B1", "n": "一支部", "t": "城关镇",
                                                       "a": True})
-        conn.insert("INSERT INTO plan (year, scope, target, deadline) VALUES (:y, :s, :t, :d)",
+        conn.insert("INSERT INTO plan (office_id, year, scope, target, deadline) "
+                    "VALUES (:office, :y, :s, :t, :d)",
                     {"y": 2020, "s": "all", "t": 2000, "d": date(2020, 12, 31)})
     with db.connect() as conn:
         assert conn.first("SELECT id, code, name FROM branch") == (new, "B1", "一支部")
@@ -44,10 +46,10 @@ def test_reads_and_writes_through_connect(db: Database) -> None:
 
 def test_a_read_writes_nothing_and_a_failed_write_rolls_back(db: Database) -> None:
     with pytest.raises(RuntimeError), db.connect(write=True) as conn:
-        conn.run("INSERT INTO setting (key, value) VALUES (:k, :v)", {"k": "a", "v": "1"})
+        conn.run("INSERT INTO setting (office_id, key, value) VALUES (:office, :k, :v)", {"k": "a", "v": "1"})
         raise RuntimeError("after the write")
     with db.connect() as conn:
-        conn.run("INSERT INTO setting (key, value) VALUES (:k, :v)", {"k": "b", "v": "2"})
+        conn.run("INSERT INTO setting (office_id, key, value) VALUES (:office, :k, :v)", {"k": "b", "v": "2"})
     with db.connect() as conn:
         assert conn.all("SELECT key FROM setting") == []
 
@@ -56,8 +58,9 @@ def test_bulk_rows_in_chunks_and_in_lists(db: Database) -> None:
     n = CHUNK + 7
     seen: list[int] = []
     with db.connect(write=True) as conn:
-        assert conn.executemany("INSERT INTO branch (code, name, active) VALUES (?, ?, ?)",
-                                ((f"X{i}", "x", True) for i in range(n)), seen.append) == n
+        assert conn.executemany("INSERT INTO branch (office_id, code, name, active) "
+                                "VALUES (?, ?, ?, ?)",
+                                ((conn.office.id, f"X{i}", "x", True) for i in range(n)), seen.append) == n
         _branches(conn, 10)
     assert seen == [CHUNK, n]
     with db.connect() as conn:
@@ -92,16 +95,17 @@ def test_stream_reads_a_large_result_in_chunks(db: Database) -> None:
 
 def test_a_constraint_is_an_integrity_error(db: Database) -> None:
     """One row at a time or in bulk (COPY on PostgreSQL): the same error; nothing is written."""
-    sql = "INSERT INTO branch (code, name, active) VALUES (:c, :n, :a)"
+    sql = "INSERT INTO branch (office_id, code, name, active) VALUES (:office, :c, :n, :a)"
     with db.connect(write=True) as conn:
         conn.insert(sql, {"c": "B", "n": "x", "a": True})
     with pytest.raises(IntegrityError), db.connect(write=True) as conn:
         conn.run(sql, {"c": "B", "n": "y", "a": True})
     with pytest.raises(IntegrityError), db.connect(write=True) as conn:
-        conn.insert_rows("branch", ["code", "name", "active"], [("C", "x", True), ("C", "y", True)])
+        conn.insert_rows("branch", ["office_id", "code", "name", "active"],
+                         [(conn.office.id, "C", "x", True), (conn.office.id, "C", "y", True)])
     with pytest.raises(IntegrityError), db.connect(write=True) as conn:
-        conn.executemany("INSERT INTO branch (code, name, active) VALUES (?, ?, ?)",
-                         [("D", "x", True), ("D", "y", True)])
+        conn.executemany("INSERT INTO branch (office_id, code, name, active) VALUES (?, ?, ?, ?)",
+                         [(conn.office.id, "D", "x", True), (conn.office.id, "D", "y", True)])
     with db.connect() as conn:
         assert conn.all("SELECT code, name FROM branch") == [("B", "x")]
 
@@ -156,11 +160,13 @@ def test_undecodable_text_is_a_clear_error(db: Database) -> None:
 def test_a_dry_run_does_every_write_then_rolls_back(db: Database) -> None:
     """connect(write=True, dry_run=True): the writes run (and see each other), nothing stays."""
     with db.connect(write=True, dry_run=True) as conn:
-        conn.run("INSERT INTO branch (code, name, active) VALUES ('B1', 'one', :t)", {"t": True})
+        conn.run("INSERT INTO branch (office_id, code, name, active) "
+                 "VALUES (:office, 'B1', 'one', :t)", {"t": True})
         assert conn.scalar("SELECT count(*) FROM branch") == 1
     with db.connect() as conn:
         assert conn.scalar("SELECT count(*) FROM branch") == 0
     with db.connect(write=True) as conn:
-        conn.run("INSERT INTO branch (code, name, active) VALUES ('B1', 'one', :t)", {"t": True})
+        conn.run("INSERT INTO branch (office_id, code, name, active) "
+                 "VALUES (:office, 'B1', 'one', :t)", {"t": True})
     with db.connect() as conn:
         assert conn.scalar("SELECT count(*) FROM branch") == 1

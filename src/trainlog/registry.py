@@ -46,16 +46,18 @@ class ImportResult:
 def branch_ids(conn: Conn, codes: Iterable[str] | None = None) -> dict[str, int]:
     """code -> id of branches (all, or those among `codes`)."""
     if codes is None:
-        rows = conn.all("SELECT code, id FROM branch")
+        rows = conn.all("SELECT code, id FROM branch WHERE office_id = :office")
     else:
-        rows = conn.all_in("SELECT code, id FROM branch WHERE code IN ({values})", set(codes))
+        rows = conn.all_in("SELECT code, id FROM branch WHERE office_id = :office "
+                           "AND code IN ({values})", set(codes))
     return {c: int(i) for c, i in rows}
 
 
 def cadre_ids(conn: Conn, codes: Iterable[str] | None = None,
               active_only: bool = False) -> dict[str, int]:
     """code -> id of cadres (all, or those among `codes`), in chunks to keep IN lists short."""
-    sql = "SELECT code, id FROM cadre WHERE " + ("active AND " if active_only else "")
+    sql = "SELECT code, id FROM cadre WHERE office_id = :office AND " + (
+        "active AND " if active_only else "")
     if codes is None:
         rows = conn.all(sql + "1 = 1")
     else:
@@ -73,16 +75,17 @@ def add_branch(conn: Conn, code: str, name: str, township: str | None = None) ->
     code_ = imp.code(code, "code")
     name_ = imp.text(name, "name", required=True, max_length=200)
     township_ = imp.text(township, "township", max_length=100)
-    if conn.first("SELECT id FROM branch WHERE code = :code", {"code": code_}):
+    if conn.first("SELECT id FROM branch WHERE office_id = :office AND code = :code",
+                  {"code": code_}):
         raise TrainlogError(f"branch {code_} exists already (use `branch import` to update)")
     _insert(conn, "branch", {"code": code_, "name": name_, "township": township_})
     return _branch_dict((code_, name_, township_, True))
 
 
 def list_branches(conn: Conn, township: str | None = None) -> list[dict[str, Any]]:
-    sql, params = "SELECT code, name, township, active FROM branch", {}
+    sql, params = "SELECT code, name, township, active FROM branch WHERE office_id = :office", {}
     if township:
-        sql, params = sql + " WHERE township = :township", {"township": township}
+        sql, params = sql + " AND township = :township", {"township": township}
     return [_branch_dict(r) for r in conn.all(sql + " ORDER BY code", params)]
 
 
@@ -128,7 +131,8 @@ def _cadre_dict(row: Any) -> dict[str, Any]:
 #: A cadre as `_cadre_dict` takes it, with its branch's code.
 _CADRE_SELECT = ("SELECT c.code, c.name, c.unit, c.level, b.code, c.top_leader, c.poverty_cadre, "
                  "c.party_member, c.registered_on, c.active "
-                 "FROM cadre c LEFT OUTER JOIN branch b ON c.branch_id = b.id")
+                 "FROM cadre c LEFT OUTER JOIN branch b ON c.branch_id = b.id "
+                 "WHERE c.office_id = :office")
 
 
 #: a cadre with no attendance and no online study in the period (:start to :end; the study of
@@ -151,7 +155,7 @@ def list_cadres(
 ) -> list[dict[str, Any]]:
     """Cadres by code, filtered; `active=None` lists every cadre; with `untrained`, only those
     with no named attendance at a session (not void) and no online study in that period."""
-    where: list[str] = []
+    where: list[str] = [""]
     params: dict[str, Any] = {}
     if untrained is not None:
         where.append(_UNTRAINED)
@@ -171,12 +175,12 @@ def list_cadres(
         if wanted is not None:
             where.append(f"c.{column} = :{column}")
             params[column] = bool(wanted)
-    sql = _CADRE_SELECT + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY c.code"
+    sql = _CADRE_SELECT + " AND ".join(where) + " ORDER BY c.code"
     return [_cadre_dict(r) for r in conn.all(sql, params)]
 
 
 def get_cadre(db: Conn, code: str) -> dict[str, Any]:
-    row = db.first(_CADRE_SELECT + " WHERE c.code = :code", {"code": code.strip()})
+    row = db.first(_CADRE_SELECT + " AND c.code = :code", {"code": code.strip()})
     if row is None:
         raise TrainlogError(f"no cadre with code {code!r}")
     return _cadre_dict(row)
@@ -221,7 +225,8 @@ def add_cadre(conn: Conn, code: str, name: str, **fields: Any) -> dict[str, Any]
     branches = branch_ids(conn, [str(given["branch"]).strip()]) if given.get("branch") else {}
     values = _parse_cadre_fields({k: _as_text(v) for k, v in given.items()}, chk, 0, branches)
     _raise_for_fields(chk)
-    if conn.first("SELECT id FROM cadre WHERE code = :code", {"code": values["code"]}):
+    if conn.first("SELECT id FROM cadre WHERE office_id = :office AND code = :code",
+                  {"code": values["code"]}):
         raise TrainlogError(
             f"cadre {values['code']} exists already (use `cadre edit` to change it)"
         )
@@ -231,7 +236,8 @@ def add_cadre(conn: Conn, code: str, name: str, **fields: Any) -> dict[str, Any]
 
 def edit_cadre(conn: Conn, code: str, **fields: Any) -> dict[str, Any]:
     """Change the given fields of a cadre (None leaves a field as it is; "" clears text)."""
-    row = conn.first("SELECT id, code FROM cadre WHERE code = :code", {"code": code.strip()})
+    row = conn.first("SELECT id, code FROM cadre WHERE office_id = :office AND code = :code",
+                     {"code": code.strip()})
     if row is None:
         raise TrainlogError(f"no cadre with code {code!r}")
     cadre_id, code_ = int(row[0]), row[1]
@@ -316,7 +322,8 @@ def _records(path: str | Path, table: imp.Table,
 def _insert(conn: Conn, table: str, values: dict[str, Any]) -> int:
     """Insert one row: `values` over the table's defaults, with the audit stamp; the new id."""
     stamp, who = conn.stamp()
-    row = {"code": values["code"], **DEFAULTS[table], **values, "created_at": stamp,
+    row = {"office_id": conn.office.id, "code": values["code"], **DEFAULTS[table], **values,
+           "created_at": stamp,
            "created_by": who, "updated_at": stamp, "updated_by": who}
     return conn.insert(f"INSERT INTO {table} ({', '.join(row)}) "
                        f"VALUES ({', '.join(':' + c for c in row)})", row)
@@ -330,17 +337,18 @@ def _upsert(conn: Conn, table: str, records: list[dict[str, Any]],
         return result
     columns = sorted({k for r in records for k in r} - {"code"})
     existing = {row[1]: row for row in conn.all_in(
-        f"SELECT id, code, {', '.join(columns)} FROM {table} WHERE code IN ({{values}})",
+        f"SELECT id, code, {', '.join(columns)} FROM {table} "
+        "WHERE office_id = :office AND code IN ({values})",
         [r["code"] for r in records])}
     stamp, who = conn.stamp()
-    inserted = ["code", *DEFAULTS[table], *AUDIT]
+    inserted = ["office_id", "code", *DEFAULTS[table], *AUDIT]
     inserts: list[tuple[Any, ...]] = []
     updates: list[tuple[Any, ...]] = []
     for r in records:
         old = existing.get(r["code"])
         new = tuple(conn.value(r.get(c)) for c in columns)  # as the driver reads them back
         if old is None:
-            full = {**DEFAULTS[table], **r, "created_at": stamp, "created_by": who,
+            full = {"office_id": conn.office.id, **DEFAULTS[table], **r, "created_at": stamp, "created_by": who,
                     "updated_at": stamp, "updated_by": who}
             inserts.append(tuple(conn.value(full[c]) for c in inserted))
         elif tuple(old[2:]) != new:

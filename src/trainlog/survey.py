@@ -30,8 +30,8 @@ TOPIC_SEPARATORS = re.compile(r"[;；、]")
 DETAIL_SEPARATORS = re.compile(r"[:：]")
 DETAIL_MAX = 200
 _ANSWER_COLUMNS = ("date", "method", "cadre_id", "respondent", "tier", "note",
-                   "created_at", "created_by", "updated_at", "updated_by")
-_TOPIC_COLUMNS = ("survey_id", "topic", "detail")
+                   "created_at", "created_by", "updated_at", "updated_by", "office_id")
+_TOPIC_COLUMNS = ("survey_id", "topic", "detail", "office_id")
 
 #: (topic key, detail text or None)
 Topic = tuple[str, str | None]
@@ -140,12 +140,13 @@ def _stored(conn: Conn, first: date, last: date) -> dict[tuple[Any, ...], list[i
     """The ids of the stored answers of each signature between two dates (oldest id first)."""
     span = {"first": first, "last": last}
     answers = conn.all("SELECT id, date, method, cadre_id, respondent, tier, note "
-                       "FROM survey_answer WHERE date BETWEEN :first AND :last ORDER BY id", span)
+                       "FROM survey_answer WHERE office_id = :office "
+                       "AND date BETWEEN :first AND :last ORDER BY id", span)
     topics: dict[int, list[Topic]] = {row[0]: [] for row in answers}
     for sid, topic, detail in conn.all(
             "SELECT t.survey_id, t.topic, t.detail FROM survey_topic t "
             "JOIN survey_answer a ON a.id = t.survey_id "
-            "WHERE a.date BETWEEN :first AND :last", span):
+            "WHERE a.office_id = :office AND a.date BETWEEN :first AND :last", span):
         topics[sid].append((topic, detail))
     out: dict[tuple[Any, ...], list[int]] = defaultdict(list)
     for i, when, method, cadre_id, respondent, tier, note in answers:
@@ -164,18 +165,19 @@ def _write(conn: Conn, answers: Sequence[_Answer]) -> list[int]:
         return []
     stamp, who = conn.stamp()
     last = conn.scalar("SELECT max(id) FROM survey_answer") or 0
+    office = conn.office.id
     marks = ", ".join("?" * len(_ANSWER_COLUMNS))
     conn.executemany(
         f"INSERT INTO survey_answer ({', '.join(_ANSWER_COLUMNS)}) VALUES ({marks})",
         ((conn.value(a.date), a.method, a.cadre_id, a.respondent, a.tier, a.note,
-          stamp, who, stamp, who) for a in answers))
-    ids = [int(i) for (i,) in conn.all("SELECT id FROM survey_answer WHERE id > :last "
-                                        "ORDER BY id", {"last": last})]
+          stamp, who, stamp, who, office) for a in answers))
+    ids = [int(i) for (i,) in conn.all("SELECT id FROM survey_answer WHERE office_id = :office "
+                                        "AND id > :last ORDER BY id", {"last": last})]
     if len(ids) != len(answers):  # another writer without trainlog's lock
         raise TrainlogError(f"survey: {len(answers)} answers written but {len(ids)} found; "
                             "nothing was written, run the command again")
     conn.insert_rows("survey_topic", _TOPIC_COLUMNS,
-                     ((sid, t, d) for sid, a in zip(ids, answers, strict=True)
+                     ((sid, t, d, office) for sid, a in zip(ids, answers, strict=True)
                       for t, d in a.topics))
     return ids
 
@@ -261,7 +263,7 @@ def _filtered(period: Period | None, method: str | None, topic: str | None, tier
               cadre_id: int | None) -> tuple[str, dict[str, Any]]:
     """The WHERE clause (or none) on survey_answer `a` that the listing's options give, and its
     values."""
-    conditions: list[str] = []
+    conditions: list[str] = ["a.office_id = :office"]
     params: dict[str, Any] = {}
     if period is not None:
         conditions.append("a.date BETWEEN :start AND :end")
@@ -279,7 +281,7 @@ def _filtered(period: Period | None, method: str | None, topic: str | None, tier
     if cadre_id is not None:
         conditions.append("a.cadre_id = :cadre_id")
         params["cadre_id"] = cadre_id
-    return (f"WHERE {' AND '.join(conditions)}" if conditions else ""), params
+    return f"WHERE {' AND '.join(conditions)}", params
 
 
 def list_answers(conn: Conn, period: Period | None = None, method: str | None = None,
@@ -314,7 +316,7 @@ def survey_report(conn: Conn, period: Period) -> dict[str, Any]:
     special-track sessions (void excluded) held in it.
     """
     span = {"start": period.start, "end": period.end}
-    in_period = "a.date BETWEEN :start AND :end"
+    in_period = "a.office_id = :office AND a.date BETWEEN :start AND :end"
     methods = {m: int(n) for m, n in conn.all(
         f"SELECT a.method, count(a.id) FROM survey_answer a WHERE {in_period} "
         "GROUP BY a.method", span)}
@@ -329,7 +331,8 @@ def survey_report(conn: Conn, period: Period) -> dict[str, Any]:
             "AND t.topic = 'other' AND t.detail IS NOT NULL GROUP BY t.detail "
             "ORDER BY count(DISTINCT t.survey_id) DESC, t.detail", span)
     ]
-    special = ("FROM training_session s WHERE s.track = 'special' AND NOT s.void "
+    special = ("FROM training_session s WHERE s.office_id = :office AND s.track = 'special' "
+               "AND NOT s.void "
                "AND s.date BETWEEN :start AND :end")
     held = "count(s.id), coalesce(sum(s.attendee_count + s.headcount), 0)"
     supply = {t: (int(n), int(p)) for t, n, p in conn.all(

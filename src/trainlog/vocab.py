@@ -102,6 +102,8 @@ WORDS: dict[str, tuple[str, str]] = {
     # the report and the plan
     "year": ("Year", "年度"),
     "target": ("Target", "目标人次"),
+    "office": ("Office", "单位"),
+    "progress": ("Done", "完成率"),
     "deadline": ("Deadline", "截止日期"),
     "total": ("Total", "合计"),
     "none": ("(none)", "（无）"),

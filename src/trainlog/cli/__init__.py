@@ -40,23 +40,31 @@ def _root(
     ] = None,
     lang: Annotated[str | None, typer.Option("--lang", help="en or zh (default: TRAINLOG_LANG "
                                              "or the locale).")] = None,
+    office: Annotated[
+        str | None,
+        typer.Option("--office", help="the office whose records to use (default: "
+                     "TRAINLOG_OFFICE, then the database's only office, or the only one granted "
+                     "to the database role).", show_default=False),
+    ] = None,
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
                                           help="print the version and exit.")] = False,
 ) -> None:
-    ctx.obj = State(db, lang)  # each command's `st` (`trainlog.cli.common.command`)
+    ctx.obj = State(db, lang, office)  # each command's `st` (`trainlog.cli.common.command`)
     ctx.call_on_close(ctx.obj.close)
 
 
 #: The modules that add commands, in the order of --help.
-MODULES = ["database", "demo", "export", "registry", "reports", "sessions", "study", "survey"]
+MODULES = ["database", "offices", "demo", "export", "registry", "reports", "sessions", "study",
+           "survey"]
 #: The module of each top-level command or group: a command run from the shell imports its own
 #: module only, so Typer builds one module's commands, not all 35 (a test checks this map).
 COMMANDS = {"init": "database", "db": "database", "demo": "demo", "export": "export",
             "branch": "registry", "cadre": "registry", "plan": "reports", "report": "reports",
             "add-session": "sessions", "session": "sessions", "study": "study",
-            "compliance": "study", "coverage": "study", "config": "study", "survey": "survey"}
+            "compliance": "study", "coverage": "study", "config": "study", "survey": "survey",
+            "office": "offices"}
 #: Options of the root that take a value.
-_VALUED = {"--db", "--lang"}
+_VALUED = {"--db", "--lang", "--office"}
 
 
 def register(modules: list[str] | None = None) -> typer.Typer:

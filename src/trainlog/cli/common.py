@@ -32,8 +32,10 @@ class State:
     """The global options of one run, kept on the root context (`ctx.obj`) by the root callback;
     the engine is made only when a command needs it, and disposed of when the run ends."""
 
-    def __init__(self, location: str | None = None, lang: str | None = None):
+    def __init__(self, location: str | None = None, lang: str | None = None,
+                 office: str | None = None):
         self.location = location
+        self.office = office
         self.asked_lang = lang  # --lang as given: the command's own, else the global one
         self.lang = detect_lang(lang)
         set_lang(self.lang)
@@ -42,7 +44,7 @@ class State:
     @property
     def db(self) -> Database:
         if self._db is None:
-            self._db = Database(self.location, on_upgrade=say_upgraded)
+            self._db = Database(self.location, on_upgrade=say_upgraded, office=self.office)
         return self._db
 
     def use_lang(self, lang: str | None) -> None:

@@ -17,15 +17,30 @@ app.add_typer(db_app, name="db")
 
 
 @command(app, "init")
-def init(st: State) -> None:
+def init(
+    st: State,
+    office: Annotated[str | None, typer.Option(
+        "--office", help="a new database's first office: its code (default: main).")] = None,
+    office_name: Annotated[str | None, typer.Option(
+        "--office-name", help="the first office's name (default: 本单位).")] = None,
+) -> None:
     """Create the database (idempotent) and print where it is."""
-    db = st.db
-    created = db.init()
-    typer.echo(db.display())
+    from trainlog.offices import first_office
     from trainlog.output.render import message
 
-    message("created a new trainlog database" if created
-            else "the database exists and is up to date")
+    db = st.db
+    first = first_office(office, office_name)
+    created = db.init(first)
+    typer.echo(db.display())
+    if created:
+        message(f"created a new trainlog database, with the office {first[0]} ({first[1]})")
+        return
+    message("the database exists and is up to date")
+    if office is not None or office_name is not None:
+        from trainlog.offices import check_first_office
+
+        with db.connect() as conn:
+            check_first_office(conn, *first)
 
 
 @command(db_app, "info")

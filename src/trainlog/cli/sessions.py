@@ -35,6 +35,17 @@ session_app = typer.Typer(help="Training sessions (培训) and their attendance.
 app.add_typer(session_app, name="session")
 
 IdArg = Annotated[str, typer.Argument(help="the session's ref, or its id.")]
+ByIdOpt = Annotated[bool, typer.Option("--id", help="the key is the session's id.")]
+ByRefOpt = Annotated[bool, typer.Option("--ref", help="the key is the session's ref.")]
+
+
+def _by(by_id: bool, by_ref: bool) -> str | None:
+    """--id or --ref: how the key names the session (None: whichever it is)."""
+    if by_id and by_ref:
+        from trainlog.errors import TrainlogError
+
+        raise TrainlogError("give --id or --ref, not both")
+    return "id" if by_id else "ref" if by_ref else None
 #: zh-CN headers where these commands' differ from trainlog.vocab.WORDS: a person's name is 姓名.
 LABELS = own_labels("cadre")
 
@@ -105,13 +116,14 @@ def session_list(
 
 
 @command(session_app, "show")
-def session_show(st: State, id_or_ref: IdArg, fmt: FormatOpt = Format.table,
-                 lang: LangOpt = None, output: OutputOpt = None) -> None:
+def session_show(st: State, id_or_ref: IdArg, by_id: ByIdOpt = False, by_ref: ByRefOpt = False,
+                 fmt: FormatOpt = Format.table, lang: LangOpt = None,
+                 output: OutputOpt = None) -> None:
     """One session with its attendees."""
     from trainlog.sessions.queries import ATTENDEE_KEYS, LIST_KEYS, show_session
 
     with st.db.connect() as db:
-        data = show_session(db, id_or_ref)
+        data = show_session(db, id_or_ref, _by(by_id, by_ref))
 
     def tables() -> list[Any]:
         from trainlog.output.render import cell, header, table
@@ -134,6 +146,9 @@ def session_import(
     file: Annotated[Path, typer.Argument(help="a long-format roster: one row per attendance.")],
     encoding: EncodingOpt = None,
     dry_run: DryRunOpt = False,
+    replace: Annotated[bool, typer.Option(
+        "--replace", help="rewrite a stored session whose ref the file gives with another date, "
+        "track or branch (refused otherwise).")] = False,
     fmt: FormatOpt = Format.table,
     quiet: QuietOpt = False,
 ) -> None:
@@ -141,14 +156,16 @@ def session_import(
     from trainlog.sessions.roster import import_sessions  # no SQLAlchemy on a SQLite file
 
     with st.db.connect(write=True, dry_run=dry_run) as db:
-        result = import_sessions(db, file, encoding, dry_run)
+        result = import_sessions(db, file, encoding, dry_run, replace=replace)
     warn(result.warnings)
     if quiet:
         return
     verb = "would import" if dry_run else "imported"
+    what = ", ".join(f"{k} {n}" for k, n in result.changed.items())
     show(result.as_dict(), fmt,
          text=f"sessions: {verb} {result.rows} rows: {result.sessions} sessions "
-              f"({result.created} created, {result.updated} updated, {result.unchanged} "
+              f"({result.created} created, {result.updated} updated"
+              f"{f' ({what})' if what else ''}, {result.unchanged} "
               f"unchanged), {result.attendances} attendances, {result.person_times} person-times")
 
 
@@ -157,12 +174,14 @@ def session_void(
     st: State,
     id_or_ref: IdArg,
     reason: Annotated[str, typer.Option("--reason", help="why it is voided (kept with it).")],
+    by_id: ByIdOpt = False,
+    by_ref: ByRefOpt = False,
 ) -> None:
     """Void a session: it is kept, shown as void, and left out of every count."""
     from trainlog.sessions.queries import void_session
 
     with st.db.connect(write=True) as db:
-        result = void_session(db, id_or_ref, reason)
+        result = void_session(db, id_or_ref, reason, _by(by_id, by_ref))
     ref_text = f", ref {result['ref']}" if result["ref"] else ""
     typer.echo(f"voided session {result['id']}{ref_text}: its {result['person_times']} "
                "person-times no longer count")

@@ -15,6 +15,8 @@ from trainlog.store.database import Database
 #: The day of the source document's figures ("截至4月3日").
 AS_OF = date(2020, 4, 3)
 PLAN_YEAR, PLAN_TARGET, PLAN_TRACK = 2020, 2000, "special"
+#: The demo's one office: the Organization Department of Zhaoling District.
+OFFICE = ("zhaoling", "召陵区")
 
 
 @dataclass
@@ -64,7 +66,7 @@ def load_demo(db: Database, workdir: Path,
     from trainlog.demo.zhaoling import write_dataset
     from trainlog.reports.plans import set_plan
 
-    db.init()
+    db.init(OFFICE)
     loaded = []
     for path in write_dataset(workdir):
         what, importer = _importer(path.name)

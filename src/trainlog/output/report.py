@@ -76,15 +76,19 @@ def _by_table(rows: list[dict[str, Any]], dim: str, lang: str):  # type: ignore[
     from trainlog.output.render import cell
 
     counts = ["sessions", "person_times", "people", "hours"]
-    keys = [dim, "name"] if dim == "branch" else [dim]
+    keys = [dim, "name"] if dim in ("branch", "office") else [dim]
+    plans = ["target", "progress"] if dim == "office" else []  # each office's own plan
     t = Table()
     for k in keys:  # a long name wraps, never cut to an ellipsis
         t.add_column(word(k, lang), overflow="fold")
-    for k in counts:
+    for k in counts + plans:
         t.add_column(word(k, lang), justify="right")
     for r in rows:
         first = [_group_cell(r[dim], dim, lang)] + [r[k] or "" for k in keys[1:]]
-        t.add_row(*first, *(cell(r[k], k, lang) for k in counts))
+        plan = r.get("plan") or {}
+        shown = ([f"{plan['target']:,}", f"{plan['progress']:.1%}"] if plan else ["—", "—"]
+                 ) if plans else []
+        t.add_row(*first, *(cell(r[k], k, lang) for k in counts), *shown)
     return t
 
 

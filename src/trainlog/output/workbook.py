@@ -73,13 +73,14 @@ def cadre_rows(conn: Conn, period: Period) -> Iterator[tuple[Any, ...]]:
         "WITH att AS ("
         " SELECT a.cadre_id AS cid, s.track AS track, count(*) AS n, sum(a.hours) AS h"
         " FROM attendance a JOIN training_session s ON s.id = a.session_id"
-        " WHERE NOT s.void AND s.date >= :start AND s.date <= :end"
+        " WHERE s.office_id = :office AND NOT s.void AND s.date >= :start AND s.date <= :end"
         " GROUP BY a.cadre_id, s.track),"
         f" atp AS (SELECT cid, {', '.join(pivot)}, sum(n) AS all_n, sum(h) AS all_h"
         " FROM att GROUP BY cid),"
         " study AS ("
         " SELECT cadre_id AS cid, month AS m, sum(hours) AS h FROM online_study"
-        " WHERE month >= :first AND month <= :end GROUP BY cadre_id, month),"
+        " WHERE office_id = :office AND month >= :first AND month <= :end"
+        " GROUP BY cadre_id, month),"
         f" stp AS (SELECT cid, {', '.join(by_month)}, sum(h) AS total FROM study GROUP BY cid)"
         " SELECT c.code, c.name, c.unit, c.level, b.code, b.township, c.top_leader,"
         " c.poverty_cadre, c.party_member, c.registered_on, c.active,"
@@ -89,7 +90,8 @@ def cadre_rows(conn: Conn, period: Period) -> Iterator[tuple[Any, ...]]:
         " LEFT JOIN branch b ON b.id = c.branch_id"
         " LEFT JOIN atp ON atp.cid = c.id"
         " LEFT JOIN stp ON stp.cid = c.id"
-        " WHERE c.active OR atp.cid IS NOT NULL OR stp.cid IS NOT NULL"
+        " WHERE c.office_id = :office"
+        " AND (c.active OR atp.cid IS NOT NULL OR stp.cid IS NOT NULL)"
         " ORDER BY c.code")
     for row in conn.stream(sql, params, size=WIDTH_SAMPLE):
         yield (*row[:9], as_date(row[9]), *row[10:])
@@ -100,8 +102,8 @@ def session_rows(conn: Conn, period: Period) -> Iterator[tuple[Any, ...]]:
     sql = ("SELECT s.id, s.ref, s.date, s.track, s.kind, s.topic, s.title, s.hours, b.code,"
            " b.name, b.township, s.attendee_count, s.headcount, s.attendee_count + s.headcount"
            " FROM training_session s LEFT JOIN branch b ON b.id = s.branch_id"
-           " WHERE NOT s.void AND s.date >= :start AND s.date <= :end"
-           " ORDER BY s.date, s.id")
+           " WHERE s.office_id = :office AND NOT s.void AND s.date >= :start"
+           " AND s.date <= :end ORDER BY s.date, s.id")
     for row in conn.stream(sql, {"start": period.start, "end": period.end}, size=WIDTH_SAMPLE):
         yield (*row[:2], as_date(row[2]), *row[3:])
 

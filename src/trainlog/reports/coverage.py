@@ -27,18 +27,19 @@ def coverage(db: Conn, period: Period, kind: str | None = None,
     # Sessions are counted per branch first (one pass over the period's video sessions), then
     # joined to the branches: a join with the conditions inside would search once per branch.
     held = ("SELECT s.branch_id AS branch_id, count(*) AS n FROM training_session s "
-            "WHERE s.track = 'video' AND NOT s.void AND s.date >= :start AND s.date <= :end "
+            "WHERE s.office_id = :office AND s.track = 'video' AND NOT s.void AND s.date >= :start AND s.date <= :end "
             "AND s.branch_id IS NOT NULL")
     if kind:
         held += " AND s.kind = :kind"
         params["kind"] = _video_kind(kind)
     sql = ("SELECT b.code, b.name, b.township, coalesce(held.n, 0) FROM branch b "
            f"LEFT OUTER JOIN ({held} GROUP BY s.branch_id) held ON held.branch_id = b.id "
-           "WHERE b.active")
+           "WHERE b.office_id = :office AND b.active")
     if township:
         params["township"] = township = township.strip()
         sql += " AND b.township = :township"
-        if not db.scalar("SELECT count(*) FROM branch b WHERE b.township = :township", params):
+        if not db.scalar("SELECT count(*) FROM branch b WHERE b.office_id = :office "
+                         "AND b.township = :township", params):
             raise TrainlogError(f"--township: no branch in township {township!r}")
     branches = [{"branch": c, "name": n, "township": t, "sessions": int(s)}
                 for c, n, t, s in db.all(sql + " ORDER BY b.code", params)]

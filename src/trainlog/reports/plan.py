@@ -19,12 +19,15 @@ from trainlog.vocab import ALL_KINDS, AUDIENCES, LEVELS, TOPICS, TRACKS, parse_c
 
 #: the dimensions of --by, with their zh-CN labels (also accepted as input)
 DIMENSIONS = {"track": "类别", "kind": "形式", "topic": "主题", "branch": "党支部",
-              "township": "乡镇", "level": "级别", "month": "月份"}
+              "township": "乡镇", "level": "级别", "month": "月份", "office": "单位"}
 #: dimensions that are the attending cadre's (a headcount takes the session's branch)
 CADRE_DIMENSIONS = ("branch", "township", "level")
 COUNT_KEYS = ["sessions", "person_times", "people", "hours"]
-#: a session and its named attendance
-JOINED = "training_session s JOIN attendance a ON a.session_id = s.id"
+#: the offices below the current one, each with the child of the current office it is under
+#: (itself, or an ancestor): `report --by office` sums each child's descendants into it
+TREE = ("WITH RECURSIVE tree(id, top) AS (SELECT o.id, o.id FROM office o "
+        "WHERE o.parent_id = :office UNION ALL SELECT o.id, t.top FROM office o "
+        "JOIN tree t ON o.parent_id = t.id) ")
 
 
 @dataclass
@@ -65,16 +68,42 @@ class Where:
     end: date
     track: str | None = None
     audience: str | None = None
+    #: the records of the offices below the current one, `tree.top` their child office
+    #: (`report --by office`); else the current office's own
+    below: bool = False
+    #: of those, the records under one child office only (its id)
+    top: int | None = None
 
     @property
     def sql(self) -> str:
         cond = "NOT s.void AND s.date >= :start AND s.date <= :end"
+        if not self.below:
+            cond = "s.office_id = :office AND " + cond
+        elif self.top is not None:
+            cond = "t.top = :top AND " + cond
         return cond + (" AND s.track = :track" if self.track else "")
 
     @property
+    def with_(self) -> str:
+        """The WITH clause the FROM clauses need."""
+        return TREE if self.below else ""
+
+    @property
+    def sessions(self) -> str:
+        """FROM the sessions that may count."""
+        return ("training_session s JOIN tree t ON t.id = s.office_id" if self.below
+                else "training_session s")
+
+    @property
+    def joined(self) -> str:
+        """FROM the sessions and their named attendance."""
+        return f"{self.sessions} JOIN attendance a ON a.session_id = s.id"
+
+    @property
     def params(self) -> dict[str, Any]:
-        return {"start": self.start, "end": self.end} | ({"track": self.track} if self.track
-                                                         else {})
+        return ({"start": self.start, "end": self.end}
+                | ({"track": self.track} if self.track else {})
+                | ({"top": self.top} if self.top is not None else {}))
 
     @property
     def cadres(self) -> str | None:
@@ -90,21 +119,25 @@ class Where:
         cadre index or look each attendance's cadre up in its table, both several times slower
         than reading the period's attendance by session and testing the id against the id list.
         """
-        return f"a.cadre_id + 0 IN (SELECT c.id FROM cadre c WHERE {self.cadres})"
+        mine = "" if self.below else "c.office_id = :office AND "
+        return f"a.cadre_id + 0 IN (SELECT c.id FROM cadre c WHERE {mine}{self.cadres})"
 
 
 def _session_key(db: Conn, dim: str | None) -> str | None:
     """The GROUP BY expression of a dimension that is the session's."""
     if dim is None:
         return None
+    if dim == "office":
+        return "t.top"
     return db.month_key("s.date") if dim == "month" else f"s.{dim}"
 
 
-def _query(select: str, key: str | None, rest: str) -> str:
-    """SELECT [key,] columns ... [GROUP BY key]."""
+def _query(where: Where, select: str, key: str | None, rest: str) -> str:
+    """[WITH …] SELECT [key,] columns ... [GROUP BY key]."""
     if key is None:
-        return f"SELECT {select} {rest}"
-    return f"SELECT {key}, {select} {rest} GROUP BY {key}"
+        return f"{where.with_}SELECT {select} {rest}"
+    return f"{where.with_}SELECT {key}, {select} {rest} GROUP BY {key}"
+
 
 
 def _grouped_by_session(db: Conn, where: Where, dim: str | None) -> dict[Any, Counts]:
@@ -114,9 +147,9 @@ def _grouped_by_session(db: Conn, where: Where, dim: str | None) -> dict[Any, Co
     out: dict[Any, Counts] = {}
     if where.cadres is not None:
         # Only the group's named attendances count; headcounts are nobody's in particular.
-        sql = _query("count(DISTINCT a.session_id), count(*), count(DISTINCT a.cadre_id), "
-                     "sum(a.hours)", key,
-                     f"FROM {JOINED} WHERE {where.sql} AND {where.attended_by}")
+        sql = _query(where, "count(DISTINCT a.session_id), count(*), "
+                     "count(DISTINCT a.cadre_id), sum(a.hours)", key,
+                     f"FROM {where.joined} WHERE {where.sql} AND {where.attended_by}")
         for row in db.all(sql, where.params):
             if row[n + 1]:
                 out[row[0] if n else None] = Counts(_int(row[n]), _int(row[n + 1]),
@@ -124,14 +157,14 @@ def _grouped_by_session(db: Conn, where: Where, dim: str | None) -> dict[Any, Co
         return out
     # Sessions, person-times (the denormalised attendee_count + headcount) and the headcounts'
     # hours from the sessions alone; people and named hours from their attendance.
-    sql = _query("count(*), sum(s.attendee_count + s.headcount), sum(s.headcount * s.hours)",
-                 key, f"FROM training_session s WHERE {where.sql}")
+    sql = _query(where, "count(*), sum(s.attendee_count + s.headcount), "
+                 "sum(s.headcount * s.hours)", key, f"FROM {where.sessions} WHERE {where.sql}")
     for row in db.all(sql, where.params):
         if row[n]:
             out[row[0] if n else None] = Counts(_int(row[n]), _int(row[n + 1]), 0,
                                                 _float(row[n + 2]))
-    sql = _query("count(DISTINCT a.cadre_id), sum(a.hours)", key,
-                 f"FROM {JOINED} WHERE {where.sql}")
+    sql = _query(where, "count(DISTINCT a.cadre_id), sum(a.hours)", key,
+                 f"FROM {where.joined} WHERE {where.sql}")
     for row in db.all(sql, where.params):
         counts = out.get(row[0] if n else None)
         if counts is not None:
@@ -154,10 +187,11 @@ def _grouped_by_cadre(db: Conn, where: Where, dim: str) -> dict[Any, Counts]:
         column = "b.code" if dim == "branch" else "b.township"
         keys = (f"SELECT DISTINCT c.id AS id, {column} AS k FROM cadre c "
                 "LEFT OUTER JOIN branch b ON b.id = c.branch_id")
+    keys += " WHERE c.office_id = :office"
     if where.cadres is not None:
-        keys += f" WHERE {where.cadres}"
+        keys += f" AND {where.cadres}"
     facts = (f"SELECT ck.k AS k, a.session_id AS sid, a.cadre_id AS cid, 1 AS pt, a.hours AS h "
-             f"FROM {JOINED} JOIN ({keys}) ck ON ck.id = a.cadre_id WHERE {where.sql}")
+             f"FROM {where.joined} JOIN ({keys}) ck ON ck.id = a.cadre_id WHERE {where.sql}")
     if where.cadres is None:
         if dim == "level":
             head_key, head_from = "CAST(NULL AS VARCHAR(20))", "training_session s"
@@ -176,19 +210,20 @@ def _grouped_by_cadre(db: Conn, where: Where, dim: str) -> dict[Any, Counts]:
 def _people(db: Conn, where: Where) -> int:
     """Distinct named cadres over the whole period (not a sum of the tracks' people)."""
     cond = where.sql + (f" AND {where.attended_by}" if where.cadres is not None else "")
-    return _int(db.scalar(f"SELECT count(DISTINCT a.cadre_id) FROM {JOINED} WHERE {cond}",
-                          where.params))
+    return _int(db.scalar(f"{where.with_}SELECT count(DISTINCT a.cadre_id) FROM {where.joined} "
+                          f"WHERE {cond}", where.params))
 
 
 def person_times(db: Conn, start: date, end: date, track: str | None = None,
-                 audience: str = "all") -> int:
-    """Person-times of the sessions in [start, end] (one track or all), of one audience or all."""
-    where = Where(start, end, track, audience)
+                 audience: str = "all", under: int | None = None) -> int:
+    """Person-times of the sessions in [start, end] (one track or all), of one audience or all;
+    the current office's, or those of the child office `under` and the offices below it."""
+    where = Where(start, end, track, audience, below=under is not None, top=under)
     if where.cadres is None:
-        sql = f"SELECT sum(s.attendee_count + s.headcount) FROM training_session s WHERE {where.sql}"
+        sql = f"SELECT sum(s.attendee_count + s.headcount) FROM {where.sessions} WHERE {where.sql}"
     else:
-        sql = f"SELECT count(*) FROM {JOINED} WHERE {where.sql} AND {where.attended_by}"
-    return _int(db.scalar(sql, where.params))
+        sql = f"SELECT count(*) FROM {where.joined} WHERE {where.sql} AND {where.attended_by}"
+    return _int(db.scalar(where.with_ + sql, where.params))
 
 
 def expected_share(year: int, deadline: date, day: date) -> float:
@@ -252,9 +287,33 @@ def plan_report(db: Conn, period: Period, *, track: str | None = None,
     if plan is not None:
         done = person_times(db, date(day.year, 1, 1), day, plan.track, audience)
         data["plan"] = plan_block(plan, day, done)
-    if by:
+    if by == "office":
+        data["rows"] = _office_rows(db, period, track, audience)
+    elif by:
         data["rows"] = _rows(db, period, where, by, shown, per_track)
     return data
+
+
+def _office_rows(db: Conn, period: Period, track: str | None,
+                 audience: str) -> list[dict[str, Any]]:
+    """`--by office`: a row for each office directly below the current one, the offices below
+    it summed into it, with its own plan's progress (`plan`, None without a plan)."""
+    below = Where(period.start, period.end, track, audience, below=True)
+    groups = _grouped_by_session(db, below, "office")
+    day = period.end
+    rows = []
+    for office_id, code, name in db.all("SELECT id, code, name FROM office "
+                                         "WHERE parent_id = :office ORDER BY code"):
+        office_id = int(office_id)
+        plan = plan_for_report(db, day.year, track, office=office_id)
+        block = None
+        if plan is not None:
+            done = person_times(db, date(day.year, 1, 1), day, plan.track, audience,
+                                under=office_id)
+            block = plan_block(plan, day, done)
+        rows.append({"office": code, "name": name,
+                     **groups.get(office_id, Counts()).as_dict(), "plan": block})
+    return rows
 
 
 def _rows(db: Conn, period: Period, where: Where, by: str, shown: list[str],
@@ -273,8 +332,8 @@ def _rows(db: Conn, period: Period, where: Where, by: str, shown: list[str],
                 else _order(by, list(groups)))
     rows = [{by: k, **groups.get(k, Counts()).as_dict()} for k in keys]
     if by == "branch":
-        names = dict(db.all_in("SELECT code, name FROM branch WHERE code IN ({values})",
-                               [k for k in keys if k is not None]))
+        names = dict(db.all_in("SELECT code, name FROM branch WHERE office_id = :office "
+                               "AND code IN ({values})", [k for k in keys if k is not None]))
         rows = [{"branch": r["branch"], "name": names.get(r["branch"]),
                  **{k: r[k] for k in COUNT_KEYS}} for r in rows]
     return rows

@@ -67,14 +67,15 @@ def set_plan(conn: Conn, year: int, target: int, track: str | None = None,
                                 "within its year")
     stamp, who = conn.stamp()
     row = conn.first("SELECT id, year, scope, target, deadline FROM plan "
-                     "WHERE year = :year AND scope = :scope", {"year": year, "scope": scope})
+                     "WHERE office_id = :office AND year = :year AND scope = :scope",
+                     {"year": year, "scope": scope})
     before = _plan(*row[1:]).as_dict() if row is not None else None
     values = {"target": int(target), "deadline": when, "updated_at": stamp, "updated_by": who}
     try:
         if row is None:
-            conn.insert("INSERT INTO plan (year, scope, target, deadline, created_at, created_by, "
-                        "updated_at, updated_by) VALUES (:year, :scope, :target, :deadline, "
-                        ":created_at, :created_by, :updated_at, :updated_by)",
+            conn.insert("INSERT INTO plan (office_id, year, scope, target, deadline, created_at, "
+                        "created_by, updated_at, updated_by) VALUES (:office, :year, :scope, "
+                        ":target, :deadline, :created_at, :created_by, :updated_at, :updated_by)",
                         values | {"year": year, "scope": scope, "created_at": stamp,
                                   "created_by": who})
         else:
@@ -87,22 +88,25 @@ def set_plan(conn: Conn, year: int, target: int, track: str | None = None,
     return _plan(year, scope, int(target), when).as_dict() | {"previous": before}
 
 
-def plans_of_year(conn: Conn, year: int | None = None) -> list[PlanInfo]:
-    """The plans of a year (of every year for None)."""
-    sql = "SELECT year, scope, target, deadline FROM plan"
+def plans_of_year(conn: Conn, year: int | None = None,
+                  office: int | None = None) -> list[PlanInfo]:
+    """The plans of a year (of every year for None), of the current office or another's."""
+    sql = "SELECT year, scope, target, deadline FROM plan WHERE office_id = :office"
+    params: dict[str, Any] = {} if office is None else {"office": office}
     if year is None:
-        return [_plan(*row) for row in conn.all(sql)]
-    return [_plan(*row) for row in conn.all(sql + " WHERE year = :year", {"year": year})]
+        return [_plan(*row) for row in conn.all(sql, params)]
+    return [_plan(*row) for row in conn.all(sql + " AND year = :year", params | {"year": year})]
 
 
-def plan_for_report(db: Any, year: int, track: str | None = None) -> PlanInfo | None:
+def plan_for_report(db: Any, year: int, track: str | None = None,
+                    office: int | None = None) -> PlanInfo | None:
     """The plan a report measures against.
 
     The plan of the report's track; else the plan over all tracks; else, for a report over all
     tracks, the year's only plan when it is scoped to one track (a district whose one target is
     for the special track). None when none applies.
     """
-    found = {p.scope: p for p in plans_of_year(db, year)}
+    found = {p.scope: p for p in plans_of_year(db, year, office)}
     if track and track in found:
         return found[track]
     if ALL in found:

@@ -34,7 +34,7 @@ _SPLIT = re.compile(r"[\s,，、;；]+")
 SESSION_COLUMNS = ("ref", "date", "track", "kind", "topic", "title", "hours", "branch_id",
                    "headcount", "attendee_count", "void", "void_reason", "voided_at", "voided_by")
 #: An attendance row as the bulk writes give it.
-ATTENDANCE_COLUMNS = ("session_id", "cadre_id", "hours", "created_at", "created_by")
+ATTENDANCE_COLUMNS = ("office_id", "session_id", "cadre_id", "hours", "created_at", "created_by")
 
 
 @dataclass
@@ -160,7 +160,8 @@ def _tidy(p: Problem, column: str | None = None) -> Problem:
 def _cadre_info(conn: Conn, codes: Iterable[str]) -> dict[str, tuple[int, bool, str]]:
     """code -> (id, active, name) of the given codes."""
     return {c: (i, bool(a), n) for c, i, a, n in conn.all_in(
-        "SELECT code, id, active, name FROM cadre WHERE code IN ({values})", set(codes))}
+        "SELECT code, id, active, name FROM cadre WHERE office_id = :office "
+        "AND code IN ({values})", set(codes))}
 
 
 @dataclass
@@ -242,8 +243,9 @@ def add_session(
            "hours": hours, "branch": branch, "headcount": headcount}
     branches: dict[str, int] = {}
     if _filled(branch):
-        branches = {c: i for c, i in db.all("SELECT code, id FROM branch WHERE code = :code",
-                                            {"code": str(branch).strip()})}
+        branches = {c: i for c, i in db.all(
+            "SELECT code, id FROM branch WHERE office_id = :office AND code = :code",
+            {"code": str(branch).strip()})}
     fields = check_fields(raw, chk, 0, branches)
     ref_ = chk.check(0, "ref", ref, lambda v: parse_ref(v, required=False))
 
@@ -265,13 +267,18 @@ def add_session(
 
     existing = None  # (id, void) of the session with this ref
     if ref_:
-        row = db.first("SELECT id, void, date, title FROM training_session WHERE ref = :ref",
-                       {"ref": ref_})
+        row = db.first("SELECT id, void, date, title FROM training_session "
+                       "WHERE office_id = :office AND ref = :ref", {"ref": ref_})
         if row is not None:
             existing = (int(row[0]), bool(row[1]))
             if not replace:  # the date is a date on PostgreSQL, 'YYYY-MM-DD' text on SQLite
                 chk.add(0, "ref", ref_, f"session {row[0]} ({row[2]} {row[3]}) "
                         "has this ref already; give --replace to rewrite it")
+        elif replace:
+            chk.add(0, "ref", ref_, "no session has this ref, so there is none to replace; "
+                    "leave out --replace to add it")
+    elif replace:
+        chk.add(0, "ref", "", "--replace rewrites the session with the given --ref; give it")
     kept: set[int] = set()  # a deactivated cadre may stay on a session they attended
     if existing is not None and replace:
         kept = {cid for (cid,) in db.all("SELECT cadre_id FROM attendance "
@@ -316,7 +323,7 @@ def add_session(
         if existing is not None:
             session_id = existing[0]
             update_session(db, session_id, values, stamp)
-            db.run("DELETE FROM attendance WHERE session_id = :id", {"id": session_id})
+            db.delete_session_attendance(session_id)
         else:
             session_id = insert_session(db, values | {"ref": ref_, "void": False}, stamp)
         insert_attendance(db, ((session_id, cid, h) for cid, h in people.items()))
@@ -341,8 +348,8 @@ def insert_session(db: Conn, values: Mapping[str, Any], stamp: tuple[Any, str]) 
     updated at `stamp` (`Conn.stamp()`); the new id."""
     columns = [*_columns(values), "created_at", "created_by", "updated_at", "updated_by"]
     when, who = stamp
-    return db.insert(f"INSERT INTO training_session ({', '.join(columns)}) "
-                     f"VALUES ({', '.join(':' + c for c in columns)})",
+    return db.insert(f"INSERT INTO training_session (office_id, {', '.join(columns)}) "
+                     f"VALUES (:office, {', '.join(':' + c for c in columns)})",
                      {**values, "created_at": when, "created_by": who, "updated_at": when,
                       "updated_by": who})
 
@@ -362,5 +369,6 @@ def insert_attendance(db: Conn, rows: Iterable[tuple[int, int, float]],
                       progress: Progress = None) -> int:
     """Bulk insert (session_id, cadre_id, hours), stamped now; COPY on PostgreSQL."""
     stamp, who = db.stamp()
+    office = db.office.id
     return db.insert_rows("attendance", ATTENDANCE_COLUMNS,
-                          ((sid, cid, h, stamp, who) for sid, cid, h in rows), progress)
+                          ((office, sid, cid, h, stamp, who) for sid, cid, h in rows), progress)

@@ -44,15 +44,25 @@ def _session(row: Any) -> dict[str, Any]:
 MAX_ID = 2**31 - 1
 
 
-def find_session(conn: Conn, id_or_ref: str) -> dict[str, Any]:
-    """A session by its ref, or by its id when the text is a number and no ref matches: its
-    columns by name, and its branch's code as "branch"."""
+def find_session(conn: Conn, id_or_ref: str, by: str | None = None) -> dict[str, Any]:
+    """A session by its ref or its id (`by` "ref" or "id"; None: whichever the key is): its
+    columns by name, and its branch's code as "branch". A key that is one session's id and
+    another's ref names neither: the caller must say which (`--id`, `--ref`)."""
     key = str(id_or_ref).strip()
-    row = conn.first(f"{_SELECT} WHERE s.ref = :ref", {"ref": key})
-    if row is None and key.isdigit() and int(key) <= MAX_ID:
-        row = conn.first(f"{_SELECT} WHERE s.id = :id", {"id": int(key)})
+    by_ref = by_id = None
+    if by != "id":
+        by_ref = conn.first(f"{_SELECT} WHERE s.office_id = :office AND s.ref = :ref",
+                            {"ref": key})
+    if by != "ref" and key.isdigit() and int(key) <= MAX_ID:
+        by_id = conn.first(f"{_SELECT} WHERE s.office_id = :office AND s.id = :id",
+                           {"id": int(key)})
+    if by_ref is not None and by_id is not None and by_ref[0] != by_id[0]:
+        raise TrainlogError(f"{key} is the id of session {by_id[0]} and the ref of session "
+                            f"{by_ref[0]}; say which with --id or --ref")
+    row = by_ref if by_ref is not None else by_id
     if row is None:
-        raise TrainlogError(f"no session with id or ref {key!r}")
+        what = {"id": "id", "ref": "ref"}.get(by or "", "id or ref")
+        raise TrainlogError(f"no session with {what} {key!r}")
     return _session(row)
 
 
@@ -68,7 +78,7 @@ def list_sessions(conn: Conn, period: Period | None = None, track: str | None = 
                   kind: str | None = None, branch: str | None = None,
                   voided: bool = False) -> list[dict[str, Any]]:
     """Sessions by date, then id; voided ones only when asked for."""
-    where: list[str] = []
+    where: list[str] = ["s.office_id = :office"]
     params: dict[str, Any] = {}
     if period is not None:
         where.append("s.date BETWEEN :start AND :end")
@@ -84,13 +94,14 @@ def list_sessions(conn: Conn, period: Period | None = None, track: str | None = 
         params["kind"] = kind
     if branch:
         branch = branch.strip()
-        if conn.scalar("SELECT id FROM branch WHERE code = :code", {"code": branch}) is None:
+        if conn.scalar("SELECT id FROM branch WHERE office_id = :office AND code = :code",
+                       {"code": branch}) is None:
             raise TrainlogError(f"--branch: no branch with code {branch!r}")
         where.append("b.code = :branch")
         params["branch"] = branch
     if not voided:
         where.append("NOT s.void")
-    sql = _SELECT + (f" WHERE {' AND '.join(where)}" if where else "") + " ORDER BY s.date, s.id"
+    sql = _SELECT + f" WHERE {' AND '.join(where)}" + " ORDER BY s.date, s.id"
     return [_session_row(_session(row)) for row in conn.all(sql, params)]
 
 
@@ -98,9 +109,9 @@ def _stamp(value: Any) -> str | None:
     return value.isoformat() if value else None
 
 
-def show_session(conn: Conn, id_or_ref: str) -> dict[str, Any]:
+def show_session(conn: Conn, id_or_ref: str, by: str | None = None) -> dict[str, Any]:
     """A session with its attendees (by code) and who entered, changed or voided it."""
-    s = find_session(conn, id_or_ref)
+    s = find_session(conn, id_or_ref, by)
     data = _session_row(s)
     data["attendees"] = [
         {"cadre": code, "name": name, "unit": unit, "hours": hours}
@@ -115,10 +126,11 @@ def show_session(conn: Conn, id_or_ref: str) -> dict[str, Any]:
     return data
 
 
-def void_session(conn: Conn, id_or_ref: str, reason: str) -> dict[str, Any]:
+def void_session(conn: Conn, id_or_ref: str, reason: str,
+                 by: str | None = None) -> dict[str, Any]:
     """Void a session: kept with its reason, left out of every count."""
     why = imp.text(reason, "--reason", required=True, max_length=500)
-    s = find_session(conn, id_or_ref)
+    s = find_session(conn, id_or_ref, by)
     if s["void"]:
         since = f" since {s['voided_at']:%Y-%m-%d}" if s["voided_at"] else ""
         raise TrainlogError(f"session {s['id']} is void already{since} ({s['void_reason']})")
@@ -132,7 +144,7 @@ def void_session(conn: Conn, id_or_ref: str, reason: str) -> dict[str, Any]:
 
 def transcript(conn: Conn, cadre_code: str, year: int | None = None) -> dict[str, Any]:
     """A cadre's training record (培训档案): sessions and hours by track, voided ones left out."""
-    cadre_id = conn.scalar("SELECT id FROM cadre WHERE code = :code",
+    cadre_id = conn.scalar("SELECT id FROM cadre WHERE office_id = :office AND code = :code",
                            {"code": cadre_code.strip()})
     if cadre_id is None:
         raise TrainlogError(f"no cadre with code {cadre_code!r}")

@@ -40,8 +40,8 @@ DIFF_CHUNK = 500
 _COMPARED = ("date", "track", "kind", "topic", "title", "hours", "branch_id", "headcount",
              "attendee_count")
 _INSERT_SESSION = (
-    f"INSERT INTO training_session (ref, {', '.join(_COMPARED)}, void, created_at, created_by, "
-    f"updated_at, updated_by) VALUES ({', '.join('?' * (len(_COMPARED) + 6))})")
+    f"INSERT INTO training_session (office_id, ref, {', '.join(_COMPARED)}, void, created_at, "
+    f"created_by, updated_at, updated_by) VALUES ({', '.join('?' * (len(_COMPARED) + 7))})")
 _UPDATE_SESSION = (
     f"UPDATE training_session SET {', '.join(f'{c} = ?' for c in _COMPARED)}, "
     "updated_at = ?, updated_by = ? WHERE id = ?")
@@ -60,6 +60,8 @@ class SessionImportResult:
     person_times: int = 0
     dry_run: bool = False
     warnings: list[str] = field(default_factory=list)
+    #: of the updated sessions, how many had each field changed ("attendees": their attendance)
+    changed: dict[str, int] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -95,7 +97,7 @@ def _insert_attendance(db: Conn, rows: Iterable[tuple[int, int, float]],
 
 def _delete_attendance(db: Conn, pairs: Iterable[tuple[int, int]]) -> int:
     """(session_id, cadre_id) rows."""
-    return db.executemany("DELETE FROM attendance WHERE session_id = ? AND cadre_id = ?", pairs)
+    return db.delete_attendance(pairs)
 
 
 def _update_attendance(db: Conn, rows: Iterable[tuple[float, int, int]]) -> int:
@@ -114,10 +116,12 @@ def _update_sessions(db: Conn, rows: list[tuple[int, dict[str, Any]]]) -> None:
 def _insert_sessions(db: Conn, items: list[tuple[str, dict[str, Any]]]) -> dict[str, int]:
     """Insert sessions with refs: (ref, SessionFields.values()) items; ref -> new id."""
     stamp, who = db.stamp()
-    db.executemany(_INSERT_SESSION, ((ref, *(db.value(values[c]) for c in _COMPARED), False,
-                                      stamp, who, stamp, who) for ref, values in items))
+    office = db.office.id
+    db.executemany(_INSERT_SESSION, ((office, ref, *(db.value(values[c]) for c in _COMPARED),
+                                      False, stamp, who, stamp, who) for ref, values in items))
     return {r: int(i) for r, i in db.all_in(
-        "SELECT ref, id FROM training_session WHERE ref IN ({values})", [r for r, _ in items])}
+        "SELECT ref, id FROM training_session WHERE office_id = :office AND ref IN ({values})",
+        [r for r, _ in items])}
 
 
 @dataclass
@@ -143,15 +147,24 @@ class _Existing:
 def _existing_sessions(db: Conn, refs: list[str]) -> dict[str, _Existing]:
     return {row[0]: _Existing(int(row[1]), bool(row[2]), tuple(row[3:])) for row in db.all_in(
         f"SELECT ref, id, void, {', '.join(_COMPARED)} FROM training_session "
-        "WHERE ref IN ({values})", refs)}
+        "WHERE office_id = :office AND ref IN ({values})", refs)}
+
+
+#: A stored session's fields that make it that session: a ref whose file row gives another
+#: date, track or branch is another session, not a correction (unless --replace).
+_IDENTITY = ("date", "track", "branch_id")
 
 
 def import_sessions(db: Conn, path: str | Path, encoding: str | None = None,
-                    dry_run: bool = False, meters: Meters | None = None) -> SessionImportResult:
+                    dry_run: bool = False, meters: Meters | None = None,
+                    replace: bool = False) -> SessionImportResult:
     """Import a long-format roster (one row per attendance, grouped by ref); all or nothing.
 
-    A ref already in the database is rewritten with the file's fields and attendance (a voided
-    session stays voided, with a warning), so importing a file again changes nothing.
+    A ref already in the database is rewritten with the file's title, hours, headcount and
+    attendance (a voided session stays voided, with a warning), so importing a file again
+    changes nothing. A ref whose date, track or branch differ from the stored session's is
+    refused, naming both versions, unless `replace`: two offices' or two years' refs `1` are not
+    one session.
     `db` is a `trainlog.store.sql.Conn` in a write transaction. With `dry_run` the writes are done
     all the same (the caller's transaction rolls them back, `Database.connect(write=True,
     dry_run=True)`); the result says it was a dry run.
@@ -159,9 +172,10 @@ def import_sessions(db: Conn, path: str | Path, encoding: str | None = None,
     (`trainlog.files.meters`).
     """
     table = imp.open_table(path, imp.SESSION_COLUMNS, {"ref", "date", "track", "title"}, encoding)
-    branches = {c: i for c, i in db.all("SELECT code, id FROM branch")}
+    branches = {c: i for c, i in db.all("SELECT code, id FROM branch WHERE office_id = :office")}
     # code -> (id, active); active is 0/1 on SQLite
-    cadres = {c: (i, a) for c, i, a in db.all("SELECT code, id, active FROM cadre")}
+    cadres = {c: (i, a) for c, i, a in db.all(
+        "SELECT code, id, active FROM cadre WHERE office_id = :office")}
     chk = imp.Checker()
     pending: dict[str, _Pending] = {}
     fields_of = [c for c in SESSION_FIELDS if c in table.columns]
@@ -210,6 +224,7 @@ def import_sessions(db: Conn, path: str | Path, encoding: str | None = None,
     existing = _existing_sessions(db, refs)
     if inactive:
         _check_inactive(db, chk, inactive, existing)
+    names = {i: c for c, i in branches.items()}
     checked: list[tuple[str, SessionFields, _Pending]] = []
     codes: dict[int, str] = {}  # id -> code, built only to name a repeated cadre
     for ref, item in pending.items():
@@ -224,6 +239,8 @@ def import_sessions(db: Conn, path: str | Path, encoding: str | None = None,
                     chk.add(n, "cadre", codes[cid], f"listed twice in ref {ref} "
                             f"(rows {first[cid]} and {n})")
                 first.setdefault(cid, n)
+        if fields is not None and ref in existing and not replace:
+            _check_same_session(db, chk, ref, item.row, existing[ref], fields, names)
         if fields is not None:
             if not item.cadres and fields.headcount == 0:
                 chk.add(item.row, "cadre", "", f"ref {ref} has neither a named attendee (cadre) "
@@ -252,6 +269,26 @@ def import_sessions(db: Conn, path: str | Path, encoding: str | None = None,
         raise TrainlogError(f"{path}: another writer added some of these refs just now; run "
                             "the import again (nothing was written)") from None
     return result
+
+
+def _check_same_session(db: Conn, chk: imp.Checker, ref: str, row: int, stored: _Existing,
+                        fields: SessionFields, branches: dict[int, str]) -> None:
+    """A ref of the file names the stored session only if date, track and branch agree."""
+    new = fields.values(0)
+    old = dict(zip(_COMPARED, stored.values, strict=True))
+
+    def shown(column: str, value: Any) -> str:
+        if column == "branch_id":
+            return branches.get(value, "no branch") if value is not None else "no branch"
+        return str(value)[:10]
+
+    differ = [c for c in _IDENTITY if db.value(new[c]) != old[c]]
+    if differ:
+        was = " ".join(shown(c, old[c]) for c in _IDENTITY)
+        now = " ".join(shown(c, db.value(new[c])) for c in _IDENTITY)
+        chk.add(row, "ref", ref, f"is session {stored.id}, stored as {was}; the file has {now} "
+                f"(another {', '.join(c.removesuffix('_id') for c in differ)}): a different "
+                "session needs its own ref, or give --replace to rewrite this one")
 
 
 def _check_inactive(db: Conn, chk: imp.Checker, inactive: list[tuple[int, str, str, int]],
@@ -287,15 +324,24 @@ def _replace_existing(db: Conn, items: list[tuple[_Existing, SessionFields, _Pen
             changed = [(f.hours, e.id, cid) for cid, h in have.items()
                        if cid in want and h != f.hours]
             values = f.values(len(item.cadres))
-            if not (gone or added or changed) and tuple(
+            fields_changed = [c for c, old in zip(_COMPARED, e.values, strict=True)
+                              if db.value(values[c]) != old and c != "attendee_count"]
+            if not (gone or added or changed or fields_changed) and tuple(
                     db.value(values[c]) for c in _COMPARED) == e.values:
                 result.unchanged += 1
                 continue
+            for c in fields_changed:
+                key = c.removesuffix("_id")
+                result.changed[key] = result.changed.get(key, 0) + 1
+            if gone or added or changed:
+                result.changed["attendees"] = result.changed.get("attendees", 0) + 1
             deletes += gone
             inserts += added
             changes += changed
             result.updated += 1
             sessions.append((e.id, values))
+        order = [*(c.removesuffix("_id") for c in _COMPARED), "attendees"]
+        result.changed = {k: result.changed[k] for k in order if k in result.changed}
         _update_sessions(db, sessions)
         _delete_attendance(db, deletes)
         _update_attendance(db, changes)

@@ -169,14 +169,26 @@ def _revision(conn: Conn) -> Outcome:
 
 #: Every foreign key of the schema (trainlog.store.schema, not imported: it imports SQLModel),
 #: table by table (in the order of schema.TABLES) and column by column: (table, column, the
-#: table it refers to by id). tests/test_checks.py checks it against the schema.
+#: table it refers to by id). A reference from one record to another is within the office
+#: (the key is (office_id, column)). tests/test_checks.py checks it against the schema.
 FOREIGN_KEYS = [
+    ("office", "parent_id", "office"),
+    ("office_grant", "office_id", "office"),
+    ("branch", "office_id", "office"),
     ("cadre", "branch_id", "branch"),
+    ("cadre", "office_id", "office"),
     ("training_session", "branch_id", "branch"),
+    ("training_session", "office_id", "office"),
     ("attendance", "cadre_id", "cadre"),
+    ("attendance", "office_id", "office"),
     ("attendance", "session_id", "training_session"),
     ("online_study", "cadre_id", "cadre"),
+    ("online_study", "office_id", "office"),
+    ("plan", "office_id", "office"),
+    ("setting", "office_id", "office"),
     ("survey_answer", "cadre_id", "cadre"),
+    ("survey_answer", "office_id", "office"),
+    ("survey_topic", "office_id", "office"),
     ("survey_topic", "survey_id", "survey_answer"),
 ]
 
@@ -185,21 +197,24 @@ def _orphans(conn: Conn) -> Outcome:
     """Rows whose reference points at no row, for every foreign key of the schema."""
     found = []
     for child, column, parent in FOREIGN_KEYS:
+        same = "" if parent == "office" else " AND c.office_id = p.office_id"
         n = conn.scalar(f"SELECT count(*) FROM {child} c LEFT JOIN {parent} p "
-                        f"ON c.{column} = p.id WHERE c.{column} IS NOT NULL AND p.id IS NULL")
+                        f"ON c.{column} = p.id{same} WHERE c.{column} IS NOT NULL AND p.id IS NULL")
         if n:
-            found.append(f"{n} {child} row(s) whose {column} is no {parent}")
+            found.append(f"{n} {child} row(s) whose {column} is no {parent}"
+                         + (" of their office" if same else ""))
     return _outcome(found, "every reference points at an existing row")
 
 
 #: Natural keys: each must name one record only.
 NATURAL_KEYS = [
-    ("branch", ("code",)),
-    ("cadre", ("code",)),
-    ("training_session", ("ref",)),
+    ("office", ("code",)),
+    ("branch", ("office_id", "code")),
+    ("cadre", ("office_id", "code")),
+    ("training_session", ("office_id", "ref")),
     ("attendance", ("session_id", "cadre_id")),
     ("online_study", ("cadre_id", "platform", "month")),
-    ("plan", ("year", "scope")),
+    ("plan", ("office_id", "year", "scope")),
 ]
 
 
@@ -212,8 +227,8 @@ def _duplicates(conn: Conn) -> Outcome:
                         f"GROUP BY {keys} HAVING count(*) > 1) AS dup")
         if n:
             found.append(f"{n} {name} key(s) ({keys}) held by more than one row")
-    return _outcome(found, "every record is there once (codes, refs, attendances, online study "
-                    "months, plans)")
+    return _outcome(found, "every record is there once in its office (codes, refs, "
+                    "attendances, online study months, plans)")
 
 
 def _attendee_counts(conn: Conn) -> Outcome:

@@ -27,9 +27,9 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 #: The newest migration this version knows; a test checks it is Alembic's head.
-HEAD = "0002"
+HEAD = "0004"
 #: Every revision ever released, oldest first, so an older database can be told from a newer one.
-REVISIONS = ["0001", "0002"]
+REVISIONS = ["0001", "0002", "0003", "0004"]
 
 #: How long a writer waits for another writer's lock before it gives up (per attempt).
 BUSY_TIMEOUT_MS = 30_000
@@ -138,7 +138,11 @@ class Database:
     """
 
     def __init__(self, location: str | None = None,
-                 on_upgrade: Callable[[dict[str, Any]], None] | None = None):
+                 on_upgrade: Callable[[dict[str, Any]], None] | None = None,
+                 office: str | None = None):
+        #: --office as given: the office whose records every connection reads and writes
+        #: (`trainlog.store.offices.current_office`)
+        self.office = office
         self.location = resolve_location(location)
         self.url = to_url(self.location)
         self.on_upgrade = on_upgrade
@@ -229,8 +233,9 @@ class Database:
         finally:
             raw.close()
 
-    def init(self) -> bool:
-        """Create or upgrade the schema; True when it was created now."""
+    def init(self, first_office: tuple[str, str] | None = None) -> bool:
+        """Create or upgrade the schema; True when it was created now. A new database's first
+        office is `first_office` (code, name), else `main` (本单位)."""
         path = self.path
         if path is not None:
             if path.is_dir():
@@ -247,14 +252,14 @@ class Database:
                     return False
             except NoDatabase:  # no trainlog schema there: create it, or refuse below
                 pass
-        with self._connect(write=True) as conn:
+        with self._connect(write=True, migrate=True) as conn:
             current = _read_revision(conn)
             if current is None:
                 if _has_tables(conn):
                     raise TrainlogError(
                         f"{self.display()} holds tables that are not trainlog's; "
                         "choose another --db / TRAINLOG_DB")
-                _run_migrations(conn)
+                _run_migrations(conn, first_office)
         if current is None and self.path is not None:
             self._set_wal()
         self._checked = current is None
@@ -323,7 +328,7 @@ class Database:
         if not self._file_exists():
             raise missing
         backup: Path | None = None
-        with self._connect(write=True) as conn:
+        with self._connect(write=True, migrate=True) as conn:
             current = _read_revision(conn)
             if current is None:
                 raise missing
@@ -417,7 +422,7 @@ class Database:
             except sqlite3.DatabaseError as exc:
                 raise TrainlogError(f"cannot open the database {self.display()}: {exc}") from None
             try:
-                yield SqliteConn(raw)
+                yield self._scoped(SqliteConn(raw), write)
                 if write and not dry_run:
                     raw.execute("COMMIT")
             except BaseException:
@@ -435,6 +440,13 @@ class Database:
         finally:
             raw.close()
 
+    def _scoped(self, conn: Conn, write: bool) -> Conn:
+        """`conn` working in this database's current office (found when first used)."""
+        from trainlog.store.offices import current_office
+
+        conn.find_office = lambda c: current_office(c, self.office, write)
+        return conn
+
     def _connect_alchemy(self, write: bool, dry_run: bool, require: bool) -> Iterator[Conn]:
         """`connect` through SQLAlchemy: where the schema is to be upgraded or refused."""
         from trainlog.store.sql import AlchemyConn
@@ -443,7 +455,7 @@ class Database:
             self.require()
         try:
             with self._connect(write, commit=not dry_run) as conn:
-                yield AlchemyConn(conn)
+                yield self._scoped(AlchemyConn(conn), write)
         except UnicodeEncodeError as exc:  # undecodable bytes of a command line, bound
             raise _bad_text(exc) from None
 
@@ -497,7 +509,7 @@ class Database:
 
         try:
             try:
-                yield PgConn(raw)
+                yield self._scoped(PgConn(raw), write)
                 if write and not dry_run:
                     raw.commit()
             finally:
@@ -527,11 +539,16 @@ class Database:
             raise TrainlogError(f"cannot open the database {self.display()}: {exc}") from None
 
     @contextmanager
-    def _connect(self, write: bool = False, commit: bool = True) -> Iterator[Connection]:
-        """A Core connection in one transaction (committed at the end when writing)."""
+    def _connect(self, write: bool = False, commit: bool = True,
+                 migrate: bool = False) -> Iterator[Connection]:
+        """A Core connection in one transaction (committed at the end when writing). One that
+        may `migrate` the schema has SQLite's foreign keys off, as SQLite's way of rebuilding a
+        table asks (the migrations check the keys themselves), and is not used again."""
         from sqlalchemy.exc import DBAPIError
 
         engine = self.engine.execution_options(trainlog_write=True) if write else self.engine
+        if migrate:
+            engine = engine.execution_options(trainlog_migrate=True)
         try:
             conn = engine.connect()
         except DBAPIError as exc:
@@ -557,6 +574,8 @@ class Database:
                     f"cannot open the database {self.display()}: {self.scrub(exc.orig)}") from None
             raise
         finally:
+            if migrate:  # its foreign keys are off: never back in the pool
+                conn.invalidate()
             conn.close()
 
     def dispose(self) -> None:
@@ -732,8 +751,10 @@ def _make_engine(url: str) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _begin(conn):  # type: ignore[no-untyped-def]
-        write = conn.get_execution_options().get("trainlog_write")
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+        options = conn.get_execution_options()
+        if options.get("trainlog_migrate"):  # only outside a transaction does this take effect
+            conn.exec_driver_sql("PRAGMA foreign_keys = OFF")
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if options.get("trainlog_write") else "BEGIN")
 
     return engine
 
@@ -756,12 +777,17 @@ def _sqlite_pragmas(dbapi_conn: Any, memory: bool = False) -> None:
     cur.close()
 
 
-def _run_migrations(conn: Connection) -> None:
-    """Alembic upgrade to head on `conn` (in its transaction), from code: no alembic.ini."""
+def _run_migrations(conn: Connection, first_office: tuple[str, str] | None = None) -> None:
+    """Alembic upgrade to head on `conn` (in its transaction), from code: no alembic.ini.
+    `first_office` (code, name) is the office a new database's records go in."""
     from alembic import command
     from alembic.config import Config
+
+    from trainlog.store.sql import actor
 
     config = Config()
     config.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
     config.attributes["connection"] = conn
+    config.attributes["first_office"] = first_office
+    config.attributes["actor"] = actor()
     command.upgrade(config, "head")

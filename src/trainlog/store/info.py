@@ -11,7 +11,7 @@ from typing import Any
 from trainlog.store.database import Database
 
 #: trainlog's tables, in the order `db info` lists them (`trainlog.store.schema.TABLES`).
-TABLES = ["branch", "cadre", "training_session", "attendance", "online_study", "plan",
+TABLES = ["office", "office_grant", "branch", "cadre", "training_session", "attendance", "online_study", "plan",
           "setting", "survey_answer", "survey_topic"]
 
 

@@ -40,9 +40,27 @@ class IntegrityError(Exception):
 
 
 class Conn:
-    """A connection in one transaction, running SQL text with :named parameters."""
+    """A connection in one transaction, running SQL text with :named parameters.
+
+    Every record belongs to an office: SQL text may say `:office` for the current office's id,
+    which the Conn supplies (`office`, found on first use by `find_office`: the database's
+    `trainlog.store.offices.current_office`).
+    """
 
     dialect: str = ""
+    #: finds the current office (a `trainlog.store.offices.Office`) when it is first needed
+    find_office: Callable[[Conn], Any] | None = None
+    _office: Any = None
+
+    @property
+    def office(self) -> Any:
+        """The office whose records this connection reads and writes
+        (`trainlog.store.offices.Office`)."""
+        if self._office is None:
+            if self.find_office is None:
+                raise RuntimeError("this connection was made without an office")
+            self._office = self.find_office(self)
+        return self._office
 
     # -- what differs between the backends --------------------------------------------------
     def month_key(self, column: str) -> str:
@@ -70,8 +88,34 @@ class Conn:
         """The audit stamp of a write now: when (as this driver takes it) and who."""
         return self.value(now()), actor()
 
-    def _params(self, params: Params) -> dict[str, Any]:
-        return {k: self.value(v) for k, v in (params or {}).items()}
+    # -- deletes: an office's role has no DELETE on PostgreSQL (row-level security, 0004);
+    # -- these are the few trainlog makes, through functions that check the office there
+    def delete_attendance(self, pairs: Iterable[tuple[int, int]]) -> int:
+        """Remove (session_id, cadre_id) attendances of the current office's sessions."""
+        if self.dialect == "postgresql":
+            return self.executemany("SELECT trainlog_delete_attendance(?, ?)", pairs)
+        return self.executemany("DELETE FROM attendance WHERE session_id = ? AND cadre_id = ?",
+                                pairs)
+
+    def delete_session_attendance(self, session_id: int) -> None:
+        """Remove every attendance of one of the current office's sessions."""
+        if self.dialect == "postgresql":
+            self.scalar("SELECT trainlog_delete_attendance(:id, NULL)", {"id": session_id})
+        else:
+            self.run("DELETE FROM attendance WHERE session_id = :id", {"id": session_id})
+
+    def delete_setting(self, key: str) -> None:
+        """Remove one of the current office's settings."""
+        if self.dialect == "postgresql":
+            self.scalar("SELECT trainlog_delete_setting(:office, :key)", {"key": key})
+        else:
+            self.run("DELETE FROM setting WHERE office_id = :office AND key = :key", {"key": key})
+
+    def _params(self, params: Params, sql: str = "") -> dict[str, Any]:
+        values = {k: self.value(v) for k, v in (params or {}).items()}
+        if ":office" in sql and "office" not in values:
+            values["office"] = self.office.id
+        return values
 
     # -- running SQL ---------------------------------------------------------------------------
     def all(self, sql: str, params: Params = None) -> list[Sequence[Any]]:
@@ -169,11 +213,11 @@ class SqliteConn(Conn):
         self.raw = raw
 
     def all(self, sql: str, params: Params = None) -> list[Sequence[Any]]:
-        return self.raw.execute(sql, self._params(params)).fetchall()
+        return self.raw.execute(sql, self._params(params, sql)).fetchall()
 
     def stream(self, sql: str, params: Params = None,
                size: int = STREAM_CHUNK) -> Iterator[Sequence[Any]]:
-        cursor = self.raw.execute(sql, self._params(params))
+        cursor = self.raw.execute(sql, self._params(params, sql))
         try:
             while rows := cursor.fetchmany(size):
                 yield from rows
@@ -181,10 +225,10 @@ class SqliteConn(Conn):
             cursor.close()
 
     def run(self, sql: str, params: Params = None) -> int:
-        return self._write(lambda: self.raw.execute(sql, self._params(params))).rowcount
+        return self._write(lambda: self.raw.execute(sql, self._params(params, sql))).rowcount
 
     def insert(self, sql: str, params: Params = None) -> int:
-        return self._write(lambda: self.raw.execute(sql, self._params(params))).lastrowid
+        return self._write(lambda: self.raw.execute(sql, self._params(params, sql))).lastrowid
 
     def _executemany(self, sql: str, rows: list[Sequence[Any]]) -> None:
         self._write(lambda: self.raw.executemany(sql, rows))
@@ -215,14 +259,14 @@ class AlchemyConn(Conn):
             raise IntegrityError(str(err.orig)) from err
 
     def all(self, sql: str, params: Params = None) -> list[Sequence[Any]]:
-        return list(self._exec(sql, self._params(params)))
+        return list(self._exec(sql, self._params(params, sql)))
 
     def stream(self, sql: str, params: Params = None,
                size: int = STREAM_CHUNK) -> Iterator[Sequence[Any]]:
         from sqlalchemy import text
 
         # yield_per: a server-side cursor on PostgreSQL, `size` rows per round trip
-        result = self.conn.execute(text(sql), self._params(params),
+        result = self.conn.execute(text(sql), self._params(params, sql),
                                    execution_options={"yield_per": size})
         try:
             yield from result
@@ -230,10 +274,10 @@ class AlchemyConn(Conn):
             result.close()
 
     def run(self, sql: str, params: Params = None) -> int:
-        return self._exec(sql, self._params(params)).rowcount
+        return self._exec(sql, self._params(params, sql)).rowcount
 
     def insert(self, sql: str, params: Params = None) -> int:
-        return self._exec(sql + " RETURNING id", self._params(params)).scalar_one()
+        return self._exec(sql + " RETURNING id", self._params(params, sql)).scalar_one()
 
     def _executemany(self, sql: str, rows: list[Sequence[Any]]) -> None:
         from sqlalchemy import exc
@@ -314,7 +358,7 @@ class PgConn(Conn):
     def _execute(self, cursor: Any, sql: str, params: Params) -> Any:
         import psycopg
 
-        values = self._params(params)
+        values = self._params(params, sql)
         try:
             if values:
                 cursor.execute(to_pyformat(sql)[0], values)

@@ -43,15 +43,16 @@ def compliance(db: Conn, period: Period, min_month: float | None = None,
         "SELECT coalesce(sum(CASE WHEN c.party_member THEN 1 ELSE 0 END), 0), "
         f"coalesce(sum(CASE WHEN c.party_member AND {registered_by_end} THEN 1 ELSE 0 END), 0), "
         f"coalesce(sum(CASE WHEN {registered_by_end} THEN 1 ELSE 0 END), 0) "
-        "FROM cadre c WHERE c.active", params) or (0, 0, 0)
+        "FROM cadre c WHERE c.office_id = :office AND c.active", params) or (0, 0, 0)
 
     # The cadres checked, each with the first month of the year they are held to.
     k = ("SELECT c.id AS id, CASE WHEN c.registered_on < :year_start THEN 1 "
          f"ELSE {db.month_number('c.registered_on')} END AS first_month "
-         f"FROM cadre c WHERE c.active AND {registered_by_end}")
+         f"FROM cadre c WHERE c.office_id = :office AND c.active AND {registered_by_end}")
     # Hours per cadre and month, on every platform or the one asked for.
     m = ("SELECT o.cadre_id AS cadre_id, o.month AS month, sum(o.hours) AS hours "
-         "FROM online_study o WHERE o.month >= :from_month AND o.month <= :end"
+         "FROM online_study o WHERE o.office_id = :office AND o.month >= :from_month "
+         "AND o.month <= :end"
          + (" AND o.platform = :platform" if key is not None else "")
          + " GROUP BY o.cadre_id, o.month")
     hours = "coalesce(sum(CASE WHEN m.month >= :start_month THEN m.hours END), 0.0)"

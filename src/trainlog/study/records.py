@@ -33,15 +33,16 @@ WARN_SAMPLE = 5
 _SAVEPOINT = "trainlog_study_import"
 #: PostgreSQL: the temporary table an import's rows are copied into before they are written.
 _STAGE = "trainlog_study_rows"
-_COLUMNS = "cadre_id, platform, month, hours, created_at, created_by, updated_at, updated_by"
+_COLUMNS = ("cadre_id, platform, month, hours, created_at, created_by, updated_at, updated_by, "
+            "office_id")
 #: Insert or update one record: INSERT … ON CONFLICT … DO UPDATE reads the same in SQLite (3.24+)
 #: and PostgreSQL, keeps a replaced record's created_at, and leaves an equal one untouched.
 _ON_CONFLICT = ("ON CONFLICT (cadre_id, platform, month) DO UPDATE SET hours = excluded.hours, "
                 "updated_at = excluded.updated_at, updated_by = excluded.updated_by "
                 "WHERE online_study.hours <> excluded.hours")
-_UPSERT = f"INSERT INTO online_study ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?) {_ON_CONFLICT}"
+_UPSERT = f"INSERT INTO online_study ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) {_ON_CONFLICT}"
 _UPSERT_STAGED = (f"INSERT INTO online_study ({_COLUMNS}) "
-                  "SELECT cadre_id, platform, month, hours, :stamp, :who, :stamp, :who "
+                  "SELECT cadre_id, platform, month, hours, :stamp, :who, :stamp, :who, :office "
                   f"FROM {_STAGE} ORDER BY seq {_ON_CONFLICT}")
 
 
@@ -64,7 +65,7 @@ class StudyImportResult:
 
 def _cadres(db: Conn) -> dict[str, tuple[int, bool, date | None]]:
     """code -> (id, active, registered_on) of every cadre."""
-    rows = db.all("SELECT code, id, active, registered_on FROM cadre")
+    rows = db.all("SELECT code, id, active, registered_on FROM cadre WHERE office_id = :office")
     return {c: (i, bool(a), as_date(r)) for c, i, a, r in rows}
 
 
@@ -304,7 +305,7 @@ def import_study(db: Conn, path: str | Path, month: str | None = None,
         else:
             last_id = db.scalar("SELECT max(id) FROM online_study") or 0
             before = db.scalar("SELECT total_changes()")
-            db.executemany(_UPSERT, job.records((stamp, who, stamp, who)))
+            db.executemany(_UPSERT, job.records((stamp, who, stamp, who, db.office.id)))
         job.chk.problems.extend(table.problems)
         job.chk.problems.sort(key=lambda p: p.row)
         job.chk.raise_if_any(str(path))
@@ -358,8 +359,8 @@ def add_study(db: Conn, code: str, month: str, hours: str | float,
     parser = _Parser(None, None)
     problems: list[Problem] = []
     code_ = str(code).strip()
-    row = db.first("SELECT id, active, registered_on FROM cadre WHERE code = :code",
-                   {"code": code_})
+    row = db.first("SELECT id, active, registered_on FROM cadre "
+                   "WHERE office_id = :office AND code = :code", {"code": code_})
     if row is None:
         problems.append(Problem(0, "cadre", code_, "no such cadre"))
     first: date | None = None
@@ -382,7 +383,8 @@ def add_study(db: Conn, code: str, month: str, hours: str | float,
     notes = _Notes()
     notes.see(code_, active, registered_on, first)
     stamp, who = db.stamp()
-    db.executemany(_UPSERT, [(cadre_id, key, db.value(first), value, stamp, who, stamp, who)])
+    db.executemany(_UPSERT, [(cadre_id, key, db.value(first), value, stamp, who, stamp, who,
+                              db.office.id)])
     return {"cadre": code_, "platform": key, "month": first.strftime("%Y-%m"), "hours": value,
             "previous": previous, "warnings": notes.messages()}
 
@@ -390,7 +392,7 @@ def add_study(db: Conn, code: str, month: str, hours: str | float,
 def cadre_study(conn: Conn, code: str, year: int | None = None) -> list[dict[str, Any]]:
     """A cadre's online study hours by month and platform (for `cadre show`)."""
     sql = ("SELECT o.month, o.platform, o.hours FROM online_study o "
-           "JOIN cadre c ON c.id = o.cadre_id WHERE c.code = :code")
+           "JOIN cadre c ON c.id = o.cadre_id WHERE c.office_id = :office AND c.code = :code")
     params: dict[str, Any] = {"code": code.strip()}
     if year is not None:
         if not 1 <= year <= 9999:

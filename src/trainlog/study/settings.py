@@ -12,7 +12,8 @@ from trainlog.vocab import SETTINGS
 
 def get_settings(conn: Conn) -> list[dict[str, Any]]:
     """Every known setting: its value in this database (or the default) and the default."""
-    stored = {k: v for k, v in conn.all("SELECT key, value FROM setting")}
+    stored = {k: v for k, v in conn.all(
+        "SELECT key, value FROM setting WHERE office_id = :office")}
     rows = []
     for key, (default, _, what) in SETTINGS.items():
         value = float(stored[key]) if key in stored else default
@@ -23,7 +24,8 @@ def get_settings(conn: Conn) -> list[dict[str, Any]]:
 
 def setting(conn: Conn, key: str) -> float:
     """The value of one setting in this database, else its default."""
-    value = conn.scalar("SELECT value FROM setting WHERE key = :key", {"key": key})
+    value = conn.scalar("SELECT value FROM setting WHERE office_id = :office AND key = :key",
+                        {"key": key})
     return float(value) if value is not None else SETTINGS[key][0]
 
 
@@ -43,13 +45,15 @@ def set_setting(conn: Conn, key: str, value: str | float) -> dict[str, Any]:
         raise TrainlogError(f"{key}: must be more than 0")
     text = f"{number:g}"
     params = {"key": key, "value": text}
-    if not conn.run("UPDATE setting SET value = :value WHERE key = :key", params):
-        conn.run("INSERT INTO setting (key, value) VALUES (:key, :value)", params)
+    if not conn.run("UPDATE setting SET value = :value "
+                    "WHERE office_id = :office AND key = :key", params):
+        conn.run("INSERT INTO setting (office_id, key, value) VALUES (:office, :key, :value)",
+                 params)
     return {"key": key, "value": number}
 
 
 def unset_setting(db: Conn, key: str) -> dict[str, Any]:
     """Remove a stored setting: the default applies again."""
     key = _check_key(key)
-    db.run("DELETE FROM setting WHERE key = :key", {"key": key})
+    db.delete_setting(key)
     return {"key": key, "value": SETTINGS[key][0]}
