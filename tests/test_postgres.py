@@ -380,8 +380,9 @@ class TestInfoAndInit:
 
 
 class TestRolePerOffice:
-    """The README's recipe: a database owned by an admin role that runs the migrations, and a
-    login role per office in a group that may read and write the records, nothing more."""
+    """A database owned by an admin role that runs the migrations, and a login role (here in a
+    group) granted its office (`office grant`): it may read and write its records, nothing
+    more (the README's recipe itself: test_offices_rls.py)."""
 
     def test_office_roles_work_and_cannot_change_the_schema(self, cli, server: Any,
                                                             tmp_path: Path, write_csv) -> None:
@@ -399,13 +400,9 @@ class TestRolePerOffice:
                 f"GRANT CONNECT ON DATABASE {name} TO {group}",
                 f"CREATE ROLE {office} LOGIN PASSWORD 'office-pw-1' IN ROLE {group}")
             admin_url = as_admin.render_as_string(hide_password=False)
-            assert cli("--db", admin_url, "init").exit_code == 0
-            sql(admin_url,
-                f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {group}",
-                f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO {group}",
-                f"ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT, UPDATE, "
-                f"DELETE ON TABLES TO {group}",
-                f"ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE ON SEQUENCES TO {group}")
+            assert cli("--db", admin_url, "init", "--office", "zl").exit_code == 0
+            granted = cli("--db", admin_url, "office", "grant", office, "zl")
+            assert granted.exit_code == 0, granted.stderr
 
             url = as_office.render_as_string(hide_password=False)
             roster = write_csv(tmp_path / "r.csv", ["ref", "date", "track", "title", "cadre"],
@@ -625,15 +622,16 @@ class TestChecks:
         assert "all valid" in checks["indexes"]["detail"]
 
     @pytest.mark.parametrize(("name", "statements", "said"), [
-        ("constraints", ["ALTER TABLE attendance DROP CONSTRAINT attendance_cadre_id_fkey"],
-         "attendance.cadre_id -> cadre: foreign key missing"),
-        ("constraints", ["ALTER TABLE attendance DROP CONSTRAINT attendance_cadre_id_fkey",
-                         "ALTER TABLE attendance ADD CONSTRAINT attendance_cadre_id_fkey FOREIGN "
-                         "KEY (cadre_id) REFERENCES cadre (id) NOT VALID"], "NOT VALID"),
+        ("constraints", ["ALTER TABLE attendance DROP CONSTRAINT fk_attendance_cadre_id"],
+         "attendance (cadre_id, office_id) -> cadre: foreign key missing"),
+        ("constraints", ["ALTER TABLE attendance DROP CONSTRAINT fk_attendance_cadre_id",
+                         "ALTER TABLE attendance ADD CONSTRAINT fk_attendance_cadre_id FOREIGN "
+                         "KEY (office_id, cadre_id) REFERENCES cadre (office_id, id) NOT VALID"],
+         "NOT VALID"),
         ("constraints", ["ALTER TABLE attendance DISABLE TRIGGER ALL"],
          "attendance: foreign keys not enforced"),
-        ("constraints", ["ALTER TABLE cadre DROP CONSTRAINT cadre_code_key"],
-         "cadre (code): unique constraint missing"),
+        ("constraints", ["ALTER TABLE cadre DROP CONSTRAINT uq_cadre_office_code"],
+         "cadre (code, office_id): unique constraint missing"),
         ("indexes", ["UPDATE pg_index SET indisvalid = false WHERE indexrelid = "
                      "'ix_session_track_date'::regclass"], "invalid index(es): ix_session_track_date"),
     ])

@@ -58,11 +58,11 @@ def test_session_import_loads_no_heavy_module(registry: None, cli, db: Database,
     assert (done["sessions"], done["created"], done["attendances"], done["person_times"]) == (
         2, 2, 2, 14)
     assert (again["created"], again["updated"], again["unchanged"]) == (0, 0, 2)
-    assert outs[3] == ("sessions: imported 2 rows: 1 sessions (0 created, 1 updated, 0 unchanged), "
-                       "2 attendances, 2 person-times\n")
+    assert outs[3] == ("sessions: imported 2 rows: 1 sessions (0 created, 1 updated (hours 1, "
+                       "attendees 1), 0 unchanged), 2 attendances, 2 person-times\n")
     # In-process (everything imported) the file now reads as unchanged, as it does above.
-    assert cli(*cases[3]).stdout == outs[3].replace("1 updated, 0 unchanged",
-                                                    "0 updated, 1 unchanged")
+    assert cli(*cases[3]).stdout == outs[3].replace("1 updated (hours 1, attendees 1), "
+                                                    "0 unchanged", "0 updated, 1 unchanged")
     shown = json.loads(cli("session", "show", "R1", "--format", "json").stdout)
     assert [(a["cadre"], a["hours"]) for a in shown["attendees"]] == [("G1", 3.0), ("G2", 3.0)]
     assert shown["hours"] == 3.0 and shown["person_times"] == 2

@@ -173,11 +173,12 @@ def constraints_check(conn: Conn) -> Outcome:
         pk = tuple(sorted(c.name for c in table.primary_key.columns))
         if (pk, None) not in have.get((name, "p"), set()):
             found.append(f"{name}: primary key ({', '.join(pk)}) missing")
-        for fk in sorted(table.foreign_keys, key=lambda f: f.parent.name):
+        keys = {(tuple(sorted(c.name for c in fk.columns)), fk.referred_table.name)
+                for fk in table.foreign_key_constraints}
+        for cols, referred in sorted(keys):
             declared += 1
-            if ((fk.parent.name,), fk.column.table.name) not in have.get((name, "f"), set()):
-                found.append(f"{name}.{fk.parent.name} -> {fk.column.table.name}: foreign key "
-                             "missing")
+            if (cols, referred) not in have.get((name, "f"), set()):
+                found.append(f"{name} ({', '.join(cols)}) -> {referred}: foreign key missing")
         wanted = {tuple(sorted(c.name for c in u.columns)) for u in table.constraints
                   if isinstance(u, UniqueConstraint)}
         wanted |= {(c.name,) for c in table.columns if c.unique}
