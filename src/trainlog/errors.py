@@ -45,6 +45,20 @@ class ConditionHeld(TrainlogError):
     exit_code = 3
 
 
+#: The words of a problem's and of an input's message, in English; `trainlog.vocab.set_lang` puts
+#: the run's language in (this module is below the catalogue, which imports it).
+FRAME = {
+    "row": "row {row}{column}{value}: {reason}",
+    "column": ", column {column}",
+    "value": ", value {value}",
+    "whole": "{column}{value}: {reason}",
+    "input": "input",
+    "problems": "{what}: {n} problem(s), nothing written",
+    "more": "  … and {n} more",
+    "join": "; ",
+}
+
+
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong with one row of an input (row 0 means the input as a whole)."""
@@ -57,10 +71,12 @@ class Problem:
     def __str__(self) -> str:
         value = "" if self.value in (None, "") else f" {_short(self.value)!r}"
         if not self.row:  # a problem with an option or with the input as a whole
-            return f"{self.column or 'input'}{value}: {self.reason}"
-        column = f", column {self.column}" if self.column else ""
-        value = "" if self.value in (None, "") else f", value {_short(self.value)!r}"
-        return f"row {self.row}{column}{value}: {self.reason}"
+            return FRAME["whole"].format(column=self.column or FRAME["input"], value=value,
+                                         reason=self.reason)
+        column = FRAME["column"].format(column=self.column) if self.column else ""
+        value = "" if self.value in (None, "") else FRAME["value"].format(
+            value=repr(_short(self.value)))
+        return FRAME["row"].format(row=self.row, column=column, value=value, reason=self.reason)
 
 
 def _short(value: object, limit: int = 60) -> str:
@@ -73,10 +89,10 @@ class InvalidInput(TrainlogError):
 
     def __init__(self, problems: list[Problem], what: str = "input", limit: int = 50):
         self.problems = problems
-        lines = [f"{what}: {len(problems)} problem(s), nothing written"]
+        lines = [FRAME["problems"].format(what=what, n=len(problems))]
         lines += [f"  {p}" for p in problems[:limit]]
         if len(problems) > limit:
-            lines.append(f"  … and {len(problems) - limit} more")
+            lines.append(FRAME["more"].format(n=len(problems) - limit))
         super().__init__("\n".join(lines))
 
 
@@ -86,4 +102,4 @@ class FieldProblems(InvalidInput):
 
     def __init__(self, problems: list[Problem], line: Callable[[Problem], str] = str):
         super().__init__(problems)
-        self.args = ("; ".join(line(p) for p in problems),)
+        self.args = (FRAME["join"].join(line(p) for p in problems),)

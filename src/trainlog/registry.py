@@ -16,7 +16,7 @@ from trainlog.dates import Period, parse_date
 from trainlog.errors import FieldProblems, Problem, TrainlogError
 from trainlog.files import tables as imp
 from trainlog.store.sql import Conn, as_date
-from trainlog.vocab import LEVELS, parse_bool, parse_choice
+from trainlog.vocab import LEVELS, parse_bool, parse_choice, say
 
 CADRE_FLAGS = ("top_leader", "poverty_cadre", "party_member")
 AUDIT = ("created_at", "created_by", "updated_at", "updated_by")
@@ -77,7 +77,7 @@ def add_branch(conn: Conn, code: str, name: str, township: str | None = None) ->
     township_ = imp.text(township, "township", max_length=100)
     if conn.first("SELECT id FROM branch WHERE office_id = :office AND code = :code",
                   {"code": code_}):
-        raise TrainlogError(f"branch {code_} exists already (use `branch import` to update)")
+        raise TrainlogError(say("msg.branch_exists", code=code_))
     _insert(conn, "branch", {"code": code_, "name": name_, "township": township_})
     return _branch_dict((code_, name_, township_, True))
 
@@ -164,7 +164,7 @@ def list_cadres(
     if branch:
         branch = branch.strip()
         if not branch_ids(conn, [branch]):  # a mistyped code must not look like "no cadres"
-            raise TrainlogError(f"--branch: no branch with code {branch!r}")
+            raise TrainlogError(say("msg.no_branch", code=repr(branch)))
         where.append("b.code = :branch")
         params["branch"] = branch
     if level:
@@ -182,7 +182,7 @@ def list_cadres(
 def get_cadre(db: Conn, code: str) -> dict[str, Any]:
     row = db.first(_CADRE_SELECT + " AND c.code = :code", {"code": code.strip()})
     if row is None:
-        raise TrainlogError(f"no cadre with code {code!r}")
+        raise TrainlogError(say("msg.no_cadre", code=repr(code)))
     return _cadre_dict(row)
 
 
@@ -204,7 +204,7 @@ def _parse_cadre_fields(values: dict[str, Any], chk: imp.Checker, row: int,
         elif key == "branch":
             branch = chk.check(row, key, raw, lambda v: imp.code(v, "branch", required=False))
             if branch is not None and branch not in branches:
-                chk.add(row, key, branch, "no such branch")
+                chk.add(row, key, branch, say("msg.no_such_branch"))
             out["branch_id"] = branches.get(branch) if branch else None
         elif key in CADRE_FLAGS:
             default = key == "party_member"
@@ -228,7 +228,7 @@ def add_cadre(conn: Conn, code: str, name: str, **fields: Any) -> dict[str, Any]
     if conn.first("SELECT id FROM cadre WHERE office_id = :office AND code = :code",
                   {"code": values["code"]}):
         raise TrainlogError(
-            f"cadre {values['code']} exists already (use `cadre edit` to change it)"
+            say("msg.cadre_exists", code=values['code'])
         )
     _insert(conn, "cadre", values)
     return get_cadre(conn, values["code"])
@@ -239,7 +239,7 @@ def edit_cadre(conn: Conn, code: str, **fields: Any) -> dict[str, Any]:
     row = conn.first("SELECT id, code FROM cadre WHERE office_id = :office AND code = :code",
                      {"code": code.strip()})
     if row is None:
-        raise TrainlogError(f"no cadre with code {code!r}")
+        raise TrainlogError(say("msg.no_cadre", code=repr(code)))
     cadre_id, code_ = int(row[0]), row[1]
     given = {k: v for k, v in fields.items() if v is not None}
     active = given.pop("active", None)
@@ -311,7 +311,7 @@ def _records(path: str | Path, table: imp.Table,
         code = rec.get("code")
         if code is not None:
             if code in first_row:
-                chk.add(n, "code", code, f"repeats row {first_row[code]}")
+                chk.add(n, "code", code, say("msg.repeats_row", row=first_row[code]))
             first_row.setdefault(code, n)
             records[code] = rec
     chk.problems.extend(table.problems)

@@ -23,7 +23,7 @@ from trainlog.output import render
 from trainlog.output.progress import bar as progress_bar
 from trainlog.output.render import detect_lang, message
 from trainlog.store.database import Database, retrying
-from trainlog.vocab import set_lang
+from trainlog.vocab import say, set_lang
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -71,8 +71,8 @@ class State:
 
 def say_upgraded(done: dict[str, Any]) -> None:
     """On stderr, what the upgrade of an older database on opening it did (`Database.upgrade`)."""
-    message(f"upgraded the database schema from revision {done['from']} to {done['to']}; "
-            f"the copy from before is at {done['backup']}")
+    message(say("msg.upgraded_on_open", **{"from": done["from"]}, to=done["to"],
+                path=done["backup"]))
 
 
 class Format(StrEnum):
@@ -191,7 +191,7 @@ def _echo(text: str) -> None:
 def warn(warnings: list[str]) -> None:
     """An importer's or a write's warnings, on stderr, whatever the format."""
     for w in warnings:
-        message(f"warning: {w}")
+        message(say("msg.warning", text=w))
 
 
 def command(group: typer.Typer, *args: Any, **kwargs: Any) -> Callable[[F], F]:

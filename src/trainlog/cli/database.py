@@ -10,7 +10,7 @@ import typer
 
 from trainlog.cli import root as app
 from trainlog.cli.common import Format, FormatOpt, LangOpt, OutputOpt, State, command, show
-from trainlog.vocab import own_labels
+from trainlog.vocab import own_labels, say
 
 db_app = typer.Typer(help="The database: info, check, backup, upgrade.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
@@ -33,9 +33,9 @@ def init(
     created = db.init(first)
     typer.echo(db.display())
     if created:
-        message(f"created a new trainlog database, with the office {first[0]} ({first[1]})")
+        message(say("msg.created_db", code=first[0], name=first[1]))
         return
-    message("the database exists and is up to date")
+    message(say("msg.db_up_to_date"))
     if office is not None or office_name is not None:
         from trainlog.offices import check_first_office
 
@@ -79,7 +79,7 @@ def check(st: State, fmt: FormatOpt = Format.table, lang: LangOpt = None,
          output=output, lang=st.lang, labels=labels)
     failed = [c["name"] for c in report["checks"] if not c["ok"]]
     if failed:
-        raise TrainlogError(f"db check: {len(failed)} of {len(report['checks'])} checks failed: "
+        raise TrainlogError(say("msg.checks_failed", n=len(failed), of=len(report["checks"]))
                             + ", ".join(failed))
 
 
@@ -109,8 +109,8 @@ def upgrade(st: State) -> None:
         raise db.missing()
     done = db.upgrade()
     if not done["upgraded"]:
-        message(f"the schema is up to date (revision {done['to']})")
+        message(say("msg.schema_current", to=done["to"]))
     else:
-        copy = f"; backup copy at {done['backup']}" if done["backup"] else ""
-        message(f"upgraded the schema from revision {done['from']} to {done['to']}{copy}")
+        copy = say("msg.backup_copy", path=done["backup"]) if done["backup"] else ""
+        message(say("msg.schema_upgraded", **{"from": done["from"]}, to=done["to"], copy=copy))
     sys.stdout.write(db.display() + "\n")

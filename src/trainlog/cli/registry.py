@@ -50,9 +50,9 @@ def run_import(st: State, importer: Callable[..., Any], what: str, file: Path,
     if quiet:
         return
     data = result.as_dict()
-    verb = "would import" if result.dry_run else "imported"
-    show(data, fmt, text=f"{what}: {verb} {data['rows']} rows: {data['created']} created, "
-                         f"{data['updated']} updated, {data['unchanged']} unchanged")
+    verb = say("msg.would_import" if result.dry_run else "msg.imported")
+    show(data, fmt, text=say("msg.registry_imported", what=say(f"msg.what_{what}"), verb=verb,
+                             **data))
 
 
 @command(branch_app, "add")
@@ -67,7 +67,7 @@ def branch_add(
 
     with st.db.connect(write=True) as conn:
         b = add_branch(conn, code, name, township)
-    typer.echo(f"added branch {b['code']} {b['name']}")
+    typer.echo(say("msg.added_branch", code=b["code"], name=b["name"]))
 
 
 @command(branch_app, "list")
@@ -126,7 +126,7 @@ def cadre_add(
         c = add_cadre(conn, code, name, unit=unit, level=level, branch=branch, top_leader=top_leader,
                       poverty_cadre=poverty_cadre, party_member=not no_party_member,
                       registered_on=registered_on)
-    typer.echo(f"added cadre {c['code']} {c['name']}")
+    typer.echo(say("msg.added_cadre", code=c["code"], name=c["name"]))
 
 
 @command(cadre_app, "list")
@@ -239,7 +239,7 @@ def cadre_edit(
         c = edit_cadre(conn, code, name=name, unit=unit, level=level, branch=branch,
                        top_leader=top_leader, poverty_cadre=poverty_cadre,
                        party_member=party_member, registered_on=registered_on, active=active)
-    typer.echo(f"updated cadre {c['code']} {c['name']}")
+    typer.echo(say("msg.updated_cadre", code=c["code"], name=c["name"]))
 
 
 @command(cadre_app, "deactivate")
@@ -249,7 +249,7 @@ def cadre_deactivate(st: State, code: CadreArg) -> None:
 
     with st.db.connect(write=True) as conn:
         c = deactivate_cadre(conn, code)
-    typer.echo(f"deactivated cadre {c['code']} {c['name']}")
+    typer.echo(say("msg.deactivated_cadre", code=c["code"], name=c["name"]))
 
 
 @command(cadre_app, "import")

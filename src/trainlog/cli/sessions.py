@@ -28,7 +28,7 @@ from trainlog.cli.common import (
     show,
     warn,
 )
-from trainlog.vocab import own_labels
+from trainlog.vocab import own_labels, say
 
 session_app = typer.Typer(help="Training sessions (培训) and their attendance.",
                           no_args_is_help=True)
@@ -84,14 +84,14 @@ def add_session(
                       attendees=attendee or [], attendees_file=attendees_file,
                       headcount=headcount, branch=branch, ref=ref, replace=replace,
                       encoding=encoding)
-    verb = "replaced" if result["replaced"] else "added"
-    ref_text = f", ref {result['ref']}" if result["ref"] else ""
-    parts = [f"{result['attendees']} named"] + (
-        [f"headcount {result['headcount']}"] if result["headcount"] else [])
-    void = f"warning: session {result['id']} is void and stays void; it is not counted"
+    ref_text = say("msg.ref", ref=result["ref"]) if result["ref"] else ""
+    parts = [say("msg.named", n=result["attendees"])] + (
+        [say("msg.headcount", n=result["headcount"])] if result["headcount"] else [])
+    void = say("msg.warning", text=say("msg.stays_void", id=result["id"]))
     show(result, fmt,
-         text=f"{verb} session {result['id']}{ref_text}: {result['person_times']} person-times "
-              f"({', '.join(parts)})",
+         text=say("msg.replaced_session" if result["replaced"] else "msg.added_session",
+                  id=result["id"], ref=ref_text, n=result["person_times"],
+                  parts=say("msg.list_join").join(parts)),
          after=void if result["void"] else None)
 
 
@@ -160,13 +160,13 @@ def session_import(
     warn(result.warnings)
     if quiet:
         return
-    verb = "would import" if dry_run else "imported"
+    verb = say("msg.would_import" if dry_run else "msg.imported")
     what = ", ".join(f"{k} {n}" for k, n in result.changed.items())
     show(result.as_dict(), fmt,
-         text=f"sessions: {verb} {result.rows} rows: {result.sessions} sessions "
-              f"({result.created} created, {result.updated} updated"
-              f"{f' ({what})' if what else ''}, {result.unchanged} "
-              f"unchanged), {result.attendances} attendances, {result.person_times} person-times")
+         text=say("msg.sessions_imported", verb=verb, rows=result.rows, sessions=result.sessions,
+                  created=result.created, updated=result.updated,
+                  what=f" ({what})" if what else "", unchanged=result.unchanged,
+                  attendances=result.attendances, person_times=result.person_times))
 
 
 @command(session_app, "void")
@@ -182,6 +182,6 @@ def session_void(
 
     with st.db.connect(write=True) as db:
         result = void_session(db, id_or_ref, reason, _by(by_id, by_ref))
-    ref_text = f", ref {result['ref']}" if result["ref"] else ""
-    typer.echo(f"voided session {result['id']}{ref_text}: its {result['person_times']} "
-               "person-times no longer count")
+    ref_text = say("msg.ref", ref=result["ref"]) if result["ref"] else ""
+    typer.echo(say("msg.voided_session", id=result["id"], ref=ref_text,
+                   n=result["person_times"]))

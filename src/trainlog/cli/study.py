@@ -25,7 +25,7 @@ from trainlog.cli.common import (
     show,
     warn,
 )
-from trainlog.vocab import own_labels, word
+from trainlog.vocab import own_labels, say, word
 
 study_app = typer.Typer(help="Online study hours (网络学习) imported from the platforms.",
                         no_args_is_help=True)
@@ -70,8 +70,9 @@ def study_add(
 
     with st.db.connect(write=True) as db:
         r = add_study(db, code, month, hours, platform)
-    was = "" if r["previous"] is None else f" (was {r['previous']:g})"
-    typer.echo(f"recorded {r['cadre']} {r['month']} {r['platform']}: {r['hours']:g} hours{was}")
+    was = "" if r["previous"] is None else say("msg.was", value=f"{r['previous']:g}")
+    typer.echo(say("msg.recorded_study", cadre=r["cadre"], month=r["month"],
+                   platform=r["platform"], hours=f"{r['hours']:g}", was=was))
     warn(r["warnings"])
 
 
@@ -99,11 +100,11 @@ def study_import(
     warn(result.warnings)
     if quiet:
         return
-    verb = "would import" if dry_run else "imported"
-    months = ", ".join(result.months) or "no month"
+    verb = say("msg.would_import" if dry_run else "msg.imported")
+    months = ", ".join(result.months) or say("msg.no_month")
     show(result.as_dict(), fmt,
-         text=f"online study: {verb} {result.rows} rows ({months}): {result.created} created, "
-              f"{result.updated} updated, {result.unchanged} unchanged")
+         text=say("msg.study_imported", verb=verb, rows=result.rows, months=months,
+                  created=result.created, updated=result.updated, unchanged=result.unchanged))
 
 
 @command(app, "compliance")
@@ -138,7 +139,7 @@ def compliance(
          output=output, lang=st.lang, labels=LABELS)
     if fail_if_any and data["short_count"]:
         n = data["short_count"]
-        raise ConditionHeld(f"{n} cadre(s) short of online study hours in {period.label}")
+        raise ConditionHeld(say("msg.short", n=n, period=period.label))
 
 
 @command(app, "coverage")
@@ -207,4 +208,4 @@ def config_unset(st: State, key: KeyArg) -> None:
 
     with st.db.connect(write=True) as conn:
         r = unset_setting(conn, key)
-    typer.echo(f"{r['key']} = {r['value']:g} (default)")
+    typer.echo(f"{r['key']} = {r['value']:g}" + say("msg.default"))

@@ -23,7 +23,7 @@ from trainlog.cli.common import (
     command,
     show,
 )
-from trainlog.vocab import own_labels
+from trainlog.vocab import own_labels, say
 
 survey_app = typer.Typer(help="The training-needs survey (需求调研): what cadres ask to learn.",
                          no_args_is_help=True)
@@ -62,8 +62,8 @@ def survey_add(
     with st.db.connect(write=True) as conn:
         result = add_answer(conn, date=date, method=method, topics=topic, cadre=cadre,
                             respondent=respondent, tier=tier, note=note, again=again)
-    show(result, fmt, text=f"added survey answer {result['id']}: {result['date']} "
-                           f"{result['method']}, topics {', '.join(result['topic'])}")
+    show(result, fmt, text=say("msg.added_answer", id=result["id"], date=result["date"],
+                               method=result["method"], topics=", ".join(result["topic"])))
 
 
 @command(survey_app, "import")
@@ -82,9 +82,10 @@ def survey_import(
         result = import_answers(conn, file, encoding, dry_run)
     if quiet:
         return
-    verb = "would import" if dry_run else "imported"
-    show(result.as_dict(), fmt, text=f"survey: {verb} {result.rows} rows: {result.created} "
-         f"answers created ({result.topics} topics), {result.skipped} already stored")
+    verb = say("msg.would_import" if dry_run else "msg.imported")
+    show(result.as_dict(), fmt, text=say("msg.survey_imported", verb=verb, rows=result.rows,
+                                         created=result.created, topics=result.topics,
+                                         skipped=result.skipped))
 
 
 @command(survey_app, "list")

@@ -56,7 +56,7 @@ class Table:
         for number, cells in self._rows:
             if len(cells) > width and not all(_blank(c) for c in cells[width:]):
                 self.problems.append(
-                    Problem(number, "", "", f"{len(cells)} cells but the header has {width} columns")
+                    Problem(number, "", "", say("msg.cells", n=len(cells), width=width))
                 )
                 continue
             values = [_clean(c) for c in cells[:width]]
@@ -102,7 +102,7 @@ class Table:
             if len(cells) != width:
                 if len(cells) > width and any(c.strip() for c in cells[width:]):
                     problems.append(Problem(
-                        n, "", "", f"{len(cells)} cells but the header has {width} columns"))
+                        n, "", "", say("msg.cells", n=len(cells), width=width)))
                     continue
                 cells = (cells + [""] * width)[:width]
             cells = list(map(strip, cells))
@@ -143,7 +143,7 @@ def open_table(path: str | Path, spec: dict[str, str], required: set[str],
     if not path.exists():
         raise NoInput(say("msg.no_such_file", path=path))
     if path.is_dir():
-        raise TrainlogError(f"{path}: is a directory, not a file")
+        raise TrainlogError(say("msg.is_folder", path=path))
     try:
         if path.suffix.lower() in (".xlsx", ".xlsm"):
             rows = _xlsx_rows(path)
@@ -151,7 +151,7 @@ def open_table(path: str | Path, spec: dict[str, str], required: set[str],
             rows = _csv_rows(path, encoding or detect_encoding(path))
         header_number, header = next(rows)
     except StopIteration:
-        raise TrainlogError(f"{path}: the file is empty; it needs a header row") from None
+        raise TrainlogError(say("msg.empty_file", path=path)) from None
     except OSError as exc:  # unreadable: permissions, a device, an I/O error
         raise TrainlogError(f"{path}: cannot be read ({exc.strerror or exc})") from None
     columns = _map_header(path, header, spec, required)
@@ -256,18 +256,18 @@ def _map_header(path: Path, header: list[Any], spec: dict[str, str], required: s
         key = by_name.get(name.lower()) or by_name.get(name)
         if key is None:
             if name == "":
-                problems.append(Problem(1, "", "", "a column has no header"))
+                problems.append(Problem(1, "", "", say("msg.no_header")))
             else:
                 allowed = ", ".join(f"{k}/{v}" for k, v in spec.items())
-                problems.append(Problem(1, name, "", f"unknown column; the columns are {allowed}"))
+                problems.append(Problem(1, name, "", say("msg.unknown_column", allowed=allowed)))
             columns.append("")
             continue
         if key in seen:
-            problems.append(Problem(1, name, "", f"column repeated (also given as {seen[key]!r})"))
+            problems.append(Problem(1, name, "", say("msg.column_repeated", other=repr(seen[key]))))
         seen[key] = name
         columns.append(key)
     for key in sorted(required - set(seen)):
-        problems.append(Problem(1, f"{key}/{spec[key]}", "", "required column missing"))
+        problems.append(Problem(1, f"{key}/{spec[key]}", "", say("msg.column_missing")))
     if problems:
         raise InvalidInput(problems, str(path))
     return columns
@@ -302,12 +302,12 @@ def text(value: Any, field: str, required: bool = False, max_length: int = MAX_T
     s = "" if value is None else str(value).strip()
     if not s:
         if required:
-            raise FieldError(field, "is required")
+            raise FieldError(field, say("msg.required"))
         return None
     if len(s) > max_length:
-        raise FieldError(field, f"longer than {max_length} characters")
+        raise FieldError(field, say("msg.too_long", n=max_length))
     if _CONTROL.search(s):
-        raise FieldError(field, "contains control characters")
+        raise FieldError(field, say("msg.control"))
     if _SURROGATE.search(s):  # undecodable bytes of a command line
         raise FieldError(field, "is not valid text (typed in another encoding than the "
                             "terminal's?)")
@@ -318,7 +318,7 @@ def code(value: Any, field: str, required: bool = True) -> str | None:
     """A code: text with no whitespace inside."""
     s = text(value, field, required=required, max_length=50)
     if s is not None and any(c.isspace() for c in s):
-        raise FieldError(field, f"{s!r} contains spaces; codes are one word")
+        raise FieldError(field, say("msg.code_spaces", value=repr(s)))
     return s
 
 
@@ -328,11 +328,11 @@ def number(value: Any, field: str, low: float = 0.0, high: float = math.inf) -> 
     try:
         x = float(s)
     except ValueError:
-        raise FieldError(field, f"{s!r} is not a number") from None
+        raise FieldError(field, say("msg.not_number", value=repr(s))) from None
     if not math.isfinite(x):
         raise FieldError(field, f"{s!r} is not a finite number")
     if x < low or x > high:
-        raise FieldError(field, f"{s} is outside {low:g}..{high:g}")
+        raise FieldError(field, say("msg.outside", value=s, low=f"{low:g}", high=f"{high:g}"))
     return x
 
 
@@ -352,9 +352,9 @@ def count(value: Any, field: str) -> int:
         try:
             x = float(s)
         except ValueError:
-            raise FieldError(field, f"{s!r} is not a whole number") from None
+            raise FieldError(field, say("msg.not_whole", value=repr(s))) from None
         if not (math.isfinite(x) and x.is_integer()):
-            raise FieldError(field, f"{s!r} is not a whole number") from None
+            raise FieldError(field, say("msg.not_whole", value=repr(s))) from None
         n = int(x)
     if n < 0 or n > 1_000_000:
         raise FieldError(field, f"{n} is outside 0..1000000")

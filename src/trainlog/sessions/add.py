@@ -202,7 +202,7 @@ def read_attendees_file(path: str | Path, encoding: str | None = None) -> list[L
     if not p.exists():
         raise NoInput(say("msg.no_such_file", path=p))
     if p.is_dir():
-        raise TrainlogError(f"{p}: is a directory, not a file")
+        raise TrainlogError(say("msg.is_folder", path=p))
     try:
         text = p.read_bytes().decode(encoding or imp.detect_encoding(p))
     except (UnicodeDecodeError, LookupError) as exc:

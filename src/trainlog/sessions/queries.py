@@ -16,7 +16,7 @@ from trainlog.errors import TrainlogError
 from trainlog.files import tables as imp
 from trainlog.sessions.add import parse_kind, parse_track, update_session
 from trainlog.store.sql import Conn, as_date, as_datetime
-from trainlog.vocab import ALL_KINDS, TRACKS, parse_choice
+from trainlog.vocab import ALL_KINDS, TRACKS, parse_choice, say
 
 #: The keys of a `session list` object (DESIGN.md, "Listings").
 LIST_KEYS = ["id", "ref", "date", "track", "kind", "topic", "title", "hours", "branch",
@@ -62,7 +62,7 @@ def find_session(conn: Conn, id_or_ref: str, by: str | None = None) -> dict[str,
     row = by_ref if by_ref is not None else by_id
     if row is None:
         what = {"id": "id", "ref": "ref"}.get(by or "", "id or ref")
-        raise TrainlogError(f"no session with {what} {key!r}")
+        raise TrainlogError(say("msg.no_session", what=what, key=repr(key)))
     return _session(row)
 
 
@@ -96,7 +96,7 @@ def list_sessions(conn: Conn, period: Period | None = None, track: str | None = 
         branch = branch.strip()
         if conn.scalar("SELECT id FROM branch WHERE office_id = :office AND code = :code",
                        {"code": branch}) is None:
-            raise TrainlogError(f"--branch: no branch with code {branch!r}")
+            raise TrainlogError(say("msg.no_branch", code=repr(branch)))
         where.append("b.code = :branch")
         params["branch"] = branch
     if not voided:
@@ -147,7 +147,7 @@ def transcript(conn: Conn, cadre_code: str, year: int | None = None) -> dict[str
     cadre_id = conn.scalar("SELECT id FROM cadre WHERE office_id = :office AND code = :code",
                            {"code": cadre_code.strip()})
     if cadre_id is None:
-        raise TrainlogError(f"no cadre with code {cadre_code!r}")
+        raise TrainlogError(say("msg.no_cadre", code=repr(cadre_code)))
     where = "a.cadre_id = :cadre AND NOT s.void"
     params: dict[str, Any] = {"cadre": cadre_id}
     if year is not None:

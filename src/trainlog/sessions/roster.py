@@ -33,6 +33,7 @@ from trainlog.sessions.add import (
     parse_ref,
 )
 from trainlog.store.sql import Conn, IntegrityError, chunks, in_list, tune_for_import
+from trainlog.vocab import say
 
 #: Sessions whose attendance is compared at once when an import replaces existing refs.
 DIFF_CHUNK = 500
@@ -211,7 +212,7 @@ def import_sessions(db: Conn, path: str | Path, encoding: str | None = None,
             if code:
                 found = cadres.get(code)
                 if found is None:
-                    chk.add(n, "cadre", code, "no such cadre")
+                    chk.add(n, "cadre", code, say("msg.no_such_cadre"))
                     continue
                 if not found[1]:
                     inactive.append((n, ref, code, found[0]))

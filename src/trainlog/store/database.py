@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from trainlog.errors import DatabaseBusy, NoDatabase, TrainlogError
+from trainlog.vocab import say
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection, Engine
@@ -124,10 +125,8 @@ def _sqlstate(orig: object) -> str | None:
 
 def _busy_error(db: Database) -> DatabaseBusy:
     seconds = BUSY_TIMEOUT_MS / 1000
-    return DatabaseBusy(
-        f"the database {db.display()} is busy: another process has held its write lock for more "
-        f"than {seconds:g} s (tried {BEGIN_ATTEMPTS} times); nothing was written, try again later"
-    )
+    return DatabaseBusy(say("msg.busy", where=db.display(), seconds=f"{seconds:g}",
+                            n=BEGIN_ATTEMPTS))
 
 
 class Database:
@@ -229,7 +228,7 @@ class Database:
         except sqlite3.DatabaseError as exc:  # busy, or not a database
             if is_busy(exc):
                 raise _busy_error(self) from None
-            raise TrainlogError(f"cannot open the database {self.display()}: {exc}") from None
+            raise TrainlogError(say("msg.cannot_open", where=self.display(), reason=exc)) from None
         finally:
             raw.close()
 
@@ -279,8 +278,7 @@ class Database:
 
     def missing(self) -> NoDatabase:
         """The error of a location without a trainlog database."""
-        return NoDatabase(f"no trainlog database at {self.display()}; create it with "
-                          "`trainlog init` (or point --db / TRAINLOG_DB at an existing one)")
+        return NoDatabase(say("msg.no_database", where=self.display()))
 
     def require(self) -> dict[str, Any] | None:
         """Make sure the schema exists and is current: upgrade an older one, refuse a newer one.
@@ -360,7 +358,7 @@ class Database:
         if source is None:
             raise TrainlogError("an in-memory database cannot be backed up")
         if not source.is_file():
-            raise NoDatabase(f"no trainlog database at {self.display()}")
+            raise NoDatabase(say("msg.no_database_at", where=self.display()))
         target = Path(dest).expanduser()
         if target.is_dir():
             target = target / source.name
@@ -369,9 +367,9 @@ class Database:
                 source.name + s for s in ("-wal", "-shm", "-journal")}:
             raise TrainlogError(f"{target} is the database itself; give another destination")
         if not target.parent.is_dir():
-            raise TrainlogError(f"{target.parent}: no such folder")
+            raise TrainlogError(say("msg.no_such_folder", path=target.parent))
         if target.exists() and not overwrite:
-            raise TrainlogError(f"{target} exists already; give --force to overwrite it")
+            raise TrainlogError(say("msg.exists_force", path=target))
         info = _copy_sqlite(source, target)
         return {"database": str(source), "backup": str(target), **info}
 
@@ -420,7 +418,7 @@ class Database:
                     raise _busy_error(self) from None
                 raise
             except sqlite3.DatabaseError as exc:
-                raise TrainlogError(f"cannot open the database {self.display()}: {exc}") from None
+                raise TrainlogError(say("msg.cannot_open", where=self.display(), reason=exc)) from None
             try:
                 yield self._scoped(SqliteConn(raw), write)
                 if write and not dry_run:
@@ -536,7 +534,7 @@ class Database:
             return sqlite3.connect(path.absolute().as_uri() + "?mode=rw", uri=True,
                                    timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
         except sqlite3.Error as exc:
-            raise TrainlogError(f"cannot open the database {self.display()}: {exc}") from None
+            raise TrainlogError(say("msg.cannot_open", where=self.display(), reason=exc)) from None
 
     @contextmanager
     def _connect(self, write: bool = False, commit: bool = True,

@@ -24,7 +24,7 @@ from trainlog.errors import FieldError, FieldProblems, Problem, TrainlogError
 from trainlog.files import tables as imp
 from trainlog.files.meters import Meters
 from trainlog.store.sql import Conn, as_date, tune_for_import
-from trainlog.vocab import PLATFORMS, parse_choice
+from trainlog.vocab import PLATFORMS, parse_choice, say
 
 DEFAULT_PLATFORM = "academy"
 #: How many cadre codes a warning names before it says "…".
@@ -150,7 +150,7 @@ class _Parser:
         if self.month is not None and first != self.month:
             raise FieldError(field, f"is {first:%Y-%m}, not the --month {self.month:%Y-%m}")
         if first > self.latest:
-            raise FieldError(field, f"{first:%Y-%m} is in the future")
+            raise FieldError(field, say("msg.future_month", month=f"{first:%Y-%m}"))
         return first
 
     def parse_platform(self, raw: Any) -> str:
@@ -167,10 +167,10 @@ def parse_hours(raw: Any, month: date | None, field: str = "hours") -> float:
     """Hours studied in a month: a number from 0 to 24 × the month's days; a FieldError if not."""
     text = str(raw).strip()
     if text == "":
-        raise FieldError(field, "is required")
+        raise FieldError(field, say("msg.required"))
     value = imp.number(text, field, -math.inf)
     if value < 0:
-        raise FieldError(field, "negative hours")
+        raise FieldError(field, say("msg.negative_hours"))
     if month is not None:
         limit = 24 * days_in_month(month)
         if value > limit:
@@ -396,7 +396,7 @@ def cadre_study(conn: Conn, code: str, year: int | None = None) -> list[dict[str
     params: dict[str, Any] = {"code": code.strip()}
     if year is not None:
         if not 1 <= year <= 9999:
-            raise TrainlogError(f"--year: {year} is not a year")
+            raise TrainlogError(say("msg.not_year", field="--year", year=year))
         sql += " AND o.month >= :first AND o.month <= :last"
         params.update(first=date(year, 1, 1), last=date(year, 12, 31))
     return [{"month": as_date(m).strftime("%Y-%m"), "platform": p, "hours": round(h, 1)}
