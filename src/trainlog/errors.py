@@ -56,6 +56,15 @@ FRAME = {
     "problems": "{what}: {n} problem(s), nothing written",
     "more": "  … and {n} more",
     "join": "; ",
+    # trainlog.dates' (below the catalogue too)
+    "not_date": "{value} is not a date (use YYYY-MM-DD, YYYY/M/D or YYYY年M月D日)",
+    "not_real_date": "{value} is not a real date ({reason})",
+    "not_month": "{value} is not a month (use YYYY-MM, this or last)",
+    "not_real_month": "{value} is not a real month",
+    "one_period": "give one period: --month, --year, or --from/--to",
+    "not_year": "--year: {year} is not a year",
+    "from_after_to": "--from {start} is after --to {end}",
+    "as_of_before": "--as-of {day} is before the period starts ({start})",
 }
 
 

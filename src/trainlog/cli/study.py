@@ -184,6 +184,8 @@ def config_show(st: State, fmt: FormatOpt = Format.table, lang: LangOpt = None,
 
     with st.db.connect() as s:
         rows = get_settings(s)
+    if st.lang == "zh" and fmt is Format.table:  # the description in words of the language
+        rows = [r | {"description": say(f"setting.{r['key']}")} for r in rows]
     listing(rows, SETTING_KEYS, fmt.value, st.lang, labels=LABELS, output=output)
 
 

@@ -61,7 +61,7 @@ def find_session(conn: Conn, id_or_ref: str, by: str | None = None) -> dict[str,
                             f"{by_ref[0]}; say which with --id or --ref")
     row = by_ref if by_ref is not None else by_id
     if row is None:
-        what = {"id": "id", "ref": "ref"}.get(by or "", "id or ref")
+        what = {"id": "id", "ref": "ref"}.get(by or "") or say("msg.id_or_ref")
         raise TrainlogError(say("msg.no_session", what=what, key=repr(key)))
     return _session(row)
 
