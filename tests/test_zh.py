@@ -15,7 +15,8 @@ SENTENCE = re.compile(r"\b[A-Za-z][a-z]+(?:[ ,;:]+[A-Za-z][a-z]+){2,}\b")
 ALLOWED = re.compile(
     r"Usage: .*|--?[\w-]+(?:=\S+)?|<[^>]+>|\[[A-Z_ .]+\]|\{[^}]*\}|\S+\.(?:csv|xlsx|json|docx|db|txt)"
     r"|SQLAlchemy URL|pg_dump|PostgreSQL|SQLite|TRAINLOG_\w+|compliance\.\w+|/[\w/.-]+"
-    r"|[a-z_]+/[^\s,，]+")  # a column's key and its zh-CN header: code/编号
+    r"|[a-z_]+/[^\s,，]+"  # a column's key and its zh-CN header: code/编号
+    r"|'[^'\n]*'")  # a value or a command line, quoted
 
 
 def english(text: str) -> list[str]:
@@ -159,3 +160,15 @@ def test_config_show_describes_in_chinese(zh) -> None:
     table = zh("config", "show", code=0).stdout
     assert "每月应学的网络学习学时" in table and english(table) == []
     assert "online-study hours required per month" in zh("config", "show", "-f", "json").stdout
+
+
+@pytest.mark.parametrize("args", [["cadre", "list", "--bogus"], ["cadre", "lst"],
+                                  ["study", "add", "G1"], ["cadre", "list", "--format", "xml"],
+                                  ["cadre", "show", "G1", "--year", "x"],
+                                  ["cadre", "show", "G1", "extra"], ["cadre", "list", "--level"]])
+def test_usage_errors_in_chinese(cli, args: list[str]) -> None:
+    result = cli("--lang", "zh", *args, env={"COLUMNS": "300"})
+    assert result.exit_code == 2
+    assert "错误" in result.stderr and english(result.stderr) == [], result.stderr
+    again = cli(*args, env={"COLUMNS": "300"})  # English again in the same process
+    assert again.exit_code == 2 and "Error" in again.stderr

@@ -52,6 +52,11 @@ def speak(command: Any, lang: str) -> None:
 
     for name, key in TYPER_WORDS.items():
         setattr(words, name, WORDS[key][1 if lang == "zh" else 0])
+    if _spoken[0] == "en" and lang == "zh":  # Click's usage errors, in zh-CN
+        _show_error.append(words.rich_format_error)
+        words.rich_format_error = _zh_error
+    elif lang != "zh" and _show_error:
+        words.rich_format_error = _show_error.pop()
     _spoken[0] = lang
     if lang != "zh":
         return
@@ -78,6 +83,26 @@ def speak(command: Any, lang: str) -> None:
             walk(sub)
 
     walk(command)
+
+
+_show_error: list[Any] = []
+
+
+def usage_zh(text: str) -> str:
+    """A usage error of Click's in zh-CN (the patterns of trainlog.vocab.WORDS "usage.*")."""
+    import re
+
+    for key, (pattern, zh) in WORDS.items():
+        if key.startswith("usage."):
+            text = re.sub(pattern, zh, text)
+    return text
+
+
+def _zh_error(error: Any) -> None:
+    """Typer's printing of a usage error, its message in zh-CN."""
+    said = error.format_message
+    error.format_message = lambda: usage_zh(said())
+    _show_error[0](error)
 
 
 class Group(TyperGroup):
