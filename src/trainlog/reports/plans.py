@@ -54,7 +54,7 @@ def set_plan(conn: Conn, year: int, target: int, track: str | None = None,
     `conn` in a write transaction."""
     year = check_year(year)
     if int(target) < 1:
-        raise TrainlogError(f"--target: {target} must be a whole number of person-times, >= 1")
+        raise TrainlogError(say("msg.target", target=target))
     if int(target) > MAX_TARGET:  # the column's range on PostgreSQL; SQLite would take more
         raise TrainlogError(f"--target: {target} is more person-times than a plan can hold "
                             f"(at most {MAX_TARGET:,})")

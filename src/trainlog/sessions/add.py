@@ -61,15 +61,14 @@ def parse_ref(value: Any, field: str = "ref", required: bool = True) -> str | No
     """A session's outside key: one word of up to 100 characters."""
     s = imp.text(value, field, required=required, max_length=REF_MAX)
     if s is not None and any(c.isspace() for c in s):
-        raise FieldError(field, f"{s!r} contains spaces; a ref is one word")
+        raise FieldError(field, say("msg.ref_spaces", value=repr(s)))
     return s
 
 
 def parse_track(value: Any, field: str = "track") -> str:
     text = "" if value is None else str(value).strip()
     if not text:
-        raise FieldError(field, "is required (policy/政策培训, video/视频培训, "
-                            "special/专题培训)")
+        raise FieldError(field, say("msg.track_required"))
     return parse_choice(text, TRACKS, field)
 
 
@@ -83,8 +82,8 @@ def parse_kind(value: Any, track: str, field: str = "kind") -> str | None:
         return parse_choice(text, kinds, field)
     except TrainlogError:
         allowed = ", ".join(f"{k} ({v})" for k, v in kinds.items())
-        raise FieldError(field, f"{text!r} is not a kind of the {track} track "
-                            f"({TRACKS[track]}); allowed: {allowed}") from None
+        raise FieldError(field, say("msg.not_kind", value=repr(text), track=track,
+                                    label=TRACKS[track], allowed=allowed)) from None
 
 
 def parse_topic(value: Any, field: str = "topic") -> str | None:
@@ -116,7 +115,7 @@ def check_fields(raw: dict[str, Any], chk: imp.Checker, row: int,
     if branch_code:
         branch_id = branches.get(branch_code)
         if branch_id is None:
-            chk.add(row, "branch", branch_code, "no such branch")
+            chk.add(row, "branch", branch_code, say("msg.no_such_branch"))
     if len(chk.problems) > before:
         return None
     return SessionFields(when, track, kind, topic, title, hours, branch_id, headcount)  # type: ignore[arg-type]
@@ -272,13 +271,12 @@ def add_session(
         if row is not None:
             existing = (int(row[0]), bool(row[1]))
             if not replace:  # the date is a date on PostgreSQL, 'YYYY-MM-DD' text on SQLite
-                chk.add(0, "ref", ref_, f"session {row[0]} ({row[2]} {row[3]}) "
-                        "has this ref already; give --replace to rewrite it")
+                chk.add(0, "ref", ref_, say("msg.ref_taken", id=row[0], date=row[2],
+                                            title=row[3]))
         elif replace:
-            chk.add(0, "ref", ref_, "no session has this ref, so there is none to replace; "
-                    "leave out --replace to add it")
+            chk.add(0, "ref", ref_, say("msg.nothing_to_replace"))
     elif replace:
-        chk.add(0, "ref", "", "--replace rewrites the session with the given --ref; give it")
+        chk.add(0, "ref", "", say("msg.replace_needs_ref"))
     kept: set[int] = set()  # a deactivated cadre may stay on a session they attended
     if existing is not None and replace:
         kept = {cid for (cid,) in db.all("SELECT cadre_id FROM attendance "
@@ -290,20 +288,20 @@ def add_session(
     seen: dict[str, str] = {}
     for a in listed:
         if a.code in seen:
-            chk.add(0, a.where, a.code, f"listed twice ({seen[a.code]} and {a.where})")
+            chk.add(0, a.where, a.code, say("msg.listed_twice", first=seen[a.code],
+                                            second=a.where))
             continue
         seen[a.code] = a.where
         found = known.get(a.code)
         if found is None:
-            chk.add(0, a.where, a.code, "no such cadre")
+            chk.add(0, a.where, a.code, say("msg.no_such_cadre"))
             continue
         cadre_id, active, name = found
         if not active and cadre_id not in kept:
-            chk.add(0, a.where, a.code, "cadre is deactivated; reactivate with "
-                    "`trainlog cadre edit --active` first")
+            chk.add(0, a.where, a.code, say("msg.deactivated"))
             continue
         if a.name and a.name != name:
-            chk.add(0, a.where, a.code, f"the name {a.name!r} is not this cadre's ({name})")
+            chk.add(0, a.where, a.code, say("msg.other_name", given=repr(a.name), name=name))
             continue
         column = f"{a.where}, hours"
         h = chk.check(0, column, a.hours,
@@ -311,8 +309,7 @@ def add_session(
         if h is not None:
             people[cadre_id] = h
     if fields is not None and not people and fields.headcount == 0 and not listed:
-        chk.add(0, "--attendee", "", "a session needs attendees (--attendee, --attendees-file) "
-                "or a --headcount")
+        chk.add(0, "--attendee", "", say("msg.needs_attendees"))
     if chk.problems:
         raise InvalidInput([_tidy(p, _OPTIONS.get(p.column, p.column)) for p in chk.problems],
                            "add-session")

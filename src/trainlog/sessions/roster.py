@@ -300,8 +300,7 @@ def _check_inactive(db: Conn, chk: imp.Checker, inactive: list[tuple[int, str, s
         "SELECT session_id, cadre_id FROM attendance WHERE session_id IN ({values})", sessions)}
     for n, ref, code, cid in inactive:
         if ref not in existing or (existing[ref].id, cid) not in attended:
-            chk.add(n, "cadre", code, "cadre is deactivated; reactivate with "
-                    "`trainlog cadre edit --active` first")
+            chk.add(n, "cadre", code, say("msg.deactivated"))
 
 
 def _replace_existing(db: Conn, items: list[tuple[_Existing, SessionFields, _Pending]],

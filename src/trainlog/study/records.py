@@ -231,7 +231,7 @@ class _Import:
             info = cadres.get(code)
             if info is None:
                 row_ok = False
-                chk.add(n, "cadre", code, "is required" if code == "" else "no such cadre")
+                chk.add(n, "cadre", code, say("msg.required" if code == "" else "msg.no_such_cadre"))
             text = (cells[pi] if pi is not None else "", cells[mi] if mi is not None else "")
             group = by_text.get(text)
             if group is None:

@@ -42,7 +42,7 @@ def set_setting(conn: Conn, key: str, value: str | float) -> dict[str, Any]:
     limit = SETTINGS[key][1]
     number = imp.number(value, key, 0.0, limit)
     if number <= 0:
-        raise TrainlogError(f"{key}: must be more than 0")
+        raise TrainlogError(say("msg.more_than_0", key=key))
     text = f"{number:g}"
     params = {"key": key, "value": text}
     if not conn.run("UPDATE setting SET value = :value "
