@@ -14,7 +14,7 @@ from typing import Any
 
 from typer.core import TyperGroup
 
-from trainlog.vocab import WORDS
+from trainlog.vocab import WORDS, set_lang
 
 #: Typer's words (typer.rich_utils' constants) -> their key in trainlog.vocab.WORDS
 TYPER_WORDS = {"ARGUMENTS_PANEL_TITLE": "typer.arguments", "OPTIONS_PANEL_TITLE": "typer.options",
@@ -109,5 +109,10 @@ class Group(TyperGroup):
     """The root group: before it parses a command line, its tree speaks the line's language."""
 
     def main(self, args: Sequence[str] | None = None, *more: Any, **options: Any) -> Any:
-        speak(self, lang_of(list(sys.argv[1:] if args is None else args)))
-        return super().main(args, *more, **options)
+        lang = lang_of(list(sys.argv[1:] if args is None else args))
+        speak(self, lang)
+        set_lang(lang)  # for what is said before the root callback's State (a usage error)
+        try:
+            return super().main(args, *more, **options)
+        finally:
+            set_lang("en")  # a library caller in the same process gets English
