@@ -141,6 +141,17 @@ class TestMessages:
         for args in runs:
             result = zh(*args, code=0)
             assert english(said(result)) == [], (args, said(result))
+        other = tmp_path / "o.csv"
+        other.write_text("干部编号,学时,月份\nG1,6,2020-04\nG1,2,2020-04\n", encoding="utf-8")
+        twice = tmp_path / "t.csv"
+        twice.write_text("培训编号,日期,类别,形式,培训名称,学时,干部编号\n"
+                         "R2,2020-03-01,政策培训,推进会,会,2,G1\nR2,2020-03-02,政策培训,推进会,会,2,G1\n",
+                         encoding="utf-8")
+        for args in [("session", "void", "X1", "--reason", "again"),
+                     ("study", "import", other, "--month", "2020-03"),
+                     ("session", "import", twice)]:
+            result = zh(*args, code=1)
+            assert english(said(result)) == [], (args, said(result))
 
     def test_conditions(self, zh) -> None:
         assert zh("plan", "set", "2020", "--target", "1000").exit_code == 0

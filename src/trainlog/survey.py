@@ -209,9 +209,7 @@ def add_answer(
     assert answer is not None
     same = _stored(conn, answer.date, answer.date).get(answer.signature)
     if same and not again:
-        raise TrainlogError(f"survey answer {same[0]} is identical (same date, method, cadre or "
-                            "respondent, tier, note and topics); give --again to record it "
-                            "once more")
+        raise TrainlogError(say("msg.answer_identical", id=same[0]))
     (new_id,) = _write(conn, [answer])
     return {"id": new_id, "date": answer.date.isoformat(), "method": answer.method,
             "topic": [topic_text(t, d) for t, d in answer.topics], "tier": answer.tier,

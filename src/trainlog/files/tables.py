@@ -153,7 +153,7 @@ def open_table(path: str | Path, spec: dict[str, str], required: set[str],
     except StopIteration:
         raise TrainlogError(say("msg.empty_file", path=path)) from None
     except OSError as exc:  # unreadable: permissions, a device, an I/O error
-        raise TrainlogError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+        raise TrainlogError(say("msg.cannot_read", path=path, reason=exc.strerror or exc)) from None
     columns = _map_header(path, header, spec, required)
     return Table(path, columns, rows)
 
@@ -330,7 +330,7 @@ def number(value: Any, field: str, low: float = 0.0, high: float = math.inf) -> 
     except ValueError:
         raise FieldError(field, say("msg.not_number", value=repr(s))) from None
     if not math.isfinite(x):
-        raise FieldError(field, f"{s!r} is not a finite number")
+        raise FieldError(field, say("msg.not_finite", value=repr(s)))
     if x < low or x > high:
         raise FieldError(field, say("msg.outside", value=s, low=f"{low:g}", high=f"{high:g}"))
     return x
@@ -357,5 +357,5 @@ def count(value: Any, field: str) -> int:
             raise FieldError(field, say("msg.not_whole", value=repr(s))) from None
         n = int(x)
     if n < 0 or n > 1_000_000:
-        raise FieldError(field, f"{n} is outside 0..1000000")
+        raise FieldError(field, say("msg.outside", value=n, low="0", high="1000000"))
     return n

@@ -62,5 +62,5 @@ def _video_kind(value: str) -> str:
         return parse_choice(value, kinds, "--kind")
     except TrainlogError:
         allowed = ", ".join(f"{k} ({v})" for k, v in kinds.items())
-        raise TrainlogError(f"--kind: {value!r} is not a kind of video session; "
-                            f"allowed: {allowed}") from None
+        raise TrainlogError(say("msg.not_video_kind", value=repr(value),
+                                allowed=allowed)) from None

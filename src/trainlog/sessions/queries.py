@@ -132,8 +132,9 @@ def void_session(conn: Conn, id_or_ref: str, reason: str,
     why = imp.text(reason, "--reason", required=True, max_length=500)
     s = find_session(conn, id_or_ref, by)
     if s["void"]:
-        since = f" since {s['voided_at']:%Y-%m-%d}" if s["voided_at"] else ""
-        raise TrainlogError(f"session {s['id']} is void already{since} ({s['void_reason']})")
+        since = say("msg.since", day=f"{s['voided_at']:%Y-%m-%d}") if s["voided_at"] else ""
+        raise TrainlogError(say("msg.void_already", id=s["id"], since=since,
+                                reason=s["void_reason"]))
     stamp = conn.stamp()
     when, who = stamp
     update_session(conn, s["id"], {"void": True, "void_reason": why, "voided_at": when,

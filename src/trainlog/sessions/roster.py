@@ -205,8 +205,8 @@ def import_sessions(db: Conn, path: str | Path, encoding: str | None = None,
             if sig != item.signature:
                 for c, a, b in zip(fields_of, sig, item.signature, strict=True):
                     if a != b and not _agree(c, a, b):
-                        chk.add(n, c, a, f"disagrees with row {item.row} of ref {ref} "
-                                f"({b if _filled(b) else 'empty'})")
+                        chk.add(n, c, a, say("msg.disagrees", row=item.row, ref=ref,
+                                             other=b if _filled(b) else say("msg.empty")))
         if cadre_i is not None:
             code = cells[cadre_i]
             if code:
@@ -237,15 +237,14 @@ def import_sessions(db: Conn, path: str | Path, encoding: str | None = None,
             first: dict[int, int] = {}
             for cid, n in zip(item.cadres, item.rows, strict=True):
                 if cid in first:
-                    chk.add(n, "cadre", codes[cid], f"listed twice in ref {ref} "
-                            f"(rows {first[cid]} and {n})")
+                    chk.add(n, "cadre", codes[cid], say("msg.twice_in_ref", ref=ref,
+                                                        first=first[cid], row=n))
                 first.setdefault(cid, n)
         if fields is not None and ref in existing and not replace:
             _check_same_session(db, chk, ref, item.row, existing[ref], fields, names)
         if fields is not None:
             if not item.cadres and fields.headcount == 0:
-                chk.add(item.row, "cadre", "", f"ref {ref} has neither a named attendee (cadre) "
-                        "nor a headcount")
+                chk.add(item.row, "cadre", "", say("msg.no_attendee", ref=ref))
             checked.append((ref, fields, item))
     if chk.problems:
         chk.problems.sort(key=lambda p: p.row)

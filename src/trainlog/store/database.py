@@ -238,7 +238,7 @@ class Database:
         path = self.path
         if path is not None:
             if path.is_dir():
-                raise TrainlogError(f"{path} is a directory; give the database file's path")
+                raise TrainlogError(say("msg.db_is_folder", path=path))
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
@@ -365,7 +365,7 @@ class Database:
         target = target.absolute()
         if _same_file(target, source) or target.name in {
                 source.name + s for s in ("-wal", "-shm", "-journal")}:
-            raise TrainlogError(f"{target} is the database itself; give another destination")
+            raise TrainlogError(say("msg.backup_itself", path=target))
         if not target.parent.is_dir():
             raise TrainlogError(say("msg.no_such_folder", path=target.parent))
         if target.exists() and not overwrite:

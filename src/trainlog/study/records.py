@@ -143,12 +143,12 @@ class _Parser:
         """The month's first day; a FieldError says why not."""
         if raw == "" or raw is None:
             if self.month is None:
-                raise FieldError(field, "no month: give the 月份 (month) column a value or use "
-                                 "--month")
+                raise FieldError(field, say("msg.no_month_given"))
             return self.month
         first = parse_month(raw, field)
         if self.month is not None and first != self.month:
-            raise FieldError(field, f"is {first:%Y-%m}, not the --month {self.month:%Y-%m}")
+            raise FieldError(field, say("msg.other_month", month=f"{first:%Y-%m}",
+                                        given=f"{self.month:%Y-%m}"))
         if first > self.latest:
             raise FieldError(field, say("msg.future_month", month=f"{first:%Y-%m}"))
         return first
@@ -159,7 +159,8 @@ class _Parser:
             return self.platform or DEFAULT_PLATFORM
         key = parse_choice(str(raw), PLATFORMS, "platform")
         if self.platform is not None and key != self.platform:
-            raise FieldError("platform", f"is {key}, not the --platform {self.platform}")
+            raise FieldError("platform", say("msg.other_platform", platform=key,
+                                             given=self.platform))
         return key
 
 
@@ -260,8 +261,8 @@ class _Import:
             seen = group.first_rows[cadre_id]
             if seen:
                 bad = True
-                chk.add(n, "cadre", code, f"listed twice for {group.platform} "
-                        f"{group.month:%Y-%m} (row {seen})")
+                chk.add(n, "cadre", code, say("msg.twice_for", platform=group.platform,
+                                              month=f"{group.month:%Y-%m}", row=seen))
                 continue
             group.first_rows[cadre_id] = n
             if not row_ok:
