@@ -165,13 +165,21 @@ def main(argv: list[str] | None = None) -> int:
         for code in codes:
             trainlog(shared, "office", "add", code, f"第{int(code[1:])}区", "--parent", "prov")
         load(shared, data, "d001")
-        with psycopg.connect(libpq(shared)) as conn:
+        # prepare_threshold=None: each copy planned for its own office (a generic plan of a
+        # prepared statement joins the growing tables badly)
+        with psycopg.connect(libpq(shared), autocommit=True, prepare_threshold=None) as conn:
             ids = dict(conn.execute("SELECT code, id FROM office").fetchall())
             for code in codes[1:]:
-                for statement in COPY:
-                    conn.execute(statement, {"o": ids[code], "src": ids["d001"]})
-            conn.commit()
-            conn.autocommit = True
+                params = {"o": ids[code], "src": ids["d001"]}
+                with conn.transaction():
+                    for statement in COPY[:3]:
+                        conn.execute(statement, params)
+                # the new office's cadres and sessions known to the planner before they are
+                # joined (estimated as none, a nested loop over them takes minutes)
+                conn.execute("ANALYZE cadre, training_session")
+                with conn.transaction():
+                    for statement in COPY[3:]:
+                        conn.execute(statement, params)
             conn.execute("VACUUM ANALYZE")
             rows = conn.execute("SELECT count(*) FROM attendance").fetchone()[0]
         with psycopg.connect(libpq(alone), autocommit=True) as conn:

@@ -187,8 +187,14 @@ class TestAddSession:
             row = show_session(s, "ZL-2020-04-01")
         assert (row["date"], row["title"], row["headcount"]) == ("2020-04-04", "改期", 5)
 
-    def test_replace_a_new_ref_adds_it(self, registry: Database) -> None:
-        out = add(registry, attendees=["G001"], ref="R-9", replace=True)
+    def test_replace_of_a_new_ref_is_refused(self, registry: Database) -> None:
+        """--replace is a correction of a stored session: for a ref no session has, it would
+        add one the user meant to correct (issue 16). Nothing is written."""
+        with pytest.raises(InvalidInput) as err:
+            add(registry, attendees=["G001"], ref="R-9", replace=True)
+        assert "no session has this ref" in str(err.value.problems)
+        assert counts(registry)["sessions"] == 0
+        out = add(registry, attendees=["G001"], ref="R-9")
         assert (out["replaced"], out["person_times"]) == (False, 1)
 
     def test_replace_keeps_a_void_session_void(self, registry: Database) -> None:

@@ -88,6 +88,12 @@ class Conn:
         """The audit stamp of a write now: when (as this driver takes it) and who."""
         return self.value(now()), actor()
 
+    def _office_now(self) -> None:
+        """Find the office before a COPY starts: rows made while it runs (which may ask for the
+        office) cannot query the connection."""
+        if self.find_office is not None:
+            _ = self.office
+
     # -- deletes: an office's role has no DELETE on PostgreSQL (row-level security, 0004);
     # -- these are the few trainlog makes, through functions that check the office there
     def delete_attendance(self, pairs: Iterable[tuple[int, int]]) -> int:
@@ -293,6 +299,7 @@ class AlchemyConn(Conn):
                     progress: Progress = None) -> int:
         if self.dialect != "postgresql":
             return super().insert_rows(table, columns, rows, progress)
+        self._office_now()
         return _copy_rows(self.conn.connection.driver_connection, table, columns, rows,
                           progress)
 
@@ -404,6 +411,7 @@ class PgConn(Conn):
 
     def insert_rows(self, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]],
                     progress: Progress = None) -> int:
+        self._office_now()
         return _copy_rows(self.raw, table, columns, rows, progress)
 
 
