@@ -429,6 +429,54 @@ class TestRolePerOffice:
                 su.execute(f"DROP ROLE IF EXISTS {role}")
 
 
+class TestReadOnlyRole:
+    @pytest.mark.parametrize("how", ["read-only grant", "read-only transactions"])
+    def test_a_role_that_may_only_read(self, cli, server: Any, small: Database,
+                                       tmp_path: Path, write_csv, how: str) -> None:
+        """A read-only role writing printed SQLAlchemy's error, [SQL …] [parameters: …] with
+        cadres' names; now one line, nothing written (issue 21). Its office granted
+        --read-only (trainlog says so before writing), or a role whose every transaction is
+        read-only (default_transaction_read_only, as on a standby: the server refuses)."""
+        role = f"tl_reader_{os.getpid()}"
+        url = server.url.set(database=small.url.rsplit("/", 1)[1].split("?")[0])
+        su = url.render_as_string(hide_password=False)
+        sql(su, f"CREATE ROLE {role} LOGIN PASSWORD 'reader-pw-1'")
+        try:
+            office = json.loads(cli("--db", su, "office", "list", "--format", "json").stdout)
+            grant = ["--read-only"] if how == "read-only grant" else []
+            granted = cli("--db", su, "office", "grant", role, office[0]["code"], *grant)
+            assert granted.exit_code == 0, granted.stderr
+            if how == "read-only transactions":
+                sql(su, f"ALTER ROLE {role} SET default_transaction_read_only = on")
+            reader = url.set(username=role, password="reader-pw-1").render_as_string(
+                hide_password=False)
+            before = sql(su, "SELECT count(*) FROM training_session, cadre")
+            for args in (["session", "list"], ["report", "--month", "2020-04"], ["db", "info"]):
+                r = cli("--db", reader, *args)
+                assert r.exit_code == 0, (args, r.stderr)
+            roster = write_csv(tmp_path / "c.csv", ["code", "name"], [["G901", "秘密的名字"]])
+            for args in (["cadre", "import", roster], ["cadre", "add", "G902", "秘密的名字"],
+                         ["add-session", "--date", "2020-04-09", "--track", "policy",
+                          "--title", "t", "--attendee", "G001"],
+                         ["session", "void", "P-1", "--reason", "x"],
+                         ["plan", "set", "2020", "--target", "9"]):
+                r = cli("--db", reader, *args)
+                assert r.exit_code == 1, (args, r.stdout, r.stderr)
+                said = words(r.stderr)
+                assert len(r.stderr.strip().splitlines()) == 1, r.stderr
+                if how == "read-only transactions":
+                    assert "may only be read by this role (PostgreSQL: cannot execute" in said
+                    assert said.endswith("nothing was written"), said
+                else:
+                    assert "is read-only for the database role" in said, said
+                for leak in ("秘密", "[SQL", "parameters", "reader-pw-1", "Traceback",
+                             "unexpected error"):
+                    assert leak not in r.stderr, (args, r.stderr)
+            assert sql(su, "SELECT count(*) FROM training_session, cadre") == before
+        finally:
+            sql(su, f"DROP OWNED BY {role}", f"DROP ROLE IF EXISTS {role}")
+
+
 class TestRevisions:
     @pytest.fixture
     def old(self, server: Any, small: Database) -> Database:

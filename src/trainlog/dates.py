@@ -48,6 +48,9 @@ def parse_month(value: object, field: str = "month") -> date:
     if text in ("this", "本月"):
         return now.replace(day=1)
     if text in ("last", "上月"):
+        if (now.year, now.month) == (1, 1):  # today is in the first month a date can have
+            raise FieldError(field, f"{value!r}: there is no month before 0001-01 (today is "
+                             f"{now.isoformat()})")
         return (now.replace(day=1) - timedelta(days=1)).replace(day=1)
     m = _MONTH.match(text)
     if not m:
@@ -92,6 +95,8 @@ class Period:
         out, d = [], self.start.replace(day=1)
         while d <= self.end:
             out.append(d)
+            if (d.year, d.month) == (9999, 12):  # the last month a date can have
+                break
             d = date(d.year + d.month // 12, d.month % 12 + 1, 1)
         return out
 
@@ -103,9 +108,9 @@ class Period:
 
 def _range_label(start: date, end: date) -> str:
     if start.day == 1 and end == month_end(start):
-        return start.strftime("%Y-%m")
+        return f"{start.year:04d}-{start.month:02d}"  # 0001-01, not strftime's 1-01
     if (start.month, start.day, end.month, end.day) == (1, 1, 12, 31) and start.year == end.year:
-        return str(start.year)
+        return f"{start.year:04d}"
     return f"{start.isoformat()}..{end.isoformat()}"
 
 

@@ -39,6 +39,10 @@ class DatabaseBusy(TrainlogError):
     """Another writer held the database's write lock for longer than the busy timeout."""
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, as the CLI raises it: a command ends as it does for Ctrl-C (exit 143, not 130)."""
+
+
 class ConditionHeld(TrainlogError):
     """A --fail-if-* condition held: exit 3 after the output was printed."""
 

@@ -100,16 +100,47 @@ def modules_for(args: list[str]) -> list[str] | None:
 
 def main() -> None:
     """The console script: run the app; an unexpected error is one line, not a traceback."""
+    import signal
+
+    from trainlog.cli.common import interrupted, said_interrupted
+    from trainlog.errors import Terminated
+    from trainlog.store.database import commits
+
+    def terminate(_signum: int, _frame: object) -> None:
+        raise Terminated()
+
+    if hasattr(signal, "SIGTERM"):  # a killed cron job cleans up as for Ctrl-C
+        signal.signal(signal.SIGTERM, terminate)
+    written = commits()
     try:
         register(modules_for(sys.argv[1:]))(prog_name="trainlog")
-    except SystemExit:
+    except SystemExit as exc:
+        # typer turns a Ctrl-C outside a command's body (parsing, closing) into a silent 130
+        if exc.code == 130 and not said_interrupted():
+            sys.exit(interrupted(KeyboardInterrupt(), commits() > written))
         raise
-    except KeyboardInterrupt:
-        sys.stderr.write("interrupted; nothing of the current command was written\n")
-        sys.exit(130)
+    except KeyboardInterrupt as exc:
+        sys.exit(interrupted(exc, commits() > written))
     except Exception as exc:  # a bug or an environment problem: say it plainly
         if os.environ.get("TRAINLOG_DEBUG"):
             raise
-        sys.stderr.write(f"trainlog: unexpected error: {type(exc).__name__}: {exc}\n"
+        sys.stderr.write(f"trainlog: unexpected error: {_said(exc)}\n"
                          "(set TRAINLOG_DEBUG=1 to see the traceback)\n")
         sys.exit(1)
+    finally:
+        # The outcome is decided: a signal now must not kill the process, which a shell would
+        # report as 130 ("nothing written") after a write (Python restores the default
+        # handlers as it exits, but leaves ignored signals ignored).
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        if hasattr(signal, "SIGTERM"):
+            signal.signal(signal.SIGTERM, signal.SIG_IGN)
+
+
+def _said(exc: BaseException) -> str:
+    """An unexpected error on one line: the driver's own error for a SQLAlchemy one, whose text
+    holds the SQL and its parameters (cadres' names); never more than the first line."""
+    orig = getattr(exc, "orig", None)
+    shown = orig if isinstance(orig, BaseException) else exc
+    text = str(shown).split("\n[SQL", 1)[0].strip()
+    first = text.splitlines()[0] if text else ""
+    return f"{type(shown).__name__}: {first}" if first else type(shown).__name__

@@ -22,7 +22,7 @@ from trainlog.files.meters import showing
 from trainlog.output import render
 from trainlog.output.progress import bar as progress_bar
 from trainlog.output.render import detect_lang, message
-from trainlog.store.database import Database, retrying
+from trainlog.store.database import Database, commits, retrying
 from trainlog.vocab import say, set_lang
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -67,6 +67,34 @@ class State:
         set_lang("en")  # the run is over: a library caller in the same process gets English
         if self._db is not None:
             self._db.dispose()
+
+
+#: Whether `interrupted` said it already (typer's own Ctrl-C handling then says nothing more).
+_SAID: list[bool] = []
+
+
+def interrupted(exc: BaseException, saved: bool) -> int:
+    """The line a Ctrl-C (or SIGTERM) gets, on stderr, and the exit code: 130 (143) when nothing
+    of the command was written; 0 when its changes had been committed already (the summary was
+    being printed): a run that says "nothing written" must not have written, or it is entered
+    twice."""
+    from trainlog.errors import Terminated
+
+    _SAID.append(True)
+    what = "terminated" if isinstance(exc, Terminated) else "interrupted"
+    try:
+        if saved:
+            message(f"{what} after the changes were saved: they are kept (the summary was cut "
+                    "short; do not enter them again)")
+            return 0
+        message(f"{what}; nothing of the current command was written")
+    except (OSError, ValueError):  # stderr gone with the terminal
+        pass
+    return 143 if isinstance(exc, Terminated) else 130
+
+
+def said_interrupted() -> bool:
+    return bool(_SAID)
 
 
 def say_upgraded(done: dict[str, Any]) -> None:
@@ -228,6 +256,7 @@ def command(group: typer.Typer, *args: Any, **kwargs: Any) -> Callable[[F], F]:
 
         @functools.wraps(fn)
         def wrapper(**given: Any) -> Any:
+            written = commits()
             try:
                 with showing(progress_bar):
                     if state_param is not None:
@@ -242,6 +271,8 @@ def command(group: typer.Typer, *args: Any, **kwargs: Any) -> Callable[[F], F]:
                 if str(exc):
                     message(str(exc))
                 raise typer.Exit(exc.exit_code) from None
+            except KeyboardInterrupt as exc:
+                raise typer.Exit(interrupted(exc, commits() > written)) from None
 
         wrapper.__signature__ = sig.replace(parameters=params)  # type: ignore[attr-defined]
         group.command(*args, **kwargs)(wrapper)

@@ -143,7 +143,10 @@ def open_table(path: str | Path, spec: dict[str, str], required: set[str],
     if not path.exists():
         raise NoInput(say("msg.no_such_file", path=path))
     if path.is_dir():
-        raise TrainlogError(say("msg.is_folder", path=path))
+        raise TrainlogError(f"{path}: is a directory, not a file")
+    if not path.is_file():  # a fifo would hang the import, /dev/zero never end
+        raise TrainlogError(f"{path}: not a regular file (a pipe, a device or a socket); "
+                            "save the data to a .csv or .xlsx file and give that")
     try:
         if path.suffix.lower() in (".xlsx", ".xlsm"):
             rows = _xlsx_rows(path)
@@ -168,7 +171,40 @@ def detect_encoding(path: Path) -> str:
         codecs.getincrementaldecoder("utf-8")().decode(head, final=len(head) < _SNIFF_BYTES)
         return "utf-8"
     except UnicodeDecodeError:
-        return "gb18030"
+        pass
+    odd = _unlikely_gb18030(head)
+    if odd:
+        raise TrainlogError(
+            f"{path}: not UTF-8, and read as GB18030 its text is unlikely Chinese ({odd}…); "
+            "give the file's encoding with --encoding (e.g. big5, utf-16, or gb18030 to read it "
+            "so all the same)")
+    return "gb18030"
+
+
+#: Of the non-ASCII characters of a file read as GB18030, the share that must be common Chinese
+#: (GB 2312's hanzi, punctuation and full-width forms) for the reading to be plausible: nearly
+#: any bytes decode as GB18030, so Big5 or another encoding would otherwise become mojibake.
+_PLAUSIBLE_SHARE = 0.8
+#: Fewer non-ASCII characters than this are too few to judge.
+_PLAUSIBLE_SAMPLE = 4
+
+
+def _unlikely_gb18030(head: bytes) -> str:
+    """The first characters of `head` read as GB18030 when they are unlikely to be what the file
+    says (Big5, for one, decodes as GB18030 into kana, Cyrillic and rare hanzi); else ""."""
+    chars = [c for c in head.decode("gb18030", errors="replace") if c > "\x7f"]
+    if len(chars) < _PLAUSIBLE_SAMPLE:
+        return ""
+    common = 0
+    for c in chars:
+        try:
+            b = c.encode("gb2312")
+        except UnicodeEncodeError:
+            continue
+        common += len(b) == 2 and (0xB0 <= b[0] <= 0xF7 or b[0] in (0xA1, 0xA3))
+    if common >= _PLAUSIBLE_SHARE * len(chars):
+        return ""
+    return "".join(chars[:12])
 
 
 def text_encoding(encoding: str) -> str:
@@ -332,8 +368,8 @@ def number(value: Any, field: str, low: float = 0.0, high: float = math.inf) -> 
     if not math.isfinite(x):
         raise FieldError(field, say("msg.not_finite", value=repr(s)))
     if x < low or x > high:
-        raise FieldError(field, say("msg.outside", value=s, low=f"{low:g}", high=f"{high:g}"))
-    return x
+        raise FieldError(field, f"{s} is outside {low:g}..{high:g}")
+    return x + 0.0  # -0 is 0: never "-0 hours"
 
 
 def hours(value: Any, field: str = "hours", high: float = 24.0) -> float:

@@ -8,6 +8,7 @@ the database into a write-only workbook, so a province's 100,000 cadres never si
 from __future__ import annotations
 
 import math
+import os
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -22,7 +23,7 @@ from trainlog.errors import TrainlogError
 from trainlog.output.periods import month
 from trainlog.reports.plan import expected_share, monthly, round_half_up
 from trainlog.store.sql import Conn, as_date
-from trainlog.vocab import TRACKS, label, say, word
+from trainlog.vocab import TRACKS, label, word
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
@@ -609,13 +610,73 @@ def export_workbook(conn: Conn, path: str | Path, period: Period | int,
                     as_of: str | None = None, lang: str = "zh") -> dict[str, Any]:
     """Write the workbook of `period` (or of a whole year, cut off at `as_of`) to `path`,
     replacing it whole or not at all; what it holds, with the file's path."""
-    from trainlog.output.atomic import atomic_write, writable
-
-    target = writable(path)
+    target = Path(path).expanduser()
     if target.suffix.lower() != ".xlsx":
-        raise TrainlogError(say("msg.workbook_suffix", path=target))
+        raise TrainlogError(f"{target}: the workbook's name must end in .xlsx")
+    if target.is_dir():
+        raise TrainlogError(f"{target} is a folder; give the workbook's file name")
+    if not target.parent.is_dir():
+        raise TrainlogError(f"{target.parent}: no such folder")
     if isinstance(period, int):
         period = resolve_period(year=period, as_of=as_of)
-    wb, info = build(conn, period, lang)
-    atomic_write(target, lambda tmp: wb.save(tmp))
+    _remove_stale_parts(target)
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.part")
+    try:
+        info, failed = _write(conn, period, lang, tmp)
+        if failed is not None:
+            raise failed
+        os.replace(tmp, target)
+    except OSError as exc:
+        raise TrainlogError(f"cannot write {target}: {exc.strerror or exc}") from None
+    finally:
+        tmp.unlink(missing_ok=True)
     return {"file": str(target.absolute()), **info}
+
+
+def _write(conn: Conn, period: Period, lang: str,
+           tmp: Path) -> tuple[dict[str, Any], BaseException | None]:
+    """Build the workbook and save it to `tmp`: what it holds, and what stopped the save (a full
+    disk, Ctrl-C), without its traceback. The half-made workbook is freed here, with Python's
+    report of errors in finalisers silenced meanwhile: its zip file and sheet writers fail again
+    as they close, and would each print "Exception ignored … OSError" and a traceback."""
+    import gc
+    import sys
+
+    hook = sys.unraisablehook
+    sys.unraisablehook = lambda _unraisable: None
+    info: dict[str, Any] = {}
+    failed: BaseException | None = None
+    try:
+        try:
+            wb, info = build(conn, period, lang)
+            wb.save(tmp)
+        except (OSError, KeyboardInterrupt, SystemExit) as exc:
+            failed = type(exc)(*exc.args)  # a copy: the original's tracebacks hold the frames
+        wb = None  # noqa: F841 (the workbook and the frames of the failed save, freed here)
+        if failed is not None:
+            gc.collect()
+    finally:
+        sys.unraisablehook = hook
+    return info, failed
+
+
+def _remove_stale_parts(target: Path) -> None:
+    """The partial files of exports killed (SIGKILL, a power cut) before they could remove
+    their own: `.NAME.PID.part` beside NAME, of a process that no longer runs."""
+    for part in target.parent.glob(f".{glob_escape(target.name)}.*.part"):
+        pid = part.name[len(target.name) + 2:-len(".part")]
+        if not pid.isdigit() or int(pid) == os.getpid():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:  # gone: its part is left over
+            part.unlink(missing_ok=True)
+        except (OSError, OverflowError):  # another user's process, or not a pid
+            continue
+
+
+def glob_escape(name: str) -> str:
+    from glob import escape
+
+    return escape(name)
+

@@ -10,6 +10,7 @@ indexes are valid. On a SQLite file of the current schema nothing here imports S
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from contextlib import suppress
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -53,7 +54,15 @@ def run_checks(db: Database) -> dict[str, Any]:
         refused = _refusals(conn)
         checks = [_run(conn, name, fn, refused)
                   for name, fn in [*first, ("revision", _revision), *CHECKS]]
-    return {"ok": all(c.ok for c in checks), "checks": [asdict(c) for c in checks]}
+    ok = all(c.ok for c in checks)
+    marker = db.damaged_marker()
+    if ok and marker is not None and marker.exists():  # restored or repaired: writes go on
+        with suppress(OSError):  # read-only media: it stays, and so do the refusals
+            marker.unlink()
+    for c in checks:
+        if c.name == "integrity" and not c.ok:  # writes refused until it is restored
+            db.mark_damaged(c.detail)
+    return {"ok": ok, "checks": [asdict(c) for c in checks]}
 
 
 def _refusals(conn: Conn) -> tuple[type[Exception], ...]:
@@ -78,12 +87,22 @@ def _run(conn: Conn, name: str, fn: Callable[[Conn], Outcome],
     try:
         ok, detail = fn(conn)
     except refused as exc:  # a damaged database: say so, go on with the next check
-        conn.run(f"ROLLBACK TO SAVEPOINT {SAVEPOINT}")
+        _ended(conn, f"ROLLBACK TO SAVEPOINT {SAVEPOINT}", refused)
         said = getattr(exc, "orig", None) or exc  # SQLAlchemy's error wraps the driver's
+        said = str(said).splitlines()[0] if str(said) else type(said).__name__
+        if "disk I/O error" in said:
+            said += " (was a -wal or -shm file beside it deleted, or is the disk failing?)"
         ok, detail = False, (f"the database is damaged ({said}): restore it from a backup"
                              if name == "integrity" else f"could not run: {said}")
-    conn.run(f"RELEASE SAVEPOINT {SAVEPOINT}")
+    _ended(conn, f"RELEASE SAVEPOINT {SAVEPOINT}", refused)
     return Check(name, ok, detail)
+
+
+def _ended(conn: Conn, statement: str, refused: tuple[type[Exception], ...]) -> None:
+    """End a check's savepoint; an I/O error may have rolled back the whole transaction with
+    it (SQLite), and the next check's SAVEPOINT then begins a new one."""
+    with suppress(*refused):
+        conn.run(statement)
 
 
 # -- SQL of the checks ---------------------------------------------------------------------------

@@ -48,6 +48,8 @@ _SIMPLE_PG_URL = re.compile(r"^(postgresql(?:\+psycopg)?://)(?:([A-Za-z0-9._-]+)
                             r"((?:[A-Za-z0-9.-]+)?(?::[1-9][0-9]{0,4})?(?:/[A-Za-z0-9._-]+)?)$")
 #: The password part of a URL (scheme://user:PASSWORD@host), up to its last "@".
 _PASSWORD = re.compile(r"(^[A-Za-z0-9+.-]+://[^:/@?#]*:)(.*)@")
+#: A password given in a URL's query (?password=…, &sslpassword=…).
+_QUERY_PASSWORD = re.compile(r"([?&](?:ssl)?password=)([^&#]*)", re.IGNORECASE)
 
 
 def default_path() -> Path:
@@ -57,8 +59,22 @@ def default_path() -> Path:
 
 
 def resolve_location(option: str | None) -> str:
-    """`--db` > TRAINLOG_DB > trainlog.db in the user data dir; as given (a path or a URL)."""
-    return option or os.environ.get("TRAINLOG_DB") or str(default_path())
+    """`--db` > TRAINLOG_DB > trainlog.db in the user data dir; as given (a path or a URL).
+
+    An empty one (an unset variable in a cron line: `--db "$DB"`) is an error, never the
+    default database."""
+    if option is not None:
+        if not option.strip():
+            raise TrainlogError("--db is empty: give the database's file or URL, or leave --db "
+                                "out to use TRAINLOG_DB or the default database")
+        return option
+    env = os.environ.get("TRAINLOG_DB")
+    if env is not None:
+        if not env.strip():
+            raise TrainlogError("TRAINLOG_DB is set but empty: set it to the database's file or "
+                                "URL, or unset it to use the default database")
+        return env
+    return str(default_path())
 
 
 def to_url(location: str) -> str:
@@ -72,7 +88,8 @@ def to_url(location: str) -> str:
 _PG_OPTIONS = {"sslmode", "sslrootcert", "sslcert", "sslkey", "sslpassword", "sslcrl",
                "connect_timeout", "application_name", "options", "service",
                "target_session_attrs", "keepalives", "keepalives_idle", "passfile",
-               "gssencmode", "krbsrvname", "channel_binding", "host", "port", "hostaddr"}
+               "gssencmode", "krbsrvname", "channel_binding", "host", "port", "hostaddr",
+               "password"}
 
 
 def pg_conninfo(url: str) -> dict[str, Any]:
@@ -147,6 +164,9 @@ class Database:
         self.on_upgrade = on_upgrade
         self._engine: Engine | None = None
         self._checked = False
+        if self.is_sqlite and self.path is None:
+            raise TrainlogError(f"{self.display()}: an in-memory SQLite database lasts for one "
+                                "command only; give a file path (or sqlite:///PATH)")
 
     @property
     def is_sqlite(self) -> bool:
@@ -176,14 +196,17 @@ class Database:
             shown = f"{scheme}{user}{':***' if password is not None else ''}@{rest}" \
                 if user is not None else scheme + rest
             return _PASSWORD.sub(r"\1***@", shown)
+        if self.is_sqlite:  # an in-memory database (refused on creation) or a path-less URL
+            return _QUERY_PASSWORD.sub(r"\1***", self.location)
         from sqlalchemy.engine import make_url
 
         try:
             shown = make_url(self.url).render_as_string(hide_password=True)
         except Exception:  # not a URL SQLAlchemy can parse; say it as given, password masked
             shown = self.location
-        # An unescaped "@" in a password fools the parser: mask up to the last "@" as well.
-        return _PASSWORD.sub(r"\1***@", shown)
+        # An unescaped "@" in a password fools the parser: mask up to the last "@" as well;
+        # and a password given as ?password= (which SQLAlchemy shows as it is).
+        return _QUERY_PASSWORD.sub(r"\1***", _PASSWORD.sub(r"\1***@", shown))
 
     def scrub(self, text: object) -> str:
         """A driver's or tool's message with this database's URL and password masked."""
@@ -195,15 +218,20 @@ class Database:
         except Exception:  # unparseable: take what stands where a password would
             found = _PASSWORD.match(self.location)
             password = found.group(2) if found else None
-        if password and len(str(password)) >= 4:  # a shorter one would mask ordinary words
-            said = said.replace(str(password), "***")
-        return said
+        from urllib.parse import unquote
+
+        secrets = [password] + [unquote(m.group(2)) for m in _QUERY_PASSWORD.finditer(self.url)]
+        for secret in secrets:
+            if secret and len(str(secret)) >= 4:  # a shorter one would mask ordinary words
+                said = said.replace(str(secret), "***")
+        return _QUERY_PASSWORD.sub(r"\1***", said)
 
     @property
     def engine(self) -> Engine:
         if self._engine is None:
             try:
-                self._engine = _make_engine(self.url)
+                path = self.path  # a SQLite file's options (?mode=ro) are sqlite3's, not these
+                self._engine = _make_engine(self.url if path is None else f"sqlite:///{path}")
             except Exception as exc:  # a malformed URL or a driver that is not installed
                 raise TrainlogError(f"cannot use the database {self.display()}: "
                                     f"{self.scrub(exc)}") from None
@@ -223,12 +251,11 @@ class Database:
 
         raw = self._open_sqlite()
         try:
-            _sqlite_pragmas(raw)
+            _sqlite_pragmas(raw, wal=False)
             return _sqlite_revision(raw)
         except sqlite3.DatabaseError as exc:  # busy, or not a database
-            if is_busy(exc):
-                raise _busy_error(self) from None
-            raise TrainlogError(say("msg.cannot_open", where=self.display(), reason=exc)) from None
+            raise self._driver_error(exc) or TrainlogError(
+                f"cannot open the database {self.display()}: {exc}") from None
         finally:
             raw.close()
 
@@ -251,6 +278,8 @@ class Database:
                     return False
             except NoDatabase:  # no trainlog schema there: create it, or refuse below
                 pass
+        if path is not None and (why := self.read_only()):
+            raise self._read_only_error(why)
         with self._connect(write=True, migrate=True) as conn:
             current = _read_revision(conn)
             if current is None:
@@ -325,6 +354,9 @@ class Database:
         missing = self.missing()
         if not self._file_exists():
             raise missing
+        if self.path is not None and (why := self.read_only()):
+            raise self._read_only_error(why, "it needs an upgrade to this trainlog's schema, "
+                                        "which writes; ")
         backup: Path | None = None
         with self._connect(write=True, migrate=True) as conn:
             current = _read_revision(conn)
@@ -367,10 +399,13 @@ class Database:
                 source.name + s for s in ("-wal", "-shm", "-journal")}:
             raise TrainlogError(say("msg.backup_itself", path=target))
         if not target.parent.is_dir():
-            raise TrainlogError(say("msg.no_such_folder", path=target.parent))
+            raise TrainlogError(f"{target.parent}: no such folder")
+        if target.exists() and not target.is_file():  # --force must not replace /dev/sdb
+            raise TrainlogError(f"{target} is not a regular file (a device, a fifo or a socket); "
+                                "give a file or folder to copy the database to")
         if target.exists() and not overwrite:
-            raise TrainlogError(say("msg.exists_force", path=target))
-        info = _copy_sqlite(source, target)
+            raise TrainlogError(f"{target} exists already; give --force to overwrite it")
+        info = _copy_sqlite(source, target, self._open_sqlite)
         return {"database": str(source), "backup": str(target), **info}
 
     @contextmanager
@@ -402,10 +437,10 @@ class Database:
 
         from trainlog.store.sql import SqliteConn
 
-        raw = self._open_sqlite()
+        raw = self._open_sqlite(write)
         try:
             try:
-                _sqlite_pragmas(raw)
+                _sqlite_pragmas(raw, wal=write)
                 if require and not self._checked:
                     current = _sqlite_revision(raw)
                     if current is None:
@@ -413,26 +448,30 @@ class Database:
                     self._check_revision(current)
                 # BEGIN: a snapshot for reading; BEGIN IMMEDIATE: the write lock now
                 _begin_while_busy(lambda: raw.execute("BEGIN IMMEDIATE" if write else "BEGIN"))
-            except sqlite3.OperationalError as exc:
-                if is_busy(exc):
-                    raise _busy_error(self) from None
-                raise
             except sqlite3.DatabaseError as exc:
-                raise TrainlogError(say("msg.cannot_open", where=self.display(), reason=exc)) from None
+                raise self._driver_error(exc) or TrainlogError(
+                    f"cannot open the database {self.display()}: {exc}") from None
+            committing, before = False, len(_COMMITTED)
             try:
                 yield self._scoped(SqliteConn(raw), write)
                 if write and not dry_run:
+                    committing = True
                     raw.execute("COMMIT")
-            except BaseException:
-                if raw.in_transaction:
+                    _COMMITTED.append(True)  # a C call: no Ctrl-C between it and the COMMIT
+            except BaseException as exc:
+                if (committing and not raw.in_transaction and len(_COMMITTED) == before
+                        and not isinstance(exc, sqlite3.Error)):
+                    _COMMITTED.append(True)  # the COMMIT ran; a Ctrl-C landed right after it
+                elif raw.in_transaction:
                     raw.execute("ROLLBACK")
                 raise
             if raw.in_transaction:
                 raw.execute("ROLLBACK")
-        except sqlite3.OperationalError as exc:
-            if is_busy(exc):
-                raise _busy_error(self) from None
-            raise
+        except sqlite3.DatabaseError as exc:
+            mapped = self._driver_error(exc)
+            if mapped is None:
+                raise
+            raise mapped from None
         except UnicodeEncodeError as exc:
             raise _bad_text(exc) from None
         finally:
@@ -505,36 +544,152 @@ class Database:
 
         from trainlog.store.sql import PgConn
 
+        committing, before = False, len(_COMMITTED)
         try:
             try:
                 yield self._scoped(PgConn(raw), write)
                 if write and not dry_run:
+                    committing = True
                     raw.commit()
+                    _COMMITTED.append(True)
+            except KeyboardInterrupt:
+                if (committing and len(_COMMITTED) == before
+                        and raw.info.transaction_status == psycopg.pq.TransactionStatus.IDLE):
+                    _COMMITTED.append(True)  # the COMMIT was answered; a Ctrl-C came after it
+                raise
             finally:
                 if not raw.closed:
                     raw.rollback()  # a read, a dry run, or an error: nothing kept
         except psycopg.Error as exc:
-            if is_busy(exc):
-                raise _busy_error(self) from None
-            raise
+            mapped = self._driver_error(exc)
+            if mapped is None:
+                raise
+            raise mapped from None
         except UnicodeEncodeError as exc:  # undecodable bytes of a command line, bound
             raise _bad_text(exc) from None
         finally:
             raw.close()
 
-    def _open_sqlite(self) -> Any:
+    def read_only(self) -> str | None:
+        """Why this SQLite location can only be read (?mode=ro, a file or folder this user
+        cannot write), or None."""
+        from urllib.parse import parse_qsl
+
+        path = self.path
+        if path is None:
+            return None
+        query = dict(parse_qsl(self.url.partition("?")[2]))
+        if query.get("mode") == "ro" or query.get("immutable") == "1":
+            return "it is opened with ?mode=ro"
+        if path.exists() and not os.access(path, os.W_OK):
+            return "the file is read-only"
+        if path.parent.exists() and not os.access(path.parent, os.W_OK):
+            return "its folder is read-only (SQLite writes files beside it)"
+        return None
+
+    def _read_only_error(self, why: str, what: str = "") -> TrainlogError:
+        return TrainlogError(f"the database {self.display()} is read-only ({why}): {what}"
+                             "nothing was written")
+
+    def _driver_error(self, exc: BaseException) -> TrainlogError | None:
+        """A driver's error said as one line, without SQL or values; None for one that is not a
+        property of the database (a bug: the CLI says it as an unexpected error)."""
+        if is_busy(exc):
+            return _busy_error(self)
+        orig = getattr(exc, "orig", None) or exc
+        name = getattr(orig, "sqlite_errorname", "") or ""
+        state = _sqlstate(orig) or ""
+        text = str(orig).splitlines()[0] if str(orig) else type(orig).__name__
+        where = self.display()
+        if name.startswith("SQLITE_READONLY") or "readonly database" in text:
+            return self._read_only_error(self.read_only() or "SQLite may not write to it")
+        if state in ("42501", "25006"):  # insufficient_privilege, read_only_sql_transaction
+            primary = getattr(getattr(orig, "diag", None), "message_primary", None) or text
+            return TrainlogError(f"the database {where} may only be read by this role "
+                                 f"(PostgreSQL: {primary}): nothing was written")
+        if name == "SQLITE_FULL" or state == "53100" or "disk is full" in text:
+            return TrainlogError(f"the disk holding the database {where} is full: nothing was "
+                                 "written; free some space and run the command again")
+        if name == "SQLITE_NOTADB" or "not a database" in text:
+            return TrainlogError(
+                f"cannot open the database {where}: it is not a SQLite database, or it is "
+                f"damaged (SQLite: {text}); nothing was written")
+        if name == "SQLITE_CORRUPT" or "malformed" in text:
+            self.mark_damaged(text)
+            return TrainlogError(
+                f"the database {where} is damaged (SQLite: {text}): nothing was written; stop "
+                "every writer and restore it from a backup (see the README, Keeping records "
+                "safe); `trainlog db check` says what it can")
+        if name in ("SQLITE_IOERR_WRITE", "SQLITE_IOERR_FSYNC", "SQLITE_IOERR_TRUNCATE"):
+            return TrainlogError(
+                f"cannot write to the database {where} (SQLite: {text}): nothing was written; "
+                "is the disk full (or a file-size limit reached), or is it failing?")
+        if name.startswith("SQLITE_IOERR") or "disk I/O error" in text:
+            return TrainlogError(
+                f"cannot read or write the database {where} (SQLite: {text}): nothing was "
+                f"written. Was its -wal or -shm file deleted, or is the disk failing? Never "
+                f"delete them while the database is in use; run `trainlog db check`")
+        return None
+
+    def damaged_marker(self) -> Path | None:
+        """The file beside a SQLite database that says a command found it damaged: writes are
+        refused while it is there (a write that misses the damaged pages would commit, into a
+        file that is to be restored from a backup); `db check` removes it once all is well."""
+        path = self.path
+        return None if path is None else path.with_name(path.name + ".damaged")
+
+    def mark_damaged(self, said: str) -> None:
+        marker = self.damaged_marker()
+        if marker is None:
+            return
+        from trainlog.store.sql import now
+
+        try:  # best effort: a read-only folder keeps no marker
+            with marker.open("a", encoding="utf-8") as f:
+                f.write(f"{now().isoformat(timespec='seconds')} SQLite: {said}\n")
+        except OSError:
+            pass
+
+    def _open_sqlite(self, write: bool = False) -> Any:
+        """A sqlite3 connection to the file: read-write, or read-only where it is (and then,
+        in a read-only folder where SQLite cannot make the -shm of a WAL file, as immutable:
+        nobody can write beside it), writing refused up front."""
         import sqlite3
 
         path = self.path
         assert path is not None
         if not path.is_file():
             raise self.missing()
+        why = self.read_only()
+        if why and write:
+            raise self._read_only_error(why)
+        marker = self.damaged_marker()
+        if write and marker is not None and marker.exists():
+            raise TrainlogError(
+                f"the database {self.display()} was found damaged (see {marker}): writes are "
+                "refused until it is restored from a backup and `trainlog db check` passes "
+                "(see the README, Keeping records safe); nothing was written")
+        uri = path.absolute().as_uri()
         try:
             # mode=rw: never create a file here; transactions are begun explicitly
-            return sqlite3.connect(path.absolute().as_uri() + "?mode=rw", uri=True,
-                                   timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+            raw = sqlite3.connect(uri + ("?mode=ro" if why else "?mode=rw"), uri=True,
+                                  timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+            if why:
+                try:
+                    raw.execute("PRAGMA schema_version")
+                except sqlite3.OperationalError as exc:
+                    wal = Path(f"{path}-wal")
+                    if getattr(exc, "sqlite_errorname", "") not in (
+                            "SQLITE_READONLY_DIRECTORY", "SQLITE_CANTOPEN") \
+                            or (wal.exists() and wal.stat().st_size):
+                        raise
+                    raw.close()  # no -wal with changes to miss: the file is the whole database
+                    raw = sqlite3.connect(uri + "?mode=ro&immutable=1", uri=True,
+                                          timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+            return raw
         except sqlite3.Error as exc:
-            raise TrainlogError(say("msg.cannot_open", where=self.display(), reason=exc)) from None
+            raise self._driver_error(exc) or TrainlogError(
+                f"cannot open the database {self.display()}: {exc}") from None
 
     @contextmanager
     def _connect(self, write: bool = False, commit: bool = True,
@@ -550,14 +705,13 @@ class Database:
         try:
             conn = engine.connect()
         except DBAPIError as exc:
-            if is_busy(exc):
-                raise _busy_error(self) from None
-            raise TrainlogError(f"cannot open the database {self.display()}: "
-                                f"{self.scrub(exc.orig)}") from None
+            raise self._driver_error(exc) or TrainlogError(
+                f"cannot open the database {self.display()}: {self.scrub(exc.orig)}") from None
         try:
             if write and commit:
                 with conn.begin():
                     yield conn
+                _COMMITTED.append(True)
             else:  # a read ends with a rollback: nothing to commit, nothing to fail at commit
                 trans = conn.begin()
                 try:
@@ -565,8 +719,9 @@ class Database:
                 finally:
                     trans.rollback()
         except DBAPIError as exc:
-            if is_busy(exc):
-                raise _busy_error(self) from None
+            mapped = self._driver_error(exc)
+            if mapped is not None:
+                raise mapped from None
             if _unreadable(exc):
                 raise TrainlogError(
                     f"cannot open the database {self.display()}: {self.scrub(exc.orig)}") from None
@@ -580,6 +735,16 @@ class Database:
         if self._engine is not None:
             self._engine.dispose()
             self._engine = None
+
+
+#: One item for each writing transaction this process committed.
+_COMMITTED: list[bool] = []
+
+
+def commits() -> int:
+    """How many writing transactions this process has committed: a Ctrl-C after one of them
+    must not say "nothing was written" (the CLI's interrupt handling)."""
+    return len(_COMMITTED)
 
 
 def retrying(call: Callable[[], T], attempts: int = WRITE_ATTEMPTS) -> T:
@@ -675,7 +840,8 @@ def _same_file(a: Path, b: Path) -> bool:
         return False
 
 
-def _copy_sqlite(source: Path, dest: Path) -> dict[str, Any]:
+def _copy_sqlite(source: Path, dest: Path,
+                 open_source: Callable[[], Any] | None = None) -> dict[str, Any]:
     """Copy a SQLite database with the backup API into `dest` (atomically), checked.
 
     The whole database is copied in one step: a single read transaction, a consistent snapshot
@@ -685,8 +851,8 @@ def _copy_sqlite(source: Path, dest: Path) -> dict[str, Any]:
 
     tmp = dest.with_name(f".{dest.name}.{os.getpid()}.part")
     try:
-        src = sqlite3.connect(source.absolute().as_uri() + "?mode=rw", uri=True,
-                              timeout=BUSY_TIMEOUT_MS / 1000)
+        src = open_source() if open_source is not None else sqlite3.connect(
+            source.absolute().as_uri() + "?mode=rw", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
         try:
             out = sqlite3.connect(tmp)
             try:
@@ -757,15 +923,17 @@ def _make_engine(url: str) -> Engine:
     return engine
 
 
-def _sqlite_pragmas(dbapi_conn: Any, memory: bool = False) -> None:
-    """trainlog's settings of a new SQLite connection (through SQLAlchemy or sqlite3 directly)."""
+def _sqlite_pragmas(dbapi_conn: Any, memory: bool = False, wal: bool = True) -> None:
+    """trainlog's settings of a new SQLite connection (through SQLAlchemy or sqlite3 directly);
+    the file put in WAL mode when `wal` (a writing connection: a read never changes the file)."""
     cur = dbapi_conn.cursor()
     cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     cur.execute("PRAGMA foreign_keys = ON")
-    # WAL is a property of the file: set once (by init, or here for a database copied back
-    # from a backup), it stays. Only on trainlog's own database: a read must not change an
-    # empty file or another program's database given as --db by mistake.
-    if (not memory and cur.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal"
+    # WAL is a property of the file: set once (by init, or by the first write to a database
+    # copied back from a backup), it stays. Only by a write to trainlog's own database: a read
+    # changes no file (a checked backup keeps its checksum, read-only media stay readable), nor
+    # an empty file or another program's database given as --db by mistake.
+    if (wal and not memory and cur.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal"
             and cur.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND "
                             "name IN ('alembic_version', 'training_session')").fetchone()[0]
             == 2):

@@ -326,7 +326,7 @@ def import_study(db: Conn, path: str | Path, month: str | None = None,
     total = job.records_n
     return StudyImportResult(rows=job.rows, created=created, updated=updated,
                              unchanged=total - created - updated, dry_run=dry_run,
-                             months=sorted({m.strftime("%Y-%m") for _, m in keys}),
+                             months=sorted({m.isoformat()[:7] for _, m in keys}),
                              platforms=sorted({p for p, _ in keys}),
                              warnings=job.notes.messages())
 
@@ -386,7 +386,7 @@ def add_study(db: Conn, code: str, month: str, hours: str | float,
     stamp, who = db.stamp()
     db.executemany(_UPSERT, [(cadre_id, key, db.value(first), value, stamp, who, stamp, who,
                               db.office.id)])
-    return {"cadre": code_, "platform": key, "month": first.strftime("%Y-%m"), "hours": value,
+    return {"cadre": code_, "platform": key, "month": first.isoformat()[:7], "hours": value,
             "previous": previous, "warnings": notes.messages()}
 
 
@@ -400,5 +400,5 @@ def cadre_study(conn: Conn, code: str, year: int | None = None) -> list[dict[str
             raise TrainlogError(say("msg.not_year", field="--year", year=year))
         sql += " AND o.month >= :first AND o.month <= :last"
         params.update(first=date(year, 1, 1), last=date(year, 12, 31))
-    return [{"month": as_date(m).strftime("%Y-%m"), "platform": p, "hours": round(h, 1)}
+    return [{"month": as_date(m).isoformat()[:7], "platform": p, "hours": round(h, 1)}
             for m, p, h in conn.all(sql + " ORDER BY o.month, o.platform", params)]
