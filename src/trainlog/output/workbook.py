@@ -652,6 +652,13 @@ def _write(conn: Conn, period: Period, lang: str,
             wb.save(tmp)
         except (OSError, KeyboardInterrupt, SystemExit) as exc:
             failed = type(exc)(*exc.args)  # a copy: the original's tracebacks hold the frames
+        except Exception as exc:  # lxml (python-docx's) writes openpyxl's XML: its IO error
+            if type(exc).__name__ != "SerialisationError":
+                raise
+            import errno
+
+            code = errno.EFBIG if "EFBIG" in str(exc) else errno.ENOSPC
+            failed = OSError(code, os.strerror(code))
         wb = None  # noqa: F841 (the workbook and the frames of the failed save, freed here)
         if failed is not None:
             gc.collect()
