@@ -115,9 +115,33 @@ class TestDemoCommand:
         assert len(made) == 1
 
 
+def crontab(site: dict[str, str] | None = None) -> tuple[dict[str, str], dict[str, str]]:
+    """The variables of examples/cron/crontab, with its /srv/trainlog paths made this test's
+    (`site`'s values where it names them; its venv the one running the tests), and each job's
+    script -> its command line."""
+    venv, variables, jobs = str(Path(sys.executable).parent), {}, {}
+    for line in (CRON / "crontab").read_text().splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        name, eq, value = line.partition("=")
+        if eq and " " not in name:
+            variables[name] = (site or {}).get(name, value.replace("/srv/trainlog/venv/bin", venv))
+        else:
+            command = line.split(None, 5)[5]
+            jobs[Path(command.split()[0]).name] = command.replace("/srv/trainlog/cron", str(CRON))
+    return variables, jobs
+
+
 def _run(script: str, env: dict[str, str], tmp_path: Path) -> subprocess.CompletedProcess[str]:
-    path = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
-    return subprocess.run(["bash", str(CRON / script)], env={**os.environ, **env, "PATH": path},
+    """A job of the crontab run as cron runs it: `env -i`, cron's few variables, the crontab's,
+    its command line through SHELL (/bin/sh -c); `env` adds the test's."""
+    variables, jobs = crontab(env)
+    home = tmp_path / "home"
+    home.mkdir(exist_ok=True)
+    cron = {"HOME": str(home), "LOGNAME": "cron", **variables,
+            **{k: v for k, v in env.items() if k not in variables}}
+    return subprocess.run(["env", "-i", *(f"{k}={v}" for k, v in cron.items()),
+                           variables["SHELL"], "-c", jobs[script]],
                           capture_output=True, text=True, timeout=300, cwd=tmp_path)
 
 
@@ -142,10 +166,13 @@ class TestCronRecipes:
         r = _run("nightly-rosters.sh", site, tmp_path)
         assert r.returncode == 1
         assert "rejected bad.csv" in r.stderr and "NOBODY" in r.stderr
+        assert r.stdout == ""
         assert (rosters / "done" / "good.csv").exists() and (rosters / "rejected" / "bad.csv").exists()
-        # the same roster sent again the next night counts nobody twice
+        # the same roster sent again the next night counts nobody twice; all went well: cron
+        # has nothing to mail
         (rosters / "done" / "good.csv").rename(rosters / "good.csv")
-        assert _run("nightly-rosters.sh", site, tmp_path).returncode == 0
+        again = _run("nightly-rosters.sh", site, tmp_path)
+        assert (again.returncode, again.stdout, again.stderr) == (0, "", "")
         db = Database(site["TRAINLOG_DB"])
         with db.connect() as s:
             july = plan_report(s, resolve_period(month="2020-07"))
@@ -157,6 +184,8 @@ class TestCronRecipes:
         r = _run("monthly.sh", {**site, "LAST_MONTH": "2020-07"}, tmp_path)
         assert r.returncode == 3, r.stderr  # someone is short of 5 hours
         assert "ALERT" in r.stderr
+        # said once (not also trainlog's own "N cadre(s) short" line), and nothing on stdout
+        assert r.stderr.count("short of online study hours") == 1 and r.stdout == ""
         reports = Path(site["TRAINLOG_REPORTS"])
         short = json.loads((reports / "compliance-2020-07.json").read_text())
         assert short["period"]["label"] == "2020-07"
@@ -165,12 +194,34 @@ class TestCronRecipes:
         report = json.loads((reports / "report-2020-07.json").read_text())
         assert report["plan"]["track"] == "special"
 
+    def test_monthly_without_an_export_exits_5(self, site, tmp_path: Path) -> None:
+        """No academy export arrived: its own exit code, not 3 (someone short), and the reports
+        are still written."""
+        r = _run("monthly.sh", {**site, "LAST_MONTH": "2020-07"}, tmp_path)
+        assert r.returncode == 5, r.stderr
+        assert "no academy export for 2020-07" in r.stderr
+        assert (Path(site["TRAINLOG_REPORTS"]) / "report-2020-07.json").exists()
+
     def test_plan_alert_exits_3_when_behind(self, site, tmp_path: Path) -> None:
         r = _run("plan-alert.sh", {**site, "TRAINLOG_TODAY": "2020-04-03",
                                    "TRAINLOG_ALERT": f"cat > {tmp_path / 'alert.txt'}"}, tmp_path)
         assert r.returncode == 3, r.stderr
         alert = (tmp_path / "alert.txt").read_text()
         assert "behind pace" in alert and "356 of 2000" in alert
+        assert (r.stdout, r.stderr) == ("", "")  # the alert went to TRAINLOG_ALERT only
+
+    def test_plan_alert_says_it_once(self, site, tmp_path: Path) -> None:
+        r = _run("plan-alert.sh", {**site, "TRAINLOG_TODAY": "2020-04-03"}, tmp_path)
+        assert r.returncode == 3
+        assert r.stdout == "" and r.stderr.count("356") == 1 and "behind pace" in r.stderr
+
+    def test_crontab_sets_path_for_cron(self) -> None:
+        """cron's PATH is /usr/bin:/bin: the crontab sets one that finds trainlog, and every
+        job runs without the tester's environment (`_run`: env -i)."""
+        variables, jobs = crontab()
+        assert "PATH" in variables and variables["PATH"].startswith(str(Path(sys.executable)
+                                                                         .parent))
+        assert sorted(jobs) == ["monthly.sh", "nightly-rosters.sh", "plan-alert.sh"]
 
     def test_plan_alert_exits_0_on_pace(self, site, tmp_path: Path) -> None:
         env = {**site, "TRAINLOG_TODAY": "2020-04-03"}

@@ -55,6 +55,9 @@ def test_an_upgraded_database_reports_as_before(cli, zhaoling_0002: Path,
     monkeypatch.setenv("TRAINLOG_TODAY", TODAY)
     result = cli(*args)
     assert result.exit_code == 0, result.output
-    assert "upgraded the database schema from revision 0002" in result.stderr
+    # said in the language of the run (issue 20): `--lang zh …` says it in zh-CN
+    said = ("已把数据库结构从版本 0002 升级到" if "zh" in args
+            else "upgraded the database schema from revision 0002")
+    assert said in result.stderr
     expected = (GOLDEN / name(args)).read_text(encoding="utf-8")
     assert normalise(result.stdout, str(upgraded)) == expected

@@ -137,10 +137,12 @@ def seeded(cli, db: Database, database_url: str, tmp_path: Path, write_csv) -> d
 
 
 def refused(result: Any, db: str, before: str, what: Any = None) -> None:
-    """Exit 1 or 2, a message, no exception, the content as it was."""
+    """Exit 1 or 2 (4 for a file that does not exist), a message, no exception, the content as
+    it was."""
     assert result.exception is None or isinstance(result.exception, SystemExit), what
-    assert result.exit_code in (1, 2), (what, result.exit_code, result.stdout[-500:],
-                                        result.stderr[-500:])
+    missing = result.stderr.endswith(": no such file\n")
+    assert result.exit_code == 5 if missing else result.exit_code in (1, 2), (
+        what, result.exit_code, result.stdout[-500:], result.stderr[-500:])
     assert result.stderr.strip(), (what, "a message says why")
     assert "Traceback" not in result.stderr + result.stdout, what
     assert digest(db) == before, (what, "the database changed")

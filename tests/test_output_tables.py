@@ -226,7 +226,7 @@ def test_a_table_as_rich_draws_it() -> None:
     expected = (
         "Sessions" + " " * 33 + "\n"  # the title, padded to the table's width
         "┏━━━━┳━━━━━━━━━━━━┳━━━━━━━┳━━━━━━┳━━━━━━┓\n"
-        "┃ id ┃ name       ┃ hours ┃ void ┃ note ┃\n"
+        "┃ ID ┃ Name       ┃ Hours ┃ Void ┃ Note ┃\n"
         "┡━━━━╇━━━━━━━━━━━━╇━━━━━━━╇━━━━━━╇━━━━━━┩\n"
         "│  1 │ 高宏刚     │   1.5 │ no   │      │\n"
         "│ 22 │ Wang Yuhua │  12.0 │ yes  │ late │\n"
@@ -260,7 +260,7 @@ def test_terminal_styles() -> None:
 
 @pytest.mark.parametrize("value", [
     "[bold]高宏刚[/bold]", "[red]", "a [b]c", "\\[x]", "[/]", ":smile:", "x :+1: y", "a:b:c",
-    ":thumbs_up-emoji:", "a\tb", "a\nb", "a\rb", "\x1b[31mred", "a\u2028b", "a\x85b",
+    ":thumbs_up-emoji:", "a\tb", "a\n", "\na", "a\n\nb", "a\rb", "\x1b[31mred", "a\u2028b", "a\x85b",
     "👨\u200d👩", "❤\ufe0f", "\ud800",
 ])
 def test_left_to_rich(value: str) -> None:
@@ -285,6 +285,18 @@ def test_drawn_though_it_looks_risky(value: str) -> None:
         assert drawn is not None
         assert drawn == rich_prints(rich_table(rows, ["v", "n"], "en", title=value,
                                                numeric=numeric), 200)
+
+
+@pytest.mark.parametrize("value", ["a\nb", "高宏刚\n王玉华 x", "x\ny\nz"])
+def test_cells_of_several_lines_drawn_as_rich_draws_them(value: str) -> None:
+    """A cell (or header) of lines, as `Table.fit` wraps them: each line as Rich shows it; a
+    header at the bottom of its row, a cell at the top of its row."""
+    for terminal in (False, True):
+        rows = [{"v": value, "n": 1}, {"v": "w", "n": 22}]
+        drawn = fast(rows, ["v", "n"], "en", 200, terminal, labels=None)
+        assert drawn == rich_prints(rich_table(rows, ["v", "n"], "en"), 200, terminal)
+        t = render.table(rows, ["v", "n"], "zh", labels={"v": value, "n": "几\n个"})
+        assert t.text(200, terminal) == rich_prints(t.rich_table(), 200, terminal)
 
 
 def test_zero_width_characters_and_trailing_space() -> None:
@@ -360,7 +372,7 @@ def test_a_rich_table_once_asked_for() -> None:
     """Asked for a Rich Table's attribute, it is that Table; drawn by Rich from then on."""
     t = render.table(ROWS, COLUMNS, "en")
     assert t.text(200) is not None
-    assert [c.header for c in t.columns] == COLUMNS
+    assert [c.header for c in t.columns] == ["ID", "Name", "Hours", "Void", "Note"]  # words, not keys
     t.add_row("3", "x", "1.0", "no", "")
     assert t.text(200) is None
     out = io.StringIO()
@@ -419,11 +431,14 @@ def test_console_prints_what_rich_prints(monkeypatch: pytest.MonkeyPatch, env: d
     rows = [*ROWS, {"id": 3, "name": "召陵区人民政府办公室" * 3, "hours": 0.5}]
     expected_out = Stream(tty)
     monkeypatch.setattr(sys, "stdout", expected_out)
-    expected_console = RichConsole(file=expected_out, width=None if tty else 200,
+    expected_console = RichConsole(file=expected_out, width=None if tty else render.pipe_width(),
                                    soft_wrap=False, highlight=False)
-    expected_console.print(rich_table(rows, COLUMNS, "zh", title="召陵区"))
+    # a table too wide for the console is fitted to it first (Table.fit: tested below)
+    width = expected_console.width
+    expected_console.print(render.table(rows, COLUMNS, "zh", title="召陵区").fit(width)
+                           .rich_table())
     expected_console.print("位置: /tmp/召陵区.db")
-    expected_console.print(rich_table(rows[:1], COLUMNS, "en"))
+    expected_console.print(render.table(rows[:1], COLUMNS, "en").fit(width).rich_table())
     expected_console.print("x" * 120)
 
     out = Stream(tty)
@@ -560,3 +575,76 @@ def test_more_commands_print_what_rich_printed(cli: Any, zhaoling: Path,
                                                monkeypatch: pytest.MonkeyPatch,
                                                args: list[str], lang: str) -> None:
     _same_as_rich(cli, zhaoling, monkeypatch, ["--lang", lang, *args])
+
+
+# -- a table too wide for the console: wrapped, columns left out, never cut (issue 20) ---------
+
+
+def check_fitted(case: dict[str, Any]) -> None:
+    """`Table.fit(width)`: Rich draws what it gives without an ellipsis when it fits, and the
+    fast text of it is Rich's, byte for byte."""
+    case = dict(case)
+    width, terminal = case.pop("width"), case.pop("terminal")
+    fitted = render.table(**case).fit(width)
+    try:
+        expected = rich_prints(fitted.rich_table(), width, terminal)
+    except Exception:  # markup Rich refuses: it refuses it unfitted too
+        return
+    drawn = fitted.text(width, terminal)
+    if drawn is not None:
+        assert drawn == expected
+    cells = [fitted.headers, *fitted.rows]
+    natural = [max(tables._cells(row[i]) for row in cells) for i in range(len(fitted.headers))]
+    title = fitted.title or ""
+    if tables._table_width(natural) <= width and tables.verbatim(title) and all(
+            tables.verbatim(part) for row in cells for c in row for part in c.split("\n")):
+        assert "…" not in expected.replace("…", "") or "…" in str(case)
+        assert all(tables.cell_len(line) <= width for line in re.sub(
+            r"\x1b\[[0-9;]*m", "", expected).splitlines())
+    event("drawn" if drawn is not None else "left to Rich")
+
+
+@settings(max_examples=200, **SETTINGS)
+@given(tables_())
+def test_a_fitted_table_is_drawn_as_rich_draws_it(case: dict[str, Any]) -> None:
+    check_fitted(case)
+
+
+@settings(max_examples=80, **SETTINGS)
+@given(tables_(RISKY, RISKY_WORDS))
+def test_a_fitted_risky_table_is_drawn_as_rich_draws_it(case: dict[str, Any]) -> None:
+    check_fitted(case)
+
+
+class TestFit:
+    ROWS = [{"ref": "ZL-V-00001", "date": "2020-01-01", "title": "远程教育：习近平总书记关于扶贫"
+             "工作的重要论述", "hours": 1.5, "note": "a long English note that wraps at spaces",
+             "void_reason": "重复录入", "id": 1}]
+    KEYS = ["id", "ref", "date", "title", "hours", "note", "void_reason"]
+
+    def test_a_table_that_fits_is_itself(self) -> None:
+        t = render.table(self.ROWS, self.KEYS, "en")
+        assert t.fit(200) is t
+
+    def test_text_wraps_and_low_priority_columns_go_first(self) -> None:
+        t = render.table(self.ROWS, self.KEYS, "en").fit(60)
+        assert t.headers[:2] == ["Ref", "Date"]  # id and the reason voided left out first
+        assert "Reason voided" not in t.headers and "ID" not in t.headers
+        text = t.text(60)
+        assert text is not None and "…" not in text
+        assert all(tables.cell_len(line) <= 60 for line in text.splitlines())
+        joined = "".join(row[t.headers.index("Title")] for row in t.rows).replace("\n", "")
+        assert joined == self.ROWS[0]["title"]  # wrapped, every character kept
+
+    def test_wrap_text(self) -> None:
+        assert tables.wrap_text("a long English note", 8) == "a long\nEnglish\nnote"
+        assert tables.wrap_text("远程教育：习近平", 8) == "远程教育\n：习近平"
+        assert tables.wrap_text("Person-times", 8) == "Person-\ntimes"
+        assert tables.wrap_text("abcdefghijk", 4) == "abcd\nefgh\nijk"
+        assert tables.wrap_text("short", 8) == "short"
+
+    def test_numbers_and_dates_are_never_wrapped(self) -> None:
+        t = render.table(self.ROWS, self.KEYS, "zh").fit(50)
+        for head, value in zip(t.headers, t.rows[0], strict=True):
+            if head in ("日期", "学时", "培训编号"):
+                assert "\n" not in value

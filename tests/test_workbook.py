@@ -396,8 +396,11 @@ class TestCommand:
         assert r.stdout.startswith(f"已写入 {path}：8 张工作表（2020）")
 
     def test_bad_usage_and_bad_paths(self, small: Database, cli, tmp_path: Path) -> None:
-        r = cli("export", tmp_path / "r.xlsx")
-        assert r.exit_code == 2 and "--year" in r.stderr
+        # no period: this month, as for `report` (issue 20: export [period])
+        r = cli("export", tmp_path / "m.xlsx", env={"TRAINLOG_TODAY": "2020-03-15"})
+        assert r.exit_code == 0 and "(2020-03)" in r.stdout
+        r = cli("export", "--year", "2020", "--month", "2020-03", tmp_path / "r.xlsx")
+        assert r.exit_code == 1 and "--month" in r.stderr
         r = cli("export", "--year", "2020", tmp_path / "r.csv")
         assert r.exit_code == 1 and "must end in .xlsx" in r.stderr and r.stdout == ""
         r = cli("export", "--year", "2020", tmp_path / "missing" / "r.xlsx")

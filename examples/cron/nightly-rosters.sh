@@ -2,7 +2,8 @@
 # Import every roster (CSV/xlsx, long format) in $TRAINLOG_INBOX/rosters. Safe to re-run: a roster's
 # sessions are keyed by their ref (培训编号), so importing the same file twice counts nobody twice.
 # A file with bad rows is moved to rejected/ beside its error report; the others still import.
-# Exit: 0 all imported, 1 some file was rejected.
+# Prints nothing when every file imported (so cron mails nothing); a rejected file's errors on stderr.
+# Exit: 0 all imported (or nothing to import), 1 some file was rejected.
 set -euo pipefail
 : "${TRAINLOG_DB:?set TRAINLOG_DB}" "${TRAINLOG_INBOX:?set TRAINLOG_INBOX}"
 export TRAINLOG_DB
@@ -12,7 +13,7 @@ status=0
 shopt -s nullglob
 for file in "$dir"/*.csv "$dir"/*.xlsx; do
     name=$(basename "$file")
-    if trainlog session import "$file" 2> "$dir/rejected/$name.errors.txt"; then
+    if trainlog session import --quiet "$file" 2> "$dir/rejected/$name.errors.txt"; then
         rm -f "$dir/rejected/$name.errors.txt"
         mv -f "$file" "$dir/done/$name"
     else

@@ -7,11 +7,17 @@ set -euo pipefail
 : "${TRAINLOG_DB:?set TRAINLOG_DB}"
 export TRAINLOG_DB
 out=$(mktemp)
-trap 'rm -f "$out"' EXIT
+errors=$(mktemp)
+trap 'rm -f "$out" "$errors"' EXIT
 # The pace is measured up to today (TRAINLOG_TODAY may name another day), not to the month's end.
 today="${TRAINLOG_TODAY:-$(date +%F)}"
 rc=0
-trainlog report --as-of "$today" --fail-if-behind --format json > "$out" || rc=$?
+# trainlog's own "behind the plan" line is kept back: the alert below is said once
+trainlog report --as-of "$today" --fail-if-behind --format json > "$out" 2> "$errors" || rc=$?
+if [ "$rc" -ne 0 ] && [ "$rc" -ne 3 ]; then
+    cat "$errors" >&2
+    exit "$rc"
+fi
 if [ "$rc" -eq 3 ]; then
     message=$(python3 - "$out" <<'PY'
 import json, sys

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from trainlog.errors import FieldError, TrainlogError
+from trainlog.errors import FRAME, FieldError, TrainlogError
 
 _DATE = re.compile(r"^\s*(\d{4})\s*(?:-|/|\.|年)\s*(\d{1,2})\s*(?:-|/|\.|月)\s*(\d{1,2})\s*日?\s*$")
 _MONTH = re.compile(r"^\s*(\d{4})\s*(?:-|/|\.|年)\s*(\d{1,2})\s*月?\s*$")
@@ -31,12 +31,12 @@ def parse_date(value: object, field: str = "date") -> date:
         text = tail.group(1)
     m = _DATE.match(text)
     if not m:
-        raise FieldError(field, f"{value!r} is not a date (use YYYY-MM-DD, YYYY/M/D or YYYY年M月D日)"
-        )
+        raise FieldError(field, FRAME["not_date"].format(value=repr(value)))
     try:
         return date(int(m[1]), int(m[2]), int(m[3]))
     except ValueError as exc:
-        raise FieldError(field, f"{value!r} is not a real date ({exc})") from None
+        raise FieldError(field, FRAME["not_real_date"].format(value=repr(value),
+                                                              reason=exc)) from None
 
 
 def parse_month(value: object, field: str = "month") -> date:
@@ -58,10 +58,10 @@ def parse_month(value: object, field: str = "month") -> date:
             return parse_date(text, field).replace(day=1)
         except TrainlogError:
             pass
-        raise FieldError(field, f"{value!r} is not a month (use YYYY-MM, this or last)")
+        raise FieldError(field, FRAME["not_month"].format(value=repr(value)))
     year, month = int(m[1]), int(m[2])
     if not 1 <= month <= 12 or year < 1:
-        raise FieldError(field, f"{value!r} is not a real month")
+        raise FieldError(field, FRAME["not_real_month"].format(value=repr(value)))
     return date(year, month, 1)
 
 
@@ -125,24 +125,24 @@ def resolve_period(
     cut = parse_date(as_of, "--as-of") if as_of else None
     given = sum(x is not None for x in (month, year)) + (start is not None or end is not None)
     if given > 1:
-        raise TrainlogError("give one period: --month, --year, or --from/--to")
+        raise TrainlogError(FRAME["one_period"])
     if month is not None:
         first = parse_month(month, "--month")
         lo, hi = first, month_end(first)
     elif year is not None:
         if not 1 <= year <= 9999:
-            raise TrainlogError(f"--year: {year} is not a year")
+            raise TrainlogError(FRAME["not_year"].format(year=year))
         lo, hi = date(year, 1, 1), date(year, 12, 31)
     elif start is not None or end is not None:
         hi = parse_date(end, "--to") if end is not None else (cut or today())
         lo = parse_date(start, "--from") if start is not None else date(hi.year, 1, 1)
         if lo > hi:
-            raise TrainlogError(f"--from {lo} is after --to {hi}")
+            raise TrainlogError(FRAME["from_after_to"].format(start=lo, end=hi))
     else:
         anchor = cut or today()
         lo, hi = anchor.replace(day=1), month_end(anchor)
     if cut is not None:
         if cut < lo:
-            raise TrainlogError(f"--as-of {cut} is before the period starts ({lo})")
+            raise TrainlogError(FRAME["as_of_before"].format(day=cut, start=lo))
         hi = min(hi, cut)
     return Period(lo, hi, _range_label(lo, hi))

@@ -28,6 +28,13 @@ class NoDatabase(TrainlogError):
     """The database does not exist yet."""
 
 
+class NoInput(TrainlogError):
+    """An input file that does not exist: exit 5, so a cron job tells "nothing arrived" from bad
+    data (1) and from a condition that held (3)."""
+
+    exit_code = 5
+
+
 class DatabaseBusy(TrainlogError):
     """Another writer held the database's write lock for longer than the busy timeout."""
 
@@ -42,6 +49,29 @@ class ConditionHeld(TrainlogError):
     exit_code = 3
 
 
+#: The words of a problem's and of an input's message, in English; `trainlog.vocab.set_lang` puts
+#: the run's language in (this module is below the catalogue, which imports it).
+FRAME = {
+    "row": "row {row}{column}{value}: {reason}",
+    "column": ", column {column}",
+    "value": ", value {value}",
+    "whole": "{column}{value}: {reason}",
+    "input": "input",
+    "problems": "{what}: {n} problem(s), nothing written",
+    "more": "  … and {n} more",
+    "join": "; ",
+    # trainlog.dates' (below the catalogue too)
+    "not_date": "{value} is not a date (use YYYY-MM-DD, YYYY/M/D or YYYY年M月D日)",
+    "not_real_date": "{value} is not a real date ({reason})",
+    "not_month": "{value} is not a month (use YYYY-MM, this or last)",
+    "not_real_month": "{value} is not a real month",
+    "one_period": "give one period: --month, --year, or --from/--to",
+    "not_year": "--year: {year} is not a year",
+    "from_after_to": "--from {start} is after --to {end}",
+    "as_of_before": "--as-of {day} is before the period starts ({start})",
+}
+
+
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong with one row of an input (row 0 means the input as a whole)."""
@@ -54,10 +84,12 @@ class Problem:
     def __str__(self) -> str:
         value = "" if self.value in (None, "") else f" {_short(self.value)!r}"
         if not self.row:  # a problem with an option or with the input as a whole
-            return f"{self.column or 'input'}{value}: {self.reason}"
-        column = f", column {self.column}" if self.column else ""
-        value = "" if self.value in (None, "") else f", value {_short(self.value)!r}"
-        return f"row {self.row}{column}{value}: {self.reason}"
+            return FRAME["whole"].format(column=self.column or FRAME["input"], value=value,
+                                         reason=self.reason)
+        column = FRAME["column"].format(column=self.column) if self.column else ""
+        value = "" if self.value in (None, "") else FRAME["value"].format(
+            value=repr(_short(self.value)))
+        return FRAME["row"].format(row=self.row, column=column, value=value, reason=self.reason)
 
 
 def _short(value: object, limit: int = 60) -> str:
@@ -70,10 +102,10 @@ class InvalidInput(TrainlogError):
 
     def __init__(self, problems: list[Problem], what: str = "input", limit: int = 50):
         self.problems = problems
-        lines = [f"{what}: {len(problems)} problem(s), nothing written"]
+        lines = [FRAME["problems"].format(what=what, n=len(problems))]
         lines += [f"  {p}" for p in problems[:limit]]
         if len(problems) > limit:
-            lines.append(f"  … and {len(problems) - limit} more")
+            lines.append(FRAME["more"].format(n=len(problems) - limit))
         super().__init__("\n".join(lines))
 
 
@@ -83,4 +115,4 @@ class FieldProblems(InvalidInput):
 
     def __init__(self, problems: list[Problem], line: Callable[[Problem], str] = str):
         super().__init__(problems)
-        self.args = ("; ".join(line(p) for p in problems),)
+        self.args = (FRAME["join"].join(line(p) for p in problems),)

@@ -12,11 +12,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from trainlog.dates import parse_date
+from trainlog.dates import Period, parse_date
 from trainlog.errors import FieldProblems, Problem, TrainlogError
 from trainlog.files import tables as imp
 from trainlog.store.sql import Conn, as_date
-from trainlog.vocab import LEVELS, parse_bool, parse_choice
+from trainlog.vocab import LEVELS, parse_bool, parse_choice, say
 
 CADRE_FLAGS = ("top_leader", "poverty_cadre", "party_member")
 AUDIT = ("created_at", "created_by", "updated_at", "updated_by")
@@ -87,7 +87,7 @@ def add_branch(conn: Conn, code: str, name: str, township: str | None = None) ->
     township_ = imp.text(township, "township", max_length=100)
     if conn.first("SELECT id FROM branch WHERE office_id = :office AND code = :code",
                   {"code": code_}):
-        raise TrainlogError(f"branch {code_} exists already (use `branch import` to update)")
+        raise TrainlogError(say("msg.branch_exists", code=code_))
     _insert(conn, "branch", {"code": code_, "name": name_, "township": township_})
     return _branch_dict((code_, name_, township_, True))
 
@@ -145,6 +145,15 @@ _CADRE_SELECT = ("SELECT c.code, c.name, c.unit, c.level, b.code, c.top_leader, 
                  "WHERE c.office_id = :office")
 
 
+#: a cadre with no attendance and no online study in the period (:start to :end; the study of
+#: the months from :first, the first of the period's first month)
+_UNTRAINED = (
+    "NOT EXISTS (SELECT 1 FROM attendance a JOIN training_session s ON s.id = a.session_id"
+    " WHERE a.cadre_id = c.id AND NOT s.void AND s.date >= :start AND s.date <= :end)"
+    " AND NOT EXISTS (SELECT 1 FROM online_study o WHERE o.cadre_id = c.id"
+    " AND o.month >= :first AND o.month <= :end AND o.hours > 0)")
+
+
 def list_cadres(
     conn: Conn,
     branch: str | None = None,
@@ -153,15 +162,21 @@ def list_cadres(
     poverty_cadre: bool | None = None,
     active: bool | None = True,
     name: str | None = None,
+    untrained: Period | None = None,
 ) -> list[dict[str, Any]]:
     """Cadres by code, filtered; `active=None` lists every cadre. `name`: those whose name holds
-    the text, spaces left out of both (`张 三` finds 张三)."""
+    the text, spaces left out of both (`张 三` finds 张三); with `untrained`, only those with no
+    named attendance at a session (not void) and no online study in that period."""
     where: list[str] = [""]
     params: dict[str, Any] = {}
+    if untrained is not None:
+        where.append(_UNTRAINED)
+        params |= {"start": untrained.start, "end": untrained.end,
+                   "first": untrained.start.replace(day=1)}
     if branch:
         branch = imp.norm_code(branch)
         if not branch_ids(conn, [branch]):  # a mistyped code must not look like "no cadres"
-            raise TrainlogError(f"--branch: no branch with code {branch!r}")
+            raise TrainlogError(say("msg.no_branch", code=repr(branch)))
         where.append("b.code = :branch")
         params["branch"] = branch
     if level:
@@ -183,7 +198,7 @@ def list_cadres(
 def get_cadre(db: Conn, code: str) -> dict[str, Any]:
     row = db.first(_CADRE_SELECT + " AND c.code = :code", {"code": imp.norm_code(code)})
     if row is None:
-        raise TrainlogError(f"no cadre with code {code!r}")
+        raise TrainlogError(say("msg.no_cadre", code=repr(code)))
     return _cadre_dict(row)
 
 
@@ -205,7 +220,7 @@ def _parse_cadre_fields(values: dict[str, Any], chk: imp.Checker, row: int,
         elif key == "branch":
             branch = chk.check(row, key, raw, lambda v: imp.code(v, "branch", required=False))
             if branch is not None and branch not in branches:
-                chk.add(row, key, branch, "no such branch")
+                chk.add(row, key, branch, say("msg.no_such_branch"))
             out["branch_id"] = branches.get(branch) if branch else None
         elif key in CADRE_FLAGS:
             default = key == "party_member"
@@ -229,7 +244,7 @@ def add_cadre(conn: Conn, code: str, name: str, **fields: Any) -> dict[str, Any]
     if conn.first("SELECT id FROM cadre WHERE office_id = :office AND code = :code",
                   {"code": values["code"]}):
         raise TrainlogError(
-            f"cadre {values['code']} exists already (use `cadre edit` to change it)"
+            say("msg.cadre_exists", code=values['code'])
         )
     _insert(conn, "cadre", values)
     return get_cadre(conn, values["code"])
@@ -240,7 +255,7 @@ def edit_cadre(conn: Conn, code: str, **fields: Any) -> dict[str, Any]:
     row = conn.first("SELECT id, code FROM cadre WHERE office_id = :office AND code = :code",
                      {"code": imp.norm_code(code)})
     if row is None:
-        raise TrainlogError(f"no cadre with code {code!r}")
+        raise TrainlogError(say("msg.no_cadre", code=repr(code)))
     cadre_id, code_ = int(row[0]), row[1]
     given = {k: v for k, v in fields.items() if v is not None}
     active = given.pop("active", None)
@@ -344,7 +359,7 @@ def _records(table: imp.Table, parse: Callable[[imp.Checker, int, dict[str, Any]
         if code is not None:
             seen = first_row.get(code)
             if seen is not None:
-                chk.add(n, "code", code, f"repeats row {seen}")
+                chk.add(n, "code", code, say("msg.repeats_row", row=seen))
                 continue
             first_row[code] = n
             yield rec

@@ -20,7 +20,7 @@ from trainlog.errors import FieldError, TrainlogError
 from trainlog.files import tables as imp
 from trainlog.registry import cadre_ids
 from trainlog.store.sql import Conn, as_date
-from trainlog.vocab import METHODS, TIERS, TOPICS, label, parse_choice
+from trainlog.vocab import METHODS, TIERS, TOPICS, label, parse_choice, say
 
 LIST_KEYS = ["id", "date", "method", "topic", "tier", "cadre", "respondent", "note"]
 REPORT_KEYS = ["topic", "asked", "share", "sessions", "person_times", "untaught"]
@@ -92,7 +92,7 @@ def parse_topics(value: Any, field: str = "topic") -> list[Topic]:
         if (key, detail) not in out:  # the same topic twice is asked for once
             out.append((key, detail))
     if not out:
-        raise FieldError(field, "is required (one topic or more)")
+        raise FieldError(field, say("msg.topic_required"))
     return out
 
 
@@ -127,7 +127,7 @@ def _check_answer(raw: dict[str, Any], chk: imp.Checker, row: int,
     if code:
         cadre_id = cadres.get(code)
         if cadre_id is None:
-            chk.add(row, "cadre", code, "no such cadre")
+            chk.add(row, "cadre", code, say("msg.no_such_cadre"))
         if respondent:
             chk.add(row, "respondent", respondent,
                     "give the cadre's code or a respondent, not both")
@@ -213,9 +213,7 @@ def add_answer(
     assert answer is not None
     same = _stored(conn, answer.date, answer.date).get(answer.signature)
     if same and not again:
-        raise TrainlogError(f"survey answer {same[0]} is identical (same date, method, cadre or "
-                            "respondent, tier, note and topics); give --again to record it "
-                            "once more")
+        raise TrainlogError(say("msg.answer_identical", id=same[0]))
     (new_id,) = _write(conn, [answer])
     return {"id": new_id, "date": answer.date.isoformat(), "method": answer.method,
             "topic": [topic_text(t, d) for t, d in answer.topics], "tier": answer.tier,
@@ -323,7 +321,7 @@ def list_answers(conn: Conn, period: Period | None = None, method: str | None = 
         cadre = imp.norm_code(cadre)
         cadre_id = cadre_ids(conn, [cadre]).get(cadre)
         if cadre_id is None:
-            raise TrainlogError(f"--cadre: no cadre with code {cadre!r}")
+            raise TrainlogError("--cadre: " + say("msg.no_cadre", code=repr(cadre.strip())))
     where, params = _filtered(period, method, topic, tier, cadre_id)
     rows = {i: {"id": i, "date": as_date(when).isoformat(),  # type: ignore[union-attr]
                 "method": m, "topic": [], "tier": t, "cadre": code, "respondent": r, "note": n}

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from trainlog.errors import FieldError
+from trainlog.errors import FRAME, FieldError
 
 TRACKS = {"policy": "政策培训", "video": "视频培训", "special": "专题培训"}
 KINDS = {
@@ -201,7 +201,750 @@ WORDS: dict[str, tuple[str, str]] = {
                                  "各乡镇党支部远程教育开展情况"),
     "workbook.held": ("held sessions", "已开展"),
     "workbook.not_held": ("held none", "未开展"),
+    # headers of the report's CSV view and of the demo's figures
+    "from": ("From", "起始日期"),
+    "to": ("To", "截止日期"),
+    "dim": ("Grouped by", "分组"),
+    "figure": ("Figure", "指标"),
+    "respondents": ("Respondents", "答复人"),
+    "notice.issuer": ("Organization Department", "组织部"),
+    # the frame of a problem's message (trainlog.errors.FRAME)
+    "frame.row": ("row {row}{column}{value}: {reason}", "第 {row} 行{column}{value}：{reason}"),
+    "frame.column": (", column {column}", "，列 {column}"),
+    "frame.value": (", value {value}", "，值 {value}"),
+    "frame.whole": ("{column}{value}: {reason}", "{column}{value}：{reason}"),
+    "frame.input": ("input", "输入"),
+    "frame.problems": ("{what}: {n} problem(s), nothing written", "{what}：{n} 处问题，未写入任何内容"),
+    "frame.more": ("  … and {n} more", "  …… 另有 {n} 处"),
+    "frame.join": ("; ", "；"),
+    "frame.not_date": ("{value} is not a date (use YYYY-MM-DD, YYYY/M/D or YYYY年M月D日)",
+                       "{value} 不是日期（请用 YYYY-MM-DD、YYYY/M/D 或 YYYY年M月D日）"),
+    "frame.not_real_date": ("{value} is not a real date ({reason})", "{value} 不是有效日期（{reason}）"),
+    "frame.not_month": ("{value} is not a month (use YYYY-MM, this or last)",
+                        "{value} 不是月份（请用 YYYY-MM、this 或 last）"),
+    "frame.not_real_month": ("{value} is not a real month", "{value} 不是有效月份"),
+    "frame.one_period": ("give one period: --month, --year, or --from/--to",
+                         "只能给出一个期间：--month、--year 或 --from/--to"),
+    "frame.not_year": ("--year: {year} is not a year", "--year：{year} 不是年份"),
+    "frame.from_after_to": ("--from {start} is after --to {end}", "--from {start} 晚于 --to {end}"),
+    "frame.as_of_before": ("--as-of {day} is before the period starts ({start})",
+                           "--as-of {day} 早于期间的起始日期（{start}）"),
+    # messages: str.format templates, said with `say` in the language of the run
+    "msg.no_such_file": ("{path}: no such file", "{path}：文件不存在"),
+    'msg.cells': ('{n} cells but the header has {width} columns',
+        '有 {n} 个单元格，但表头只有 {width} 列'),
+    'msg.is_folder': ('{path}: is a directory, not a file',
+        '{path}：是文件夹，不是文件'),
+    'msg.empty_file': ('{path}: the file is empty; it needs a header row',
+        '{path}：文件为空，需要一行表头'),
+    'msg.no_header': ('a column has no header',
+        '有一列没有表头'),
+    'msg.unknown_column': ('unknown column; the columns are {allowed}',
+        '未知的列；可用的列为 {allowed}'),
+    'msg.column_repeated': ('column repeated (also given as {other})',
+        '列重复（另有 {other}）'),
+    'msg.column_missing': ('required column missing',
+        '缺少必需的列'),
+    'msg.required': ('is required',
+        '必须填写'),
+    'msg.too_long': ('longer than {n} characters',
+        '超过 {n} 个字符'),
+    'msg.control': ('contains control characters',
+        '含有控制字符'),
+    'msg.code_spaces': ('{value} contains spaces; codes are one word',
+        '{value} 含有空格；编号中不能有空格'),
+    'msg.not_number': ('{value} is not a number',
+        '{value} 不是数字'),
+    'msg.outside': ('{value} is outside {low}..{high}',
+        '{value} 超出 {low}..{high} 的范围'),
+    'msg.not_whole': ('{value} is not a whole number',
+        '{value} 不是整数'),
+    'msg.branch_exists': ('branch {code} exists already (use `branch import` to update)',
+        '党支部 {code} 已存在（更新请用 `branch import`）'),
+    'msg.no_branch': ('--branch: no branch with code {code}',
+        '--branch：没有编号为 {code} 的党支部'),
+    'msg.no_such_branch': ('no such branch',
+        '无此党支部'),
+    'msg.cadre_exists': ('cadre {code} exists already (use `cadre edit` to change it)',
+        '干部 {code} 已存在（修改请用 `cadre edit`）'),
+    'msg.repeats_row': ('repeats row {row}',
+        '与第 {row} 行重复'),
+    'msg.no_cadre': ('no cadre with code {code}',
+        '没有编号为 {code} 的干部'),
+    'msg.no_such_cadre': ('no such cadre',
+        '无此干部'),
+    'msg.no_session': ('no session with {what} {key}',
+        '没有 {what} 为 {key} 的培训'),
+    'msg.not_one_of': ('{value} is not one of {allowed}',
+        '{value} 不是以下之一：{allowed}'),
+    'msg.not_bool': ('{value} is not a yes/no value (1/0, true/false, yes/no, Y/N, 是/否, √/×, 有/无)',
+        '{value} 不是“是/否”值（1/0、true/false、yes/no、Y/N、是/否、√/×、有/无）'),
+    'msg.no_database': ('no trainlog database at {where}; create it with `trainlog init` (or point --db / TRAINLOG_DB at an existing one)',
+        '{where} 处没有 trainlog 数据库；请用 `trainlog init` 创建（或用 --db / TRAINLOG_DB 指向已有的数据库）'),
+    'msg.no_database_at': ('no trainlog database at {where}',
+        '{where} 处没有 trainlog 数据库'),
+    'msg.busy': ('the database {where} is busy: another process has held its write lock for more than {seconds} s (tried {n} times); nothing was written, try again later',
+        '数据库 {where} 正忙：另一进程占用写锁超过 {seconds} 秒（已尝试 {n} 次）；未写入任何内容，请稍后再试'),
+    'msg.exists_force': ('{path} exists already; give --force to overwrite it',
+        '{path} 已存在；要覆盖请加 --force'),
+    'msg.cannot_open': ('cannot open the database {where}: {reason}',
+        '无法打开数据库 {where}：{reason}'),
+    'msg.behind': ('behind the plan: {done} of {target} person-times ({progress}) by {day}, a steady pace would have reached {expected}',
+        '落后于计划：截至 {day} 完成 {done} / {target} 人次（{progress}），按时间进度应达到 {expected}'),
+    'msg.not_year': ('{field}: {year} is not a year',
+        '{field}：{year} 不是年份'),
+    'msg.negative_hours': ('negative hours',
+        '学时为负数'),
+    'msg.future_month': ('{month} is in the future',
+        '{month} 尚未到来'),
+    'msg.no_township': ('--township: no branch in township {township}',
+        '--township：乡镇 {township} 没有党支部'),
+    'msg.no_setting': ('no setting {key}; the settings are {settings}',
+        '没有设置项 {key}；可用的设置项为 {settings}'),
+    'msg.imported': ('imported',
+        '已导入'),
+    'msg.would_import': ('would import',
+        '将导入（试运行，未写入）'),
+    'msg.what_branches': ('branches',
+        '党支部'),
+    'msg.what_cadres': ('cadres',
+        '干部'),
+    'msg.registry_imported': ('{what}: {verb} {rows} rows: {created} created, {updated} updated, {unchanged} unchanged',
+        '{what}：{verb} {rows} 行：新增 {created}，更新 {updated}，未变 {unchanged}'),
+    'msg.added_branch': ('added branch {code} {name}',
+        '已添加党支部 {code} {name}'),
+    'msg.added_cadre': ('added cadre {code} {name}',
+        '已添加干部 {code} {name}'),
+    'msg.updated_cadre': ('updated cadre {code} {name}',
+        '已更新干部 {code} {name}'),
+    'msg.deactivated_cadre': ('deactivated cadre {code} {name}',
+        '已将干部 {code} {name} 设为不在职'),
+    "msg.list_join": (", ", "，"),
+    "setting.compliance.min_month": (SETTINGS["compliance.min_month"][2], "每月应学的网络学习学时"),
+    "setting.compliance.min_year": (SETTINGS["compliance.min_year"][2], "全年应学的网络学习学时"),
+    "msg.id_or_ref": ("id or ref", "序号或编号"),
+    'msg.ref': (', ref {ref}',
+        '，编号 {ref}'),
+    'msg.named': ('{n} named',
+        '具名 {n} 人'),
+    'msg.headcount': ('headcount {n}',
+        '未具名 {n} 人'),
+    'msg.warning': ('warning: {text}',
+        '警告：{text}'),
+    'msg.stays_void': ('session {id} is void and stays void; it is not counted',
+        '培训 {id} 已作废，保持作废，不计入统计'),
+    'msg.added_session': ('added session {id}{ref}: {n} person-times ({parts})',
+        '已登记培训 {id}{ref}：{n} 人次（{parts}）'),
+    'msg.replaced_session': ('replaced session {id}{ref}: {n} person-times ({parts})',
+        '已重写培训 {id}{ref}：{n} 人次（{parts}）'),
+    'msg.sessions_imported': ('sessions: {verb} {rows} rows: {sessions} sessions ({created} created, {updated} updated{what}, {unchanged} unchanged), {attendances} attendances, {person_times} person-times',
+        '培训：{verb} {rows} 行：培训 {sessions} 次（新增 {created}，更新 {updated}{what}，未变 {unchanged}），参训记录 {attendances} 条，{person_times} 人次'),
+    'msg.voided_session': ('voided session {id}{ref}: its {n} person-times no longer count',
+        '已作废培训 {id}{ref}：其 {n} 人次不再计入统计'),
+    'msg.was': (' (was {value})',
+        '（原为 {value}）'),
+    'msg.recorded_study': ('recorded {cadre} {month} {platform}: {hours} hours{was}',
+        '已登记 {cadre} {month} {platform}：{hours} 学时{was}'),
+    'msg.no_month': ('no month',
+        '无月份'),
+    'msg.study_imported': ('online study: {verb} {rows} rows ({months}): {created} created, {updated} updated, {unchanged} unchanged',
+        '网络学习：{verb} {rows} 行（{months}）：新增 {created}，更新 {updated}，未变 {unchanged}'),
+    'msg.short': ('{n} cadre(s) short of online study hours in {period}',
+        '{period} 有 {n} 名干部网络学习学时不足'),
+    'msg.default': (' (default)',
+        '（默认值）'),
+    'msg.added_answer': ('added survey answer {id}: {date} {method}, topics {topics}',
+        '已登记调研答复 {id}：{date} {method}，主题 {topics}'),
+    'msg.survey_imported': ('survey: {verb} {rows} rows: {created} answers created ({topics} topics), {skipped} already stored',
+        '需求调研：{verb} {rows} 行：新增答复 {created} 条（主题 {topics} 个），已存在 {skipped} 条'),
+    'msg.created_db': ('created a new trainlog database, with the office {code} ({name})',
+        '已创建新的 trainlog 数据库，第一个单位为 {code}（{name}）'),
+    'msg.db_up_to_date': ('the database exists and is up to date',
+        '数据库已存在，且为最新版本'),
+    'msg.checks_failed': ('db check: {n} of {of} checks failed: ',
+        'db check：{of} 项检查中有 {n} 项未通过：'),
+    'msg.schema_current': ('the schema is up to date (revision {to})',
+        '数据库结构已是最新（版本 {to}）'),
+    'msg.backup_copy': ('; backup copy at {path}',
+        '；备份位于 {path}'),
+    'msg.schema_upgraded': ('upgraded the schema from revision {from} to {to}{copy}',
+        '已把数据库结构从版本 {from} 升级到 {to}{copy}'),
+    'msg.upgraded_on_open': ('upgraded the database schema from revision {from} to {to}; the copy from before is at {path}',
+        '已把数据库结构从版本 {from} 升级到 {to}；升级前的副本位于 {path}'),
+    'msg.ref_spaces': ('{value} contains spaces; a ref is one word',
+        '{value} 含有空格；培训编号中不能有空格'),
+    'msg.track_required': ('is required (policy/政策培训, video/视频培训, special/专题培训)',
+        '必须填写（policy/政策培训、video/视频培训、special/专题培训）'),
+    'msg.not_kind': ('{value} is not a kind of the {track} track ({label}); allowed: {allowed}',
+        '{value} 不是{label}的形式；可用：{allowed}'),
+    'msg.ref_taken': ('session {id} ({date} {title}) has this ref already; give --replace to rewrite it',
+        '培训 {id}（{date} {title}）已使用此编号；要重写请加 --replace'),
+    'msg.nothing_to_replace': ('no session has this ref, so there is none to replace; leave out --replace to add it',
+        '没有培训使用此编号，无可重写；要新增请去掉 --replace'),
+    'msg.replace_needs_ref': ('--replace rewrites the session with the given --ref; give it',
+        '--replace 重写给定 --ref 的培训；请给出 --ref'),
+    'msg.listed_twice': ('listed twice ({first} and {second})',
+        '重复列出（{first} 和 {second}）'),
+    'msg.deactivated': ('cadre is deactivated; reactivate with `trainlog cadre edit --active` first',
+        '该干部不在职；请先用 `trainlog cadre edit --active` 恢复在职'),
+    'msg.other_name': ("the name {given} is not this cadre's ({name})",
+        '姓名 {given} 与该干部不符（{name}）'),
+    'msg.needs_attendees': ('a session needs attendees (--attendee, --attendees-file) or a --headcount',
+        '一次培训须有参训人员（--attendee、--attendees-file）或 --headcount'),
+    'msg.topic_required': ('is required (one topic or more)',
+        '必须填写（一个或多个主题）'),
+    'msg.target': ('--target: {target} must be a whole number of person-times, >= 1',
+        '--target：{target} 须为不小于 1 的整数人次'),
+    'msg.more_than_0': ('{key}: must be more than 0',
+        '{key}：须大于 0'),
+    'msg.disagrees': ('disagrees with row {row} of ref {ref} ({other})',
+        '与编号 {ref} 的第 {row} 行不一致（{other}）'),
+    'msg.empty': ('empty',
+        '空'),
+    'msg.twice_in_ref': ('listed twice in ref {ref} (rows {first} and {row})',
+        '在编号 {ref} 中重复列出（第 {first} 行和第 {row} 行）'),
+    'msg.no_attendee': ('ref {ref} has neither a named attendee (cadre) nor a headcount',
+        '编号 {ref} 既无具名参训人员（干部编号），也无未具名人数'),
+    'msg.since': (' since {day}',
+        '（自 {day} 起）'),
+    'msg.void_already': ('session {id} is void already{since} ({reason})',
+        '培训 {id} 已作废{since}（{reason}）'),
+    'msg.no_month_given': ('no month: give the 月份 (month) column a value or use --month',
+        '没有月份：请填写“月份”列，或使用 --month'),
+    'msg.other_month': ('is {month}, not the --month {given}',
+        '是 {month}，不是 --month 给出的 {given}'),
+    'msg.other_platform': ('is {platform}, not the --platform {given}',
+        '是 {platform}，不是 --platform 给出的 {given}'),
+    'msg.twice_for': ('listed twice for {platform} {month} (row {row})',
+        '{platform} {month} 重复列出（第 {row} 行）'),
+    'msg.not_video_kind': ('--kind: {value} is not a kind of video session; allowed: {allowed}',
+        '--kind：{value} 不是视频培训的形式；可用：{allowed}'),
+    'msg.answer_identical': ('survey answer {id} is identical (same date, method, cadre or respondent, tier, note and topics); give --again to record it once more',
+        '调研答复 {id} 与此相同（日期、方式、干部或答复人、班次、备注和主题均相同）；要再次登记请加 --again'),
+    'msg.not_finite': ('{value} is not a finite number',
+        '{value} 不是有限的数字'),
+    'msg.cannot_read': ('{path}: cannot be read ({reason})',
+        '{path}：无法读取（{reason}）'),
+    'msg.db_is_folder': ("{path} is a directory; give the database file's path",
+        '{path} 是文件夹；请给出数据库文件的路径'),
+    'msg.backup_itself': ('{path} is the database itself; give another destination',
+        '{path} 就是数据库本身；请给出其他备份位置'),
+    "msg.output_is_folder": ("{path} is a folder; give a file name", "{path} 是文件夹，请给出文件名"),
+    "msg.no_such_folder": ("{path}: no such folder", "{path}：文件夹不存在"),
+    "msg.cannot_write": ("cannot write {path}: {reason}", "无法写入 {path}：{reason}"),
+    "msg.workbook_suffix": ("{path}: the workbook's name must end in .xlsx",
+                            "{path}：工作簿文件名须以 .xlsx 结尾"),
+    "msg.period_needs_untrained": (
+        "--month, --year, --from and --to go with --untrained (cadre list lists cadres, not dates)",
+        "--month、--year、--from、--to 须与 --untrained 同用（cadre list 列出的是干部，不按日期）"),
+    "msg.output_suffix": ("{path}: the file's name must end in .csv, .xlsx or .json",
+                          "{path}：文件名须以 .csv、.xlsx 或 .json 结尾"),
+    "msg.output_suffix_report": ("{path}: the file's name must end in .csv, .xlsx, .json or .docx",
+                                 "{path}：文件名须以 .csv、.xlsx、.json 或 .docx 结尾"),
 }
+
+
+#: The help of every command and option (`trainlog COMMAND --help`): "help.COMMAND [OPTION]" ->
+#: (the English text, exactly as the command's docstring or option gives it, and its zh-CN).
+#: The CLI shows the zh-CN text for the English one when the language is zh
+#: (`trainlog.cli.words`); tests/test_zh.py finds any help text that has none here.
+HELP: dict[str, tuple[str, str]] = {
+    'help.trainlog': (
+        'Keep the record of how a district trains its cadres, and report on it against the plan.',
+        '记录一个地区干部教育培训的情况，并对照年度计划统计报告。'),
+    'help.--db': (
+        'database file or SQLAlchemy URL (default: TRAINLOG_DB, then trainlog.db in the user data directory).',
+        '数据库文件或 SQLAlchemy URL（默认：TRAINLOG_DB，其次为用户数据目录中的 trainlog.db）。'),
+    'help.--lang': (
+        'en or zh (default: TRAINLOG_LANG or the locale).',
+        'en 或 zh（默认：TRAINLOG_LANG 或系统语言环境）。'),
+    'help.--office': (
+        "the office whose records to use (default: TRAINLOG_OFFICE, then the database's only office, or the only one granted to the database role).",
+        '使用哪个单位的记录（默认：TRAINLOG_OFFICE，其次为数据库中唯一的单位，或数据库角色唯一获授权的单位）。'),
+    'help.--version': (
+        'print the version and exit.',
+        '显示版本号后退出。'),
+    'help.init': (
+        'Create the database (idempotent) and print where it is.',
+        '创建数据库（可重复执行）并显示其位置。'),
+    'help.init --office': (
+        "a new database's first office: its code (default: main).",
+        '新数据库的第一个单位：其编号（默认：main）。'),
+    'help.init --office-name': (
+        "the first office's name (default: 本单位).",
+        '第一个单位的名称（默认：本单位）。'),
+    'help.demo': (
+        'Load the Zhaoling District 2020 example data set and print its report as of 3 April 2020.',
+        '导入召陵区 2020 年示例数据，并显示截至 2020 年 4 月 3 日的统计报告。'),
+    'help.demo --db': (
+        'where to create the demo database (a new file; default: a temporary directory). Never the database of --db/TRAINLOG_DB.',
+        '示例数据库的位置（一个新文件；默认：临时目录）。绝不使用 --db/TRAINLOG_DB 指定的数据库。'),
+    'help.demo --lang': (
+        'en or zh (labels and headers).',
+        'en 或 zh（标签和表头）。'),
+    'help.export': (
+        "Write a period's figures (default: this month) to an Excel workbook: summary, months,\nsessions, cadres, shortfall, branch coverage, with charts.",
+        '把一个期间（默认：本月）的数据写入 Excel 工作簿：汇总、按月、培训、干部、学时不足、支部覆盖，附图表。'),
+    'help.export file': (
+        'the workbook to write (.xlsx); an existing one is replaced.',
+        '要写入的工作簿（.xlsx）；已有文件将被整体替换。'),
+    'help.export --month': (
+        'YYYY-MM, this or last.',
+        'YYYY-MM，或 this（本月）、last（上月）。'),
+    'help.export --year': (
+        'a whole year.',
+        '整年。'),
+    'help.export --from': (
+        'first day (YYYY-MM-DD).',
+        '起始日期（YYYY-MM-DD）。'),
+    'help.export --to': (
+        'last day (YYYY-MM-DD).',
+        '截止日期（YYYY-MM-DD）。'),
+    'help.export --as-of': (
+        'count up to this day.',
+        '统计到这一天为止。'),
+    'help.report': (
+        "Sessions, person-times, people and hours per track, and progress against the year's plan.",
+        '各类别的培训次数、人次、人数和学时，以及年度计划完成进度。'),
+    'help.report --track': (
+        'policy/video/special or 政策培训/视频培训/专题培训.',
+        'policy/video/special 或 政策培训/视频培训/专题培训。'),
+    'help.report --by': (
+        'track, kind, topic, branch, township, level, month, or office (the offices below this one, each with its own plan).',
+        'track、kind、topic、branch、township、level、month 或 office（本单位的下级单位，各按其计划）。'),
+    'help.report --audience': (
+        'all, top-leaders or poverty-cadres (一把手, 扶贫干部).',
+        'all、top-leaders 或 poverty-cadres（一把手、扶贫干部）。'),
+    'help.report --fail-if-behind': (
+        'exit 3 when behind a steady pace to the plan.',
+        '落后于时间进度时以退出码 3 结束。'),
+    'help.report --format': (
+        'table, json, csv or notice (通报: a short text with the same figures, zh-CN unless --lang en).',
+        'table、json、csv 或 notice（通报：含同样数字的简短文字，除 --lang en 外为中文）。'),
+    'help.report --output': (
+        'write to this file instead, by its suffix: .csv (UTF-8 with BOM, for Excel), .xlsx, .json, or .docx: the notice (通报) as a Word document in the layout of official documents.',
+        '改为写入此文件，按后缀：.csv（带 BOM 的 UTF-8，供 Excel）、.xlsx、.json，或 .docx：按公文格式排版的通报 Word 文档。'),
+    'help.report --issuer': (
+        'the issuing office, signed at the end of the Word notice (default: 组织部).',
+        '发文机关，署于 Word 通报末尾（默认：组织部）。'),
+    'help.add-session': (
+        'Record one training session with its attendees.',
+        '登记一次培训及其参训人员。'),
+    'help.add-session --date': (
+        'YYYY-MM-DD, YYYY/M/D or YYYY年M月D日.',
+        'YYYY-MM-DD、YYYY/M/D 或 YYYY年M月D日。'),
+    'help.add-session --title': (
+        "the session's title (培训名称).",
+        '培训名称。'),
+    'help.add-session --kind': (
+        'a kind of the track, key or zh-CN label (e.g. remote or 远程教育).',
+        '该类别下的形式，键或中文标签（如 remote 或 远程教育）。'),
+    'help.add-session --topic': (
+        'what it is about (主题), key or zh-CN label; on any track.',
+        '培训主题，键或中文标签；适用于各类别。'),
+    'help.add-session --hours': (
+        'study hours credited to each attendee, 0-24 (default 0).',
+        '每名参训人员计入的学时，0-24（默认 0）。'),
+    'help.add-session --attendee': (
+        "a cadre's code; repeat it or separate codes with commas.",
+        '干部编号；可重复使用本选项，或用逗号分隔多个编号。'),
+    'help.add-session --attendees-file': (
+        'a CSV/xlsx with a cadre (干部编号) column and optional hours (学时) and name (姓名) columns, or a text file of codes.',
+        'CSV/xlsx 文件，含干部编号列，可选学时、姓名列；或每行一个编号的文本文件。'),
+    'help.add-session --headcount': (
+        'attendees recorded only as a number (未具名人数).',
+        '仅以人数记录的参训人员（未具名人数）。'),
+    'help.add-session --branch': (
+        "the branch's code.",
+        '党支部编号。'),
+    'help.add-session --ref': (
+        "an outside key (a roster's number); new unless --replace.",
+        '外部编号（如名册编号）；除非使用 --replace，须为新编号。'),
+    'help.add-session --replace': (
+        'rewrite the session with this --ref and its attendance.',
+        '按此 --ref 重写该培训及其参训记录。'),
+    'help.add-session --encoding': (
+        "the CSV's encoding (default: detect UTF-8 or GB18030).",
+        'CSV 文件的编码（默认：自动识别 UTF-8 或 GB18030）。'),
+    'help.add-session --format': (
+        'table, json or csv.',
+        'table、json 或 csv。'),
+    'help.compliance': (
+        "Registered cadres short of online study hours, and party members' registration coverage.",
+        '网络学习学时不足的已注册干部，以及党员干部的注册率。'),
+    'help.compliance --min-month': (
+        "hours required per month (default: the database's compliance.min_month, else 5).",
+        '每月应学学时（默认：数据库设置 compliance.min_month，否则为 5）。'),
+    'help.compliance --min-year': (
+        'hours required for a whole year (default: compliance.min_year, else 60).',
+        '全年应学学时（默认：compliance.min_year，否则为 60）。'),
+    'help.compliance --platform': (
+        'academy/xuexi/remote or 干部网络学院/学习强国/远程教育.',
+        'academy/xuexi/remote 或 干部网络学院/学习强国/远程教育。'),
+    'help.compliance --fail-if-any': (
+        'exit 3 when anyone is short of hours.',
+        '有人学时不足时以退出码 3 结束。'),
+    'help.compliance --output': (
+        'write to this file instead, by its suffix: .csv (UTF-8 with BOM, for Excel), .xlsx or .json.',
+        '改为写入此文件，按后缀：.csv（带 BOM 的 UTF-8，供 Excel）、.xlsx 或 .json。'),
+    'help.coverage': (
+        'Video sessions held by each party branch in the period, and the branches with none.',
+        '期间内各党支部开展视频培训的次数，以及未开展的支部。'),
+    'help.coverage --kind': (
+        "only this kind of video session: academy, xuexi or remote (远程教育, the source's measure).",
+        '只计此形式的视频培训：academy、xuexi 或 remote（远程教育，原文的口径）。'),
+    'help.coverage --township': (
+        "only this township's branches.",
+        '只计此乡镇的党支部。'),
+    'help.db': (
+        'The database: info, check, backup, upgrade.',
+        '数据库：信息、检查、备份、升级。'),
+    'help.db info': (
+        'Which database is in use: location, engine, schema revision, rows per table.',
+        '正在使用的数据库：位置、引擎、结构版本、各表行数。'),
+    'help.db check': (
+        "Check the database: SQLite's or PostgreSQL's own checks, trainlog's invariants; exit 1 if not.",
+        '检查数据库：SQLite 或 PostgreSQL 自身的检查，以及 trainlog 的数据约束；未通过时退出码为 1。'),
+    'help.db backup': (
+        'Back up the database to DEST, safe while others write (SQLite: a checked copy of the file;\nPostgreSQL: pg_dump --format=custom).',
+        '把数据库备份到 DEST，他人写入时也安全（SQLite：经检查的文件副本；PostgreSQL：pg_dump --format=custom）。'),
+    'help.db backup dest': (
+        "the copy's file name, or a folder to put it in.",
+        '备份文件名，或存放备份的文件夹。'),
+    'help.db backup --force': (
+        'overwrite DEST if it exists.',
+        'DEST 已存在时覆盖。'),
+    'help.db upgrade': (
+        "Bring an older database's schema up to this version (a backup copy is written first).",
+        '把旧版数据库的结构升级到本版本（先写一份备份）。'),
+    'help.office': (
+        'Offices (单位): the departments whose records a database keeps, and the database roles that may use them.',
+        '单位：数据库所保存记录的部门，以及可使用这些记录的数据库角色。'),
+    'help.office add': (
+        "Add an office; on PostgreSQL, the database's owner does this.",
+        '添加单位；在 PostgreSQL 上由数据库所有者执行。'),
+    'help.office add code': (
+        "the office's code.",
+        '单位编号。'),
+    'help.office add name': (
+        "the office's name, e.g. 召陵区委组织部.",
+        '单位名称，如 召陵区委组织部。'),
+    'help.office add --parent': (
+        "the office above it (a city's or province's).",
+        '上级单位（市或省的单位）。'),
+    'help.office list': (
+        'List the offices you can see; the current one is marked.',
+        '列出可见的单位；当前单位有标记。'),
+    'help.office grant': (
+        "PostgreSQL: let a database role use an office's records (the server enforces it).",
+        'PostgreSQL：允许某数据库角色使用某单位的记录（由服务器强制执行）。'),
+    'help.office grant role': (
+        'a PostgreSQL role.',
+        'PostgreSQL 角色。'),
+    'help.office grant --read-only': (
+        "the role may read the office's records, not change them.",
+        '该角色只能读取该单位的记录，不能修改。'),
+    'help.office revoke': (
+        "PostgreSQL: take an office's records away from a database role.",
+        'PostgreSQL：收回某数据库角色对某单位记录的使用权。'),
+    'help.branch': (
+        'Party branches (党支部).',
+        '党支部。'),
+    'help.branch add': (
+        'Add a party branch.',
+        '添加党支部。'),
+    'help.branch add name': (
+        "the branch's name.",
+        '党支部名称。'),
+    'help.branch add --township': (
+        '乡镇/街道.',
+        '乡镇/街道。'),
+    'help.branch list': (
+        'List party branches.',
+        '列出党支部。'),
+    'help.branch list --township': (
+        'only this township.',
+        '只列此乡镇的党支部。'),
+    'help.branch import': (
+        'Import branches (编号, 名称, 乡镇); updates by code, all or nothing.',
+        '导入党支部（编号、名称、乡镇）；按编号更新，全部成功或全部不写入。'),
+    'help.branch import file': (
+        'a .csv (UTF-8 or GB18030) or .xlsx file.',
+        '.csv（UTF-8 或 GB18030）或 .xlsx 文件。'),
+    'help.branch import --dry-run': (
+        'check every row, write nothing.',
+        '检查每一行，不写入任何内容。'),
+    'help.branch import --quiet': (
+        'print nothing on stdout when all went well (warnings and errors still go to stderr): for cron, which mails what a job prints.',
+        '一切正常时不在标准输出打印任何内容（警告和错误仍写到标准错误）：供 cron 使用，cron 会把任务的输出发邮件。'),
+    'help.cadre': (
+        'Cadres (干部).',
+        '干部。'),
+    'help.cadre add': (
+        'Add a cadre.',
+        '添加干部。'),
+    'help.cadre add code': (
+        "the cadre's code.",
+        '干部编号。'),
+    'help.cadre add name': (
+        "the cadre's name.",
+        '干部姓名。'),
+    'help.cadre add --unit': (
+        '单位.',
+        '单位。'),
+    'help.cadre add --level': (
+        'district/township/village or 区级/乡级/村级.',
+        'district/township/village 或 区级/乡级/村级。'),
+    'help.cadre add --top-leader': (
+        'head of a unit (一把手).',
+        '单位主要负责人（一把手）。'),
+    'help.cadre add --poverty-cadre': (
+        'works on poverty alleviation (扶贫干部).',
+        '从事扶贫工作（扶贫干部）。'),
+    'help.cadre add --no-party-member': (
+        'not a party member (党员 by default).',
+        '不是党员（默认为党员）。'),
+    'help.cadre add --registered-on': (
+        'date of registration at the online academy.',
+        '在干部网络学院的注册日期。'),
+    'help.cadre list': (
+        'List cadres, with filters.',
+        '列出干部，可加筛选条件。'),
+    'help.cadre list --top-leader': (
+        'only (or no) top leaders.',
+        '只列（或不列）一把手。'),
+    'help.cadre list --poverty-cadre': (
+        'only (or no) poverty cadres.',
+        '只列（或不列）扶贫干部。'),
+    'help.cadre list --active': (
+        'active cadres only, or all.',
+        '只列在职干部，或全部。'),
+    'help.cadre list --untrained': (
+        'only cadres with no named attendance and no online study in the period (default: this year to today).',
+        '只列期间内既无具名参训记录、也无网络学习记录的干部（默认：本年初至今天）。'),
+    'help.cadre show': (
+        'One cadre: the record, and the training transcript (培训档案).',
+        '一名干部：基本信息和培训档案。'),
+    'help.cadre show --year': (
+        "only this year's records.",
+        '只列本年度的记录。'),
+    'help.cadre edit': (
+        "Change a cadre's fields; options not given are left as they are.",
+        '修改干部信息；未给出的选项保持不变。'),
+    'help.cadre edit --name': (
+        'new name.',
+        '新姓名。'),
+    'help.cadre edit --top-leader': (
+        'head of a unit (一把手), or not.',
+        '单位主要负责人（一把手），或不是。'),
+    'help.cadre edit --poverty-cadre': (
+        'poverty cadre (扶贫干部), or not.',
+        '扶贫干部，或不是。'),
+    'help.cadre edit --party-member': (
+        'party member (党员), or not.',
+        '党员，或不是。'),
+    'help.cadre edit --active': (
+        'reactivate or deactivate.',
+        '恢复在职或设为不在职。'),
+    'help.cadre deactivate': (
+        'Deactivate a cadre: kept, with past records still counting; no new attendance.',
+        '设干部为不在职：记录保留，以往记录照常统计；不能再登记参训。'),
+    'help.cadre import': (
+        'Import cadres (编号, 姓名, 单位, 级别, 党支部, 一把手, 扶贫干部, 党员, 网络学院注册日期).',
+        '导入干部（编号、姓名、单位、级别、党支部、一把手、扶贫干部、党员、网络学院注册日期）。'),
+    'help.plan': (
+        "The year's plan (年度计划): a target of person-times.",
+        '年度计划：目标人次。'),
+    'help.plan set': (
+        "Set a year's target of person-times, over all tracks or for one; updates an existing one.",
+        '设定某年的目标人次，针对全部类别或某一类别；已有计划则更新。'),
+    'help.plan set year': (
+        "the plan's year.",
+        '计划年度。'),
+    'help.plan set --target': (
+        'person-times (人次) to reach.',
+        '要达到的人次。'),
+    'help.plan set --deadline': (
+        'the day the target is due (default: 31 December).',
+        '目标的截止日期（默认：12 月 31 日）。'),
+    'help.plan show': (
+        'Show the plans set, of one year or all.',
+        '显示已设定的计划，某一年或全部。'),
+    'help.plan show year': (
+        'a year (default: every plan).',
+        '年度（默认：全部计划）。'),
+    'help.session': (
+        'Training sessions (培训) and their attendance.',
+        '培训及其参训记录。'),
+    'help.session list': (
+        'List sessions of a period (all dates when no period is given).',
+        '列出某期间的培训（未给出期间时列出全部日期）。'),
+    'help.session list --voided': (
+        'include voided sessions.',
+        '包括已作废的培训。'),
+    'help.session show': (
+        'One session with its attendees.',
+        '一次培训及其参训人员。'),
+    'help.session show id_or_ref': (
+        "the session's ref, or its id.",
+        '培训的编号（ref）或序号（id）。'),
+    'help.session show --id': (
+        "the key is the session's id.",
+        '按培训序号（id）查找。'),
+    'help.session show --ref': (
+        "the key is the session's ref.",
+        '按培训编号（ref）查找。'),
+    'help.session import': (
+        'Import sessions (培训编号, 日期, 类别, …, 干部编号); replaces by ref, all or nothing.',
+        '导入培训（培训编号、日期、类别、…、干部编号）；按编号替换，全部成功或全部不写入。'),
+    'help.session import file': (
+        'a long-format roster: one row per attendance.',
+        '长格式名册：每条参训记录一行。'),
+    'help.session import --replace': (
+        'rewrite a stored session whose ref the file gives with another date, track or branch (refused otherwise).',
+        '文件中某编号的培训若日期、类别或党支部与已存记录不同，则重写（否则拒绝）。'),
+    'help.session void': (
+        'Void a session: it is kept, shown as void, and left out of every count.',
+        '作废一次培训：记录保留，标为作废，不计入任何统计。'),
+    'help.session void --reason': (
+        'why it is voided (kept with it).',
+        '作废原因（随记录保存）。'),
+    'help.study': (
+        'Online study hours (网络学习) imported from the platforms.',
+        '从各平台导入的网络学习学时。'),
+    'help.study add': (
+        "Record a cadre's online study hours in a month (replaces what was recorded).",
+        '登记一名干部某月的网络学习学时（替换原有记录）。'),
+    'help.study add --month': (
+        'YYYY-MM (also this, last).',
+        'YYYY-MM（也可用 this、last）。'),
+    'help.study add --hours': (
+        'hours studied in that month.',
+        '该月学习的学时。'),
+    'help.study import': (
+        'Import online study hours; one record per cadre, platform and month; all or nothing.',
+        '导入网络学习学时；每名干部每个平台每月一条记录；全部成功或全部不写入。'),
+    'help.study import file': (
+        "a platform's monthly export: .csv (UTF-8 or GB18030) or .xlsx with 干部编号, 学时 [, 平台, 月份].",
+        '平台的月度导出文件：.csv（UTF-8 或 GB18030）或 .xlsx，含 干部编号、学时 [、平台、月份]。'),
+    'help.study import --month': (
+        'the month of rows without a 月份 value; rows of another month are errors.',
+        '没有“月份”值的行所属的月份；属于其他月份的行视为错误。'),
+    'help.study import --platform': (
+        'the platform of rows without a 平台 value (default academy).',
+        '没有“平台”值的行所属的平台（默认 academy）。'),
+    'help.config': (
+        'Settings kept in the database (compliance thresholds).',
+        '保存在数据库中的设置（学时要求）。'),
+    'help.config show': (
+        'The settings of this database, with their defaults.',
+        '本数据库的设置及其默认值。'),
+    'help.config set': (
+        'Store a setting in this database (e.g. compliance.min_month 4).',
+        '在本数据库中保存一项设置（如 compliance.min_month 4）。'),
+    'help.config set key': (
+        'compliance.min_month or compliance.min_year.',
+        'compliance.min_month 或 compliance.min_year。'),
+    'help.config set value': (
+        'the new value (hours).',
+        '新的值（学时）。'),
+    'help.config unset': (
+        'Remove a stored setting: its default applies again.',
+        '删除已保存的设置：恢复使用默认值。'),
+    'help.survey': (
+        'The training-needs survey (需求调研): what cadres ask to learn.',
+        '培训需求调研：干部希望学习什么。'),
+    'help.survey add': (
+        'Record one answer of the training-needs survey.',
+        '登记一份培训需求调研答复。'),
+    'help.survey add --method': (
+        'visit/symposium/phone/interview/questionnaire or 走访/座谈/电话问询/个别访谈/问卷调查.',
+        'visit/symposium/phone/interview/questionnaire 或 走访/座谈/电话问询/个别访谈/问卷调查。'),
+    'help.survey add --topic': (
+        'a topic asked for (key or zh-CN label); repeat for several; other:TEXT (其他:TEXT) for one of your own.',
+        '希望的主题（键或中文标签）；可重复使用本选项；other:TEXT（其他:TEXT）为自定主题。'),
+    'help.survey add --cadre': (
+        "the answering cadre's code.",
+        '答复干部的编号。'),
+    'help.survey add --respondent': (
+        'who answered, when not one registered cadre (对象).',
+        '答复人，若不是一名登记在册的干部（对象）。'),
+    'help.survey add --tier': (
+        'the class tier asked for: thematic/key/regular or 专题班/重点班/常规班.',
+        '希望的班次：thematic/key/regular 或 专题班/重点班/常规班。'),
+    'help.survey add --note': (
+        '备注: what else was said.',
+        '备注：其他意见。'),
+    'help.survey add --again': (
+        'record it although an identical answer is stored.',
+        '即使已存有相同的答复也照样登记。'),
+    'help.survey import': (
+        'Import survey answers (日期, 方式, 主题, 班次, 干部编号, 对象, 备注); safe to run again.',
+        '导入调研答复（日期、方式、主题、班次、干部编号、对象、备注）；可重复导入。'),
+    'help.survey list': (
+        'List survey answers of a period (all dates when no period is given).',
+        '列出某期间的调研答复（未给出期间时列出全部日期）。'),
+    'help.survey list --topic': (
+        'only answers asking for this topic (key or zh-CN label).',
+        '只列希望此主题的答复（键或中文标签）。'),
+    'help.survey list --cadre': (
+        "only this cadre's answers.",
+        '只列此干部的答复。'),
+    'help.survey report': (
+        'Topics asked for, ranked, beside the special classes held on each (demand vs supply).',
+        '希望的主题排名，并列出各主题已举办的专题培训（需求与供给）。'),
+    "help.--help": ("Show this message and exit.", "显示本帮助后退出。"),
+    # Click's usage errors: (a pattern of the English message, its zh-CN; trainlog.cli.words)
+    "usage.no_such_option": (r"No such option: (\S+)", r"没有此选项：\1"),
+    "usage.did_you_mean": (r"Did you mean (\S+)\?", r"是否要用 \1？"),
+    "usage.possible": (r"\(Possible options: (.*)\)", r"（可用的选项：\1）"),
+    "usage.missing_option": (r"Missing option (.*)\.", r"缺少选项 \1。"),
+    "usage.missing_argument": (r"Missing argument (.*)\.", r"缺少参数 \1。"),
+    "usage.invalid_value": (r"Invalid value for (.*?): ", r"\1 的值无效："),
+    "usage.not_one_of": (r"(\S+) is not one of (.*)\.", r"\1 不是以下之一：\2。"),
+    "usage.not_integer": (r"(\S+) is not a valid integer\.", r"\1 不是有效的整数。"),
+    "usage.not_float": (r"(\S+) is not a valid float\.", r"\1 不是有效的数字。"),
+    "usage.range": (r"(\S+) is not in the range (.*)\.", r"\1 不在 \2 的范围内。"),
+    "usage.extra": (r"Got unexpected extra argument(?:s|\(s\))? \((.*)\)", r"多余的参数（\1）"),
+    "usage.not_int_range": (r"(\S+) is not a valid int range\.", r"\1 不是有效的整数。"),
+    "usage.no_such_command": (r"No such command (.*)\.", r"没有此命令 \1。"),
+    "usage.requires": (r"Option (.*) requires an argument\.", r"选项 \1 需要一个值。"),
+    "usage.requires_n": (r"Option (.*) requires (\d+) arguments\.", r"选项 \1 需要 \2 个值。"),
+    # Typer's own words (trainlog.cli.words.TYPER_WORDS)
+    "typer.arguments": ("Arguments", "参数"),
+    "typer.options": ("Options", "选项"),
+    "typer.commands": ("Commands", "命令"),
+    "typer.error": ("Error", "错误"),
+    "typer.default": ("[default: {}]", "[默认：{}]"),
+    "typer.required": ("[required]", "[必填]"),
+    "typer.aborted": ("Aborted.", "已中止。"),
+    "typer.try_help": ("Try [blue]'{command_path} {help_option}'[/] for help.",
+                       "查看帮助：[blue]'{command_path} {help_option}'[/]"),
+}
+WORDS.update(HELP)
+
+#: The language `say` speaks: the run's (`trainlog.cli.common.State` sets it), English otherwise.
+_LANG = ["en"]
+
+
+def set_lang(lang: str) -> None:
+    """The language of the messages `say` gives from now on ("zh" or "en"), and of the problems
+    and inputs trainlog.errors words."""
+    _LANG[0] = "zh" if lang == "zh" else "en"
+    for key in FRAME:  # templates: filled in by trainlog.errors
+        FRAME[key] = WORDS[f"frame.{key}"][1 if _LANG[0] == "zh" else 0]
+
+
+def current_lang() -> str:
+    """The language `say` speaks."""
+    return _LANG[0]
+
+
+def say(key: str, lang: str | None = None, /, **values: object) -> str:
+    """The message `key` of WORDS in `lang` (default: the run's, `set_lang`), its {fields}
+    filled in with `values`."""
+    en, zh = WORDS[key]
+    return (zh if (lang or _LANG[0]) == "zh" else en).format(**values)
 
 
 def word(key: str, lang: str, of: str | None = None) -> str:
@@ -241,7 +984,7 @@ def parse_choice(value: str, choices: dict[str, str], field: str) -> str:
         if text == label:
             return key
     allowed = ", ".join(f"{k} ({v})" for k, v in choices.items())
-    raise FieldError(field, f"{value!r} is not one of {allowed}")
+    raise FieldError(field, say("msg.not_one_of", value=repr(value), allowed=allowed))
 
 
 def parse_bool(value: str, field: str) -> bool:
@@ -251,8 +994,7 @@ def parse_bool(value: str, field: str) -> bool:
         return True
     if text in _BOOL_FALSE:
         return False
-    raise FieldError(field, f"{value!r} is not a yes/no value (1/0, true/false, yes/no, Y/N, 是/否, √/×, 有/无)"
-    )
+    raise FieldError(field, say("msg.not_bool", value=repr(value)))
 
 
 #: The choices a field's values come from. Some keys mean different things in different fields:

@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from trainlog.cli.common import State
+from trainlog.cli.words import Group
 
 #: The root command. Its sub-commands are added by the modules of this package when they are
 #: imported (`register`); `trainlog.cli.app` is the root with every one of them.
@@ -19,6 +20,7 @@ root = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    cls=Group,  # the help in the language of the run (trainlog.cli.words)
 )
 
 

@@ -23,6 +23,7 @@ from trainlog.output import render
 from trainlog.output.progress import bar as progress_bar
 from trainlog.output.render import detect_lang, message
 from trainlog.store.database import Database, commits, retrying
+from trainlog.vocab import say, set_lang
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -37,6 +38,7 @@ class State:
         self.office = office
         self.asked_lang = lang  # --lang as given: the command's own, else the global one
         self.lang = detect_lang(lang)
+        set_lang(self.lang)
         self._db: Database | None = None
 
     @property
@@ -50,6 +52,7 @@ class State:
         if lang:
             self.asked_lang = lang
             self.lang = detect_lang(lang)
+            set_lang(self.lang)
 
     @property
     def document_lang(self) -> str:
@@ -61,6 +64,7 @@ class State:
         return "zh"
 
     def close(self) -> None:
+        set_lang("en")  # the run is over: a library caller in the same process gets English
         if self._db is not None:
             self._db.dispose()
 
@@ -95,8 +99,8 @@ def said_interrupted() -> bool:
 
 def say_upgraded(done: dict[str, Any]) -> None:
     """On stderr, what the upgrade of an older database on opening it did (`Database.upgrade`)."""
-    message(f"upgraded the database schema from revision {done['from']} to {done['to']}; "
-            f"the copy from before is at {done['backup']}")
+    message(say("msg.upgraded_on_open", **{"from": done["from"]}, to=done["to"],
+                path=done["backup"]))
 
 
 class Format(StrEnum):
@@ -106,10 +110,30 @@ class Format(StrEnum):
 
 
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="table, json or csv.")]
+def _output_file(ctx: typer.Context, value: Path | None) -> Path | None:
+    """--output's file: one of the suffixes it writes (.docx for `report` only), else exit 2."""
+    from trainlog.vocab import say
+
+    if value is None:
+        return None
+    report = ctx.command.name == "report"
+    if value.suffix.lower() not in (".csv", ".xlsx", ".json", *((".docx",) if report else ())):
+        raise typer.BadParameter(say("msg.output_suffix_report" if report
+                                     else "msg.output_suffix", path=value))
+    return value
+
+
+OutputOpt = Annotated[Path | None, typer.Option(
+    "--output", "-o", callback=_output_file, show_default=False,
+    help="write to this file instead, by its suffix: .csv (UTF-8 with BOM, for Excel), .xlsx "
+    "or .json.")]
 LangOpt = Annotated[str | None, typer.Option("--lang", help="en or zh (labels and headers).")]
 EncodingOpt = Annotated[
     str | None, typer.Option("--encoding", help="the CSV's encoding (default: detect UTF-8 or GB18030).")
 ]
+QuietOpt = Annotated[bool, typer.Option(
+    "--quiet", "-q", help="print nothing on stdout when all went well (warnings and errors "
+    "still go to stderr): for cron, which mails what a job prints.")]
 DryRunOpt = Annotated[bool, typer.Option("--dry-run", help="check every row, write nothing.")]
 FileArg = Annotated[Path, typer.Argument(help="a .csv (UTF-8 or GB18030) or .xlsx file.",
                                          show_default=False)]
@@ -215,21 +239,46 @@ def import_notes(data: dict[str, Any], rejected: Any) -> str:
     return "".join(f"\n{x}" for x in lines)
 
 
-def finish_import(data: dict[str, Any], fmt: Any, text: str, rejected: Any) -> None:
+def finish_import(data: dict[str, Any], fmt: Any, text: str, rejected: Any,
+                  quiet: bool = False) -> None:
     """Show an import's result (with the rejects, if any, in it), then exit 4 if rows were
-    rejected."""
+    rejected. With `quiet`, nothing is shown when all went well (no row rejected)."""
     if rejected is not None:
         data = {**data, "rejected": rejected.rows, "rejects": str(rejected.path)}
-    show(data, fmt, text=text + import_notes(data, rejected))
+    if not (quiet and not (rejected is not None and rejected.rows)):
+        show(data, fmt, text=text + import_notes(data, rejected))
     if rejected is not None and rejected.rows:
         raise typer.Exit(4)
 
 
-def show(data: Any, fmt: str, **views: Any) -> None:
+def show(data: Any, fmt: str, *, output: Path | None = None, lang: str = "en",
+         labels: dict[str, str] | None = None, document: Any = None, **views: Any) -> None:
     """A command's result in the format asked for (`render.show`). JSON and lines of text go
     through Typer's echo, as the commands have always written them (it flushes, and copes with
-    a stdout whose encoding is misconfigured)."""
-    render.show(data, fmt, echo=_echo, **views)
+    a stdout whose encoding is misconfigured).
+
+    With `output` (-o FILE), nothing is printed: the file is written by its suffix, JSON `data`,
+    CSV and xlsx the `csv` view (headers in `lang`, `labels` for zh), .docx the Word document
+    `document` makes (`trainlog.output.files.save`).
+    """
+    if output is not None:
+        from trainlog.output.files import save
+
+        view = views.get("csv")
+        save(output, data, view() if callable(view) else view, lang, labels, document)
+    else:
+        render.show(data, fmt, echo=_echo, **views)
+
+
+def listing(rows: list[dict[str, Any]], columns: list[str], fmt: str, lang: str,
+            labels: dict[str, str] | None = None, output: Path | None = None) -> None:
+    """A listing in the format asked for (`render.listing`), or written to `output`."""
+    if output is not None:
+        from trainlog.output.files import save
+
+        save(output, rows, (rows, columns), lang, labels)
+    else:
+        render.listing(rows, columns, fmt, lang, labels=labels)
 
 
 def _echo(text: str) -> None:
@@ -239,7 +288,7 @@ def _echo(text: str) -> None:
 def warn(warnings: list[str]) -> None:
     """An importer's or a write's warnings, on stderr, whatever the format."""
     for w in warnings:
-        message(f"warning: {w}")
+        message(say("msg.warning", text=w))
 
 
 def command(group: typer.Typer, *args: Any, **kwargs: Any) -> Callable[[F], F]:

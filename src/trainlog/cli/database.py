@@ -9,8 +9,8 @@ from typing import Annotated, Any
 import typer
 
 from trainlog.cli import root as app
-from trainlog.cli.common import Format, FormatOpt, LangOpt, State, command, show
-from trainlog.vocab import own_labels
+from trainlog.cli.common import Format, FormatOpt, LangOpt, OutputOpt, State, command, show
+from trainlog.vocab import own_labels, say
 
 db_app = typer.Typer(help="The database: info, check, backup, upgrade.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
@@ -33,9 +33,9 @@ def init(
     created = db.init(first)
     typer.echo(db.display())
     if created:
-        message(f"created a new trainlog database, with the office {first[0]} ({first[1]})")
+        message(say("msg.created_db", code=first[0], name=first[1]))
         return
-    message("the database exists and is up to date")
+    message(say("msg.db_up_to_date"))
     if office is not None or office_name is not None:
         from trainlog.offices import check_first_office
 
@@ -44,7 +44,7 @@ def init(
 
 
 @command(db_app, "info")
-def info(st: State, fmt: FormatOpt = Format.table) -> None:
+def info(st: State, fmt: FormatOpt = Format.table, output: OutputOpt = None) -> None:
     """Which database is in use: location, engine, schema revision, rows per table."""
     from trainlog.store.info import database_info
 
@@ -60,11 +60,12 @@ def info(st: State, fmt: FormatOpt = Format.table) -> None:
                 f"{'版本' if zh else 'revision'}: {data['revision']}",
                 table(rows, ["table", "rows"], st.lang)]
 
-    show(data, fmt, csv=(rows, ["table", "rows"]), table=lines)
+    show(data, fmt, csv=(rows, ["table", "rows"]), table=lines, output=output, lang=st.lang)
 
 
 @command(db_app, "check")
-def check(st: State, fmt: FormatOpt = Format.table, lang: LangOpt = None) -> None:
+def check(st: State, fmt: FormatOpt = Format.table, lang: LangOpt = None,
+          output: OutputOpt = None) -> None:
     """Check the database: SQLite's or PostgreSQL's own checks, trainlog's invariants; exit 1 if not."""
     from trainlog.errors import TrainlogError
     from trainlog.output.render import table
@@ -74,10 +75,11 @@ def check(st: State, fmt: FormatOpt = Format.table, lang: LangOpt = None) -> Non
     keys = ["name", "ok", "detail"]
     labels = own_labels("check")  # a check's name is 检查项
     show(report, fmt, csv=(report["checks"], keys),
-         table=lambda: [table(report["checks"], keys, st.lang, labels=labels)])
+         table=lambda: [table(report["checks"], keys, st.lang, labels=labels)],
+         output=output, lang=st.lang, labels=labels)
     failed = [c["name"] for c in report["checks"] if not c["ok"]]
     if failed:
-        raise TrainlogError(f"db check: {len(failed)} of {len(report['checks'])} checks failed: "
+        raise TrainlogError(say("msg.checks_failed", n=len(failed), of=len(report["checks"]))
                             + ", ".join(failed))
 
 
@@ -107,8 +109,8 @@ def upgrade(st: State) -> None:
         raise db.missing()
     done = db.upgrade()
     if not done["upgraded"]:
-        message(f"the schema is up to date (revision {done['to']})")
+        message(say("msg.schema_current", to=done["to"]))
     else:
-        copy = f"; backup copy at {done['backup']}" if done["backup"] else ""
-        message(f"upgraded the schema from revision {done['from']} to {done['to']}{copy}")
+        copy = say("msg.backup_copy", path=done["backup"]) if done["backup"] else ""
+        message(say("msg.schema_upgraded", **{"from": done["from"]}, to=done["to"], copy=copy))
     sys.stdout.write(db.display() + "\n")

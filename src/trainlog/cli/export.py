@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from trainlog.cli import root as app
-from trainlog.cli.common import AsOfOpt, LangOpt, State, command
+from trainlog.cli.common import LangOpt, PeriodOpts, State, command
 
 
 @command(app, "export")
@@ -16,17 +16,15 @@ def export(
     st: State,
     file: Annotated[Path, typer.Argument(help="the workbook to write (.xlsx); an existing one "
                                          "is replaced.", show_default=False)],
-    year: Annotated[int, typer.Option("--year", help="the year to export.",
-                                      show_default=False)],
-    as_of: AsOfOpt = None,
+    period: PeriodOpts,
     lang: LangOpt = None,
 ) -> None:
-    """Write the year's figures to an Excel workbook: summary, months, sessions, cadres,
-    shortfall, branch coverage, with charts."""
+    """Write a period's figures (default: this month) to an Excel workbook: summary, months,
+    sessions, cadres, shortfall, branch coverage, with charts."""
     from trainlog.output.workbook import export_workbook
 
     with st.db.connect() as conn:
-        info = export_workbook(conn, file, year, as_of, st.document_lang)
+        info = export_workbook(conn, file, period, lang=st.document_lang)
     if st.lang == "zh":
         typer.echo(f"已写入 {info['file']}：{len(info['sheets'])} 张工作表（{info['period']['label']}），"
                    f"培训 {info['sessions']:,} 次，干部 {info['cadres']:,} 人，"

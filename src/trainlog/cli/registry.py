@@ -12,20 +12,25 @@ from trainlog.cli import root as app
 from trainlog.cli.common import (
     BranchOpt,
     CadreArg,
+    DatesOpts,
     DryRunOpt,
     FileArg,
     Format,
     FormatOpt,
     LangOpt,
+    OutputOpt,
+    QuietOpt,
     ReadOpts,
     RejectsOpt,
     State,
     command,
     finish_import,
+    listing,
     run_import,
     show,
 )
-from trainlog.vocab import own_labels
+from trainlog.errors import TrainlogError
+from trainlog.vocab import own_labels, say
 
 branch_app = typer.Typer(help="Party branches (党支部).", no_args_is_help=True)
 cadre_app = typer.Typer(help="Cadres (干部).", no_args_is_help=True)
@@ -40,14 +45,14 @@ CADRE_LABELS = own_labels("cadre")
 
 
 def _import(st: State, importer: Callable[..., Any], what: str, file: Path, options: Any,
-            dry_run: bool, rejects: Path | None, fmt: Format) -> None:
+            dry_run: bool, rejects: Path | None, fmt: Format, quiet: bool = False) -> None:
     """Import a file of branches or cadres in one transaction (undone for a dry run), and say
-    what it did on stdout."""
+    what it did on stdout (nothing with `quiet`, when all went well)."""
     result, rejected = run_import(st, importer, file, options, dry_run, rejects)
     data = result.as_dict()
-    verb = "would import" if result.dry_run else "imported"
-    finish_import(data, fmt, f"{what}: {verb} {data['rows']} rows: {data['created']} created, "
-                             f"{data['updated']} updated, {data['unchanged']} unchanged", rejected)
+    verb = say("msg.would_import" if result.dry_run else "msg.imported")
+    finish_import(data, fmt, say("msg.registry_imported", what=say(f"msg.what_{what}"), verb=verb,
+                                 **data), rejected, quiet)
 
 
 @command(branch_app, "add")
@@ -62,7 +67,7 @@ def branch_add(
 
     with st.db.connect(write=True) as conn:
         b = add_branch(conn, code, name, township)
-    typer.echo(f"added branch {b['code']} {b['name']}")
+    typer.echo(say("msg.added_branch", code=b["code"], name=b["name"]))
 
 
 @command(branch_app, "list")
@@ -71,23 +76,24 @@ def branch_list(
     township: Annotated[str | None, typer.Option("--township", help="only this township.")] = None,
     fmt: FormatOpt = Format.table,
     lang: LangOpt = None,
+    output: OutputOpt = None,
 ) -> None:
     """List party branches."""
-    from trainlog.output.render import listing
     from trainlog.registry import list_branches
 
     with st.db.connect() as conn:
         rows = list_branches(conn, township)
-    listing(rows, BRANCH_KEYS, fmt.value, st.lang)
+    listing(rows, BRANCH_KEYS, fmt.value, st.lang, output=output)
 
 
 @command(branch_app, "import")
 def branch_import(st: State, file: FileArg, options: ReadOpts, dry_run: DryRunOpt = False,
-                  rejects: RejectsOpt = None, fmt: FormatOpt = Format.table) -> None:
+                  rejects: RejectsOpt = None, fmt: FormatOpt = Format.table,
+                  quiet: QuietOpt = False) -> None:
     """Import branches (编号, 名称, 乡镇); updates by code, all or nothing."""
     from trainlog.registry import import_branches
 
-    _import(st, import_branches, "branches", file, options, dry_run, rejects, fmt)
+    _import(st, import_branches, "branches", file, options, dry_run, rejects, fmt, quiet)
 
 
 LevelOpt = Annotated[str | None, typer.Option(
@@ -120,7 +126,7 @@ def cadre_add(
         c = add_cadre(conn, code, name, unit=unit, level=level, branch=branch, top_leader=top_leader,
                       poverty_cadre=poverty_cadre, party_member=not no_party_member,
                       registered_on=registered_on)
-    typer.echo(f"added cadre {c['code']} {c['name']}")
+    typer.echo(say("msg.added_cadre", code=c["code"], name=c["name"]))
 
 
 @command(cadre_app, "list")
@@ -136,17 +142,27 @@ def cadre_list(
         "--active/--all", help="active cadres only, or all.")] = True,
     name: Annotated[str | None, typer.Option(
         "--name", help="only cadres whose name holds this text (spaces left out).")] = None,
+    untrained: Annotated[bool, typer.Option(
+        "--untrained", help="only cadres with no named attendance and no online study in the "
+        "period (default: this year to today).")] = False,
+    period: DatesOpts = None,
     fmt: FormatOpt = Format.table,
     lang: LangOpt = None,
+    output: OutputOpt = None,
 ) -> None:
     """List cadres, with filters."""
-    from trainlog.output.render import listing
     from trainlog.registry import list_cadres
 
+    if period is not None and not untrained:
+        raise TrainlogError(say("msg.period_needs_untrained"))
+    if untrained and period is None:
+        from trainlog.dates import resolve_period, today
+
+        period = resolve_period(year=today().year, as_of=today().isoformat())
     with st.db.connect() as conn:
         rows = list_cadres(conn, branch, level, top_leader, poverty_cadre, True if active else None,
-                           name=name)
-    listing(rows, CADRE_KEYS, fmt.value, st.lang, labels=CADRE_LABELS)
+                           name=name, untrained=period if untrained else None)
+    listing(rows, CADRE_KEYS, fmt.value, st.lang, labels=CADRE_LABELS, output=output)
 
 
 @command(cadre_app, "show")
@@ -157,6 +173,7 @@ def cadre_show(
                                              help="only this year's records.")] = None,
     fmt: FormatOpt = Format.table,
     lang: LangOpt = None,
+    output: OutputOpt = None,
 ) -> None:
     """One cadre: the record, and the training transcript (培训档案)."""
     from trainlog.registry import get_cadre
@@ -186,7 +203,8 @@ def cadre_show(
             if data["study"] else None,
         ]
 
-    show(data, fmt, csv=(data["sessions"], SESSION_KEYS), table=tables)
+    show(data, fmt, csv=(data["sessions"], SESSION_KEYS), table=tables, output=output,
+         lang=st.lang)
 
 
 SESSION_KEYS = ["date", "ref", "track", "kind", "topic", "title", "hours"]
@@ -223,7 +241,7 @@ def cadre_edit(
         c = edit_cadre(conn, code, name=name, unit=unit, level=level, branch=branch,
                        top_leader=top_leader, poverty_cadre=poverty_cadre,
                        party_member=party_member, registered_on=registered_on, active=active)
-    typer.echo(f"updated cadre {c['code']} {c['name']}")
+    typer.echo(say("msg.updated_cadre", code=c["code"], name=c["name"]))
 
 
 @command(cadre_app, "deactivate")
@@ -233,13 +251,14 @@ def cadre_deactivate(st: State, code: CadreArg) -> None:
 
     with st.db.connect(write=True) as conn:
         c = deactivate_cadre(conn, code)
-    typer.echo(f"deactivated cadre {c['code']} {c['name']}")
+    typer.echo(say("msg.deactivated_cadre", code=c["code"], name=c["name"]))
 
 
 @command(cadre_app, "import")
 def cadre_import(st: State, file: FileArg, options: ReadOpts, dry_run: DryRunOpt = False,
-                 rejects: RejectsOpt = None, fmt: FormatOpt = Format.table) -> None:
+                 rejects: RejectsOpt = None, fmt: FormatOpt = Format.table,
+                 quiet: QuietOpt = False) -> None:
     """Import cadres (编号, 姓名, 单位, 级别, 党支部, 一把手, 扶贫干部, 党员, 网络学院注册日期)."""
     from trainlog.registry import import_cadres
 
-    _import(st, import_cadres, "cadres", file, options, dry_run, rejects, fmt)
+    _import(st, import_cadres, "cadres", file, options, dry_run, rejects, fmt, quiet)

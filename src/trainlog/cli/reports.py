@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -12,9 +13,11 @@ from trainlog.cli.common import (
     Format,
     FormatOpt,
     LangOpt,
+    OutputOpt,
     PeriodOpts,
     State,
     TrackOpt,
+    _output_file,
     command,
     show,
 )
@@ -34,6 +37,13 @@ class ReportFormat(StrEnum):
     notice = "notice"
 
 
+ReportOutputOpt = Annotated[Path | None, typer.Option(
+    "--output", "-o", callback=_output_file, show_default=False,
+    help="write to this file instead, by its suffix: .csv (UTF-8 with BOM, for Excel), .xlsx, "
+    ".json, or .docx: the notice (通报) as a Word document in the layout of official documents.")]
+IssuerOpt = Annotated[str | None, typer.Option(
+    "--issuer", help="the issuing office, signed at the end of the Word notice "
+    "(default: 组织部).", show_default=False)]
 ReportFormatOpt = Annotated[ReportFormat, typer.Option(
     "--format", "-f", help="table, json, csv or notice (通报: a short text with the same "
     "figures, zh-CN unless --lang en).")]
@@ -86,6 +96,7 @@ def plan_show(
     year: Annotated[int | None, typer.Argument(help="a year (default: every plan).")] = None,
     fmt: FormatOpt = Format.table,
     lang: LangOpt = None,
+    output: OutputOpt = None,
 ) -> None:
     """Show the plans set, of one year or all."""
     from trainlog.output.render import table
@@ -96,7 +107,8 @@ def plan_show(
     shown = [r | {"track": r["track"] or _w("all_tracks", st.lang)} for r in rows]
     show(rows, fmt, csv=(rows, PLAN_KEYS),
          table=lambda: [table(shown, PLAN_KEYS, st.lang)] if rows else None,
-         after=None if rows else lambda: _no_plan_hint(year, st.lang))
+         after=None if rows else lambda: _no_plan_hint(year, st.lang), output=output,
+         lang=st.lang)
 
 
 def _no_plan_hint(year: int | None, lang: str, track: str | None = None,
@@ -134,6 +146,8 @@ def report(
         "--fail-if-behind", help="exit 3 when behind a steady pace to the plan.")] = False,
     fmt: ReportFormatOpt = ReportFormat.table,
     lang: LangOpt = None,
+    output: ReportOutputOpt = None,
+    issuer: IssuerOpt = None,
 ) -> None:
     """Sessions, person-times, people and hours per track, and progress against the year's plan."""
     from trainlog.output.render import message
@@ -151,7 +165,8 @@ def report(
             from trainlog.reports.plan import monthly as by_month_and_track
 
             monthly = by_month_and_track(s, period, track, audience)
-        if fmt is ReportFormat.notice:
+        docx = output is not None and output.suffix.lower() == ".docx"
+        if fmt is ReportFormat.notice or docx:
             from trainlog.output.notice import gather
 
             figures = gather(s, period, track=track, audience=audience, report=data)
@@ -161,8 +176,14 @@ def report(
 
         return notice_text(figures, st.document_lang)
 
+    def document():  # type: ignore[no-untyped-def]
+        from trainlog.output.document import notice_docx
+
+        return notice_docx(notice(), issuer, st.document_lang)
+
     show(data, fmt, csv=lambda: csv_rows(data, by), notice=notice,
-         table=lambda: print_report(data, st.lang, track, audience, by, monthly))
+         table=lambda: print_report(data, st.lang, track, audience, by, monthly),
+         output=output, lang=st.lang, document=document)
     if data["plan"] is None:
         message(_no_plan_hint(period.end.year, st.lang, track, others))
     if fail_if_behind:

@@ -19,17 +19,20 @@ from trainlog.cli.common import (
     FormatOpt,
     KindOpt,
     LangOpt,
+    OutputOpt,
+    QuietOpt,
     ReadOpts,
     RejectsOpt,
     State,
     TrackOpt,
     command,
     finish_import,
+    listing,
     run_import,
     show,
     warn,
 )
-from trainlog.vocab import own_labels
+from trainlog.vocab import own_labels, say
 
 session_app = typer.Typer(help="Training sessions (培训) and their attendance.",
                           no_args_is_help=True)
@@ -85,14 +88,14 @@ def add_session(
                       attendees=attendee or [], attendees_file=attendees_file,
                       headcount=headcount, branch=branch, ref=ref, replace=replace,
                       encoding=encoding)
-    verb = "replaced" if result["replaced"] else "added"
-    ref_text = f", ref {result['ref']}" if result["ref"] else ""
-    parts = [f"{result['attendees']} named"] + (
-        [f"headcount {result['headcount']}"] if result["headcount"] else [])
-    void = f"warning: session {result['id']} is void and stays void; it is not counted"
+    ref_text = say("msg.ref", ref=result["ref"]) if result["ref"] else ""
+    parts = [say("msg.named", n=result["attendees"])] + (
+        [say("msg.headcount", n=result["headcount"])] if result["headcount"] else [])
+    void = say("msg.warning", text=say("msg.stays_void", id=result["id"]))
     show(result, fmt,
-         text=f"{verb} session {result['id']}{ref_text}: {result['person_times']} person-times "
-              f"({', '.join(parts)})",
+         text=say("msg.replaced_session" if result["replaced"] else "msg.added_session",
+                  id=result["id"], ref=ref_text, n=result["person_times"],
+                  parts=say("msg.list_join").join(parts)),
          after=void if result["void"] else None)
 
 
@@ -106,19 +109,20 @@ def session_list(
     voided: Annotated[bool, typer.Option("--voided", help="include voided sessions.")] = False,
     fmt: FormatOpt = Format.table,
     lang: LangOpt = None,
+    output: OutputOpt = None,
 ) -> None:
     """List sessions of a period (all dates when no period is given)."""
-    from trainlog.output.render import listing
     from trainlog.sessions.queries import LIST_KEYS, list_sessions
 
     with st.db.connect() as db:
         rows = list_sessions(db, period, track, kind, branch, voided)
-    listing(rows, LIST_KEYS, fmt.value, st.lang)
+    listing(rows, LIST_KEYS, fmt.value, st.lang, output=output)
 
 
 @command(session_app, "show")
 def session_show(st: State, id_or_ref: IdArg, by_id: ByIdOpt = False, by_ref: ByRefOpt = False,
-                 fmt: FormatOpt = Format.table, lang: LangOpt = None) -> None:
+                 fmt: FormatOpt = Format.table, lang: LangOpt = None,
+                 output: OutputOpt = None) -> None:
     """One session with its attendees."""
     from trainlog.sessions.queries import ATTENDEE_KEYS, LIST_KEYS, show_session
 
@@ -136,7 +140,8 @@ def session_show(st: State, id_or_ref: IdArg, by_id: ByIdOpt = False, by_ref: By
                 table(data["attendees"], ATTENDEE_KEYS, st.lang, labels=LABELS)
                 if data["attendees"] else None]
 
-    show(data, fmt, csv=(data["attendees"], ATTENDEE_KEYS), table=tables)
+    show(data, fmt, csv=(data["attendees"], ATTENDEE_KEYS), table=tables, output=output,
+         lang=st.lang, labels=LABELS)
 
 
 @command(session_app, "import")
@@ -150,6 +155,7 @@ def session_import(
         "--replace", help="rewrite a stored session whose ref the file gives with another date, "
         "track or branch (refused otherwise).")] = False,
     fmt: FormatOpt = Format.table,
+    quiet: QuietOpt = False,
 ) -> None:
     """Import sessions (培训编号, 日期, 类别, …, 干部编号 or 姓名+单位); replaces by ref, all or
     nothing."""
@@ -158,14 +164,14 @@ def session_import(
     result, rejected = run_import(st, import_sessions, file, options, dry_run, rejects,
                                   replace=replace)
     warn(result.warnings)
-    verb = "would import" if dry_run else "imported"
+    verb = say("msg.would_import" if dry_run else "msg.imported")
     what = ", ".join(f"{k} {n}" for k, n in result.changed.items())
     finish_import(result.as_dict(), fmt,
-                  f"sessions: {verb} {result.rows} rows: {result.sessions} sessions "
-                  f"({result.created} created, {result.updated} updated"
-                  f"{f' ({what})' if what else ''}, {result.unchanged} "
-                  f"unchanged), {result.attendances} attendances, {result.person_times} "
-                  "person-times", rejected)
+                  say("msg.sessions_imported", verb=verb, rows=result.rows,
+                      sessions=result.sessions, created=result.created, updated=result.updated,
+                      what=f" ({what})" if what else "", unchanged=result.unchanged,
+                      attendances=result.attendances, person_times=result.person_times),
+                  rejected, quiet)
 
 
 @command(session_app, "void")
@@ -181,6 +187,6 @@ def session_void(
 
     with st.db.connect(write=True) as db:
         result = void_session(db, id_or_ref, reason, _by(by_id, by_ref))
-    ref_text = f", ref {result['ref']}" if result["ref"] else ""
-    typer.echo(f"voided session {result['id']}{ref_text}: its {result['person_times']} "
-               "person-times no longer count")
+    ref_text = say("msg.ref", ref=result["ref"]) if result["ref"] else ""
+    typer.echo(say("msg.voided_session", id=result["id"], ref=ref_text,
+                   n=result["person_times"]))

@@ -14,18 +14,21 @@ from trainlog.cli.common import (
     Format,
     FormatOpt,
     LangOpt,
+    OutputOpt,
     PeriodOpts,
     PlatformOpt,
+    QuietOpt,
     ReadOpts,
     RejectsOpt,
     State,
     command,
     finish_import,
+    listing,
     run_import,
     show,
     warn,
 )
-from trainlog.vocab import own_labels, word
+from trainlog.vocab import own_labels, say, word
 
 study_app = typer.Typer(help="Online study hours (网络学习) imported from the platforms.",
                         no_args_is_help=True)
@@ -70,8 +73,9 @@ def study_add(
 
     with st.db.connect(write=True) as db:
         r = add_study(db, code, month, hours, platform)
-    was = "" if r["previous"] is None else f" (was {r['previous']:g})"
-    typer.echo(f"recorded {r['cadre']} {r['month']} {r['platform']}: {r['hours']:g} hours{was}")
+    was = "" if r["previous"] is None else say("msg.was", value=f"{r['previous']:g}")
+    typer.echo(say("msg.recorded_study", cadre=r["cadre"], month=r["month"],
+                   platform=r["platform"], hours=f"{r['hours']:g}", was=was))
     warn(r["warnings"])
 
 
@@ -90,6 +94,7 @@ def study_import(
     dry_run: DryRunOpt = False,
     rejects: RejectsOpt = None,
     fmt: FormatOpt = Format.table,
+    quiet: QuietOpt = False,
 ) -> None:
     """Import online study hours; one record per cadre, platform and month; all or nothing."""
     from trainlog.study.records import import_study
@@ -97,11 +102,12 @@ def study_import(
     result, rejected = run_import(st, import_study, file, options, dry_run, rejects,
                                   month=month, platform=platform)
     warn(result.warnings)
-    verb = "would import" if dry_run else "imported"
-    months = ", ".join(result.months) or "no month"
+    verb = say("msg.would_import" if dry_run else "msg.imported")
+    months = ", ".join(result.months) or say("msg.no_month")
     finish_import(result.as_dict(), fmt,
-                  f"online study: {verb} {result.rows} rows ({months}): {result.created} "
-                  f"created, {result.updated} updated, {result.unchanged} unchanged", rejected)
+                  say("msg.study_imported", verb=verb, rows=result.rows, months=months,
+                      created=result.created, updated=result.updated,
+                      unchanged=result.unchanged), rejected, quiet)
 
 
 @command(app, "compliance")
@@ -119,6 +125,7 @@ def compliance(
         "--fail-if-any", help="exit 3 when anyone is short of hours.")] = False,
     fmt: FormatOpt = Format.table,
     lang: LangOpt = None,
+    output: OutputOpt = None,
 ) -> None:
     """Registered cadres short of online study hours, and party members' registration coverage."""
     from trainlog.errors import ConditionHeld
@@ -131,10 +138,11 @@ def compliance(
     show(data, fmt, csv=(short, SHORT_KEYS),
          table=lambda: [table(short, SHORT_KEYS, st.lang, labels=LABELS) if short else None,
                         _summary(data, COMPLIANCE_SUMMARY, st.lang)],
-         after=None if short else ("无人学时不足" if st.lang == "zh" else "nobody is short of hours"))
+         after=None if short else ("无人学时不足" if st.lang == "zh" else "nobody is short of hours"),
+         output=output, lang=st.lang, labels=LABELS)
     if fail_if_any and data["short_count"]:
         n = data["short_count"]
-        raise ConditionHeld(f"{n} cadre(s) short of online study hours in {period.label}")
+        raise ConditionHeld(say("msg.short", n=n, period=period.label))
 
 
 @command(app, "coverage")
@@ -148,6 +156,7 @@ def coverage(
                                                  "branches.")] = None,
     fmt: FormatOpt = Format.table,
     lang: LangOpt = None,
+    output: OutputOpt = None,
 ) -> None:
     """Video sessions held by each party branch in the period, and the branches with none."""
     from trainlog.output.render import table
@@ -166,18 +175,21 @@ def coverage(
                 _summary(data, COVERAGE_SUMMARY, st.lang)]
 
     # CSV: every branch, zeros included: a sheet to sort and filter
-    show(data, fmt, csv=(result.branches, BRANCH_KEYS), table=tables)
+    show(data, fmt, csv=(result.branches, BRANCH_KEYS), table=tables, output=output,
+         lang=st.lang)
 
 
 @command(config_app, "show")
-def config_show(st: State, fmt: FormatOpt = Format.table, lang: LangOpt = None) -> None:
+def config_show(st: State, fmt: FormatOpt = Format.table, lang: LangOpt = None,
+                output: OutputOpt = None) -> None:
     """The settings of this database, with their defaults."""
-    from trainlog.output.render import listing
     from trainlog.study.settings import get_settings
 
     with st.db.connect() as s:
         rows = get_settings(s)
-    listing(rows, SETTING_KEYS, fmt.value, st.lang, labels=LABELS)
+    if st.lang == "zh" and fmt is Format.table:  # the description in words of the language
+        rows = [r | {"description": say(f"setting.{r['key']}")} for r in rows]
+    listing(rows, SETTING_KEYS, fmt.value, st.lang, labels=LABELS, output=output)
 
 
 @command(config_app, "set")
@@ -201,4 +213,4 @@ def config_unset(st: State, key: KeyArg) -> None:
 
     with st.db.connect(write=True) as conn:
         r = unset_setting(conn, key)
-    typer.echo(f"{r['key']} = {r['value']:g} (default)")
+    typer.echo(f"{r['key']} = {r['value']:g}" + say("msg.default"))

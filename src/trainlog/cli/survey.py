@@ -15,7 +15,9 @@ from trainlog.cli.common import (
     Format,
     FormatOpt,
     LangOpt,
+    OutputOpt,
     PeriodOpts,
+    QuietOpt,
     ReadOpts,
     RejectsOpt,
     State,
@@ -24,7 +26,7 @@ from trainlog.cli.common import (
     run_import,
     show,
 )
-from trainlog.vocab import own_labels
+from trainlog.vocab import own_labels, say
 
 survey_app = typer.Typer(help="The training-needs survey (需求调研): what cadres ask to learn.",
                          no_args_is_help=True)
@@ -63,8 +65,8 @@ def survey_add(
     with st.db.connect(write=True) as conn:
         result = add_answer(conn, date=date, method=method, topics=topic, cadre=cadre,
                             respondent=respondent, tier=tier, note=note, again=again)
-    show(result, fmt, text=f"added survey answer {result['id']}: {result['date']} "
-                           f"{result['method']}, topics {', '.join(result['topic'])}")
+    show(result, fmt, text=say("msg.added_answer", id=result["id"], date=result["date"],
+                               method=result["method"], topics=", ".join(result["topic"])))
 
 
 @command(survey_app, "import")
@@ -75,15 +77,16 @@ def survey_import(
     dry_run: DryRunOpt = False,
     rejects: RejectsOpt = None,
     fmt: FormatOpt = Format.table,
+    quiet: QuietOpt = False,
 ) -> None:
     """Import survey answers (日期, 方式, 主题, 班次, 干部编号, 对象, 备注); safe to run again."""
     from trainlog.survey import import_answers
 
     result, rejected = run_import(st, import_answers, file, options, dry_run, rejects)
-    verb = "would import" if dry_run else "imported"
-    finish_import(result.as_dict(), fmt, f"survey: {verb} {result.rows} rows: {result.created} "
-                  f"answers created ({result.topics} topics), {result.skipped} already stored",
-                  rejected)
+    verb = say("msg.would_import" if dry_run else "msg.imported")
+    finish_import(result.as_dict(), fmt,
+                  say("msg.survey_imported", verb=verb, rows=result.rows, created=result.created,
+                      topics=result.topics, skipped=result.skipped), rejected, quiet)
 
 
 @command(survey_app, "list")
@@ -97,6 +100,7 @@ def survey_list(
     cadre: Annotated[str | None, typer.Option("--cadre", help="only this cadre's answers.")] = None,
     fmt: FormatOpt = Format.table,
     lang: LangOpt = None,
+    output: OutputOpt = None,
 ) -> None:
     """List survey answers of a period (all dates when no period is given)."""
     from trainlog.output.render import listing
@@ -107,7 +111,8 @@ def survey_list(
     # CSV: the topics as `survey import` reads them back; a table: their labels
     show(rows, fmt, csv=lambda: (topic_cells(rows, "en", ";"), LIST_KEYS),
          table=lambda: listing(topic_cells(rows, st.lang, "、" if st.lang == "zh" else "; "),
-                               LIST_KEYS, "table", st.lang))
+                               LIST_KEYS, "table", st.lang),
+         output=output, lang=st.lang, labels=LABELS)
 
 
 @command(survey_app, "report")
@@ -116,6 +121,7 @@ def survey_report(
     period: PeriodOpts,
     fmt: FormatOpt = Format.table,
     lang: LangOpt = None,
+    output: OutputOpt = None,
 ) -> None:
     """Topics asked for, ranked, beside the special classes held on each (demand vs supply)."""
     from trainlog.survey import REPORT_KEYS
@@ -145,7 +151,8 @@ def survey_report(
             _untaught(untaught, st.lang) if untaught else None,
         ]
 
-    show(data, fmt, csv=(data["topics"], REPORT_KEYS), table=tables)
+    show(data, fmt, csv=(data["topics"], REPORT_KEYS), table=tables, output=output,
+         lang=st.lang, labels=LABELS)
 
 
 def _untaught(topics: list[str], lang: str) -> str:

@@ -18,10 +18,10 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
-from trainlog.errors import FieldError, InvalidInput, Problem, TrainlogError
+from trainlog.errors import FieldError, InvalidInput, NoInput, Problem, TrainlogError
 from trainlog.files.meters import Meters
 from trainlog.files.meters import meter as make_meter
-from trainlog.vocab import labels
+from trainlog.vocab import labels, say
 
 T = TypeVar("T")
 
@@ -41,6 +41,9 @@ MAX_TEXT = 500
 _CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f]")
 #: lone surrogates: the undecodable bytes of a command line, as Python keeps them
 _SURROGATE = re.compile("[\ud800-\udfff]")
+#: a text cell's first characters that trainlog's CSV prefixes with ' (`output.render.write_csv`);
+#: reading the file back drops the '
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _SNIFF_BYTES = 1 << 20
 csv.field_size_limit(1 << 20)
 
@@ -166,7 +169,7 @@ class Table:
         width = self.width
         if len(cells) > width and not all(_blank(c) for c in cells[width:]):
             self.problems.append(
-                Problem(number, "", "", f"{len(cells)} cells but the header has {width} columns"))
+                Problem(number, "", "", say("msg.cells", n=len(cells), width=width)))
             return True
         return False
 
@@ -239,7 +242,7 @@ class Table:
             if len(cells) != width:
                 if len(cells) > width and any(c.strip() for c in cells[width:]):
                     problems.append(Problem(
-                        n, "", "", f"{len(cells)} cells but the header has {width} columns"))
+                        n, "", "", say("msg.cells", n=len(cells), width=width)))
                     continue
                 cells = (cells + [""] * width)[:width]
             first = cells[0] if cells else ""
@@ -277,6 +280,9 @@ def _clean(cell: Any) -> Any:
     if cell is None:
         return ""
     if isinstance(cell, str):
+        if cell[:1] == "'" and cell.lstrip("'").startswith(_FORMULA_START):  # as trainlog's CSV
+            # writes a text that would run as a formula (`trainlog.output.render.write_csv`)
+            cell = cell[1:]
         return cell.strip()
     if isinstance(cell, bool):
         return "1" if cell else "0"
@@ -297,7 +303,7 @@ def open_table(path: str | Path, spec: dict[str, str], required: set[str],
     opts = options or ReadOptions()
     path = Path(path)
     if not path.exists():
-        raise TrainlogError(f"{path}: no such file")
+        raise NoInput(say("msg.no_such_file", path=path))
     if path.is_dir():
         raise TrainlogError(f"{path}: is a directory, not a file")
     if not path.is_file():  # a fifo would hang the import, /dev/zero never end
@@ -321,9 +327,9 @@ def open_table(path: str | Path, spec: dict[str, str], required: set[str],
         header_number, header, head = _find_header(path, rows, known, opts.header_row, spec,
                                                    sheets)
     except StopIteration:
-        raise TrainlogError(f"{path}: the file is empty; it needs a header row") from None
+        raise TrainlogError(say("msg.empty_file", path=path)) from None
     except OSError as exc:  # unreadable: permissions, a device, an I/O error
-        raise TrainlogError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+        raise TrainlogError(say("msg.cannot_read", path=path, reason=exc.strerror or exc)) from None
     columns, positions, left_out, names = _map_header(path, header, header_number, spec,
                                                       required, known, opts)
     width = len(header)
@@ -711,7 +717,7 @@ def _map_header(path: Path, header: list[Any], row: int, spec: dict[str, str],
             if f == "":
                 if opts.ignore_extra:
                     continue
-                problems.append(Problem(row, "", "", "a column has no header"))
+                problems.append(Problem(row, "", "", say("msg.no_header")))
             elif opts.ignore_extra:
                 left_out.append(name)
             else:
@@ -721,7 +727,8 @@ def _map_header(path: Path, header: list[Any], row: int, spec: dict[str, str],
                 unknown.append(name)
             continue
         if key in seen:
-            problems.append(Problem(row, name, "", f"column repeated (also given as {seen[key]!r})"))
+            problems.append(Problem(row, name, "", say("msg.column_repeated",
+                                                       other=repr(seen[key]))))
             continue
         seen[key] = name
         columns.append(key)
@@ -738,7 +745,7 @@ def _map_header(path: Path, header: list[Any], row: int, spec: dict[str, str],
         if left_out:  # the column may be there under another header
             hint = (f" (left out: {', '.join(left_out)}; read one as it with --map "
                     f"'HEADER={key}')")
-        problems.append(Problem(row, f"{key}/{spec[key]}", "", "required column missing" + hint))
+        problems.append(Problem(row, f"{key}/{spec[key]}", "", say("msg.column_missing") + hint))
     for x in opts.ignore:
         if fold(x) not in found_ignored:
             problems.append(Problem(row, str(x), "", "--ignore: the header has no such column"))
@@ -776,12 +783,12 @@ def text(value: Any, field: str, required: bool = False, max_length: int = MAX_T
     s = "" if value is None else str(value).strip()
     if not s:
         if required:
-            raise FieldError(field, "is required")
+            raise FieldError(field, say("msg.required"))
         return None
     if len(s) > max_length:
-        raise FieldError(field, f"longer than {max_length} characters")
+        raise FieldError(field, say("msg.too_long", n=max_length))
     if _CONTROL.search(s):
-        raise FieldError(field, "contains control characters")
+        raise FieldError(field, say("msg.control"))
     if _SURROGATE.search(s):  # undecodable bytes of a command line
         raise FieldError(field, "is not valid text (typed in another encoding than the "
                             "terminal's?)")
@@ -794,7 +801,7 @@ def code(value: Any, field: str, required: bool = True) -> str | None:
     if s is not None:
         s = norm_code(s)
     if s is not None and any(c.isspace() for c in s):
-        raise FieldError(field, f"{s!r} contains spaces; codes are one word")
+        raise FieldError(field, say("msg.code_spaces", value=repr(s)))
     return s
 
 
@@ -804,9 +811,9 @@ def number(value: Any, field: str, low: float = 0.0, high: float = math.inf) -> 
     try:
         x = float(s)
     except ValueError:
-        raise FieldError(field, f"{s!r} is not a number") from None
+        raise FieldError(field, say("msg.not_number", value=repr(s))) from None
     if not math.isfinite(x):
-        raise FieldError(field, f"{s!r} is not a finite number")
+        raise FieldError(field, say("msg.not_finite", value=repr(s)))
     if x < low or x > high:
         raise FieldError(field, f"{s} is outside {low:g}..{high:g}")
     return x + 0.0  # -0 is 0: never "-0 hours"
@@ -828,10 +835,10 @@ def count(value: Any, field: str) -> int:
         try:
             x = float(s)
         except ValueError:
-            raise FieldError(field, f"{s!r} is not a whole number") from None
+            raise FieldError(field, say("msg.not_whole", value=repr(s))) from None
         if not (math.isfinite(x) and x.is_integer()):
-            raise FieldError(field, f"{s!r} is not a whole number") from None
+            raise FieldError(field, say("msg.not_whole", value=repr(s))) from None
         n = int(x)
     if n < 0 or n > 1_000_000:
-        raise FieldError(field, f"{n} is outside 0..1000000")
+        raise FieldError(field, say("msg.outside", value=n, low="0", high="1000000"))
     return n

@@ -3,17 +3,27 @@
 from __future__ import annotations
 
 import csv
+import io
 import locale
 import os
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from trainlog.vocab import label, word
+from trainlog.vocab import WORDS, label, word
 
 FORMATS = ("table", "json", "csv")
 #: values that are shares of a whole: shown as percentages in tables
 RATIO_KEYS = {"progress", "expected", "coverage", "registration_coverage", "share"}
+
+
+#: columns of text that wraps when a table is too wide for the terminal (`Table.fit`)
+WRAP_KEYS = {"title", "name", "unit", "void_reason", "description", "detail", "note",
+             "respondent", "value", "field", "figure", "township", "topic", "survey.detail"}
+#: the columns a table too wide for the terminal leaves out first, in this order (then the last)
+DROP_FIRST = ["void_reason", "created_by", "updated_by", "created_at", "updated_at", "voided_by",
+              "voided_at", "void", "id", "headcount", "active", "party_member", "registered_on",
+              "default", "set", "kind", "topic", "unit", "level", "township"]
 
 
 def detect_lang(option: str | None = None) -> str:
@@ -33,7 +43,7 @@ def detect_lang(option: str | None = None) -> str:
 
 
 def console(stderr: bool = False):  # type: ignore[no-untyped-def]
-    """A Rich console: colour only on a terminal; wide enough in a pipe not to cut Chinese text.
+    """A Rich console: colour only on a terminal; in a pipe as wide as `pipe_width` says.
 
     Rich's `Console(file=stream, width=width, soft_wrap=False, highlight=False)`, made when first
     needed: a `table()` printed on it alone is drawn without Rich when that gives the same bytes
@@ -42,8 +52,23 @@ def console(stderr: bool = False):  # type: ignore[no-untyped-def]
     from trainlog.output.tables import Console
 
     stream = sys.stderr if stderr else sys.stdout
-    width = None if stream.isatty() else 200
-    return Console(stream, width)
+    return Console(stream, None if stream.isatty() else pipe_width())
+
+
+def pipe_width() -> int:
+    """The width of a table written to a pipe or a file: COLUMNS, else the terminal's the user
+    reads it on (`| less`: stderr or stdin is that terminal), else 200 (a cron job, a script).
+    Tables fit it by wrapping and leaving columns out (`trainlog.output.tables.Table.fit`)."""
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) > 0:
+        return int(columns)
+    for stream in (sys.stderr, sys.stdin):
+        try:
+            if stream is not None and stream.isatty():
+                return os.get_terminal_size(stream.fileno()).columns
+        except (AttributeError, ValueError, OSError):
+            continue
+    return 200
 
 
 def message(text: str) -> None:
@@ -68,9 +93,15 @@ def cell(value: Any, key: str, lang: str) -> str:
 
 
 def header(key: str, lang: str, labels: dict[str, str] | None = None) -> str:
-    """A column header: the key, or in zh its label (`labels` overrides, e.g. name -> 姓名)."""
+    """A column header: the key's word (trainlog.vocab.WORDS), in zh its label (`labels`
+    overrides, e.g. name -> 姓名); a key with no word, as it is."""
     if lang != "zh":
-        return key
+        own = (labels or {}).get(key)
+        if own is not None:  # a context's own word (check.name: Check), by its zh-CN label
+            for k, (en, zh) in WORDS.items():
+                if zh == own and k.endswith(f".{key}"):
+                    return en
+        return word(key, lang) if key in WORDS else key
     return (labels or {}).get(key) or label(key, lang)
 
 
@@ -88,8 +119,11 @@ def table(rows: Sequence[dict[str, Any]], columns: Sequence[str], lang: str,
         right = key in numeric or (rows and isinstance(rows[0].get(key), int | float)
                                    and not isinstance(rows[0].get(key), bool))
         justify.append("right" if right else "left")
+    drop = sorted((i for i, k in enumerate(columns) if k in DROP_FIRST),
+                  key=lambda i: DROP_FIRST.index(columns[i]))
     return Table([header(key, lang, labels) for key in columns], justify,
-                 [tuple(cell(row.get(k), k, lang) for k in columns) for row in rows], title)
+                 [tuple(cell(row.get(k), k, lang) for k in columns) for row in rows], title,
+                 wrap=[k in WRAP_KEYS for k in columns], drop=drop)
 
 
 def to_json(data: Any) -> str:
@@ -105,17 +139,36 @@ def to_json(data: Any) -> str:
                         | orjson.OPT_NON_STR_KEYS).decode()
 
 
-def write_csv(rows: Iterable[dict[str, Any]], columns: Sequence[str], stream=None) -> None:  # type: ignore[no-untyped-def]
+#: how a text starts that a spreadsheet would run as a formula (or strip): such a CSV cell is
+#: written with a leading ' (DESIGN.md, "Output for people")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def write_csv(rows: Iterable[dict[str, Any]], columns: Sequence[str], stream=None,  # type: ignore[no-untyped-def]
+              lineterminator: str = "\n") -> None:
+    """CSV with the keys as headers; a text cell that would run as a formula starts with '."""
     stream = stream or sys.stdout
-    writer = csv.writer(stream, lineterminator="\n")
+    writer = csv.writer(stream, lineterminator=lineterminator)
     writer.writerow(columns)
     for row in rows:
-        writer.writerow(["" if row.get(k) is None else _csv_value(row.get(k)) for k in columns])
+        cells = ["" if row.get(k) is None else _csv_value(row.get(k)) for k in columns]
+        if "\r" not in lineterminator and any(type(c) is str and "\r" in c for c in cells):
+            # the csv module quotes a cell with a line end of its lineterminator only: a lone CR
+            # would end the line for a reader
+            buffer = io.StringIO()
+            csv.writer(buffer, lineterminator="\r\n").writerow(cells)
+            stream.write(buffer.getvalue()[:-2] + lineterminator)
+        else:
+            writer.writerow(cells)
 
 
 def _csv_value(value: Any) -> Any:
     if isinstance(value, bool):
         return "true" if value else "false"
+    # and a text of quotes before one of those, so that reading the file back (which drops one
+    # quote: trainlog.files.tables) gives the text as it was
+    if isinstance(value, str) and value.lstrip("'").startswith(FORMULA_START):
+        return "'" + value
     return value
 
 

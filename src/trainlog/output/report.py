@@ -14,6 +14,8 @@ from trainlog.vocab import label, word
 
 #: cells of the plan's bars
 BAR_WIDTH = 30
+#: the shortest they get on a narrow terminal
+MIN_PLAN_BAR = 10
 
 
 def _group_cell(value: Any, dim: str, lang: str) -> str:
@@ -64,8 +66,8 @@ def print_report(data: dict[str, Any], lang: str, track: str | None = None,
     if monthly is not None:
         from trainlog.output.charts import month_bars
 
-        out.print(month_bars(monthly, lang, [track] if track else None))
-    out.print(_plan_text(data, lang))
+        out.print(month_bars(monthly, lang, [track] if track else None, width=out.width))
+    out.print(_plan_text(data, lang, out.width))
 
 
 def _by_table(rows: list[dict[str, Any]], dim: str, lang: str):  # type: ignore[no-untyped-def]
@@ -77,8 +79,8 @@ def _by_table(rows: list[dict[str, Any]], dim: str, lang: str):  # type: ignore[
     keys = [dim, "name"] if dim in ("branch", "office") else [dim]
     plans = ["target", "progress"] if dim == "office" else []  # each office's own plan
     t = Table()
-    for k in keys:
-        t.add_column(word(k, lang))
+    for k in keys:  # a long name wraps, never cut to an ellipsis
+        t.add_column(word(k, lang), overflow="fold")
     for k in counts + plans:
         t.add_column(word(k, lang), justify="right")
     for r in rows:
@@ -90,7 +92,7 @@ def _by_table(rows: list[dict[str, Any]], dim: str, lang: str):  # type: ignore[
     return t
 
 
-def _plan_text(data: dict[str, Any], lang: str):  # type: ignore[no-untyped-def]
+def _plan_text(data: dict[str, Any], lang: str, width: int = 200):  # type: ignore[no-untyped-def]
     """The plan block as a leader reads it: done vs a steady pace, as two bars, and what is left."""
     from rich.text import Text
 
@@ -124,17 +126,23 @@ def _plan_text(data: dict[str, Any], lang: str):  # type: ignore[no-untyped-def]
         text.append(f" person-times by {day_words(day, lang)}\n", style="bold")
         rows = [("done    ", plan["progress"]), ("expected", plan["expected"])]
     done_style = "red" if behind else "green"
+    if zh:
+        status = f"落后进度 {gap:,} 人次" if behind else "进度正常" + (
+            f"，超前 {gap:,} 人次" if gap > 0 else "")
+    else:
+        status = (f"BEHIND a steady pace by {gap:,} person-times" if behind
+                  else "on pace" + (f", {gap:,} person-times ahead" if gap > 0 else ""))
+    # the bars as long as the line with the status leaves room for (a status too long for the
+    # line wraps below the shortest bar)
+    from rich.cells import cell_len
+
+    rest = cell_len(f"  {rows[0][0]}    {1:6.1%}   {status}")
+    bar_width = max(MIN_PLAN_BAR, min(BAR_WIDTH, width - rest))
     for i, (name, share) in enumerate(rows):
         text.append(f"  {name}  ")
-        text.append_text(bar_text(share, done_style if i == 0 else "blue", BAR_WIDTH))
+        text.append_text(bar_text(share, done_style if i == 0 else "blue", bar_width))
         text.append(f"  {share:6.1%}")
         if i == 0:
-            if zh:
-                status = f"落后进度 {gap:,} 人次" if behind else "进度正常" + (
-                    f"，超前 {gap:,} 人次" if gap > 0 else "")
-            else:
-                status = (f"BEHIND a steady pace by {gap:,} person-times" if behind
-                          else "on pace" + (f", {gap:,} person-times ahead" if gap > 0 else ""))
             text.append("   ")
             text.append(status, style="bold red" if behind else "bold green")
         text.append("\n")

@@ -104,6 +104,56 @@ def _fit(text: str, width: int, right: bool) -> str:
     return text + " " * (width - cell_len(text))
 
 
+#: the narrowest a wrapping column gets (in cells) before `Table.fit` drops columns instead
+MIN_WRAP = 10
+#: a word up to this wide (in cells) keeps a wrapping column as wide as itself
+MAX_WORD = 20
+#: a header at most this wide (in cells) is not wrapped: 一把手 stays on one line
+HEADER_WRAP = 8
+#: what a line may break before: a word of ASCII (up to and with a hyphen), spaces, or any
+#: other character
+_TOKENS = r"[!-,.-~]*-|[!-,.-~]+| +|[^ !-~]"
+
+
+def _cells(text: str) -> int:
+    """The cells the widest line of a text takes."""
+    return max(map(cell_len, text.split("\n"))) if "\n" in text else cell_len(text)
+
+
+def _table_width(widths: Sequence[int]) -> int:
+    """The cells a table with columns this wide takes: padding (0, 1) and the box's lines."""
+    return sum(widths) + 3 * len(widths) + 1
+
+
+def _least(text: str) -> int:
+    """The narrowest a text wraps to (`wrap_text`): its widest ASCII word or other character."""
+    return max((cell_len(t) for t in re.findall(_TOKENS, text) if not t.isspace()), default=1)
+
+
+def wrap_text(text: str, width: int) -> str:
+    """`text` in lines of at most `width` cells, joined by newlines: broken at spaces, between
+    two Chinese characters, or, for a word wider than the line, inside it; never shortened."""
+    if cell_len(text) <= width or width < 1:
+        return text
+    lines = [""]
+    for token in re.findall(_TOKENS, text):
+        if token.isspace():
+            if cell_len(lines[-1]) + len(token) < width:
+                lines[-1] += token
+            else:
+                lines.append("")
+        elif cell_len(lines[-1]) + cell_len(token) <= width:
+            lines[-1] += token
+        elif cell_len(token) <= width:
+            lines.append(token)
+        else:  # a word wider than the line: folded
+            for ch in token:
+                if lines[-1] and cell_len(lines[-1]) + cell_len(ch) > width:
+                    lines.append("")
+                lines[-1] += ch
+    return "\n".join(kept for kept in (ln.strip() for ln in lines) if kept)
+
+
 def _sgr(text: str, code: str) -> str:
     """`text` as Rich's `Style.render` writes it in a style of one attribute ("" stays "")."""
     return f"\x1b[{code}m{text}\x1b[0m" if text else ""
@@ -119,12 +169,58 @@ class Table:
     """
 
     def __init__(self, headers: Sequence[str], justify: Sequence[str],
-                 rows: Sequence[Sequence[str]], title: str | None = None) -> None:
+                 rows: Sequence[Sequence[str]], title: str | None = None,
+                 wrap: Sequence[bool] | None = None, drop: Sequence[int] = ()) -> None:
         self.headers = list(headers)
         self.justify = list(justify)
         self.rows = [tuple(row) for row in rows]
         self.title = title
+        #: which columns' text may wrap to fit a narrow console (`fit`), and the columns
+        #: `fit` leaves out first, in order, when the others do not fit even wrapped
+        self.wrap = list(wrap) if wrap is not None else [False] * len(self.headers)
+        self.drop = list(drop)
         self._rich: Any = None
+
+    def fit(self, width: int) -> Table:
+        """This table as it fits a console `width` cells wide: itself when it does; else with
+        its wrapping columns' text (and every header) broken into lines (at spaces where it can,
+        between Chinese characters anywhere, never cut to an ellipsis) and, when even that is too
+        wide, without the columns of `drop`, in turn, then the last ones. Rich draws the table
+        `fit` gives as it is: every line fits its column."""
+        if self._rich is not None or not self.headers:
+            return self
+        columns = list(zip(*self.rows, strict=True)) if self.rows else [() for _ in self.headers]
+        natural = [max(map(_cells, (head, *column)))
+                   for head, column in zip(self.headers, columns, strict=True)]
+        if _table_width(natural) <= width:
+            return self
+        # a wrapping column down to MIN_WRAP cells, or its longest word (up to MAX_WORD), which
+        # is folded only if it is longer still
+        least = [min(n, max(MIN_WRAP, min(MAX_WORD, max(map(_least, column), default=0))))
+                 if w else max(map(_cells, column), default=0)
+                 for n, w, column in zip(natural, self.wrap, columns, strict=True)]
+        # a header wider than HEADER_WRAP wraps at its spaces, hyphens or between its Chinese
+        # characters, down to its widest word; a narrower one stays on a line
+        least = [max(m, _least(h) if _cells(h) > HEADER_WRAP else _cells(h))
+                 for m, h in zip(least, self.headers, strict=True)]
+        kept = list(range(len(self.headers)))
+        order = [i for i in self.drop if i in kept] + kept[::-1]
+        while len(kept) > 1 and _table_width([least[i] for i in kept]) > width:
+            kept.remove(next(i for i in order if i in kept))
+        # the room left goes to the wrapping columns, up to their natural width, a cell at a time
+        # to the one furthest from it (in proportion)
+        widths = {i: least[i] for i in kept}
+        room = width - _table_width(list(widths.values()))
+        growing = [i for i in kept if widths[i] < natural[i]]
+        while room > 0 and growing:
+            i = min(growing, key=lambda i: widths[i] / natural[i])
+            widths[i] += 1
+            room -= 1
+            if widths[i] >= natural[i]:
+                growing.remove(i)
+        rows = [tuple(wrap_text(row[i], widths[i]) for i in kept) for row in self.rows]
+        return Table([wrap_text(self.headers[i], widths[i]) for i in kept],
+                     [self.justify[i] for i in kept], rows, self.title)
 
     def rich_table(self) -> Any:
         """The Rich `Table` of these rows, as `render.table()` built it before it had this class."""
@@ -164,11 +260,13 @@ class Table:
                 if type(value) is not str:
                     return None
                 if value not in seen:
-                    if not verbatim(value):
+                    # a cell of several lines (`fit`): each line as Rich shows it
+                    if not (all(part and verbatim(part) for part in value.split("\n"))
+                            if "\n" in value else verbatim(value)):
                         return None
                     seen.add(value)
         columns = list(zip(*rows, strict=True)) if rows else [() for _ in headers]
-        widths = [max(cell_len(head), *map(cell_len, column)) if column else cell_len(head)
+        widths = [max(_cells(head), *map(_cells, column)) if column else _cells(head)
                   for head, column in zip(headers, columns, strict=True)]
         if 0 in widths:  # Rich renders nothing in 0 cells, and pads the cell unstyled
             return None
@@ -186,13 +284,20 @@ class Table:
             heading = _fit(title, table_width, False)
             lines.append(_sgr(heading, _ITALIC) if ansi else heading)
         lines.append(box.get_top(padded))
-        if ansi:
-            pad = _sgr(" ", _BOLD)
-            head = [pad + _sgr(_fit(h, w, r), _BOLD) + pad
-                    for h, w, r in zip(headers, widths, right, strict=True)]
-        else:
-            head = [f" {_fit(h, w, r)} " for h, w, r in zip(headers, widths, right, strict=True)]
-        lines.append(box.head_left + box.head_vertical.join(head) + box.head_right)
+        # a header of several lines sits at the bottom of the header row (Rich's header
+        # cells are aligned to the bottom), a cell at the top of its row
+        height = max(h.count("\n") for h in headers) + 1
+        heads = [[None] * (height - h.count("\n") - 1) + h.split("\n") for h in headers]
+        for n in range(height):
+            if ansi:  # Rich styles a line it adds above a header as one segment
+                pad = _sgr(" ", _BOLD)
+                head = [_sgr(" " * (w + 2), _BOLD) if h[n] is None
+                        else pad + _sgr(_fit(h[n], w, r), _BOLD) + pad
+                        for h, w, r in zip(heads, widths, right, strict=True)]
+            else:
+                head = [f" {_fit(h[n] or '', w, r)} " for h, w, r in zip(heads, widths, right,
+                                                                         strict=True)]
+            lines.append(box.head_left + box.head_vertical.join(head) + box.head_right)
         lines.append(box.get_row(padded, "head", edge=True))
         specs = list(zip(widths, right, strict=True))
         last = len(rows) - 1
@@ -201,6 +306,13 @@ class Table:
                 left, divider, end = box.foot_left, box.foot_vertical, box.foot_right
             else:
                 left, divider, end = box.mid_left, box.mid_vertical, box.mid_right
+            if any("\n" in value for value in row):
+                parts = [value.split("\n") for value in row]
+                for n in range(max(map(len, parts))):
+                    cells = [f" {_fit(p[n] if n < len(p) else '', w, r)} "
+                             for p, (w, r) in zip(parts, specs, strict=True)]
+                    lines.append(left + divider.join(cells) + end)
+                continue
             cells = [f" {_fit(value, w, r)} " for value, (w, r) in zip(row, specs, strict=True)]
             lines.append(left + divider.join(cells) + end)
         lines.append(box.get_bottom(padded))
@@ -238,6 +350,9 @@ class Console:
             what = objects[0]
             if isinstance(what, Table) or type(what) is str:
                 layout = self.layout()
+                if isinstance(what, Table):  # narrowed to the console, or as it is
+                    what = what.fit(layout[0] if layout is not None else self.rich.width)
+                    objects = (what,)
                 if layout is not None:
                     text = what.text(*layout) if isinstance(what, Table) else line(what, layout[0])
                     if text is not None:
@@ -245,6 +360,12 @@ class Console:
                         self._stream.flush()
                         return
         self.rich.print(*objects, **options)
+
+    @property
+    def width(self) -> int:
+        """The width Rich's console has (or would have), in cells."""
+        layout = self.layout()
+        return layout[0] if layout is not None else int(self.rich.width)
 
     def layout(self) -> tuple[int, bool] | None:
         """(width, terminal): the width Rich's console would have and whether it would write
@@ -269,7 +390,7 @@ class Console:
         return width, terminal
 
     def __getattr__(self, name: str) -> Any:
-        if name.startswith("__") or name in ("_rich", "_only_rich", "_stream", "_width"):
+        if name.startswith("__") or name in ("_rich", "_only_rich", "_stream", "_width", "width"):
             raise AttributeError(name)
         self._only_rich = True
         return getattr(self.rich, name)

@@ -606,10 +606,10 @@ def _zero_counts(row: Sequence[Any], start: int, n: int) -> list[Any]:
     return out
 
 
-def export_workbook(conn: Conn, path: str | Path, year: int, as_of: str | None = None,
-                    lang: str = "zh") -> dict[str, Any]:
-    """Write the year's workbook (cut off at `as_of`) to `path`, replacing it whole or not at
-    all; what it holds, with the file's path."""
+def export_workbook(conn: Conn, path: str | Path, period: Period | int,
+                    as_of: str | None = None, lang: str = "zh") -> dict[str, Any]:
+    """Write the workbook of `period` (or of a whole year, cut off at `as_of`) to `path`,
+    replacing it whole or not at all; what it holds, with the file's path."""
     target = Path(path).expanduser()
     if target.suffix.lower() != ".xlsx":
         raise TrainlogError(f"{target}: the workbook's name must end in .xlsx")
@@ -617,7 +617,8 @@ def export_workbook(conn: Conn, path: str | Path, year: int, as_of: str | None =
         raise TrainlogError(f"{target} is a folder; give the workbook's file name")
     if not target.parent.is_dir():
         raise TrainlogError(f"{target.parent}: no such folder")
-    period = resolve_period(year=year, as_of=as_of)
+    if isinstance(period, int):
+        period = resolve_period(year=period, as_of=as_of)
     _remove_stale_parts(target)
     tmp = target.with_name(f".{target.name}.{os.getpid()}.part")
     try:
@@ -651,6 +652,13 @@ def _write(conn: Conn, period: Period, lang: str,
             wb.save(tmp)
         except (OSError, KeyboardInterrupt, SystemExit) as exc:
             failed = type(exc)(*exc.args)  # a copy: the original's tracebacks hold the frames
+        except Exception as exc:  # lxml (python-docx's) writes openpyxl's XML: its IO error
+            if type(exc).__name__ != "SerialisationError":
+                raise
+            import errno
+
+            code = errno.EFBIG if "EFBIG" in str(exc) else errno.ENOSPC
+            failed = OSError(code, os.strerror(code))
         wb = None  # noqa: F841 (the workbook and the frames of the failed save, freed here)
         if failed is not None:
             gc.collect()

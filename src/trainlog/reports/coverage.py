@@ -9,7 +9,7 @@ from typing import Any
 from trainlog.dates import Period
 from trainlog.errors import TrainlogError
 from trainlog.store.sql import Conn
-from trainlog.vocab import KINDS, parse_choice
+from trainlog.vocab import KINDS, parse_choice, say
 
 
 @dataclass
@@ -40,7 +40,7 @@ def coverage(db: Conn, period: Period, kind: str | None = None,
         sql += " AND b.township = :township"
         if not db.scalar("SELECT count(*) FROM branch b WHERE b.office_id = :office "
                          "AND b.township = :township", params):
-            raise TrainlogError(f"--township: no branch in township {township!r}")
+            raise TrainlogError(say("msg.no_township", township=repr(township)))
     branches = [{"branch": c, "name": n, "township": t, "sessions": int(s)}
                 for c, n, t, s in db.all(sql + " ORDER BY b.code", params)]
     rows = [b for b in branches if b["sessions"]]
@@ -62,5 +62,5 @@ def _video_kind(value: str) -> str:
         return parse_choice(value, kinds, "--kind")
     except TrainlogError:
         allowed = ", ".join(f"{k} ({v})" for k, v in kinds.items())
-        raise TrainlogError(f"--kind: {value!r} is not a kind of video session; "
-                            f"allowed: {allowed}") from None
+        raise TrainlogError(say("msg.not_video_kind", value=repr(value),
+                                allowed=allowed)) from None

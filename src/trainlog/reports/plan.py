@@ -15,7 +15,7 @@ from trainlog.dates import Period
 from trainlog.errors import ConditionHeld
 from trainlog.reports.plans import PlanInfo, plan_for_report
 from trainlog.store.sql import Conn
-from trainlog.vocab import ALL_KINDS, AUDIENCES, LEVELS, TOPICS, TRACKS, parse_choice
+from trainlog.vocab import ALL_KINDS, AUDIENCES, LEVELS, TOPICS, TRACKS, parse_choice, say
 
 #: the dimensions of --by, with their zh-CN labels (also accepted as input)
 DIMENSIONS = {"track": "类别", "kind": "形式", "topic": "主题", "branch": "党支部",
@@ -362,9 +362,8 @@ def fail_if_behind(data: dict[str, Any]) -> None:
     """Raise ConditionHeld when the report's plan is behind a steady pace."""
     plan = data.get("plan")
     if plan and plan["behind"]:
-        raise ConditionHeld(
-            f"behind the plan: {plan['to_date']:,} of {plan['target']:,} person-times "
-            f"({plan['progress']:.1%}) by {data['period']['to']}, "
-            f"a steady pace would have reached {plan['expected']:.1%}"
-        )
+        raise ConditionHeld(say(
+            "msg.behind", done=f"{plan['to_date']:,}", target=f"{plan['target']:,}",
+            progress=f"{plan['progress']:.1%}", day=data['period']['to'],
+            expected=f"{plan['expected']:.1%}"))
 

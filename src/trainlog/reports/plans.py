@@ -9,7 +9,7 @@ from typing import Any
 from trainlog.dates import parse_date
 from trainlog.errors import TrainlogError
 from trainlog.store.sql import Conn, IntegrityError, as_date
-from trainlog.vocab import TRACKS, parse_choice
+from trainlog.vocab import TRACKS, parse_choice, say
 
 #: the scope of a plan over every track
 ALL = "all"
@@ -38,7 +38,7 @@ class PlanInfo:
 
 def check_year(year: int) -> int:
     if not 1 <= int(year) <= 9999:
-        raise TrainlogError(f"year: {year} is not a year")
+        raise TrainlogError(say("msg.not_year", field="year", year=year))
     return int(year)
 
 
@@ -54,7 +54,7 @@ def set_plan(conn: Conn, year: int, target: int, track: str | None = None,
     `conn` in a write transaction."""
     year = check_year(year)
     if int(target) < 1:
-        raise TrainlogError(f"--target: {target} must be a whole number of person-times, >= 1")
+        raise TrainlogError(say("msg.target", target=target))
     if int(target) > MAX_TARGET:  # the column's range on PostgreSQL; SQLite would take more
         raise TrainlogError(f"--target: {target} is more person-times than a plan can hold "
                             f"(at most {MAX_TARGET:,})")

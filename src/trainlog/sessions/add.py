@@ -17,11 +17,20 @@ from pathlib import Path
 from typing import Any
 
 from trainlog.dates import parse_date
-from trainlog.errors import FieldError, InvalidInput, Problem, TrainlogError
+from trainlog.errors import FieldError, InvalidInput, NoInput, Problem, TrainlogError
 from trainlog.files import tables as imp
 from trainlog.files.people import CadreFinder
 from trainlog.store.sql import Conn, IntegrityError, Progress
-from trainlog.vocab import ALL_KINDS, KINDS, TOPICS, TRACKS, labels, parse_bool, parse_choice
+from trainlog.vocab import (
+    ALL_KINDS,
+    KINDS,
+    TOPICS,
+    TRACKS,
+    labels,
+    parse_bool,
+    parse_choice,
+    say,
+)
 
 #: The columns of an import file that belong to the session (they repeat on each of its rows).
 SESSION_FIELDS = ("date", "track", "kind", "topic", "title", "hours", "branch", "headcount")
@@ -62,15 +71,14 @@ def parse_ref(value: Any, field: str = "ref", required: bool = True) -> str | No
     """A session's outside key: one word of up to 100 characters."""
     s = imp.text(value, field, required=required, max_length=REF_MAX)
     if s is not None and any(c.isspace() for c in s):
-        raise FieldError(field, f"{s!r} contains spaces; a ref is one word")
+        raise FieldError(field, say("msg.ref_spaces", value=repr(s)))
     return s
 
 
 def parse_track(value: Any, field: str = "track") -> str:
     text = "" if value is None else str(value).strip()
     if not text:
-        raise FieldError(field, "is required (policy/政策培训, video/视频培训, "
-                            "special/专题培训)")
+        raise FieldError(field, say("msg.track_required"))
     return parse_choice(text, TRACKS, field)
 
 
@@ -84,8 +92,8 @@ def parse_kind(value: Any, track: str, field: str = "kind") -> str | None:
         return parse_choice(text, kinds, field)
     except TrainlogError:
         allowed = ", ".join(f"{k} ({v})" for k, v in kinds.items())
-        raise FieldError(field, f"{text!r} is not a kind of the {track} track "
-                            f"({TRACKS[track]}); allowed: {allowed}") from None
+        raise FieldError(field, say("msg.not_kind", value=repr(text), track=track,
+                                    label=TRACKS[track], allowed=allowed)) from None
 
 
 def parse_topic(value: Any, field: str = "topic") -> str | None:
@@ -117,7 +125,7 @@ def check_fields(raw: dict[str, Any], chk: imp.Checker, row: int,
     if branch_code:
         branch_id = branches.get(branch_code)
         if branch_id is None:
-            chk.add(row, "branch", branch_code, "no such branch")
+            chk.add(row, "branch", branch_code, say("msg.no_such_branch"))
     if len(chk.problems) > before:
         return None
     return SessionFields(when, track, kind, topic, title, hours, branch_id, headcount)  # type: ignore[arg-type]
@@ -214,9 +222,9 @@ def read_attendees_file(path: str | Path, encoding: str | None = None) -> list[L
             raise InvalidInput(table.problems, str(p))
         return out
     if not p.exists():
-        raise TrainlogError(f"{p}: no such file")
+        raise NoInput(say("msg.no_such_file", path=p))
     if p.is_dir():
-        raise TrainlogError(f"{p}: is a directory, not a file")
+        raise TrainlogError(say("msg.is_folder", path=p))
     try:
         text = p.read_bytes().decode(encoding or imp.detect_encoding(p))
     except (UnicodeDecodeError, LookupError) as exc:
@@ -297,6 +305,8 @@ def add_session(
                 where = f"{name} row {p.row}" if p.row else name
                 chk.problems.append(Problem(0, f"{where}, {p.column}" if p.column else where,
                                             p.value, p.reason))
+        except NoInput:  # nothing to check the rest against: exit 5, as an import's file
+            raise
         except TrainlogError as exc:
             chk.add(0, "--attendees-file", "", str(exc))
 
@@ -307,13 +317,12 @@ def add_session(
         if row is not None:
             existing = (int(row[0]), bool(row[1]))
             if not replace:  # the date is a date on PostgreSQL, 'YYYY-MM-DD' text on SQLite
-                chk.add(0, "ref", ref_, f"session {row[0]} ({row[2]} {row[3]}) "
-                        "has this ref already; give --replace to rewrite it")
+                chk.add(0, "ref", ref_, say("msg.ref_taken", id=row[0], date=row[2],
+                                            title=row[3]))
         elif replace:
-            chk.add(0, "ref", ref_, "no session has this ref, so there is none to replace; "
-                    "leave out --replace to add it")
+            chk.add(0, "ref", ref_, say("msg.nothing_to_replace"))
     elif replace:
-        chk.add(0, "ref", "", "--replace rewrites the session with the given --ref; give it")
+        chk.add(0, "ref", "", say("msg.replace_needs_ref"))
     kept: set[int] = set()  # a deactivated cadre may stay on a session they attended
     if existing is not None and replace:
         kept = {cid for (cid,) in db.all("SELECT cadre_id FROM attendance "
@@ -331,20 +340,20 @@ def add_session(
                 chk.add(0, a.where, "", "names no cadre (give the code, or 姓名 and 单位)")
             continue  # else not found by name and unit: that problem is recorded
         if a.code in seen:
-            chk.add(0, a.where, a.code, f"listed twice ({seen[a.code]} and {a.where})")
+            chk.add(0, a.where, a.code, say("msg.listed_twice", first=seen[a.code],
+                                            second=a.where))
             continue
         seen[a.code] = a.where
         found = known.get(a.code)
         if found is None:
-            chk.add(0, a.where, a.code, "no such cadre")
+            chk.add(0, a.where, a.code, say("msg.no_such_cadre"))
             continue
         cadre_id, active, name = found
         if not active and cadre_id not in kept:
-            chk.add(0, a.where, a.code, "cadre is deactivated; reactivate with "
-                    "`trainlog cadre edit --active` first")
+            chk.add(0, a.where, a.code, say("msg.deactivated"))
             continue
         if a.name and imp.norm_name(a.name) != imp.norm_name(name):
-            chk.add(0, a.where, a.code, f"the name {a.name!r} is not this cadre's ({name})")
+            chk.add(0, a.where, a.code, say("msg.other_name", given=repr(a.name), name=name))
             continue
         column = f"{a.where}, hours"
         h = chk.check(0, column, a.hours,
@@ -352,8 +361,7 @@ def add_session(
         if h is not None:
             people[cadre_id] = h
     if fields is not None and not people and fields.headcount == 0 and not listed:
-        chk.add(0, "--attendee", "", "a session needs attendees (--attendee, --attendees-file) "
-                "or a --headcount")
+        chk.add(0, "--attendee", "", say("msg.needs_attendees"))
     if chk.problems:
         raise InvalidInput([_tidy(p, _OPTIONS.get(p.column, p.column)) for p in chk.problems],
                            "add-session")

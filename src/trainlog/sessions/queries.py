@@ -16,7 +16,7 @@ from trainlog.errors import TrainlogError
 from trainlog.files import tables as imp
 from trainlog.sessions.add import parse_kind, parse_track, update_session
 from trainlog.store.sql import Conn, as_date, as_datetime
-from trainlog.vocab import ALL_KINDS, TRACKS, parse_choice
+from trainlog.vocab import ALL_KINDS, TRACKS, parse_choice, say
 
 #: The keys of a `session list` object (DESIGN.md, "Listings").
 LIST_KEYS = ["id", "ref", "date", "track", "kind", "topic", "title", "hours", "branch",
@@ -61,8 +61,8 @@ def find_session(conn: Conn, id_or_ref: str, by: str | None = None) -> dict[str,
                             f"{by_ref[0]}; say which with --id or --ref")
     row = by_ref if by_ref is not None else by_id
     if row is None:
-        what = {"id": "id", "ref": "ref"}.get(by or "", "id or ref")
-        raise TrainlogError(f"no session with {what} {key!r}")
+        what = {"id": "id", "ref": "ref"}.get(by or "") or say("msg.id_or_ref")
+        raise TrainlogError(say("msg.no_session", what=what, key=repr(key)))
     return _session(row)
 
 
@@ -96,7 +96,7 @@ def list_sessions(conn: Conn, period: Period | None = None, track: str | None = 
         branch = imp.norm_code(branch)
         if conn.scalar("SELECT id FROM branch WHERE office_id = :office AND code = :code",
                        {"code": branch}) is None:
-            raise TrainlogError(f"--branch: no branch with code {branch!r}")
+            raise TrainlogError(say("msg.no_branch", code=repr(branch)))
         where.append("b.code = :branch")
         params["branch"] = branch
     if not voided:
@@ -132,8 +132,9 @@ def void_session(conn: Conn, id_or_ref: str, reason: str,
     why = imp.text(reason, "--reason", required=True, max_length=500)
     s = find_session(conn, id_or_ref, by)
     if s["void"]:
-        since = f" since {s['voided_at']:%Y-%m-%d}" if s["voided_at"] else ""
-        raise TrainlogError(f"session {s['id']} is void already{since} ({s['void_reason']})")
+        since = say("msg.since", day=f"{s['voided_at']:%Y-%m-%d}") if s["voided_at"] else ""
+        raise TrainlogError(say("msg.void_already", id=s["id"], since=since,
+                                reason=s["void_reason"]))
     stamp = conn.stamp()
     when, who = stamp
     update_session(conn, s["id"], {"void": True, "void_reason": why, "voided_at": when,
@@ -147,7 +148,7 @@ def transcript(conn: Conn, cadre_code: str, year: int | None = None) -> dict[str
     cadre_id = conn.scalar("SELECT id FROM cadre WHERE office_id = :office AND code = :code",
                            {"code": imp.norm_code(cadre_code)})
     if cadre_id is None:
-        raise TrainlogError(f"no cadre with code {cadre_code!r}")
+        raise TrainlogError(say("msg.no_cadre", code=repr(cadre_code)))
     where = "a.cadre_id = :cadre AND NOT s.void"
     params: dict[str, Any] = {"cadre": cadre_id}
     if year is not None:

@@ -34,6 +34,7 @@ from trainlog.sessions.add import (
     parse_ref,
 )
 from trainlog.store.sql import Conn, IntegrityError, chunks, in_list, tune_for_import
+from trainlog.vocab import say
 
 #: Sessions whose attendance is compared at once when an import replaces existing refs.
 DIFF_CHUNK = 500
@@ -215,8 +216,8 @@ def import_sessions(db: Conn, path: str | Path, encoding: str | None = None,
             if sig != item.signature:
                 for c, a, b in zip(fields_of, sig, item.signature, strict=True):
                     if a != b and not _agree(c, a, b):
-                        chk.add(n, c, a, f"disagrees with row {item.row} of ref {ref} "
-                                f"({b if _filled(b) else 'empty'})")
+                        chk.add(n, c, a, say("msg.disagrees", row=item.row, ref=ref,
+                                             other=b if _filled(b) else say("msg.empty")))
         code = cells[cadre_i] if cadre_i is not None else ""
         if not code and finder is not None and cells[name_i]:  # type: ignore[index]
             try:
@@ -229,7 +230,7 @@ def import_sessions(db: Conn, path: str | Path, encoding: str | None = None,
         if code:
             found = cadres.get(code)
             if found is None:
-                chk.add(n, "cadre", code, "no such cadre")
+                chk.add(n, "cadre", code, say("msg.no_such_cadre"))
                 continue
             if not found[1]:
                 inactive.append((n, ref, code, found[0]))
@@ -254,15 +255,14 @@ def import_sessions(db: Conn, path: str | Path, encoding: str | None = None,
             first: dict[int, int] = {}
             for cid, n in zip(item.cadres, item.rows, strict=True):
                 if cid in first:
-                    chk.add(n, "cadre", codes[cid], f"listed twice in ref {ref} "
-                            f"(rows {first[cid]} and {n})")
+                    chk.add(n, "cadre", codes[cid], say("msg.twice_in_ref", ref=ref,
+                                                        first=first[cid], row=n))
                 first.setdefault(cid, n)
         if fields is not None and ref in existing and not replace:
             _check_same_session(db, chk, ref, item.row, existing[ref], fields, names)
         if fields is not None:
             if not item.cadres and fields.headcount == 0:
-                chk.add(item.row, "cadre", "", f"ref {ref} has neither a named attendee (cadre) "
-                        "nor a headcount")
+                chk.add(item.row, "cadre", "", say("msg.no_attendee", ref=ref))
             checked.append((ref, fields, item))
     if chk.problems:
         chk.problems.sort(key=lambda p: p.row)
@@ -323,8 +323,7 @@ def _check_inactive(db: Conn, chk: imp.Checker, inactive: list[tuple[int, str, s
         "SELECT session_id, cadre_id FROM attendance WHERE session_id IN ({values})", sessions)}
     for n, ref, code, cid in inactive:
         if ref not in existing or (existing[ref].id, cid) not in attended:
-            chk.add(n, "cadre", code, "cadre is deactivated; reactivate with "
-                    "`trainlog cadre edit --active` first")
+            chk.add(n, "cadre", code, say("msg.deactivated"))
 
 
 def _replace_existing(db: Conn, items: list[tuple[_Existing, SessionFields, _Pending]],

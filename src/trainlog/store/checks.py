@@ -17,7 +17,7 @@ from typing import Any
 from trainlog.errors import NoDatabase
 from trainlog.store.database import HEAD, REVISIONS, Database
 from trainlog.store.sql import AlchemyConn, Conn, Params, PgConn, in_list
-from trainlog.vocab import KINDS, LEVELS, METHODS, PLATFORMS, SETTINGS, TIERS, TOPICS, TRACKS
+from trainlog.vocab import KINDS, LEVELS, METHODS, PLATFORMS, SETTINGS, TIERS, TOPICS, TRACKS, say
 
 #: How many offending ids or refs a failed check names.
 EXAMPLES = 5
@@ -41,7 +41,7 @@ class Check:
 def run_checks(db: Database) -> dict[str, Any]:
     """Every check, in one read transaction: {"ok": bool, "checks": [{"name", "ok", "detail"}]}."""
     if not db.exists():
-        raise NoDatabase(f"no trainlog database at {db.display()}; create it with `trainlog init`")
+        raise NoDatabase(say("msg.no_database", where=db.display()))
     # require=False: the schema as it is, of whatever revision (the revision check says which)
     with db.connect(require=False) as conn:
         if conn.dialect == "sqlite":

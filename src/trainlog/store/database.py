@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from trainlog.errors import DatabaseBusy, NoDatabase, TrainlogError
+from trainlog.vocab import say
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection, Engine
@@ -141,10 +142,8 @@ def _sqlstate(orig: object) -> str | None:
 
 def _busy_error(db: Database) -> DatabaseBusy:
     seconds = BUSY_TIMEOUT_MS / 1000
-    return DatabaseBusy(
-        f"the database {db.display()} is busy: another process has held its write lock for more "
-        f"than {seconds:g} s (tried {BEGIN_ATTEMPTS} times); nothing was written, try again later"
-    )
+    return DatabaseBusy(say("msg.busy", where=db.display(), seconds=f"{seconds:g}",
+                            n=BEGIN_ATTEMPTS))
 
 
 class Database:
@@ -266,7 +265,7 @@ class Database:
         path = self.path
         if path is not None:
             if path.is_dir():
-                raise TrainlogError(f"{path} is a directory; give the database file's path")
+                raise TrainlogError(say("msg.db_is_folder", path=path))
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
@@ -308,8 +307,7 @@ class Database:
 
     def missing(self) -> NoDatabase:
         """The error of a location without a trainlog database."""
-        return NoDatabase(f"no trainlog database at {self.display()}; create it with "
-                          "`trainlog init` (or point --db / TRAINLOG_DB at an existing one)")
+        return NoDatabase(say("msg.no_database", where=self.display()))
 
     def require(self) -> dict[str, Any] | None:
         """Make sure the schema exists and is current: upgrade an older one, refuse a newer one.
@@ -392,14 +390,14 @@ class Database:
         if source is None:
             raise TrainlogError("an in-memory database cannot be backed up")
         if not source.is_file():
-            raise NoDatabase(f"no trainlog database at {self.display()}")
+            raise NoDatabase(say("msg.no_database_at", where=self.display()))
         target = Path(dest).expanduser()
         if target.is_dir():
             target = target / source.name
         target = target.absolute()
         if _same_file(target, source) or target.name in {
                 source.name + s for s in ("-wal", "-shm", "-journal")}:
-            raise TrainlogError(f"{target} is the database itself; give another destination")
+            raise TrainlogError(say("msg.backup_itself", path=target))
         if not target.parent.is_dir():
             raise TrainlogError(f"{target.parent}: no such folder")
         if target.exists() and not target.is_file():  # --force must not replace /dev/sdb

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from trainlog.errors import NoDatabase, TrainlogError
+from trainlog.vocab import say
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import URL
@@ -88,9 +89,9 @@ def backup(db: Database, dest: str | Path, overwrite: bool = False) -> dict[str,
         target = target / f"{url.database or 'trainlog'}.dump"
     target = target.absolute()
     if not target.parent.is_dir():
-        raise TrainlogError(f"{target.parent}: no such folder")
+        raise TrainlogError(say("msg.no_such_folder", path=target.parent))
     if target.exists() and not overwrite:
-        raise TrainlogError(f"{target} exists already; give --force to overwrite it")
+        raise TrainlogError(say("msg.exists_force", path=target))
     env = {**os.environ, **libpq_env(url)}
     tmp = target.with_name(f".{target.name}.{os.getpid()}.part")
     try:

@@ -25,7 +25,7 @@ from trainlog.files import tables as imp
 from trainlog.files.meters import Meters
 from trainlog.files.people import CadreFinder, check_cadre_columns
 from trainlog.store.sql import Conn, as_date, tune_for_import
-from trainlog.vocab import PLATFORMS, parse_choice
+from trainlog.vocab import PLATFORMS, parse_choice, say
 
 DEFAULT_PLATFORM = "academy"
 #: How many cadre codes a warning names before it says "…".
@@ -148,14 +148,14 @@ class _Parser:
         """The month's first day; a FieldError says why not."""
         if raw == "" or raw is None:
             if self.month is None:
-                raise FieldError(field, "no month: give the 月份 (month) column a value or use "
-                                 "--month")
+                raise FieldError(field, say("msg.no_month_given"))
             return self.month
         first = parse_month(raw, field)
         if self.month is not None and first != self.month:
-            raise FieldError(field, f"is {first:%Y-%m}, not the --month {self.month:%Y-%m}")
+            raise FieldError(field, say("msg.other_month", month=f"{first:%Y-%m}",
+                                        given=f"{self.month:%Y-%m}"))
         if first > self.latest:
-            raise FieldError(field, f"{first:%Y-%m} is in the future")
+            raise FieldError(field, say("msg.future_month", month=f"{first:%Y-%m}"))
         return first
 
     def parse_platform(self, raw: Any) -> str:
@@ -164,7 +164,8 @@ class _Parser:
             return self.platform or DEFAULT_PLATFORM
         key = parse_choice(str(raw), PLATFORMS, "platform")
         if self.platform is not None and key != self.platform:
-            raise FieldError("platform", f"is {key}, not the --platform {self.platform}")
+            raise FieldError("platform", say("msg.other_platform", platform=key,
+                                             given=self.platform))
         return key
 
 
@@ -172,10 +173,10 @@ def parse_hours(raw: Any, month: date | None, field: str = "hours") -> float:
     """Hours studied in a month: a number from 0 to 24 × the month's days; a FieldError if not."""
     text = str(raw).strip()
     if text == "":
-        raise FieldError(field, "is required")
+        raise FieldError(field, say("msg.required"))
     value = imp.number(text, field, -math.inf)
     if value < 0:
-        raise FieldError(field, "negative hours")
+        raise FieldError(field, say("msg.negative_hours"))
     if month is not None:
         limit = 24 * days_in_month(month)
         if value > limit:
@@ -252,7 +253,7 @@ class _Import:
             info = cadres.get(code) if code is not None else None
             if info is None and code is not None:
                 row_ok = False
-                chk.add(n, "cadre", code, "is required" if code == "" else "no such cadre")
+                chk.add(n, "cadre", code, say("msg.required" if code == "" else "msg.no_such_cadre"))
             text = (cells[pi] if pi is not None else "", cells[mi] if mi is not None else "")
             group = by_text.get(text)
             if group is None:
@@ -281,8 +282,8 @@ class _Import:
             seen = group.first_rows[cadre_id]
             if seen:
                 bad = True
-                chk.add(n, "cadre", code, f"listed twice for {group.platform} "
-                        f"{group.month:%Y-%m} (row {seen})")
+                chk.add(n, "cadre", code, say("msg.twice_for", platform=group.platform,
+                                              month=f"{group.month:%Y-%m}", row=seen))
                 continue
             group.first_rows[cadre_id] = n
             if not row_ok:
@@ -419,7 +420,7 @@ def cadre_study(conn: Conn, code: str, year: int | None = None) -> list[dict[str
     params: dict[str, Any] = {"code": imp.norm_code(code)}
     if year is not None:
         if not 1 <= year <= 9999:
-            raise TrainlogError(f"--year: {year} is not a year")
+            raise TrainlogError(say("msg.not_year", field="--year", year=year))
         sql += " AND o.month >= :first AND o.month <= :last"
         params.update(first=date(year, 1, 1), last=date(year, 12, 31))
     return [{"month": as_date(m).isoformat()[:7], "platform": p, "hours": round(h, 1)}

@@ -7,7 +7,7 @@ from typing import Any
 from trainlog.errors import TrainlogError
 from trainlog.files import tables as imp
 from trainlog.store.sql import Conn
-from trainlog.vocab import SETTINGS
+from trainlog.vocab import SETTINGS, say
 
 
 def get_settings(conn: Conn) -> list[dict[str, Any]]:
@@ -32,7 +32,7 @@ def setting(conn: Conn, key: str) -> float:
 def _check_key(key: str) -> str:
     key = key.strip()
     if key not in SETTINGS:
-        raise TrainlogError(f"no setting {key!r}; the settings are {', '.join(SETTINGS)}")
+        raise TrainlogError(say("msg.no_setting", key=repr(key), settings=", ".join(SETTINGS)))
     return key
 
 
@@ -42,7 +42,7 @@ def set_setting(conn: Conn, key: str, value: str | float) -> dict[str, Any]:
     limit = SETTINGS[key][1]
     number = imp.number(value, key, 0.0, limit)
     if number <= 0:
-        raise TrainlogError(f"{key}: must be more than 0")
+        raise TrainlogError(say("msg.more_than_0", key=key))
     text = f"{number:g}"
     params = {"key": key, "value": text}
     if not conn.run("UPDATE setting SET value = :value "
