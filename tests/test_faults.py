@@ -525,7 +525,8 @@ class TestInterrupts:
 
     @sqlite_only("counts the sessions in the SQLite file")
     @pytest.mark.skipif(not hasattr(os, "kill") or sys.platform == "win32", reason="POSIX")
-    def test_ctrl_c_at_any_moment_says_the_truth(self, registry: Database) -> None:
+    def test_ctrl_c_at_any_moment_says_the_truth(self, registry: Database, cli, write_csv,
+                                                 tmp_path: Path) -> None:
         """SIGINT at random moments of `add-session` as a real process: exit 130 and the
         session not there, or exit 0 and the session there once; never a traceback, never
         killed by the signal after the write (a shell shows that as 130 too)."""
@@ -536,15 +537,25 @@ class TestInterrupts:
         path = registry.path
         rnd = random.Random(130)
         seen: dict[int, int] = {}
+        # 3,000 attendees: a run long enough past Python's own start for signals to land in it
+        codes = [f"K{i:04d}" for i in range(3000)]
+        ok(cli("cadre", "import", write_csv(tmp_path / "many.csv", ["code", "name"],
+                                            [(c, f"干部{c}") for c in codes])))
+        (tmp_path / "many.txt").write_text("\n".join(codes), encoding="utf-8")
+        command = [sys.executable, "-m", "trainlog", "add-session", "--date", "2020-04-03",
+                   "--track", "policy", "--title", "t", "--attendees-file",
+                   str(tmp_path / "many.txt")]
+        # how long one run takes on this machine now: the signals land within it
+        started = time.perf_counter()
+        subprocess.run(command, capture_output=True, check=True, timeout=60)
+        took = time.perf_counter() - started
         for _ in range(int(os.environ.get("TRAINLOG_INTERRUPTS", "24"))):
             before = _count(path)
-            p = subprocess.Popen([sys.executable, "-m", "trainlog", "add-session", "--date",
-                                  "2020-04-03", "--track", "policy", "--title", "t",
-                                  "--attendee", "G001"], stdout=subprocess.PIPE,
-                                 stderr=subprocess.PIPE, text=True)
+            p = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                 text=True)
             # from 60 ms: before, Python itself is starting (runpy, functools), which no code
             # of trainlog's can guard; the modules' loading is tested exactly above
-            time.sleep(rnd.uniform(0.06, 0.25))
+            time.sleep(rnd.uniform(0.06, max(0.08, took * 1.1)))
             p.send_signal(signal.SIGINT)
             _out, err = p.communicate(timeout=60)
             added = _count(path) - before
