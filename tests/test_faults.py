@@ -519,6 +519,7 @@ class TestInterrupts:
                 "from trainlog.__main__ import run\n"
                 "run()\n")
         r = subprocess.run([sys.executable, "-c", hook], capture_output=True, text=True,
+                           preexec_fn=_default_sigint,
                            timeout=60)
         assert (r.returncode, r.stdout) == (130, "")
         assert r.stderr == "interrupted; nothing of the current command was written\n"
@@ -552,6 +553,7 @@ class TestInterrupts:
         for _ in range(int(os.environ.get("TRAINLOG_INTERRUPTS", "24"))):
             before = _count(path)
             p = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                 preexec_fn=_default_sigint,
                                  text=True)
             # from 60 ms: before, Python itself is starting (runpy, functools), which no code
             # of trainlog's can guard; the modules' loading is tested exactly above
@@ -566,6 +568,14 @@ class TestInterrupts:
             else:
                 assert p.returncode in (130, -signal.SIGINT) and added == 0, (p.returncode, err)
         assert seen.get(0) and seen.get(130), seen
+
+
+def _default_sigint() -> None:
+    """A child that Ctrl-C reaches: a shell's background job (`.ci/run &`) starts its children
+    with SIGINT ignored, and Python then installs no KeyboardInterrupt for it."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def _count(path: Path | None, table: str = "training_session") -> int:
@@ -623,7 +633,7 @@ class TestExport:
         for delay in (0.3, 0.4, 0.5, 0.6, 0.7):
             p = subprocess.Popen([sys.executable, "-m", "trainlog", "--db", str(many), "export",
                                   str(target), "--year", "2020"], stdout=subprocess.PIPE,
-                                 stderr=subprocess.PIPE, text=True)
+                                 stderr=subprocess.PIPE, text=True, preexec_fn=_default_sigint)
             time.sleep(delay)
             p.send_signal(sig)
             _out, err = p.communicate(timeout=60)

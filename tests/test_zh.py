@@ -94,7 +94,7 @@ class TestMessages:
         bad.write_text("编号,姓名,党支部,网络学院\nG2,王,B404,1\nG3 x,,B1,2\n", encoding="utf-8")
         cases = [
             (("cadre", "import", bad), 1),
-            (("cadre", "import", tmp_path / "nope.csv"), 4),
+            (("cadre", "import", tmp_path / "nope.csv"), 5),
             (("cadre", "show", "G404"), 1),
             (("cadre", "add", "G1", "又"), 1),
             (("cadre", "list", "--branch", "B9"), 1),

@@ -241,6 +241,12 @@ WORDS: dict[str, tuple[str, str]] = {
         '有一列没有表头'),
     'msg.unknown_column': ('unknown column; the columns are {allowed}',
         '未知的列；可用的列为 {allowed}'),
+    'msg.unknown_columns': ('unknown columns; the columns are {allowed}',
+        '未知的列；可用的列为 {allowed}'),
+    'msg.unknown_hint': ("leave columns out with --ignore COLUMN or --ignore-extra, or read one as a column with --map 'HEADER=KEY'",
+        "可用 --ignore 列名 或 --ignore-extra 忽略这些列，或用 --map '表头=列名' 把某一列按已知的列读取"),
+    'msg.left_out_hint': (" (left out: {left}; read one as it with --map 'HEADER={key}')",
+        "（已忽略：{left}；可用 --map '表头={key}' 把其中一列按此列读取）"),
     'msg.column_repeated': ('column repeated (also given as {other})',
         '列重复（另有 {other}）'),
     'msg.column_missing': ('required column missing',
@@ -449,6 +455,39 @@ WORDS: dict[str, tuple[str, str]] = {
 #: The CLI shows the zh-CN text for the English one when the language is zh
 #: (`trainlog.cli.words`); tests/test_zh.py finds any help text that has none here.
 HELP: dict[str, tuple[str, str]] = {
+    'help.template': (
+        'Write an empty import file: the headers (zh-CN with --lang zh); an .xlsx one also has\ndrop-down lists for the choice columns and a sheet explaining each column.',
+        '写出一个空的导入文件：表头（--lang zh 时为中文）；.xlsx 文件另有选项列的下拉列表和一张说明各列的工作表。'),
+    'help.template kind': (
+        'branches, cadres, sessions, study or survey.',
+        '党支部、干部、培训、网络学习或调查问卷（branches、cadres、sessions、study、survey）。'),
+    'help.template file': (
+        'the file to write (.xlsx or .csv).',
+        '要写出的文件（.xlsx 或 .csv）。'),
+    'help.import --header-row': (
+        "the header's row number (default: found in the first 10 rows).",
+        '表头所在的行号（默认：在前 10 行中查找）。'),
+    'help.import --sheet': (
+        "a workbook's sheet, by name or number (default the first).",
+        '工作簿中的工作表，按名称或序号（默认第一个）。'),
+    'help.import --ignore': (
+        'leave this column out (repeatable).',
+        '忽略这一列（可重复）。'),
+    'help.import --ignore-extra': (
+        'leave every unknown column out.',
+        '忽略所有不认识的列。'),
+    'help.import --map': (
+        "read a header as a column: 'HEADER=KEY', e.g. 本月学时=hours (repeatable).",
+        "把某个表头当作某一列读取：'表头=列名'，例如 本月学时=hours（可重复）。"),
+    'help.import --rejects': (
+        'load the good rows; write the bad ones to this CSV with a problem column (exit 4 when any).',
+        '导入正确的行；把有问题的行连同问题说明写到这个 CSV 文件（有被拒的行时退出码为 4）。'),
+    'help.cadre list --name': (
+        'only cadres whose name holds this text (spaces left out).',
+        '只列出姓名包含此文字的干部（不计空格）。'),
+    'help.session import (names)': (
+        'Import sessions (培训编号, 日期, 类别, …, 干部编号 or 姓名+单位); replaces by ref, all or\nnothing.',
+        '导入培训（培训编号、日期、类别、…、干部编号或姓名+单位）；按编号替换，全部成功或全部不写入。'),
     'help.trainlog': (
         'Keep the record of how a district trains its cadres, and report on it against the plan.',
         '记录一个地区干部教育培训的情况，并对照年度计划统计报告。'),

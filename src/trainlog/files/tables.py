@@ -735,16 +735,14 @@ def _map_header(path: Path, header: list[Any], row: int, spec: dict[str, str],
         positions.append(i)
     if unknown_at is not None:
         allowed = ", ".join(f"{k}/{v}" for k, v in spec.items())
-        hint = ("leave columns out with --ignore COLUMN or --ignore-extra, or read one as a "
-                "column with --map 'HEADER=KEY'")
-        which = "unknown column" if len(unknown) == 1 else "unknown columns"
+        which = say("msg.unknown_column" if len(unknown) == 1 else "msg.unknown_columns",
+                    allowed=allowed)
         problems[unknown_at] = Problem(row, ", ".join(unknown), "",
-                                       f"{which}; the columns are {allowed}; {hint}")
+                                       f"{which}; {say('msg.unknown_hint')}")
     for key in sorted(required - set(seen)):
         hint = ""
         if left_out:  # the column may be there under another header
-            hint = (f" (left out: {', '.join(left_out)}; read one as it with --map "
-                    f"'HEADER={key}')")
+            hint = say("msg.left_out_hint", left=", ".join(left_out), key=key)
         problems.append(Problem(row, f"{key}/{spec[key]}", "", say("msg.column_missing") + hint))
     for x in opts.ignore:
         if fold(x) not in found_ignored:
