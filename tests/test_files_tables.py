@@ -459,7 +459,10 @@ def test_import_round_trip(tmp_path_factory: pytest.TempPathFactory, write_csv, 
     db.init()
     try:
         with db.connect(write=True) as s:
-            assert import_cadres(s, path).created == len(cadres)
+            # A GB18030 file of few Chinese characters (names of `·`, say) is one trainlog
+            # rightly doubts (a Big5 file reads as such text): its writer names the encoding.
+            given = "gb18030" if encoding == "gb18030" else None
+            assert import_cadres(s, path, given).created == len(cadres)
         with db.connect() as s:
             listed = list_cadres(s)
     finally:
