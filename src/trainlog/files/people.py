@@ -42,6 +42,17 @@ class CadreFinder:
             self.named[n].append((code, "" if unit is None else str(unit)))
         self.by_id_number = by_id_number
 
+    def in_row(self, chk: Any, n: int, cells: list[Any], at: dict[str, int]) -> str | None:
+        """The code of the cadre a file's row `n` names by its `name` (and `unit`) columns
+        (`at`: column -> position); None, the problem added to `chk` (a Checker), when none or
+        several match."""
+        unit = cells[at["unit"]] if "unit" in at else ""
+        try:
+            return self.find(cells[at["name"]], unit)
+        except FieldError as exc:
+            chk.add(n, exc.field, cells[at[exc.field]] if exc.field in at else "", exc.reason)
+            return None
+
     def find(self, name: Any = None, unit: Any = None, id_number: Any = None) -> str:
         """The code of the one cadre the name and unit (or id number) name; a FieldError (its
         field the column to blame) says why there is none."""

@@ -194,7 +194,7 @@ def import_sessions(db: Conn, path: str | Path, encoding: str | None = None,
     signature = itemgetter(*(at[c] for c in fields_of))
     ref_i = at["ref"]
     cadre_i = at.get("cadre")
-    name_i, unit_i = at.get("name"), at.get("unit")
+    name_i = at.get("name")
     finder = _finder(db) if name_i is not None else None
     inactive: list[tuple[int, str, str, int]] = []  # (row, ref, code, cadre id)
     rows = 0
@@ -220,12 +220,8 @@ def import_sessions(db: Conn, path: str | Path, encoding: str | None = None,
                                              other=b if _filled(b) else say("msg.empty")))
         code = cells[cadre_i] if cadre_i is not None else ""
         if not code and finder is not None and cells[name_i]:  # type: ignore[index]
-            try:
-                unit = cells[unit_i] if unit_i is not None else ""
-                code = finder.find(cells[name_i], unit)  # type: ignore[index]
-            except FieldError as exc:
-                chk.add(n, exc.field, cells[at[exc.field]] if exc.field in at else "",
-                        exc.reason)
+            code = finder.in_row(chk, n, cells, at)
+            if code is None:
                 continue
         if code:
             found = cadres.get(code)

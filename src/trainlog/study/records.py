@@ -233,7 +233,7 @@ class _Import:
         chk, cadres, notes = self.chk, self.cadres, self.notes
         at = {c: i for i, c in enumerate(self.table.columns)}
         ci, hi, mi, pi = at.get("cadre"), at["hours"], at.get("month"), at.get("platform")
-        name_i, unit_i = at.get("name"), at.get("unit")
+        name_i = at.get("name")
         finder = self.finder
         by_text: dict[tuple[Any, Any], _Group | list[_Bad]] = {}
         bad = False
@@ -242,14 +242,8 @@ class _Import:
             row_ok = True
             code = cells[ci] if ci is not None else ""
             if not code and finder is not None and cells[name_i]:  # type: ignore[index]
-                try:
-                    unit = cells[unit_i] if unit_i is not None else ""
-                    code = finder.find(cells[name_i], unit)  # type: ignore[index]
-                except FieldError as exc:
-                    code = None
-                    row_ok = False
-                    chk.add(n, exc.field, cells[at[exc.field]] if exc.field in at else "",
-                            exc.reason)
+                code = finder.in_row(chk, n, cells, at)
+                row_ok = code is not None
             info = cadres.get(code) if code is not None else None
             if info is None and code is not None:
                 row_ok = False
