@@ -268,11 +268,25 @@ class Commands(RuleBasedStateMachine):
         self.run("study", "add", code, "--month", month, "--hours", hours)
         self.study[(code, month)] = float(hours)
 
-    @rule(data=st.data(), after_commit=st.booleans())
-    def interrupted_add_session(self, data: st.DataObject, after_commit: bool) -> None:
-        """Ctrl-C before the COMMIT (every write done): exit 130, nothing stored; after it,
-        while the summary prints: exit 0, stored, and said so."""
+    @rule(data=st.data())
+    def interrupted_before_commit(self, data: st.DataObject) -> None:
+        """Ctrl-C before the COMMIT (every write done): exit 130, nothing stored."""
         import trainlog.sessions.add as adding
+
+        args, _session = self._session_args(data)
+        real = adding.add_session
+
+        def then_cut(*a: Any, **k: Any) -> Any:
+            real(*a, **k)
+            raise KeyboardInterrupt
+
+        with mock.patch.object(adding, "add_session", then_cut):
+            r = self.run("add-session", *args, expect=130)
+        assert "nothing of the current command was written" in r.stderr
+
+    @rule(data=st.data())
+    def interrupted_after_commit(self, data: st.DataObject) -> None:
+        """Ctrl-C after the COMMIT, while the summary prints: exit 0, stored, and said so."""
         from trainlog.output import render
 
         args, session = self._session_args(data)
@@ -280,23 +294,12 @@ class Commands(RuleBasedStateMachine):
         def cut(*_args: Any, **_kwargs: Any) -> None:
             raise KeyboardInterrupt
 
-        real = adding.add_session
-
-        def then_cut(*a: Any, **k: Any) -> Any:
-            real(*a, **k)
-            raise KeyboardInterrupt
-
-        if after_commit:
-            before = set(self.ids())
-            with mock.patch.object(render, "show", cut):
-                r = self.run("add-session", *args, expect=0)
-            assert "after the changes were saved" in r.stderr
-            (sid,) = set(self.ids()) - before
-            self.model[sid] = {**session, "ref": None}
-        else:
-            with mock.patch.object(adding, "add_session", then_cut):
-                r = self.run("add-session", *args, expect=130)
-            assert "nothing of the current command was written" in r.stderr
+        before = set(self.ids())
+        with mock.patch.object(render, "show", cut):
+            r = self.run("add-session", *args, expect=0)
+        assert "after the changes were saved" in r.stderr
+        (sid,) = set(self.ids()) - before
+        self.model[sid] = {**session, "ref": None}
 
     @rule()
     def report(self) -> None:
@@ -354,6 +357,9 @@ def test_random_sequences_of_commands() -> None:
     TRIED.clear()
     run_state_machine_as_test(Commands, settings=settings(
         max_examples=EXAMPLES, stateful_step_count=STEPS, deadline=None, database=None,
+        # the same sequences on every run, so that the coverage asked below is always met
+        # (random ones missed an interrupt before the COMMIT in one CI run of 40)
+        derandomize=os.environ.get("TRAINLOG_STATEFUL_RANDOM") is None,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much,
                                HealthCheck.data_too_large]))
     sys.stderr.write(f"\nstateful: {sum(TRIED.values())} commands ("
