@@ -63,7 +63,7 @@ def branch_add(
     township: Annotated[str | None, typer.Option("--township", help="乡镇/街道.")] = None,
 ) -> None:
     """Add a party branch."""
-    from trainlog.registry import add_branch
+    from trainlog.changes import add_branch
 
     with st.db.connect(write=True) as conn:
         b = add_branch(conn, code, name, township)
@@ -91,7 +91,7 @@ def branch_import(st: State, file: FileArg, options: ReadOpts, dry_run: DryRunOp
                   rejects: RejectsOpt = None, fmt: FormatOpt = Format.table,
                   quiet: QuietOpt = False) -> None:
     """Import branches (编号, 名称, 乡镇); updates by code, all or nothing."""
-    from trainlog.registry import import_branches
+    from trainlog.changes import import_branches
 
     _import(st, import_branches, "branches", file, options, dry_run, rejects, fmt, quiet)
 

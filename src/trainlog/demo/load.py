@@ -44,12 +44,12 @@ def demo_location(path: str | None) -> Path:
 
 def _importer(name: str) -> tuple[str, Callable[..., Any]]:
     """Which importer takes a data-set file, by its number (DESIGN.md "Input files")."""
-    from trainlog import registry, survey
+    from trainlog import changes, registry, survey
     from trainlog.sessions.roster import import_sessions
     from trainlog.study.records import import_study
 
     kinds: dict[str, tuple[str, Callable[..., Any]]] = {
-        "01": ("branches", registry.import_branches),
+        "01": ("branches", changes.import_branches),
         "02": ("cadres", registry.import_cadres),
         "03": ("sessions", import_sessions),
         "04": ("sessions", import_sessions),
@@ -63,8 +63,8 @@ def _importer(name: str) -> tuple[str, Callable[..., Any]]:
 def load_demo(db: Database, workdir: Path,
               progress: Callable[[Loaded], None] | None = None) -> list[Loaded]:
     """Create the database, write the data set into `workdir` and import every file, then the plan."""
+    from trainlog.changes import set_plan
     from trainlog.demo.zhaoling import write_dataset
-    from trainlog.reports.plans import set_plan
 
     db.init(OFFICE)
     loaded = []

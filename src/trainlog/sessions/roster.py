@@ -33,6 +33,8 @@ from trainlog.sessions.add import (
     insert_attendance,
     parse_ref,
 )
+from trainlog.sessions.changes import Changes, CodeOf, attendance_changes, field_changes
+from trainlog.store.changelog import log_changes
 from trainlog.store.sql import Conn, IntegrityError, chunks, in_list, tune_for_import
 from trainlog.vocab import say
 
@@ -156,6 +158,33 @@ def _existing_sessions(db: Conn, refs: list[str]) -> dict[str, _Existing]:
         "WHERE office_id = :office AND ref IN ({values})", refs)}
 
 
+@dataclass
+class _Log:
+    """The log rows of an import's sessions (`trainlog.sessions.changes`): one per session
+    created or changed, never one per attendance; written at once."""
+
+    branches: dict[int, str]  # branch id -> code
+    refs: dict[int, str]  # stored session id -> ref
+    code_of: CodeOf
+    rows: list[tuple[str, str, str, Changes]] = field(default_factory=list)
+
+    def fields(self, values: dict[str, Any]) -> dict[str, Any]:
+        return values | {"branch": self.branches.get(values["branch_id"])}
+
+    def created(self, ref: str, values: dict[str, Any], attendees: int) -> None:
+        changes = field_changes(None, self.fields(values))
+        if attendees:
+            changes["attendees"] = (None, attendees)
+        self.rows.append(("session", ref, "create", changes))
+
+    def updated(self, stored: _Existing, values: dict[str, Any], have: dict[int, float],
+                want: dict[int, float]) -> None:
+        before = self.fields(dict(zip(_COMPARED, stored.values, strict=True)))
+        self.rows.append(("session", self.refs[stored.id], "update",
+                          field_changes(before, self.fields(values))
+                          | attendance_changes(have, want, self.code_of)))
+
+
 #: A stored session's fields that make it that session: a ref whose file row gives another
 #: date, track or branch is another session, not a correction (unless --replace).
 _IDENTITY = ("date", "track", "branch_id")
@@ -271,19 +300,37 @@ def import_sessions(db: Conn, path: str | Path, encoding: str | None = None,
     result.warnings = [f"ref {r} is void and stays void (session {existing[r].id}); its "
                        "attendance is replaced with the file's" for r in refs
                        if r in existing and existing[r].void]
+    log = _Log({i: c for c, i in branches.items()}, {e.id: r for r, e in existing.items()},
+               _code_of(cadres))
     try:
         _replace_existing(db, [(existing[r], f, it) for r, f, it in checked if r in existing],
-                          result)
+                          result, log)
         new = [(r, f, it) for r, f, it in checked if r not in existing]
         result.created = len(new)
         if new:
             ids = _insert_sessions(db, [(r, f.values(len(it.cadres))) for r, f, it in new])
             _insert_attendance(db, ((ids[r], cid, f.hours) for r, f, it in new
                                     for cid in it.cadres), "session import: writing", meters)
+            for r, f, it in new:
+                log.created(r, f.values(len(it.cadres)), len(it.cadres))
+        log_changes(db, log.rows)
     except IntegrityError:
         raise TrainlogError(f"{path}: another writer added some of these refs just now; run "
                             "the import again (nothing was written)") from None
     return result
+
+
+def _code_of(cadres: dict[str, tuple[int, Any]]) -> CodeOf:
+    """Cadre ids -> codes from the import's map of the office's cadres (reversed when first
+    asked: only a changed attendance asks)."""
+    reverse: dict[int, str] = {}
+
+    def code_of(ids: Iterable[int]) -> dict[int, str]:
+        if not reverse:
+            reverse.update((int(i), c) for c, (i, _) in cadres.items())
+        return reverse
+
+    return code_of
 
 
 def _finder(db: Conn) -> CadreFinder:
@@ -323,7 +370,7 @@ def _check_inactive(db: Conn, chk: imp.Checker, inactive: list[tuple[int, str, s
 
 
 def _replace_existing(db: Conn, items: list[tuple[_Existing, SessionFields, _Pending]],
-                      result: SessionImportResult) -> None:
+                      result: SessionImportResult, log: _Log) -> None:
     """Rewrite sessions whose refs exist: only what differs from the file is written."""
     for part in chunks(items, DIFF_CHUNK):
         current: dict[int, dict[int, float]] = {e.id: {} for e, _, _ in part}
@@ -359,6 +406,7 @@ def _replace_existing(db: Conn, items: list[tuple[_Existing, SessionFields, _Pen
             changes += changed
             result.updated += 1
             sessions.append((e.id, values))
+            log.updated(e, values, have, dict.fromkeys(item.cadres, f.hours))
         order = [*(c.removesuffix("_id") for c in _COMPARED), "attendees"]
         result.changed = {k: result.changed[k] for k in order if k in result.changed}
         _update_sessions(db, sessions)

@@ -24,6 +24,7 @@ from trainlog.errors import FieldError, FieldProblems, Problem, TrainlogError
 from trainlog.files import tables as imp
 from trainlog.files.meters import Meters
 from trainlog.files.people import CadreFinder, check_cadre_columns
+from trainlog.store.changelog import log_change
 from trainlog.store.sql import Conn, as_date, tune_for_import
 from trainlog.vocab import PLATFORMS, parse_choice, say
 
@@ -42,6 +43,12 @@ _ON_CONFLICT = ("ON CONFLICT (cadre_id, platform, month) DO UPDATE SET hours = e
                 "updated_at = excluded.updated_at, updated_by = excluded.updated_by "
                 "WHERE online_study.hours <> excluded.hours")
 _UPSERT = f"INSERT INTO online_study ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) {_ON_CONFLICT}"
+#: SQLite: the records an import's upsert changed, (id, hours before), kept by a trigger for their
+#: log rows (the upsert itself says nothing of what it changed).
+_CHANGED = "trainlog_study_changed"
+_LOG = ("INSERT INTO change_log (office_id, at, user_name, kind, key, action, changes) "
+        "SELECT :office, :stamp, :who, 'study', {key}, {action}, "
+        "'{{\"hours\": [' || {before} || ', ' || {after} || ']}}' ")
 _UPSERT_STAGED = (f"INSERT INTO online_study ({_COLUMNS}) "
                   "SELECT cadre_id, platform, month, hours, :stamp, :who, :stamp, :who, :office "
                   f"FROM {_STAGE} ORDER BY seq {_ON_CONFLICT}")
@@ -322,7 +329,10 @@ def import_study(db: Conn, path: str | Path, month: str | None = None,
             db.insert_rows(_STAGE, ("cadre_id", "platform", "month", "hours"), job.records(()))
         else:
             last_id = db.scalar("SELECT max(id) FROM online_study") or 0
-            before = db.scalar("SELECT total_changes()")
+            db.run(f"CREATE TEMPORARY TABLE {_CHANGED} (id INTEGER PRIMARY KEY, hours REAL)")
+            db.run(f"CREATE TEMPORARY TRIGGER {_CHANGED}_log AFTER UPDATE OF hours ON "
+                   f"online_study BEGIN INSERT OR IGNORE INTO {_CHANGED} VALUES (old.id, "
+                   "old.hours); END")
             db.executemany(_UPSERT, job.records((stamp, who, stamp, who, db.office.id)))
         job.chk.problems.extend(table.problems)
         job.chk.problems.sort(key=lambda p: p.row)
@@ -334,7 +344,8 @@ def import_study(db: Conn, path: str | Path, month: str | None = None,
             # others the upsert changed were updated (an equal record is not changed).
             created = db.scalar("SELECT count(*) FROM online_study WHERE id > :last",
                                 {"last": last_id})
-            updated = db.scalar("SELECT total_changes()") - before - created
+            updated = db.scalar(f"SELECT count(*) FROM {_CHANGED}")
+            _log_sqlite(db, stamp, who, last_id)
     except BaseException:
         _rollback(db)
         raise
@@ -356,9 +367,39 @@ def _write_staged(db: Conn, stamp: Any, who: str) -> tuple[int, int]:
         "SELECT count(*) FILTER (WHERE o.id IS NULL), count(*) FILTER (WHERE o.hours <> s.hours) "
         f"FROM {_STAGE} s LEFT JOIN online_study o ON o.cadre_id = s.cadre_id "
         "AND o.platform = s.platform AND o.month = s.month") or (0, 0)
+    if created or updated:  # the log rows first: the upsert overwrites the hours before
+        key = f"c.code || ' ' || {db.month_key('s.month')} || ' ' || s.platform"
+        db.run(_LOG.format(key=key, action="CASE WHEN o.id IS NULL THEN 'create' ELSE 'update' "
+                           "END", before=f"COALESCE({_pg_number('o.hours')}, 'null')",
+                           after=_pg_number("s.hours"))
+               + f"FROM {_STAGE} s JOIN cadre c ON c.id = s.cadre_id LEFT JOIN online_study o "
+               "ON o.cadre_id = s.cadre_id AND o.platform = s.platform AND o.month = s.month "
+               "WHERE o.id IS NULL OR o.hours <> s.hours ORDER BY s.seq",
+               {"stamp": stamp, "who": who})
     db.run(_UPSERT_STAGED, {"stamp": stamp, "who": who})
     db.run(f"DROP TABLE {_STAGE}")
     return created, updated
+
+
+def _pg_number(column: str) -> str:
+    """PostgreSQL: a double precision as JSON text the way Python writes it (2.0, 2.5)."""
+    return (f"CASE WHEN {column} = trunc({column}) THEN CAST(CAST({column} AS bigint) AS text) "
+            f"|| '.0' ELSE CAST({column} AS text) END")
+
+
+def _log_sqlite(db: Conn, stamp: Any, who: str, last_id: int) -> None:
+    """SQLite: the log rows of the records created (ids above `last_id`) and changed (kept by
+    the trigger, with their hours before), in one statement each; then the trigger goes."""
+    key = f"c.code || ' ' || {db.month_key('o.month')} || ' ' || o.platform"
+    params = {"stamp": stamp, "who": who, "last": last_id}
+    db.run(_LOG.format(key=key, action="'create'", before="'null'", after="o.hours")
+           + "FROM online_study o JOIN cadre c ON c.id = o.cadre_id WHERE o.id > :last "
+           "ORDER BY o.id", params)
+    db.run(_LOG.format(key=key, action="'update'", before="t.hours", after="o.hours")
+           + f"FROM {_CHANGED} t JOIN online_study o ON o.id = t.id JOIN cadre c "
+           "ON c.id = o.cadre_id ORDER BY t.rowid", params)
+    db.run(f"DROP TRIGGER {_CHANGED}_log")
+    db.run(f"DROP TABLE {_CHANGED}")
 
 
 def _rollback(db: Conn) -> None:
@@ -403,6 +444,9 @@ def add_study(db: Conn, code: str, month: str, hours: str | float,
     stamp, who = db.stamp()
     db.executemany(_UPSERT, [(cadre_id, key, db.value(first), value, stamp, who, stamp, who,
                               db.office.id)])
+    if previous is None or previous != value:
+        log_change(db, "study", f"{code_} {first:%Y-%m} {key}",
+                   "create" if previous is None else "update", {"hours": (previous, value)})
     return {"cadre": code_, "platform": key, "month": first.isoformat()[:7], "hours": value,
             "previous": previous, "warnings": notes.messages()}
 
