@@ -14,6 +14,7 @@ from array import array
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import chain
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
@@ -161,7 +162,8 @@ def _existing_sessions(db: Conn, refs: list[str]) -> dict[str, _Existing]:
 @dataclass
 class _Log:
     """The log rows of an import's sessions (`trainlog.sessions.changes`): one per session
-    created or changed, never one per attendance; written at once."""
+    created or changed, never one per attendance; written at once (those of the sessions
+    changed kept here until then, those of the new ones made as they are written)."""
 
     branches: dict[int, str]  # branch id -> code
     refs: dict[int, str]  # stored session id -> ref
@@ -171,11 +173,12 @@ class _Log:
     def fields(self, values: dict[str, Any]) -> dict[str, Any]:
         return values | {"branch": self.branches.get(values["branch_id"])}
 
-    def created(self, ref: str, values: dict[str, Any], attendees: int) -> None:
+    def created(self, ref: str, values: dict[str, Any],
+                attendees: int) -> tuple[str, str, str, Changes]:
         changes = field_changes(None, self.fields(values))
         if attendees:
             changes["attendees"] = (None, attendees)
-        self.rows.append(("session", ref, "create", changes))
+        return "session", ref, "create", changes
 
     def updated(self, stored: _Existing, values: dict[str, Any], have: dict[int, float],
                 want: dict[int, float]) -> None:
@@ -311,9 +314,8 @@ def import_sessions(db: Conn, path: str | Path, encoding: str | None = None,
             ids = _insert_sessions(db, [(r, f.values(len(it.cadres))) for r, f, it in new])
             _insert_attendance(db, ((ids[r], cid, f.hours) for r, f, it in new
                                     for cid in it.cadres), "session import: writing", meters)
-            for r, f, it in new:
-                log.created(r, f.values(len(it.cadres)), len(it.cadres))
-        log_changes(db, log.rows)
+        log_changes(db, chain(log.rows, (log.created(r, f.values(len(it.cadres)), len(it.cadres))
+                                         for r, f, it in new)))
     except IntegrityError:
         raise TrainlogError(f"{path}: another writer added some of these refs just now; run "
                             "the import again (nothing was written)") from None

@@ -46,9 +46,17 @@ _UPSERT = f"INSERT INTO online_study ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?
 #: SQLite: the records an import's upsert changed, (id, hours before), kept by a trigger for their
 #: log rows (the upsert itself says nothing of what it changed).
 _CHANGED = "trainlog_study_changed"
+#: The log rows of an import (`trainlog.store.changelog`): a record changed, its hours before →
+#: after (key "G0190 2020-04 academy"); the records created, one row per month and platform with
+#: their number and hours (key "2020-04 academy"): a million rows of a province's first import
+#: would take longer to log than to write.
 _LOG = ("INSERT INTO change_log (office_id, at, user_name, kind, key, action, changes) "
-        "SELECT :office, :stamp, :who, 'study', {key}, {action}, "
+        "SELECT :office, :stamp, :who, 'study', {key}, 'update', "
         "'{{\"hours\": [' || {before} || ', ' || {after} || ']}}' ")
+_LOG_CREATED = ("INSERT INTO change_log (office_id, at, user_name, kind, key, action, changes) "
+                "SELECT :office, :stamp, :who, 'study', {key}, 'create', "
+                "'{{\"hours\": [null, ' || {hours} || '], \"records\": [null, ' || count(*) "
+                "|| ']}}' ")
 _UPSERT_STAGED = (f"INSERT INTO online_study ({_COLUMNS}) "
                   "SELECT cadre_id, platform, month, hours, :stamp, :who, :stamp, :who, :office "
                   f"FROM {_STAGE} ORDER BY seq {_ON_CONFLICT}")
@@ -345,7 +353,7 @@ def import_study(db: Conn, path: str | Path, month: str | None = None,
             created = db.scalar("SELECT count(*) FROM online_study WHERE id > :last",
                                 {"last": last_id})
             updated = db.scalar(f"SELECT count(*) FROM {_CHANGED}")
-            _log_sqlite(db, stamp, who, last_id)
+            _log_sqlite(db, stamp, who, last_id, created, updated)
     except BaseException:
         _rollback(db)
         raise
@@ -368,14 +376,21 @@ def _write_staged(db: Conn, stamp: Any, who: str) -> tuple[int, int]:
         f"FROM {_STAGE} s LEFT JOIN online_study o ON o.cadre_id = s.cadre_id "
         "AND o.platform = s.platform AND o.month = s.month") or (0, 0)
     if created or updated:  # the log rows first: the upsert overwrites the hours before
-        key = f"c.code || ' ' || {db.month_key('s.month')} || ' ' || s.platform"
-        db.run(_LOG.format(key=key, action="CASE WHEN o.id IS NULL THEN 'create' ELSE 'update' "
-                           "END", before=f"COALESCE({_pg_number('o.hours')}, 'null')",
-                           after=_pg_number("s.hours"))
-               + f"FROM {_STAGE} s JOIN cadre c ON c.id = s.cadre_id LEFT JOIN online_study o "
-               "ON o.cadre_id = s.cadre_id AND o.platform = s.platform AND o.month = s.month "
-               "WHERE o.id IS NULL OR o.hours <> s.hours ORDER BY s.seq",
-               {"stamp": stamp, "who": who})
+        found = (f"FROM {_STAGE} s LEFT JOIN online_study o ON o.cadre_id = s.cadre_id "
+                 "AND o.platform = s.platform AND o.month = s.month ")
+        params = {"stamp": stamp, "who": who}
+        month = db.month_key("s.month")
+        if created:
+            total = "CAST(round(CAST(sum(s.hours) AS numeric), 1) AS double precision)"
+            db.run(_LOG_CREATED.format(key=f"{month} || ' ' || s.platform",
+                                       hours=_pg_number(total))
+                   + found + "WHERE o.id IS NULL GROUP BY s.month, s.platform "
+                   "ORDER BY s.month, s.platform", params)
+        if updated:
+            db.run(_LOG.format(key=f"c.code || ' ' || {month} || ' ' || s.platform",
+                               before=_pg_number("o.hours"), after=_pg_number("s.hours"))
+                   + found + "JOIN cadre c ON c.id = s.cadre_id WHERE o.hours <> s.hours "
+                   "ORDER BY s.seq", params)
     db.run(_UPSERT_STAGED, {"stamp": stamp, "who": who})
     db.run(f"DROP TABLE {_STAGE}")
     return created, updated
@@ -387,17 +402,21 @@ def _pg_number(column: str) -> str:
             f"|| '.0' ELSE CAST({column} AS text) END")
 
 
-def _log_sqlite(db: Conn, stamp: Any, who: str, last_id: int) -> None:
+def _log_sqlite(db: Conn, stamp: Any, who: str, last_id: int, created: int,
+                updated: int) -> None:
     """SQLite: the log rows of the records created (ids above `last_id`) and changed (kept by
-    the trigger, with their hours before), in one statement each; then the trigger goes."""
-    key = f"c.code || ' ' || {db.month_key('o.month')} || ' ' || o.platform"
+    the trigger, with their hours before), a statement each; then the trigger goes."""
     params = {"stamp": stamp, "who": who, "last": last_id}
-    db.run(_LOG.format(key=key, action="'create'", before="'null'", after="o.hours")
-           + "FROM online_study o JOIN cadre c ON c.id = o.cadre_id WHERE o.id > :last "
-           "ORDER BY o.id", params)
-    db.run(_LOG.format(key=key, action="'update'", before="t.hours", after="o.hours")
-           + f"FROM {_CHANGED} t JOIN online_study o ON o.id = t.id JOIN cadre c "
-           "ON c.id = o.cadre_id ORDER BY t.rowid", params)
+    if created:
+        db.run(_LOG_CREATED.format(key=f"{db.month_key('o.month')} || ' ' || o.platform",
+                                   hours="round(sum(o.hours), 1)")
+               + "FROM online_study o WHERE o.id > :last GROUP BY o.month, o.platform "
+               "ORDER BY o.month, o.platform", params)
+    if updated:
+        db.run(_LOG.format(key=f"c.code || ' ' || {db.month_key('o.month')} || ' ' || o.platform",
+                           before="t.hours", after="o.hours")
+               + f"FROM {_CHANGED} t JOIN online_study o ON o.id = t.id JOIN cadre c "
+               "ON c.id = o.cadre_id ORDER BY t.id", params)
     db.run(f"DROP TRIGGER {_CHANGED}_log")
     db.run(f"DROP TABLE {_CHANGED}")
 
