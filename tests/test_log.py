@@ -6,6 +6,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import re
+import shlex
 import signal
 import sqlite3
 import subprocess
@@ -378,3 +381,48 @@ def test_a_killed_import_leaves_no_log_rows_for_what_it_did_not_write(tmp_path: 
     assert killed, "the import finished before every kill"
     assert trainlog("study", "import", study).returncode == 0
     assert _counts(db) == (CADRES * MONTHS, MONTHS)
+
+
+# -- the README's example -------------------------------------------------------------------------
+README = Path(__file__).resolve().parents[1] / "README.md"
+BEGIN, END = "<!-- log:begin -->", "<!-- log:end -->"
+#: A log row's time in a table, CSV or JSON, shown in the README as one fixed moment.
+_STAMP = re.compile(r"\d{4}-\d\d-\d\d[ T]\d\d:\d\d(:\d\d\+00:00)?")
+
+
+def _fixed(text: str) -> str:
+    return _STAMP.sub(lambda m: "2020-04-03T09:30:00+00:00" if m.group(1) else
+                      "2020-04-03 09:30", text)
+
+
+@pytest.mark.sqlite_only("the README's example runs on a SQLite file")
+def test_the_readme_example_is_real(cli, db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run `TRAINLOG_UPDATE_README=1 python -m pytest tests/test_log.py -k readme` to paste
+    fresh output (each row's time shown as 2020-04-03 09:30)."""
+    from trainlog.registry import add_cadre
+
+    monkeypatch.setenv("TRAINLOG_USER", "wang")
+    monkeypatch.setenv("COLUMNS", "80")
+    with db.connect(write=True) as conn:
+        for code, name in (("G0190", "张伟"), ("G0191", "王芳"), ("G0192", "李强"),
+                           ("G0193", "赵敏")):
+            add_cadre(conn, code, name)
+    text = README.read_text(encoding="utf-8")
+    part = text[text.index(BEGIN):text.index(END)]
+    block = re.search(r"```console\n(.*?)```", part, re.S).group(1)  # type: ignore[union-attr]
+    chunks = re.split(r"^\$ ", block, flags=re.M)[1:]
+    fresh = []
+    for chunk in chunks:
+        command, _, pasted = chunk.partition("\n")
+        args = shlex.split(command)
+        assert args[0] == "trainlog", command
+        result = cli(*args[1:])
+        assert result.exit_code == 0, (command, result.stderr)
+        fresh.append((command, pasted, _fixed(result.stdout)))
+    if os.environ.get("TRAINLOG_UPDATE_README"):
+        new = "```console\n" + "".join(f"$ {c}\n{out}" for c, _, out in fresh) + "```"
+        README.write_text(text.replace(part, part.replace(f"```console\n{block}```", new)),
+                          encoding="utf-8")
+        return
+    for command, pasted, got in fresh:
+        assert pasted == got, f"README output of `{command}` is out of date"
