@@ -41,6 +41,9 @@ from trainlog.vocab import say
 
 #: Sessions whose attendance is compared at once when an import replaces existing refs.
 DIFF_CHUNK = 500
+#: Log rows written at once: a province's 50,000 new sessions' rows, made as they are written,
+#: would hold 20 MB in one chunk of `Conn.executemany`.
+LOG_CHUNK = 2000
 #: The session columns compared to tell an updated session from an unchanged one.
 _COMPARED = ("date", "track", "kind", "topic", "title", "hours", "branch_id", "headcount",
              "attendee_count")
@@ -314,8 +317,10 @@ def import_sessions(db: Conn, path: str | Path, encoding: str | None = None,
             ids = _insert_sessions(db, [(r, f.values(len(it.cadres))) for r, f, it in new])
             _insert_attendance(db, ((ids[r], cid, f.hours) for r, f, it in new
                                     for cid in it.cadres), "session import: writing", meters)
-        log_changes(db, chain(log.rows, (log.created(r, f.values(len(it.cadres)), len(it.cadres))
-                                         for r, f, it in new)))
+        for part in chunks(chain(log.rows, (log.created(r, f.values(len(it.cadres)),
+                                                        len(it.cadres)) for r, f, it in new)),
+                           LOG_CHUNK):
+            log_changes(db, part)
     except IntegrityError:
         raise TrainlogError(f"{path}: another writer added some of these refs just now; run "
                             "the import again (nothing was written)") from None

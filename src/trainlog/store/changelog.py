@@ -40,8 +40,15 @@ def encode(changes: Changes) -> str:
 
 def log_change(conn: Conn, kind: str, key: str, action: str, changes: Changes,
                office: int | None = None) -> None:
-    """Write one log row (in the caller's transaction)."""
-    log_changes(conn, [(kind, key, action, changes)], office)
+    """Write one log row (in the caller's transaction): one INSERT (`log_changes`' bulk write is
+    a COPY on PostgreSQL, which needs the current office found first: `office add` has none)."""
+    stamp, who = conn.stamp()
+    values = (conn.office.id if office is None else office, stamp, who, kind, str(key)[:200],
+              action, encode(changes))
+    # parameters v0…v6: one named :office… would be taken for the current office's id
+    conn.run(f"INSERT INTO change_log ({', '.join(COLUMNS)}) "
+             f"VALUES ({', '.join(f':v{i}' for i in range(len(COLUMNS)))})",
+             {f"v{i}": v for i, v in enumerate(values)})
 
 
 def log_changes(conn: Conn, rows: Iterable[tuple[str, str, str, Changes]],
