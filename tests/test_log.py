@@ -224,6 +224,21 @@ class TestNothingWritten:
             assert cli(*args).exit_code == 1, args
         assert logged(cli) == before
 
+    def test_with_rejects_only_what_was_loaded_is_logged(self, cli, office: Database,
+                                                         write_csv, tmp_path: Path) -> None:
+        mixed = roster(write_csv, tmp_path / "s.csv", {"R1": ("班", "2", ["G001", "G002"]),
+                                                       "R2": ("班", "2", ["G999"])})
+        result = cli("session", "import", mixed, "--rejects", tmp_path / "bad.csv")
+        assert result.exit_code == 4, result.stderr
+        assert [(r["key"], r["action"]) for r in logged(cli, kind="session")] == [
+            ("R1", "create")]
+        study = write_csv(tmp_path / "st.csv", ["cadre", "hours"], [["G001", "3"], ["G999", "3"]])
+        result = cli("study", "import", study, "--month", "2020-03", "--rejects",
+                     tmp_path / "bad2.csv")
+        assert result.exit_code == 4, result.stderr
+        assert [(r["key"], r["changes"]) for r in logged(cli, kind="study")] == [
+            ("2020-03 academy", {"records": [None, 1]})]
+
     def test_a_refused_add_session_logs_nothing(self, cli, office: Database) -> None:
         before = logged(cli)
         result = cli("add-session", "--date", "2020-04-02", "--track", "policy", "--title", "会",
@@ -320,28 +335,38 @@ class TestLogCommand:
 # -- a killed import ------------------------------------------------------------------------------
 CADRES = 3000
 MONTHS = 12
+REFS = 300
 
 
-def _big_study(tmp_path: Path) -> tuple[Path, Path]:
-    cadres = tmp_path / "cadres.csv"
-    with cadres.open("w", newline="", encoding="utf-8") as f:
-        w = csv.writer(f)
-        w.writerow(["code", "name"])
-        w.writerows([f"G{i:05}", f"干部{i}"] for i in range(CADRES))
-    study = tmp_path / "study.csv"
-    with study.open("w", newline="", encoding="utf-8") as f:
-        w = csv.writer(f)
-        w.writerow(["cadre", "hours", "month"])
-        w.writerows([f"G{i:05}", str(1 + (i + m) % 9), f"2020-{m:02}"]
-                    for m in range(1, MONTHS + 1) for i in range(CADRES))
-    return cadres, study
+def _big_files(tmp_path: Path) -> dict[str, Path]:
+    """The registry's cadres; their study, 12 months; 300 sessions of 100 attendees."""
+    files = {k: tmp_path / f"{k}.csv" for k in ("cadres", "study", "sessions")}
+    with files["cadres"].open("w", newline="", encoding="utf-8") as f:
+        csv.writer(f).writerows([["code", "name"], *([f"G{i:05}", f"干部{i}"]
+                                                     for i in range(CADRES))])
+    with files["study"].open("w", newline="", encoding="utf-8") as f:
+        csv.writer(f).writerows([["cadre", "hours", "month"],
+                                 *([f"G{i:05}", str(1 + (i + m) % 9), f"2020-{m:02}"]
+                                   for m in range(1, MONTHS + 1) for i in range(CADRES))])
+    with files["sessions"].open("w", newline="", encoding="utf-8") as f:
+        csv.writer(f).writerows([["ref", "date", "track", "title", "cadre"],
+                                 *([f"S{r:03}", "2020-04-02", "special", f"专题班{r}",
+                                    f"G{(r * 7 + i) % CADRES:05}"]
+                                   for r in range(REFS) for i in range(100))])
+    return files
 
 
-def _counts(db: Path) -> tuple[int, int]:
+#: What each import writes, and its log rows: (records, log rows) when it is whole.
+_KILLED = {"study": ("SELECT (SELECT count(*) FROM online_study), (SELECT count(*) FROM "
+                     "change_log WHERE kind = 'study')", (CADRES * MONTHS, MONTHS)),
+           "sessions": ("SELECT (SELECT count(*) FROM training_session), (SELECT count(*) FROM "
+                        "change_log WHERE kind = 'session')", (REFS, REFS))}
+
+
+def _counts(db: Path, sql: str) -> tuple[int, int]:
     conn = sqlite3.connect(db)
     try:
-        return conn.execute("SELECT (SELECT count(*) FROM online_study), "
-                            "(SELECT count(*) FROM change_log WHERE kind = 'study')").fetchone()
+        return conn.execute(sql).fetchone()
     finally:
         conn.close()
 
@@ -349,38 +374,46 @@ def _counts(db: Path) -> tuple[int, int]:
 @pytest.mark.slow
 @pytest.mark.sqlite_only("kills a process writing a SQLite file")
 @pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL (POSIX)")
-def test_a_killed_import_leaves_no_log_rows_for_what_it_did_not_write(tmp_path: Path) -> None:
+@pytest.mark.parametrize("what", ["study", "sessions"])
+def test_a_killed_import_leaves_no_log_rows_for_what_it_did_not_write(tmp_path: Path,
+                                                                     what: str) -> None:
     db = tmp_path / "k.db"
-    cadres, study = _big_study(tmp_path)
+    files = _big_files(tmp_path)
+    command = ["study", "import", files["study"]] if what == "study" else [
+        "session", "import", files["sessions"]]
+    sql, whole = _KILLED[what]
 
-    def trainlog(*args: Any) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, "-m", "trainlog", "--db", str(db), *map(str, args)],
-                              capture_output=True, text=True, timeout=300)
-
-    assert trainlog("init").returncode == 0
-    assert trainlog("cadre", "import", cadres).returncode == 0
-    began = time.monotonic()
-    assert trainlog("study", "import", study, "--dry-run").returncode == 0
-    took = time.monotonic() - began
-    assert _counts(db) == (0, 0)
-    killed = 0
-    for share in (0.3, 0.6, 0.85):
-        proc = subprocess.Popen([sys.executable, "-m", "trainlog", "--db", str(db), "study",
-                                 "import", str(study)], stdout=subprocess.PIPE,
+    def trainlog(*args: Any) -> subprocess.Popen[str]:
+        return subprocess.Popen([sys.executable, "-m", "trainlog", "--db", str(db),
+                                 *map(str, args)], stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE, text=True)
-        time.sleep(took * share)
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGKILL)
-            killed += 1
+
+    for args in (["init"], ["cadre", "import", files["cadres"]]):
+        assert trainlog(*args).wait(timeout=300) == 0
+    began = time.monotonic()
+    assert trainlog(*command, "--dry-run").wait(timeout=300) == 0
+    took = time.monotonic() - began
+    assert _counts(db, sql) == (0, 0)
+    killed = 0
+    # killed as it starts to write (the write-ahead log growing), then at shares of its time
+    for wal, share in ((64 * 1024, None), (None, 0.5), (None, 0.8), (None, 0.95)):
+        proc, began = trainlog(*command), time.monotonic()
+        while proc.poll() is None:
+            size = Path(f"{db}-wal").stat().st_size if Path(f"{db}-wal").exists() else 0
+            if (wal is not None and size >= wal) or (
+                    share is not None and time.monotonic() - began >= took * share):
+                proc.send_signal(signal.SIGKILL)
+                killed += 1
+                break
+            time.sleep(0.002)
         proc.communicate()
-        records, rows = _counts(db)
-        # the whole import and its log (a row per month of records created), or none of either
-        assert (records, rows) in ((0, 0), (CADRES * MONTHS, MONTHS)), (share, records, rows)
-        if records:
+        got = _counts(db, sql)
+        assert got in ((0, 0), whole), (wal, share, got)  # all and its log, or neither
+        if got == whole:
             break
     assert killed, "the import finished before every kill"
-    assert trainlog("study", "import", study).returncode == 0
-    assert _counts(db) == (CADRES * MONTHS, MONTHS)
+    assert trainlog(*command).wait(timeout=300) == 0
+    assert _counts(db, sql) == whole
 
 
 # -- the README's example -------------------------------------------------------------------------
