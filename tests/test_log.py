@@ -299,7 +299,8 @@ class TestLogCommand:
 
         assert compact({"hours": [6.0, 7.5], "title": [None, "班"]}) == "title: 班; hours: 6.0 → 7.5"
         assert compact({"removed": [["G003"], None], "added": [None, ["G004", "G005"]],
-                        "attendees": [3, 4]}) == "attendees: 3 → 4; added: G004, G005; removed: G003"
+                        "attendees": [3, 4]}) == (
+            "attendees: 3 → 4; added: G004, G005; removed: G003")
         assert compact({"track": ["policy", "special"]}, "zh") == "类别: 政策培训 → 专题培训"
         assert compact({"grant x": ["read-only", None]}) == "grant x: read-only → —"
 
@@ -461,7 +462,7 @@ def test_the_readme_example_is_real(cli, db: Database, monkeypatch: pytest.Monke
         assert pasted == got, f"README output of `{command}` is out of date"
 
 
-# -- PostgreSQL: the role, an append-only log, each office's own ------------------------------------
+# -- PostgreSQL: the role, an append-only log, each office's own -----------------------------------
 from test_offices_rls import connect, shared  # noqa: E402,F401  (the README's shared database)
 
 

@@ -14,10 +14,11 @@ from array import array
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from itertools import chain
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
+
+import orjson
 
 from trainlog.errors import FieldError, InvalidInput, TrainlogError
 from trainlog.files import tables as imp
@@ -35,7 +36,7 @@ from trainlog.sessions.add import (
     parse_ref,
 )
 from trainlog.sessions.changes import Changes, CodeOf, attendance_changes, field_changes
-from trainlog.store.changelog import log_changes
+from trainlog.store.changelog import log_changes, log_encoded
 from trainlog.store.sql import Conn, IntegrityError, chunks, in_list, tune_for_import
 from trainlog.vocab import say
 
@@ -176,12 +177,23 @@ class _Log:
     def fields(self, values: dict[str, Any]) -> dict[str, Any]:
         return values | {"branch": self.branches.get(values["branch_id"])}
 
-    def created(self, ref: str, values: dict[str, Any],
-                attendees: int) -> tuple[str, str, str, Changes]:
-        changes = field_changes(None, self.fields(values))
+    def created(self, ref: str, f: SessionFields, attendees: int) -> tuple[str, str, str, str]:
+        """A new session's row, its changes as JSON text: `field_changes(None, …)` and
+        `encode` took 15 µs a session, 0.7 s of a province's 50,000."""
+        changes: dict[str, list[Any]] = {"date": [None, f.date], "track": [None, f.track],
+                                         "title": [None, f.title], "hours": [None, f.hours]}
+        if f.kind is not None:
+            changes["kind"] = [None, f.kind]
+        if f.topic is not None:
+            changes["topic"] = [None, f.topic]
+        if f.branch_id is not None:
+            changes["branch"] = [None, self.branches.get(f.branch_id)]
+        if f.headcount:
+            changes["headcount"] = [None, f.headcount]
         if attendees:
-            changes["attendees"] = (None, attendees)
-        return "session", ref, "create", changes
+            changes["attendees"] = [None, attendees]
+        return "session", ref, "create", orjson.dumps(
+            changes, option=orjson.OPT_SORT_KEYS).decode()
 
     def updated(self, stored: _Existing, values: dict[str, Any], have: dict[int, float],
                 want: dict[int, float]) -> None:
@@ -317,10 +329,9 @@ def import_sessions(db: Conn, path: str | Path, encoding: str | None = None,
             ids = _insert_sessions(db, [(r, f.values(len(it.cadres))) for r, f, it in new])
             _insert_attendance(db, ((ids[r], cid, f.hours) for r, f, it in new
                                     for cid in it.cadres), "session import: writing", meters)
-        for part in chunks(chain(log.rows, (log.created(r, f.values(len(it.cadres)),
-                                                        len(it.cadres)) for r, f, it in new)),
-                           LOG_CHUNK):
-            log_changes(db, part)
+        log_changes(db, log.rows)
+        for part in chunks((log.created(r, f, len(it.cadres)) for r, f, it in new), LOG_CHUNK):
+            log_encoded(db, part)
     except IntegrityError:
         raise TrainlogError(f"{path}: another writer added some of these refs just now; run "
                             "the import again (nothing was written)") from None

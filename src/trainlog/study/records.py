@@ -369,7 +369,8 @@ def import_study(db: Conn, path: str | Path, month: str | None = None,
             updated = db.scalar("SELECT total_changes()") - before - created
             # every record of the file created (a new month's export): their number is the
             # file's, with no query (a GROUP BY of a million rows takes a sort)
-            made = ({k: g.records() for k, g in sorted(job.groups.items(), key=lambda i: i[0][::-1])}
+            made = ({k: g.records() for k, g in sorted(job.groups.items(),
+                                                       key=lambda i: i[0][::-1])}
                     if created == job.records_n else None)
             _log_sqlite(db, stamp, who, last_id, created, made,
                         zip(seen_ids, seen_hours, strict=True))
@@ -400,7 +401,8 @@ def _write_staged(db: Conn, stamp: Any, who: str) -> tuple[int, int]:
         params = {"stamp": stamp, "who": who}
         month = db.month_key("s.month")
         if created:
-            db.run(_LOG_CREATED.format(key=f"{month} || ' ' || s.platform") + found + "WHERE o.id IS NULL GROUP BY s.month, s.platform "
+            db.run(_LOG_CREATED.format(key=f"{month} || ' ' || s.platform") + found
+                   + "WHERE o.id IS NULL GROUP BY s.month, s.platform "
                    "ORDER BY s.month, s.platform", params)
         if updated:
             db.run(_LOG.format(key=f"c.code || ' ' || {month} || ' ' || s.platform",
