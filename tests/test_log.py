@@ -320,6 +320,28 @@ class TestLogCommand:
         out = tmp_path / "log.json"
         ok(cli, "log", "-o", out)
         assert json.loads(out.read_text(encoding="utf-8")) == logged(cli)
+        book = tmp_path / "log.xlsx"
+        ok(cli, "log", "--lang", "zh", "-o", book)
+        from openpyxl import load_workbook
+
+        head = [c.value for c in next(load_workbook(book).active.iter_rows(max_row=1))]
+        assert head == ["时间", "数据库角色", "操作人", "记录类别", "编号", "操作", "变更内容"]
+
+    def test_a_narrow_table_leaves_the_role_out_first(self) -> None:
+        from trainlog.cli.changes import LABELS
+        from trainlog.output.changes import columns, log_rows
+        from trainlog.output.render import table
+
+        entry = {"at": "2020-04-03T09:30:00+00:00", "role": "zhaoling_clerk_role",
+                 "user": "zhaoling-clerk", "kind": "study", "key": "G0190 2020-04 academy",
+                 "action": "update", "changes": {"hours": [6.0, 7.5]}}
+        def headers(width: int) -> list[str]:
+            return table(log_rows([entry], "en"), columns([entry]), "en",
+                         labels=LABELS).fit(width).headers
+
+        assert headers(200) == ["At", "Role", "User", "Kind", "Key", "Action", "Changes"]
+        assert headers(80) == ["At", "User", "Kind", "Key", "Action", "Changes"]
+        assert headers(66) == ["At", "Kind", "Key", "Action", "Changes"]
 
     def test_empty(self, cli, db: Database) -> None:
         result = cli("log")

@@ -110,8 +110,10 @@ WORDS: dict[str, tuple[str, str]] = {
     # the log of changes (`trainlog log`): its columns and the fields its changes name
     "log.at": ("At", "时间"),
     "log.role": ("Role", "数据库角色"),
+    "log.db_role": ("Role", "数据库角色"),  # its table's column keys (kind, role: as in a file)
     "log.user": ("User", "操作人"),
     "log.kind": ("Kind", "记录类别"),
+    "log.record": ("Kind", "记录类别"),
     "log.key": ("Key", "编号"),
     "log.action": ("Action", "操作"),
     "log.changes": ("Changes", "变更内容"),

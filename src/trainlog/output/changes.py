@@ -7,8 +7,11 @@ from typing import Any
 
 from trainlog.vocab import CHANGE_ACTIONS, CHANGE_KINDS, WORDS, label
 
-#: The columns of the log's table and CSV (the role only where the database has roles).
+#: The columns of the log's CSV, as its JSON keys.
 COLUMNS = ["at", "role", "user", "kind", "key", "action", "changes"]
+#: The columns of its table: the role (only where the database has roles), then the user, are the
+#: first a narrow terminal leaves out (trainlog.output.render.DROP_FIRST), the kind of record never.
+TABLE_COLUMNS = ["at", "db_role", "user", "record", "key", "action", "changes"]
 #: The order a row's fields are shown in (a session's as its form reads); others after, by name.
 ORDER = ["date", "track", "kind", "topic", "title", "hours", "branch", "headcount", "attendees",
          "added", "removed", "attendee_hours", "name", "township", "active", "target",
@@ -67,14 +70,17 @@ def log_rows(entries: list[dict[str, Any]], lang: str, table: bool = True) -> li
     for e in entries:
         at = e["at"] or ""
         kind, action = e["kind"], e["action"]
-        if table and lang == "zh":
+        if not table:
+            rows.append({**e, "changes": compact(e["changes"])})
+            continue
+        if lang == "zh":
             kind, action = CHANGE_KINDS.get(kind, kind), CHANGE_ACTIONS.get(action, action)
-        rows.append({"at": at[:16].replace("T", " ") if table else at, "role": e["role"],
-                     "user": e["user"], "kind": kind, "key": e["key"], "action": action,
-                     "changes": compact(e["changes"], lang if table else "en")})
+        rows.append({"at": at[:16].replace("T", " "), "db_role": e["role"], "user": e["user"],
+                     "record": kind, "key": e["key"], "action": action,
+                     "changes": compact(e["changes"], lang)})
     return rows
 
 
 def columns(entries: list[dict[str, Any]]) -> list[str]:
     """The table's columns: the role only when a row has one (PostgreSQL's)."""
-    return [c for c in COLUMNS if c != "role" or any(e["role"] for e in entries)]
+    return [c for c in TABLE_COLUMNS if c != "db_role" or any(e["role"] for e in entries)]
