@@ -15,6 +15,11 @@ _MONTH = re.compile(r"^\s*(\d{4})\s*(?:-|/|\.|年)\s*(\d{1,2})\s*月?\s*$")
 _DATETIME_TAIL = re.compile(r"^(\d{4}-\d{2}-\d{2})[ T]00:00(:00)?$")
 
 
+#: The start of a cadre's first facts (they hold for every earlier date), and a fact's open end.
+ALWAYS = date.min
+FOREVER = date.max
+
+
 def today() -> date:
     """Today, or TRAINLOG_TODAY when set (for tests and for replaying a past day's cron job)."""
     fixed = os.environ.get("TRAINLOG_TODAY")

@@ -19,7 +19,7 @@ def demo(
     lang: LangOpt = None,
 ) -> None:
     """Load the Zhaoling District 2020 example data set and print its report as of 3 April 2020."""
-    from trainlog.demo.load import AS_OF, Loaded, demo_location, load_demo
+    from trainlog.demo.load import AS_OF, Loaded, demo_location, load_demo, through_time
     from trainlog.output.render import message
     from trainlog.store.database import Database
 
@@ -36,6 +36,7 @@ def demo(
         message(f"  {item.file}: {s.get('rows', '')} rows ({item.what}: {counts})")
 
     load_demo(database, path.parent / "zhaoling2020", progress)
+    change = through_time(database)
     database.dispose()
 
     # The rest is what a user sees from the same commands on this database: `report --from
@@ -54,7 +55,26 @@ def demo(
     # The 通报 is a zh-CN document; the same figures as the report above.
     typer.echo("")
     typer.echo(notice_text(figures, "zh"), nl=False)
+    _through_time(change, st.lang)
     _next_steps(path, st.lang)
+
+
+def _through_time(change: dict[str, Any], lang: str) -> None:
+    """The months the demo closed, and the log row of its one dated change."""
+    zh = lang == "zh"
+    import json
+
+    def shown(value: Any) -> str:
+        return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+
+    fields = "; ".join(f"{k}: {shown(b)} → {shown(a)}" if b is not None else f"{k}: {shown(a)}"
+                       for k, (b, a) in change["changes"].items())
+    typer.echo("")
+    typer.echo(f"已结账：{change['closed_through']} 及以前各月" if zh else
+                f"Closed: every month through {change['closed_through']}")
+    typer.echo(f"变更日志：{change['kind']} {change['key']} {change['action']}：{fields}" if zh
+                else f"The log of one change: {change['kind']} {change['key']} "
+                     f"{change['action']}: {fields}")
 
 
 def _source_figures(figures: dict[str, Any], lang: str) -> None:
@@ -94,6 +114,9 @@ def _next_steps(path, lang: str) -> None:  # type: ignore[no-untyped-def]
         "trainlog survey report --year 2020",
         "trainlog export --year 2020 --as-of 2020-04-03 zhaoling2020.xlsx",
         "trainlog cadre list --lang zh",
+        "trainlog month list",
+        "trainlog cadre history G0009",
+        "trainlog log --key G0009",
     ]
     head = f"\n示例数据库：{path}\n接下来可以试试：" if lang == "zh" else (
         f"\nThe demo database is {path}\nTry next:")

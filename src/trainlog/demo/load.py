@@ -17,6 +17,10 @@ AS_OF = date(2020, 4, 3)
 PLAN_YEAR, PLAN_TARGET, PLAN_TRACK = 2020, 2000, "special"
 #: The demo's one office: the Organization Department of Zhaoling District.
 OFFICE = ("zhaoling", "召陵区")
+#: The months the demo closes (every one through this), and its one dated change of the roster:
+#: a cadre who retires after the data set's last session.
+CLOSED_THROUGH = date(2020, 3, 1)
+RETIRED = ("G0009", date(2020, 7, 1), "退休")
 
 
 @dataclass
@@ -79,3 +83,26 @@ def load_demo(db: Database, workdir: Path,
     with db.connect(write=True) as conn:
         set_plan(conn, PLAN_YEAR, PLAN_TARGET, PLAN_TRACK)
     return loaded
+
+
+def through_time(db: Database) -> dict[str, Any]:
+    """What `trainlog demo` does after loading: close January to March (the months that went to
+    leadership in the source document) and retire one cadre from 1 July; the log row of that."""
+    from trainlog.dates import month_end, today
+    from trainlog.months import close_month
+    from trainlog.registry import deactivate_cadre
+
+    code, start, reason = RETIRED
+    with db.connect(write=True) as conn:
+        if month_end(CLOSED_THROUGH) < today():  # (a test may set today inside the data set)
+            close_month(conn, CLOSED_THROUGH)
+        deactivate_cadre(conn, code, on=start, reason=reason)
+    with db.connect() as conn:
+        row = conn.first(
+            "SELECT kind, key, action, changes FROM change_log WHERE office_id = :office "
+            "AND kind = 'cadre' AND key = :code ORDER BY id DESC", {"code": code})
+    import json
+
+    kind, key, action, changes = row or (None, None, None, "{}")
+    return {"closed_through": CLOSED_THROUGH.strftime("%Y-%m"), "kind": kind, "key": key,
+            "action": action, "changes": json.loads(changes)}

@@ -8,6 +8,7 @@ from typing import Any
 
 from trainlog.dates import parse_date
 from trainlog.errors import TrainlogError
+from trainlog.store.closing import refuse_closed
 from trainlog.store.sql import Conn, IntegrityError, as_date
 from trainlog.vocab import TRACKS, parse_choice, say
 
@@ -70,6 +71,8 @@ def set_plan(conn: Conn, year: int, target: int, track: str | None = None,
                      "WHERE office_id = :office AND year = :year AND scope = :scope",
                      {"year": year, "scope": scope})
     before = _plan(*row[1:]).as_dict() if row is not None else None
+    if row is None or (int(row[3]), as_date(row[4])) != (int(target), when):
+        refuse_closed(conn, date(year, 1, 1), say("msg.what_plan", year=year))
     values = {"target": int(target), "deadline": when, "updated_at": stamp, "updated_by": who}
     try:
         if row is None:

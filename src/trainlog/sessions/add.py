@@ -20,7 +20,8 @@ from trainlog.dates import parse_date
 from trainlog.errors import FieldError, InvalidInput, NoInput, Problem, TrainlogError
 from trainlog.files import tables as imp
 from trainlog.files.people import CadreFinder
-from trainlog.store.sql import Conn, IntegrityError, Progress
+from trainlog.store.closing import refuse_closed
+from trainlog.store.sql import Conn, IntegrityError, Progress, as_date
 from trainlog.vocab import (
     ALL_KINDS,
     KINDS,
@@ -166,11 +167,18 @@ def _tidy(p: Problem, column: str | None = None) -> Problem:
     return Problem(p.row, column if column is not None else p.column, value, reason)
 
 
-def _cadre_info(conn: Conn, codes: Iterable[str]) -> dict[str, tuple[int, bool, str]]:
-    """code -> (id, active, name) of the given codes."""
+def _cadre_info(conn: Conn, codes: Iterable[str],
+                day: date | None = None) -> dict[str, tuple[int, bool, str]]:
+    """code -> (id, active, name) of the given codes: active on `day` (his facts then), or now."""
+    if day is None:
+        return {c: (i, bool(a), n) for c, i, a, n in conn.all_in(
+            "SELECT code, id, active, name FROM cadre WHERE office_id = :office "
+            "AND code IN ({values})", set(codes))}
     return {c: (i, bool(a), n) for c, i, a, n in conn.all_in(
-        "SELECT code, id, active, name FROM cadre WHERE office_id = :office "
-        "AND code IN ({values})", set(codes))}
+        "SELECT c.code, c.id, coalesce(f.active, 0 = 1), c.name FROM cadre c "
+        "LEFT OUTER JOIN cadre_fact f ON f.cadre_id = c.id AND f.valid_from <= :day "
+        "AND :day < f.valid_to WHERE c.office_id = :office AND c.code IN ({values})",
+        set(codes), {"day": day})}
 
 
 @dataclass
@@ -311,11 +319,13 @@ def add_session(
             chk.add(0, "--attendees-file", "", str(exc))
 
     existing = None  # (id, void) of the session with this ref
+    old_date = None  # its date
     if ref_:
         row = db.first("SELECT id, void, date, title FROM training_session "
                        "WHERE office_id = :office AND ref = :ref", {"ref": ref_})
         if row is not None:
             existing = (int(row[0]), bool(row[1]))
+            old_date = as_date(row[2])
             if not replace:  # the date is a date on PostgreSQL, 'YYYY-MM-DD' text on SQLite
                 chk.add(0, "ref", ref_, say("msg.ref_taken", id=row[0], date=row[2],
                                             title=row[3]))
@@ -330,7 +340,8 @@ def add_session(
 
     if any(not a.code and a.name for a in listed):
         _find_by_name(db, listed, chk)
-    known = _cadre_info(db, [a.code for a in listed if a.code])
+    known = _cadre_info(db, [a.code for a in listed if a.code],
+                        fields.date if fields is not None else None)
     default = fields.hours if fields else 0.0
     people: dict[int, float] = {}
     seen: dict[str, str] = {}
@@ -350,7 +361,9 @@ def add_session(
             continue
         cadre_id, active, name = found
         if not active and cadre_id not in kept:
-            chk.add(0, a.where, a.code, say("msg.deactivated"))
+            chk.add(0, a.where, a.code, say("msg.inactive_on", code=a.code,
+                                            date=fields.date.isoformat()) if fields is not None
+                    else say("msg.deactivated"))
             continue
         if a.name and imp.norm_name(a.name) != imp.norm_name(name):
             chk.add(0, a.where, a.code, say("msg.other_name", given=repr(a.name), name=name))
@@ -366,6 +379,8 @@ def add_session(
         raise InvalidInput([_tidy(p, _OPTIONS.get(p.column, p.column)) for p in chk.problems],
                            "add-session")
     assert fields is not None
+    refuse_closed(db, [fields.date, old_date],
+                  say("msg.what_session", ref=f" {ref_}" if ref_ else "", date=fields.date.isoformat()))
     stamp = db.stamp()
     values = fields.values(len(people))
     try:

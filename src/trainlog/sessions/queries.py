@@ -15,6 +15,7 @@ from trainlog.dates import Period
 from trainlog.errors import TrainlogError
 from trainlog.files import tables as imp
 from trainlog.sessions.add import parse_kind, parse_track, update_session
+from trainlog.store.closing import refuse_closed
 from trainlog.store.sql import Conn, as_date, as_datetime
 from trainlog.vocab import ALL_KINDS, TRACKS, parse_choice, say
 
@@ -135,6 +136,8 @@ def void_session(conn: Conn, id_or_ref: str, reason: str,
         since = say("msg.since", day=f"{s['voided_at']:%Y-%m-%d}") if s["voided_at"] else ""
         raise TrainlogError(say("msg.void_already", id=s["id"], since=since,
                                 reason=s["void_reason"]))
+    day = as_date(s["date"])
+    refuse_closed(conn, day, say("msg.what_void", ref=s["ref"] or s["id"], date=day.isoformat()))
     stamp = conn.stamp()
     when, who = stamp
     update_session(conn, s["id"], {"void": True, "void_reason": why, "voided_at": when,

@@ -14,6 +14,7 @@ from array import array
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import date
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
@@ -33,7 +34,8 @@ from trainlog.sessions.add import (
     insert_attendance,
     parse_ref,
 )
-from trainlog.store.sql import Conn, IntegrityError, chunks, in_list, tune_for_import
+from trainlog.store.closing import refuse_closed
+from trainlog.store.sql import Conn, IntegrityError, as_date, chunks, in_list, tune_for_import
 from trainlog.vocab import say
 
 #: Sessions whose attendance is compared at once when an import replaces existing refs.
@@ -148,10 +150,11 @@ class _Existing:
     id: int
     void: bool
     values: tuple[Any, ...]
+    ref: str = ""
 
 
 def _existing_sessions(db: Conn, refs: list[str]) -> dict[str, _Existing]:
-    return {row[0]: _Existing(int(row[1]), bool(row[2]), tuple(row[3:])) for row in db.all_in(
+    return {row[0]: _Existing(int(row[1]), bool(row[2]), tuple(row[3:]), row[0]) for row in db.all_in(
         f"SELECT ref, id, void, {', '.join(_COMPARED)} FROM training_session "
         "WHERE office_id = :office AND ref IN ({values})", refs)}
 
@@ -183,9 +186,11 @@ def import_sessions(db: Conn, path: str | Path, encoding: str | None = None,
                            options)
     check_cadre_columns(table, required=False)
     branches = {c: i for c, i in db.all("SELECT code, id FROM branch WHERE office_id = :office")}
-    # code -> (id, active); active is 0/1 on SQLite
-    cadres = {c: (i, a) for c, i, a in db.all(
-        "SELECT code, id, active FROM cadre WHERE office_id = :office")}
+    # code -> (id, active on every date); inactive on some date: checked on the session's date
+    cadres = {c: (i, a is None) for c, i, a in db.all(
+        "SELECT c.code, c.id, x.cadre_id FROM cadre c LEFT OUTER JOIN (SELECT DISTINCT "
+        "f.cadre_id AS cadre_id FROM cadre_fact f WHERE f.office_id = :office AND NOT f.active) "
+        "x ON x.cadre_id = c.id WHERE c.office_id = :office")}
     chk = imp.Checker()
     pending: dict[str, _Pending] = {}
     fields_of = [c for c in SESSION_FIELDS if c in table.columns]
@@ -237,8 +242,6 @@ def import_sessions(db: Conn, path: str | Path, encoding: str | None = None,
     tune_for_import(db)
     refs = list(pending)
     existing = _existing_sessions(db, refs)
-    if inactive:
-        _check_inactive(db, chk, inactive, existing)
     names = {i: c for c, i in branches.items()}
     checked: list[tuple[str, SessionFields, _Pending]] = []
     codes: dict[int, str] = {}  # id -> code, built only to name a repeated cadre
@@ -260,9 +263,13 @@ def import_sessions(db: Conn, path: str | Path, encoding: str | None = None,
             if not item.cadres and fields.headcount == 0:
                 chk.add(item.row, "cadre", "", say("msg.no_attendee", ref=ref))
             checked.append((ref, fields, item))
+    if inactive:
+        _check_inactive(db, chk, inactive, existing, {r: f.date for r, f, _ in checked})
     if chk.problems:
         chk.problems.sort(key=lambda p: p.row)
         raise InvalidInput([_tidy(p) for p in chk.problems], str(path))
+    refuse_closed(db, (f.date for r, f, _ in checked if r not in existing),
+                  say("msg.what_import_new"))
 
     result = SessionImportResult(rows=rows, sessions=len(checked), dry_run=dry_run,
                                  read=table.summary)
@@ -312,14 +319,23 @@ def _check_same_session(db: Conn, chk: imp.Checker, ref: str, row: int, stored: 
 
 
 def _check_inactive(db: Conn, chk: imp.Checker, inactive: list[tuple[int, str, str, int]],
-                    existing: dict[str, _Existing]) -> None:
-    """A deactivated cadre may stay on a session they attended before, not join a new one."""
+                    existing: dict[str, _Existing], dates: dict[str, date]) -> None:
+    """A cadre inactive on a session's date may stay on it if he was on it already, not join
+    it (`inactive`: the rows of cadres inactive on some date; `dates`: each ref's date)."""
+    spans: dict[int, list[tuple[date, date]]] = {}
+    for cid, start, end in db.all_in(
+            "SELECT cadre_id, valid_from, valid_to FROM cadre_fact WHERE NOT active "
+            "AND cadre_id IN ({values})", {cid for _, _, _, cid in inactive}):
+        spans.setdefault(int(cid), []).append((as_date(start), as_date(end)))
     sessions = sorted({existing[r].id for _, r, _, _ in inactive if r in existing})
     attended = {(int(s), int(c)) for s, c in db.all_in(
         "SELECT session_id, cadre_id FROM attendance WHERE session_id IN ({values})", sessions)}
     for n, ref, code, cid in inactive:
+        day = dates.get(ref)
+        if day is None or not any(a <= day < b for a, b in spans.get(cid, ())):
+            continue  # active that day (or the row's session has problems of its own)
         if ref not in existing or (existing[ref].id, cid) not in attended:
-            chk.add(n, "cadre", code, say("msg.deactivated"))
+            chk.add(n, "cadre", code, say("msg.inactive_on", code=code, date=day.isoformat()))
 
 
 def _replace_existing(db: Conn, items: list[tuple[_Existing, SessionFields, _Pending]],
@@ -337,6 +353,7 @@ def _replace_existing(db: Conn, items: list[tuple[_Existing, SessionFields, _Pen
         changes: list[tuple[float, int, int]] = []
         for e, f, item in part:
             have = current[e.id]
+            stored_on = as_date(e.values[_COMPARED.index("date")])
             want = set(item.cadres)
             gone = [(e.id, cid) for cid in have if cid not in want]
             added = [(e.id, cid, f.hours) for cid in item.cadres if cid not in have]
@@ -349,6 +366,9 @@ def _replace_existing(db: Conn, items: list[tuple[_Existing, SessionFields, _Pen
                     db.value(values[c]) for c in _COMPARED) == e.values:
                 result.unchanged += 1
                 continue
+            refuse_closed(db, [stored_on, f.date],
+                          say("msg.what_session", ref=f" {e.ref}",
+                              date=(stored_on if stored_on != f.date else f.date).isoformat()))
             for c in fields_changed:
                 key = c.removesuffix("_id")
                 result.changed[key] = result.changed.get(key, 0) + 1

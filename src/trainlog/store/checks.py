@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from contextlib import suppress
 from dataclasses import asdict, dataclass
+from datetime import date
 from typing import Any
 
 from trainlog.errors import NoDatabase
@@ -196,6 +197,9 @@ FOREIGN_KEYS = [
     ("branch", "office_id", "office"),
     ("cadre", "branch_id", "branch"),
     ("cadre", "office_id", "office"),
+    ("cadre_fact", "branch_id", "branch"),
+    ("cadre_fact", "cadre_id", "cadre"),
+    ("cadre_fact", "office_id", "office"),
     ("training_session", "branch_id", "branch"),
     ("training_session", "office_id", "office"),
     ("attendance", "cadre_id", "cadre"),
@@ -209,6 +213,8 @@ FOREIGN_KEYS = [
     ("survey_answer", "office_id", "office"),
     ("survey_topic", "office_id", "office"),
     ("survey_topic", "survey_id", "survey_answer"),
+    ("month_close", "office_id", "office"),
+    ("change_log", "office_id", "office"),
 ]
 
 
@@ -263,6 +269,40 @@ def _attendee_counts(conn: Conn) -> Outcome:
                       for i, k, m in conn.all(f"{wrong} ORDER BY s.id LIMIT {EXAMPLES}"))
     return False, (f"{n} session(s) whose attendee count differs from their attendance rows: "
                    f"{shown}")
+
+
+def _facts(conn: Conn) -> Outcome:
+    """Each cadre's dated facts cover every date from his first without gap or overlap, end open,
+    and the cadre's own columns repeat his latest facts (what listings show)."""
+    if (conn.scalar("SELECT version_num FROM alembic_version") or "") < "0005":
+        return True, "no dated facts before revision 0005"
+    forever = {"forever": date.max}
+    open_ends = ("SELECT c.id FROM cadre c LEFT JOIN cadre_fact f ON f.cadre_id = c.id "
+                 "AND f.valid_to = :forever GROUP BY c.id HAVING count(f.id) <> 1")
+    empty = "valid_from >= valid_to"
+    gaps = ("SELECT f.id FROM cadre_fact f WHERE f.valid_to <> :forever AND NOT EXISTS "
+            "(SELECT 1 FROM cadre_fact g WHERE g.cadre_id = f.cadre_id "
+            "AND g.valid_from = f.valid_to)")
+    stale = ("SELECT c.id FROM cadre c JOIN cadre_fact f ON f.cadre_id = c.id AND f.valid_to = "
+             ":forever WHERE " + " OR ".join(
+                 f"(c.{k} <> f.{k} OR (c.{k} IS NULL) <> (f.{k} IS NULL))"
+                 for k in ("branch_id", "unit", "level", "rank", "top_leader", "poverty_cadre",
+                           "party_member", "active")))
+    found = []
+    for what, sql in (("cadre(s) without exactly one open-ended fact row", open_ends),
+                      ("fact row(s) with a gap after them", gaps),
+                      ("cadre(s) whose own columns differ from their latest facts", stale)):
+        n = conn.scalar(f"SELECT count(*) FROM ({sql}) AS bad", forever)
+        if n:
+            ids = ", ".join(str(r[0]) for r in conn.all(f"{sql} LIMIT {EXAMPLES}", forever))
+            found.append(f"{n} {what} (ids {ids})")
+    n = _count(conn, "cadre_fact", empty)
+    if n:
+        found.append(f"{n} fact row(s) that end before they start (ids "
+                     f"{_ids(conn, 'cadre_fact', empty)})")
+    return _outcome(found, f"{_count(conn, 'cadre_fact')} fact row(s) of "
+                           f"{_count(conn, 'cadre')} cadre(s), each cadre's covering every date "
+                           "from his first")
 
 
 def _voids(conn: Conn) -> Outcome:
@@ -367,7 +407,7 @@ def _audit(conn: Conn) -> Outcome:
 #: trainlog's invariants, checked on either backend after the database's own checks.
 CHECKS: list[tuple[str, Callable[[Conn], Outcome]]] = [
     ("orphans", _orphans), ("duplicates", _duplicates), ("attendee_counts", _attendee_counts),
-    ("voids", _voids), ("values", _values), ("plans", _plans), ("settings", _settings),
+    ("facts", _facts), ("voids", _voids), ("values", _values), ("plans", _plans), ("settings", _settings),
     ("audit", _audit),
 ]
 

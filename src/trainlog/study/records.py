@@ -24,6 +24,7 @@ from trainlog.errors import FieldError, FieldProblems, Problem, TrainlogError
 from trainlog.files import tables as imp
 from trainlog.files.meters import Meters
 from trainlog.files.people import CadreFinder, check_cadre_columns
+from trainlog.store.closing import refuse_closed
 from trainlog.store.sql import Conn, as_date, tune_for_import
 from trainlog.vocab import PLATFORMS, parse_choice, say
 
@@ -335,6 +336,10 @@ def import_study(db: Conn, path: str | Path, month: str | None = None,
             created = db.scalar("SELECT count(*) FROM online_study WHERE id > :last",
                                 {"last": last_id})
             updated = db.scalar("SELECT total_changes()") - before - created
+        if created or updated:  # a closed month's hours stay as they are
+            refuse_closed(db, [m for _, m in job.groups], say(
+                "msg.what_study", month=", ".join(sorted({m.isoformat()[:7]
+                                                         for _, m in job.groups}))))
     except BaseException:
         _rollback(db)
         raise
@@ -398,6 +403,8 @@ def add_study(db: Conn, code: str, month: str, hours: str | float,
     previous = db.scalar("SELECT hours FROM online_study WHERE cadre_id = :cadre "
                          "AND platform = :platform AND month = :month",
                          {"cadre": cadre_id, "platform": key, "month": first})
+    if previous is None or float(previous) != value:
+        refuse_closed(db, first, say("msg.what_study", month=first.isoformat()[:7]))
     notes = _Notes()
     notes.see(code_, active, registered_on, first)
     stamp, who = db.stamp()
