@@ -897,8 +897,8 @@ HELP: dict[str, tuple[str, str]] = {
         'Record one answer of the training-needs survey.',
         '登记一份培训需求调研答复。'),
     'help.survey add --method': (
-        'visit/symposium/phone/interview/questionnaire or 走访/座谈/电话问询/个别访谈/问卷调查.',
-        'visit/symposium/phone/interview/questionnaire 或 走访/座谈/电话问询/个别访谈/问卷调查。'),
+        'visit, symposium, phone, interview or questionnaire (走访/座谈/电话问询/个别访谈/问卷调查).',
+        'visit、symposium、phone、interview、questionnaire 或 走访/座谈/电话问询/个别访谈/问卷调查。'),
     'help.survey add --topic': (
         'a topic asked for (key or zh-CN label); repeat for several; other:TEXT (其他:TEXT) for one of your own.',
         '希望的主题（键或中文标签）；可重复使用本选项；other:TEXT（其他:TEXT）为自定主题。'),
