@@ -461,6 +461,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "msg.owner_only": (
         "{what}: only the database's owner may do this (the role that owns trainlog's tables, which ran `trainlog init`)",
         "{what}：只有数据库的所有者可以执行（即拥有 trainlog 各表、运行过 `trainlog init` 的角色）"),
+    "msg.no_office_choice": ("--office: no office {code}", "--office：没有单位 {code}"),
     "msg.office_exists": ("office {code} exists already", "单位 {code} 已存在"),
     "msg.grants_pg_only": (
         "{what}: grants are for a shared PostgreSQL database; a SQLite file has no database roles (whoever can open the file uses every office in it)",
@@ -741,9 +742,9 @@ WORDS: dict[str, tuple[str, str]] = {
     "msg.plan_was": (" (was {target} by {deadline})", "（原为 {target} 人次，截止 {deadline}）"),
     "msg.no_plan_of_track": (
         "no plan for the {track} track or all tracks in {year} (plans set: {set_for}); set one with `trainlog plan set {y} --target N{t}`",
-        "{year} 年没有{track}或全部类别的计划（已设定：{set_for}）；设定方法：trainlog plan set {y} --target 人次{t}"),
+        "{year} 年没有{track}或全部类别的计划（已设定：{set_for}）；设定方法：`trainlog plan set {y} --target 人次{t}`"),
     "msg.no_plan": ("no plan set{of}; set one with `trainlog plan set {y} --target N{t}`",
-                    "{of}尚未设定年度计划；设定方法：trainlog plan set {y} --target 人次{t}"),
+                    "{of}尚未设定年度计划；设定方法：`trainlog plan set {y} --target 人次{t}`"),
     "msg.plan_of": (" for {year}", "{year} 年"),
     # finding cadres by name or id number (trainlog.files.people)
     "msg.no_id_number": ("no cadre has this id number", "没有干部使用此身份证号"),
@@ -779,6 +780,53 @@ WORDS: dict[str, tuple[str, str]] = {
     "msg.unexpected": ("trainlog: unexpected error: {error}\n(set TRAINLOG_DEBUG=1 to see the traceback)",
                        "trainlog：意外错误：'{error}'\n（设置 TRAINLOG_DEBUG=1 可查看回溯信息）"),
     "msg.id_or_ref_not_both": ("give --id or --ref, not both", "请给出 --id 或 --ref，不要同时给出"),
+    # templates, the workbook
+    "msg.template_kind": ("template: {kind} is not a kind of file; the kinds are {kinds}",
+                          "template：{kind} 不是文件的种类；可用的种类为 {kinds}"),
+    "msg.template_suffix": ("template: {name}: give a .xlsx or .csv file", "template：{name}：请给出 .xlsx 或 .csv 文件"),
+    "msg.template_write": ("template: {path} cannot be written ({reason})", "template：无法写入 {path}（'{reason}'）"),
+    "msg.workbook_is_folder": ("{path} is a folder; give the workbook's file name", "{path} 是文件夹；请给出工作簿的文件名"),
+    # sessions and attendees (trainlog.sessions)
+    "msg.attendees_header": (
+        "an attendees file's header needs a cadre/干部编号 column; a plain list of codes goes in a .txt file",
+        "参训人员文件的表头须有 cadre/干部编号 列；只有编号的清单请存为 .txt 文件"),
+    "msg.attendees_one_column": (
+        "give the cadres' codes in one column: cadre/干部编号 (or code/编号), or their names and units (姓名, 单位)",
+        "请把干部编号放在一列：cadre/干部编号（或 code/编号），或给出姓名和单位（姓名、单位）"),
+    "msg.file_row": ("{file} row {row}", "{file} 第 {row} 行"),
+    "msg.attendees_encoding": ("{path}: cannot be read as {encoding} ({reason}); give --encoding",
+                               "{path}：无法按 {encoding} 读取（'{reason}'）；请给出 --encoding"),
+    "msg.names_no_cadre": ("names no cadre (give the code, or 姓名 and 单位)", "未指明干部（请给出编号，或 姓名 和 单位）"),
+    "msg.ref_raced": ("--ref {ref} was added by another writer just now; run the command again (with --replace to rewrite it)",
+                      "--ref {ref} 刚被其他写入者添加；请再运行一次命令（要重写请加 --replace）"),
+    "msg.id_and_ref": ("{key} is the id of session {by_id} and the ref of session {by_ref}; say which with --id or --ref",
+                       "{key} 既是培训 {by_id} 的序号，又是培训 {by_ref} 的编号；请用 --id 或 --ref 指明"),
+    "msg.ref_stays_void": ("ref {ref} is void and stays void (session {id}); its attendance is replaced with the file's",
+                           "编号 {ref} 已作废，保持作废（培训 {id}）；其参训记录按文件替换"),
+    "msg.refs_raced": ("{path}: another writer added some of these refs just now; run the import again (nothing was written)",
+                       "{path}：其他写入者刚添加了其中一些编号；请再导入一次（未写入任何内容）"),
+    "msg.no_branch_word": ("no branch", "无党支部"),
+    "msg.other_session": (
+        "is session {id}, stored as {was}; the file has {now} (another {differ}): a different session needs its own ref, or give --replace to rewrite this one",
+        "是培训 {id}，已存为 {was}；文件中为 {now}（{differ} 不同）：不同的培训须用各自的编号，要重写这一次请加 --replace"),
+    # online study, compliance, the survey
+    "msg.not_hours": ("{value} is not a number of hours", "{value} 不是学时数"),
+    "msg.warn_unregistered": (
+        "{n} row(s) for cadres with no academy registration date ({sample}): kept, not checked until the date is set",
+        "{n} 行属于没有网络学院注册日期的干部（{sample}）：已保留，设定日期前不检查"),
+    "msg.warn_before_registered": (
+        "{n} row(s) for a month before the cadre registered at the academy ({sample}): kept; check the dates",
+        "{n} 行的月份早于干部在网络学院注册的日期（{sample}）：已保留；请核对日期"),
+    "msg.warn_deactivated": ("{n} row(s) for deactivated cadres ({sample}): kept",
+                             "{n} 行属于不在职的干部（{sample}）：已保留"),
+    "msg.month_hours": ("more hours than {month} has ({limit} = 24 × {days} days)",
+                        "超过 {month} 的总时数（{limit} = 24 × {days} 天）"),
+    "msg.detail_only_other": ("{piece}: only other ({other}) takes a text after ':'",
+                              "{piece}：只有 other（{other}）可在“:”后加文字"),
+    "msg.cadre_or_respondent": ("give the cadre's code or a respondent, not both",
+                                "请给出干部编号或答复人，不要同时给出"),
+    "msg.answers_raced": ("survey: {n} answers written but {found} found; nothing was written, run the command again",
+                          "需求调研：写入 {n} 条答复，却只找到 {found} 条；未写入任何内容，请再运行一次命令"),
 }
 
 

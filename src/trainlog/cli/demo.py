@@ -63,11 +63,9 @@ def _source_figures(figures: dict[str, Any], lang: str) -> None:
     """The source document's figures as of 3 April 2020: those of the notice (`gather`: the
     remote-education coverage, compliance, the top leaders' policy training)."""
     from trainlog.output.render import console, table
-
-    cov, comp = figures["coverage"], figures["compliance"]
-    zh = lang == "zh"
     from trainlog.vocab import say
 
+    cov, comp = figures["coverage"], figures["compliance"]
     rows = [
         ("msg.demo_branches", cov["branches"]),
         ("msg.demo_with_sessions", cov["with_sessions"]),

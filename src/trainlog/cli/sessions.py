@@ -47,7 +47,6 @@ def _by(by_id: bool, by_ref: bool) -> str | None:
     """--id or --ref: how the key names the session (None: whichever it is)."""
     if by_id and by_ref:
         from trainlog.errors import TrainlogError
-
         from trainlog.vocab import say
 
         raise TrainlogError(say("msg.id_or_ref_not_both"))

@@ -385,7 +385,7 @@ def _parse_maps(maps: tuple[str, ...], spec: dict[str, str]) -> dict[str, str]:
             raise TrainlogError(say("msg.map_form", item=repr(item)))
         k = by_name.get(fold(key))
         if k is None:
-            allowed = ", ".join(spec)
+            allowed = say("msg.list_join").join(spec)
             raise TrainlogError(say("msg.map_unknown", key=repr(key.strip()), allowed=allowed))
         out[fold(header)] = k
     return out

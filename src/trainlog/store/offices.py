@@ -64,7 +64,7 @@ def current_office(db: Conn, choice: str | None, write: bool) -> Office:
     if choice is not None:
         code = office_code(choice)
         if code not in offices:
-            raise NoOffice(say("msg.no_office", field="--office", code=repr(code))
+            raise NoOffice(say("msg.no_office_choice", code=repr(code))
                            + _known(offices, role, say("frame.join")))
     else:
         mine = [c for c, (i, _, _) in offices.items() if i in grants] if grants else list(offices)
