@@ -19,10 +19,12 @@ from trainlog.store.sql import Conn
 from trainlog.vocab import say
 
 #: Tables of records (trainlog.store.schema.RECORD_TABLES, not imported: it imports SQLModel).
-RECORD_TABLES = ["branch", "cadre", "training_session", "attendance", "online_study", "plan",
-                 "setting", "survey_answer", "survey_topic"]
+RECORD_TABLES = ["branch", "cadre", "cadre_fact", "training_session", "attendance", "online_study",
+                 "plan", "setting", "survey_answer", "survey_topic", "month_close", "change_log"]
+#: Tables an office role may add to, never change: the log of changes.
+APPEND_ONLY = ["change_log"]
 #: The audit columns the server sets on PostgreSQL; no office role may write them.
-SERVER_SET = ("created_role", "updated_role")
+SERVER_SET = ("created_role", "updated_role", "closed_role", "role")
 LIST_KEYS = ["code", "name", "parent", "current"]
 _ROLE = re.compile(r"^[A-Za-z_][A-Za-z0-9_$]{0,62}$")
 
@@ -129,10 +131,11 @@ def _privileges(conn: Conn, role: str) -> None:
             "AND table_schema = current_schema() ORDER BY ordinal_position", {"t": table})
             if c not in SERVER_SET]
         listed = ", ".join(columns)
-        conn.run(f"GRANT INSERT ({listed}), UPDATE ({listed}) ON {table} TO {who}")
+        update = "" if table in APPEND_ONLY else f", UPDATE ({listed})"
+        conn.run(f"GRANT INSERT ({listed}){update} ON {table} TO {who}")
     sequences = [s for (s,) in conn.all(
         "SELECT pg_get_serial_sequence(t, 'id') FROM unnest(CAST(:t AS text[])) AS t",
-        {"t": [t for t in RECORD_TABLES if t != "setting"]}) if s]
+        {"t": [t for t in RECORD_TABLES if t not in ("setting", "month_close")]}) if s]
     conn.run(f"GRANT USAGE ON SEQUENCE {', '.join(sequences)} TO {who}")
 
 

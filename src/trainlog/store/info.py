@@ -11,8 +11,9 @@ from typing import Any
 from trainlog.store.database import Database
 
 #: trainlog's tables, in the order `db info` lists them (`trainlog.store.schema.TABLES`).
-TABLES = ["office", "office_grant", "branch", "cadre", "training_session", "attendance", "online_study", "plan",
-          "setting", "survey_answer", "survey_topic"]
+TABLES = ["office", "office_grant", "branch", "cadre", "cadre_fact", "training_session",
+          "attendance", "online_study", "plan", "setting", "survey_answer", "survey_topic",
+          "month_close", "change_log"]
 
 
 def database_info(db: Database) -> dict[str, Any]:

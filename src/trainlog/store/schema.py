@@ -12,6 +12,7 @@ import datetime as dt
 
 from sqlalchemy import Column, ForeignKeyConstraint, Index, UniqueConstraint
 from sqlalchemy import Date as SADate
+from sqlalchemy import Text
 from sqlmodel import Field, SQLModel
 
 
@@ -80,6 +81,7 @@ class Cadre(Audited, table=True):
     __tablename__ = "cadre"
     __table_args__ = (*_owned("cadre", ("branch_id", "branch")),
                       UniqueConstraint("office_id", "code", name="uq_cadre_office_code"),
+                      Index("uq_cadre_office_id_number", "office_id", "id_number", unique=True),
                       Index("ix_cadre_branch_id", "branch_id"))
 
     id: int | None = Field(default=None, primary_key=True)
@@ -94,6 +96,87 @@ class Cadre(Audited, table=True):
     party_member: bool = True
     registered_on: dt.date | None = Field(default=None, sa_column=Column(SADate, nullable=True))
     active: bool = True
+    #: 职级 (county, section, staff, village); like branch…active, the latest of `cadre_fact`
+    rank: str | None = Field(default=None, max_length=20)
+    #: 身份证号, unique within the office; shown masked
+    id_number: str | None = Field(default=None, max_length=18)
+
+
+#: A fact's open end, and the start of a cadre's first facts (they hold for every earlier date).
+FOREVER = dt.date.max
+ALWAYS = dt.date.min
+
+
+class CadreFact(SQLModel, table=True):
+    """A cadre's facts that hold from a date: `valid_from` through the day before `valid_to`.
+
+    A cadre's rows cover every date without overlap (the first from `ALWAYS`, the last to
+    `FOREVER`); the columns branch…active of `cadre` repeat the last row's, for listings.
+    """
+
+    __tablename__ = "cadre_fact"
+    __table_args__ = (
+        ForeignKeyConstraint(["office_id", "cadre_id"], ["cadre.office_id", "cadre.id"],
+                             name="fk_cadre_fact_cadre_id"),
+        ForeignKeyConstraint(["office_id", "branch_id"], ["branch.office_id", "branch.id"],
+                             name="fk_cadre_fact_branch_id"),
+        UniqueConstraint("cadre_id", "valid_from", name="uq_cadre_fact_from"),
+        Index("ix_cadre_fact_office", "office_id", "cadre_id", "valid_from", "valid_to"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    office_id: int = Field(foreign_key="office.id")
+    cadre_id: int
+    valid_from: dt.date = Field(sa_column=Column(SADate, nullable=False))
+    valid_to: dt.date = Field(sa_column=Column(SADate, nullable=False))
+    branch_id: int | None = None
+    unit: str | None = Field(default=None, max_length=200)
+    level: str | None = Field(default=None, max_length=20)
+    rank: str | None = Field(default=None, max_length=20)
+    top_leader: bool = False
+    poverty_cadre: bool = False
+    party_member: bool = True
+    active: bool = True
+    #: why the facts changed on `valid_from` (a deactivation's reason)
+    reason: str | None = Field(default=None, max_length=500)
+    created_at: dt.datetime | None = None
+    created_by: str | None = Field(default=None, max_length=100)
+    created_role: str | None = Field(default=None, max_length=63)
+
+
+class MonthClose(SQLModel, table=True):
+    """The months of an office that are closed: every month through `through` (its first day)."""
+
+    __tablename__ = "month_close"
+
+    office_id: int = Field(primary_key=True, foreign_key="office.id")
+    through: dt.date = Field(sa_column=Column(SADate, nullable=False))
+    closed_at: dt.datetime | None = None
+    closed_by: str | None = Field(default=None, max_length=100)
+    closed_role: str | None = Field(default=None, max_length=63)
+
+
+class ChangeLog(SQLModel, table=True):
+    """One change of the records, written in the transaction of the change."""
+
+    __tablename__ = "change_log"
+    __table_args__ = (Index("ix_change_log_office_at", "office_id", "at"),
+                      Index("ix_change_log_office_key", "office_id", "kind", "key"))
+
+    id: int | None = Field(default=None, primary_key=True)
+    office_id: int = Field(foreign_key="office.id")
+    at: dt.datetime
+    #: the database role (PostgreSQL's session_user; empty on SQLite) and TRAINLOG_USER
+    role: str | None = Field(default=None, max_length=63)
+    user_name: str | None = Field(default=None, max_length=100)
+    #: cadre, branch, session, study, plan, month, office
+    kind: str = Field(max_length=20)
+    #: the code, ref (or id) or month the change is of
+    key: str = Field(max_length=200)
+    #: create, update, void, deactivate, close, reopen
+    action: str = Field(max_length=20)
+    #: JSON: {field: [before, after]}
+    changes: str = Field(default="{}", sa_column=Column(Text, nullable=False))
 
 
 class TrainingSession(Audited, table=True):
@@ -216,6 +299,6 @@ class SurveyTopic(SQLModel, table=True):
 
 
 #: The tables of records, each owned by an office.
-RECORD_TABLES = ["branch", "cadre", "training_session", "attendance", "online_study", "plan",
-                 "setting", "survey_answer", "survey_topic"]
+RECORD_TABLES = ["branch", "cadre", "cadre_fact", "training_session", "attendance", "online_study",
+                 "plan", "setting", "survey_answer", "survey_topic", "month_close", "change_log"]
 TABLES = ["office", "office_grant", *RECORD_TABLES]

@@ -1,0 +1,54 @@
+"""The log of changes: one row per change of the records, written in the transaction of the change
+(so a change undone, or an import killed, leaves no row). `trainlog log` reads it.
+
+A row says when, the database role (PostgreSQL sets it: `session_user`), the user (TRAINLOG_USER
+or the OS user), what kind of record (`KINDS`) under which key (a code, a ref, a month), the action
+(`ACTIONS`) and each changed field as [before, after] (JSON).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime
+from typing import Any
+
+from trainlog.store.sql import Conn
+
+KINDS = ("cadre", "branch", "session", "study", "plan", "month", "office")
+ACTIONS = ("create", "update", "void", "deactivate", "close", "reopen")
+#: the columns a log row is written with (the role is the server's, on PostgreSQL)
+COLUMNS = ("office_id", "at", "user_name", "kind", "key", "action", "changes")
+
+#: a change: field -> (before, after); a created record's before is None
+Changes = Mapping[str, tuple[Any, Any]]
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return value  # kept a float: 2.0 stays 2.0 in the log, as the hours were given
+    return value
+
+
+def encode(changes: Changes) -> str:
+    """{field: [before, after]} as JSON text, fields sorted, Chinese as it is."""
+    return json.dumps({k: [_plain(b), _plain(a)] for k, (b, a) in sorted(changes.items())},
+                      ensure_ascii=False, default=str)
+
+
+def log_change(conn: Conn, kind: str, key: str, action: str, changes: Changes,
+               office: int | None = None) -> None:
+    """Write one log row (in the caller's transaction)."""
+    log_changes(conn, [(kind, key, action, changes)], office)
+
+
+def log_changes(conn: Conn, rows: Iterable[tuple[str, str, str, Changes]],
+                office: int | None = None) -> int:
+    """Write many log rows at once (an import's); the number written."""
+    stamp, who = conn.stamp()
+    office_id = conn.office.id if office is None else office
+    return conn.insert_rows("change_log", COLUMNS, (
+        (office_id, stamp, who, kind, str(key)[:200], action, encode(changes))
+        for kind, key, action, changes in rows))
