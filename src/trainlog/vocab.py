@@ -800,6 +800,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "msg.file_row": ("{file} row {row}", "{file} 第 {row} 行"),
     "msg.attendees_encoding": ("{path}: cannot be read as {encoding} ({reason}); give --encoding",
                                "{path}：无法按 {encoding} 读取（'{reason}'）；请给出 --encoding"),
+    "msg.utf8_or_gb": ("UTF-8 or GB18030", "UTF-8 或 GB18030"),
     "msg.names_no_cadre": ("names no cadre (give the code, or 姓名 and 单位)", "未指明干部（请给出编号，或 姓名 和 单位）"),
     "msg.ref_raced": ("--ref {ref} was added by another writer just now; run the command again (with --replace to rewrite it)",
                       "--ref {ref} 刚被其他写入者添加；请再运行一次命令（要重写请加 --replace）"),

@@ -227,7 +227,7 @@ def read_attendees_file(path: str | Path, encoding: str | None = None) -> list[L
         text = p.read_bytes().decode(encoding or imp.detect_encoding(p))
     except (UnicodeDecodeError, LookupError) as exc:
         raise TrainlogError(say("msg.attendees_encoding", path=p,
-                                encoding=encoding or "UTF-8 or GB18030", reason=exc)) from None
+                                encoding=encoding or say("msg.utf8_or_gb"), reason=exc)) from None
     out = []
     for n, line in enumerate(text.lstrip("\ufeff").splitlines(), start=1):
         for code in _SPLIT.split(line.split("#", 1)[0]):
