@@ -363,3 +363,63 @@ class TestRareMessages:
         ]
         for args, code, words in cases:
             assert words in zh_said(zh(*args), code), args
+
+
+class TestMessagesOfFaults:
+    """Messages of faults a test cannot cause from the command line (a full disk, a failing one,
+    a conflict that persists, pg_dump missing), said by the core in zh-CN."""
+
+    @pytest.fixture(autouse=True)
+    def chinese(self):  # type: ignore[no-untyped-def]
+        from trainlog.vocab import set_lang
+
+        set_lang("zh")
+        yield
+        set_lang("en")
+
+    @staticmethod
+    def error(text: str, name: str):  # type: ignore[no-untyped-def]
+        import sqlite3
+
+        exc = sqlite3.OperationalError(text)
+        exc.sqlite_errorname = name  # type: ignore[attr-defined]
+        return exc
+
+    def test_the_drivers_faults(self, tmp_path: Path) -> None:
+        from trainlog.store.database import Database
+
+        db = Database(str(tmp_path / "x.db"))
+        faults = [("database or disk is full", "SQLITE_FULL", "磁盘已满"),
+                  ("file is not a database", "SQLITE_NOTADB", "不是 SQLite 数据库"),
+                  ("database disk image is malformed", "SQLITE_CORRUPT", "已损坏"),
+                  ("disk I/O error", "SQLITE_IOERR_WRITE", "无法写入数据库"),
+                  ("disk I/O error", "SQLITE_IOERR_SHORT_READ", "无法读写数据库"),
+                  ("database is locked", "SQLITE_BUSY", "正忙")]
+        for text, name, words in faults:
+            said = str(db._driver_error(self.error(text, name)))
+            assert words in said and english(said) == [], said
+
+    def test_a_conflict_that_persists(self) -> None:
+        from trainlog.errors import DatabaseBusy
+        from trainlog.store.database import retrying
+
+        class Conflict(Exception):
+            sqlstate = "40001"
+
+        def conflict() -> None:
+            raise Conflict("could not serialize access")
+
+        with pytest.raises(DatabaseBusy) as raised:
+            retrying(conflict, attempts=1)
+        assert "冲突" in str(raised.value) and english(str(raised.value)) == []
+
+    def test_no_pg_dump(self, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+        import shutil
+
+        from trainlog.errors import TrainlogError
+        from trainlog.store.database import Database
+
+        monkeypatch.setattr(shutil, "which", lambda *a, **k: None)
+        with pytest.raises(TrainlogError) as raised:
+            Database("postgresql://u@localhost/nowhere").backup(tmp_path / "x.dump")
+        assert "pg_dump" in str(raised.value) and english(str(raised.value)) == []
