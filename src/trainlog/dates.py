@@ -54,8 +54,8 @@ def parse_month(value: object, field: str = "month") -> date:
         return now.replace(day=1)
     if text in ("last", "上月"):
         if (now.year, now.month) == (1, 1):  # today is in the first month a date can have
-            raise FieldError(field, f"{value!r}: there is no month before 0001-01 (today is "
-                             f"{now.isoformat()})")
+            raise FieldError(field, FRAME["no_month_before"].format(value=repr(value),
+                                                                    today=now.isoformat()))
         return (now.replace(day=1) - timedelta(days=1)).replace(day=1)
     m = _MONTH.match(text)
     if not m:

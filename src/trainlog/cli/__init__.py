@@ -125,8 +125,10 @@ def main() -> None:
     except Exception as exc:  # a bug or an environment problem: say it plainly
         if os.environ.get("TRAINLOG_DEBUG"):
             raise
-        sys.stderr.write(f"trainlog: unexpected error: {_said(exc)}\n"
-                         "(set TRAINLOG_DEBUG=1 to see the traceback)\n")
+        from trainlog.cli.words import lang_of
+        from trainlog.vocab import say
+
+        sys.stderr.write(say("msg.unexpected", lang_of(sys.argv[1:]), error=_said(exc)) + "\n")
         sys.exit(1)
     finally:
         # The outcome is decided: a signal now must not kill the process, which a shell would

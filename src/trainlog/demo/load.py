@@ -11,6 +11,7 @@ from typing import Any
 
 from trainlog.errors import TrainlogError
 from trainlog.store.database import Database
+from trainlog.vocab import say
 
 #: The day of the source document's figures ("截至4月3日").
 AS_OF = date(2020, 4, 3)
@@ -28,6 +29,8 @@ class Loaded:
     """One file of the data set and what its import said."""
 
     file: str
+    #: what the file holds: branches, cadres, sessions, study or answers (trainlog.vocab's
+    #: "msg.what_" words)
     what: str
     summary: dict[str, Any]
 
@@ -37,12 +40,10 @@ def demo_location(path: str | None) -> Path:
     if path is None:
         return Path(tempfile.mkdtemp(prefix="trainlog-demo-")) / "zhaoling2020.db"
     if "://" in path:  # never echoed: a URL may hold a password
-        raise TrainlogError("demo --db: the demo makes a new SQLite file; give a file path, "
-                            "not a database URL")
+        raise TrainlogError(say("msg.demo_url"))
     target = Path(path).expanduser()
     if target.exists() and target.stat().st_size > 0:
-        raise TrainlogError(f"{target} exists; the demo loads its data into a new database "
-                            "(give a path that does not exist yet, or leave --db out)")
+        raise TrainlogError(say("msg.demo_exists", path=target))
     return target
 
 
@@ -58,8 +59,8 @@ def _importer(name: str) -> tuple[str, Callable[..., Any]]:
         "03": ("sessions", import_sessions),
         "04": ("sessions", import_sessions),
         "05": ("sessions", import_sessions),
-        "06": ("online study", import_study),
-        "07": ("survey answers", survey.import_answers),
+        "06": ("study", import_study),
+        "07": ("answers", survey.import_answers),
     }
     return kinds[name[:2]]
 

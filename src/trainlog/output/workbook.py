@@ -23,7 +23,7 @@ from trainlog.errors import TrainlogError
 from trainlog.output.periods import month
 from trainlog.reports.plan import expected_share, monthly, round_half_up
 from trainlog.store.sql import Conn, as_date
-from trainlog.vocab import TRACKS, label, word
+from trainlog.vocab import TRACKS, label, say, word
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
@@ -616,11 +616,11 @@ def export_workbook(conn: Conn, path: str | Path, period: Period | int,
     replacing it whole or not at all; what it holds, with the file's path."""
     target = Path(path).expanduser()
     if target.suffix.lower() != ".xlsx":
-        raise TrainlogError(f"{target}: the workbook's name must end in .xlsx")
+        raise TrainlogError(say("msg.workbook_suffix", path=target))
     if target.is_dir():
-        raise TrainlogError(f"{target} is a folder; give the workbook's file name")
+        raise TrainlogError(say("msg.workbook_is_folder", path=target))
     if not target.parent.is_dir():
-        raise TrainlogError(f"{target.parent}: no such folder")
+        raise TrainlogError(say("msg.no_such_folder", path=target.parent))
     if isinstance(period, int):
         period = resolve_period(year=period, as_of=as_of)
     _remove_stale_parts(target)
@@ -631,7 +631,8 @@ def export_workbook(conn: Conn, path: str | Path, period: Period | int,
             raise failed
         os.replace(tmp, target)
     except OSError as exc:
-        raise TrainlogError(f"cannot write {target}: {exc.strerror or exc}") from None
+        raise TrainlogError(say("msg.cannot_write", path=target,
+                                reason=exc.strerror or exc)) from None
     finally:
         tmp.unlink(missing_ok=True)
     return {"file": str(target.absolute()), **info}

@@ -209,21 +209,19 @@ def read_attendees_file(path: str | Path, encoding: str | None = None) -> list[L
             table = imp.open_table(p, ATTENDEE_COLUMNS, set(), encoding)
         except InvalidInput as exc:
             raise InvalidInput(exc.problems + [Problem(
-                1, "", "", "an attendees file's header needs a cadre/干部编号 column; a plain "
-                "list of codes goes in a .txt file")], str(p)) from None
+                1, "", "", say("msg.attendees_header"))], str(p)) from None
         key = "cadre" if "cadre" in table.columns else "code" if "code" in table.columns else None
         by_name = "name" in table.columns and "unit" in table.columns
         if (key is None and not by_name) or ("cadre" in table.columns
                                              and "code" in table.columns):
-            raise InvalidInput([Problem(table.header_row, "cadre/干部编号", "", "give the "
-                                        "cadres' codes in one column: cadre/干部编号 (or "
-                                        "code/编号), or their names and units (姓名, 单位)")],
-                               str(p))
+            raise InvalidInput([Problem(table.header_row, "cadre/干部编号", "",
+                                        say("msg.attendees_one_column"))], str(p))
         out = []
         for n, r in table.rows():
             if "signed" in r and not _signed(r["signed"]):
                 continue
-            out.append(Listed(f"{p.name} row {n}", imp.norm_code(str(r[key])) if key else "",
+            out.append(Listed(say("msg.file_row", file=p.name, row=n),
+                              imp.norm_code(str(r[key])) if key else "",
                               str(r.get("hours", "")), str(r.get("name", "")),
                               str(r.get("unit", ""))))
         if table.problems:
@@ -236,8 +234,8 @@ def read_attendees_file(path: str | Path, encoding: str | None = None) -> list[L
     try:
         text = p.read_bytes().decode(encoding or imp.detect_encoding(p))
     except (UnicodeDecodeError, LookupError) as exc:
-        raise TrainlogError(f"{p}: cannot be read as {encoding or 'UTF-8 or GB18030'} ({exc}); "
-                            "give --encoding") from None
+        raise TrainlogError(say("msg.attendees_encoding", path=p,
+                                encoding=encoding or say("msg.utf8_or_gb"), reason=exc)) from None
     out = []
     for n, line in enumerate(text.lstrip("\ufeff").splitlines(), start=1):
         for code in _SPLIT.split(line.split("#", 1)[0]):
@@ -348,7 +346,7 @@ def add_session(
     for a in listed:
         if not a.code:
             if not a.name:
-                chk.add(0, a.where, "", "names no cadre (give the code, or 姓名 and 单位)")
+                chk.add(0, a.where, "", say("msg.names_no_cadre"))
             continue  # else not found by name and unit: that problem is recorded
         if a.code in seen:
             chk.add(0, a.where, a.code, say("msg.listed_twice", first=seen[a.code],
@@ -392,8 +390,7 @@ def add_session(
             session_id = insert_session(db, values | {"ref": ref_, "void": False}, stamp)
         insert_attendance(db, ((session_id, cid, h) for cid, h in people.items()))
     except IntegrityError:
-        raise TrainlogError(f"--ref {ref_!r} was added by another writer just now; run the "
-                            "command again (with --replace to rewrite it)") from None
+        raise TrainlogError(say("msg.ref_raced", ref=repr(ref_))) from None
     return {"id": session_id, "ref": ref_, "date": fields.date.isoformat(), "track": fields.track,
             "title": fields.title, "attendees": len(people), "headcount": fields.headcount,
             "person_times": len(people) + fields.headcount, "replaced": existing is not None,

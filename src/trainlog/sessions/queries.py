@@ -58,8 +58,7 @@ def find_session(conn: Conn, id_or_ref: str, by: str | None = None) -> dict[str,
         by_id = conn.first(f"{_SELECT} WHERE s.office_id = :office AND s.id = :id",
                            {"id": int(key)})
     if by_ref is not None and by_id is not None and by_ref[0] != by_id[0]:
-        raise TrainlogError(f"{key} is the id of session {by_id[0]} and the ref of session "
-                            f"{by_ref[0]}; say which with --id or --ref")
+        raise TrainlogError(say("msg.id_and_ref", key=key, by_id=by_id[0], by_ref=by_ref[0]))
     row = by_ref if by_ref is not None else by_id
     if row is None:
         what = {"id": "id", "ref": "ref"}.get(by or "") or say("msg.id_or_ref")

@@ -275,8 +275,7 @@ def import_sessions(db: Conn, path: str | Path, encoding: str | None = None,
                                  read=table.summary)
     result.attendances = sum(len(item.cadres) for _, _, item in checked)
     result.person_times = result.attendances + sum(f.headcount for _, f, _ in checked)
-    result.warnings = [f"ref {r} is void and stays void (session {existing[r].id}); its "
-                       "attendance is replaced with the file's" for r in refs
+    result.warnings = [say("msg.ref_stays_void", ref=r, id=existing[r].id) for r in refs
                        if r in existing and existing[r].void]
     try:
         _replace_existing(db, [(existing[r], f, it) for r, f, it in checked if r in existing],
@@ -288,8 +287,7 @@ def import_sessions(db: Conn, path: str | Path, encoding: str | None = None,
             _insert_attendance(db, ((ids[r], cid, f.hours) for r, f, it in new
                                     for cid in it.cadres), "session import: writing", meters)
     except IntegrityError:
-        raise TrainlogError(f"{path}: another writer added some of these refs just now; run "
-                            "the import again (nothing was written)") from None
+        raise TrainlogError(say("msg.refs_raced", path=path)) from None
     return result
 
 
@@ -306,16 +304,16 @@ def _check_same_session(db: Conn, chk: imp.Checker, ref: str, row: int, stored: 
 
     def shown(column: str, value: Any) -> str:
         if column == "branch_id":
-            return branches.get(value, "no branch") if value is not None else "no branch"
+            return branches.get(value, say("msg.no_branch_word")) if value is not None else say(
+                "msg.no_branch_word")
         return str(value)[:10]
 
     differ = [c for c in _IDENTITY if db.value(new[c]) != old[c]]
     if differ:
         was = " ".join(shown(c, old[c]) for c in _IDENTITY)
         now = " ".join(shown(c, db.value(new[c])) for c in _IDENTITY)
-        chk.add(row, "ref", ref, f"is session {stored.id}, stored as {was}; the file has {now} "
-                f"(another {', '.join(c.removesuffix('_id') for c in differ)}): a different "
-                "session needs its own ref, or give --replace to rewrite this one")
+        chk.add(row, "ref", ref, say("msg.other_session", id=stored.id, was=was, now=now,
+                                     differ=", ".join(c.removesuffix("_id") for c in differ)))
 
 
 def _check_inactive(db: Conn, chk: imp.Checker, inactive: list[tuple[int, str, str, int]],

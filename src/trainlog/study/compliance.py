@@ -15,7 +15,7 @@ from trainlog.dates import Period
 from trainlog.errors import FieldError
 from trainlog.store.sql import Conn
 from trainlog.study.settings import setting
-from trainlog.vocab import PLATFORMS, parse_choice
+from trainlog.vocab import PLATFORMS, parse_choice, say
 
 #: Hours are compared with this much slack: sums of decimals such as 1.7 + 3.3 are not exact.
 EPSILON = 1e-6
@@ -28,7 +28,7 @@ def compliance(db: Conn, period: Period, min_month: float | None = None,
         min_year = setting(db, "compliance.min_year")
     for name, value in (("--min-month", min_month), ("--min-year", min_year)):
         if not (math.isfinite(value) and value >= 0):
-            raise FieldError(name, f"{value:g} is not a number of hours")
+            raise FieldError(name, say("msg.not_hours", value=f"{value:g}"))
     key = parse_choice(platform, PLATFORMS, "--platform") if platform else None
     required = float(min_year) if period.whole_year else float(min_month) * period.months
     end = period.end

@@ -103,15 +103,14 @@ class _Notes:
     def messages(self) -> list[str]:
         out = []
         if self.unregistered_n:
-            out.append(f"{self.unregistered_n} row(s) for cadres with no academy registration date "
-                       f"({_sample(self.unregistered, self.unregistered_n)}): kept, not checked "
-                       "until the date is set")
+            out.append(say("msg.warn_unregistered", n=self.unregistered_n,
+                           sample=_sample(self.unregistered, self.unregistered_n)))
         if self.late_n:
-            out.append(f"{self.late_n} row(s) for a month before the cadre registered at the "
-                       f"academy ({_sample(self.late, self.late_n)}): kept; check the dates")
+            out.append(say("msg.warn_before_registered", n=self.late_n,
+                           sample=_sample(self.late, self.late_n)))
         if self.inactive_n:
-            out.append(f"{self.inactive_n} row(s) for deactivated cadres "
-                       f"({_sample(self.inactive, self.inactive_n)}): kept")
+            out.append(say("msg.warn_deactivated", n=self.inactive_n,
+                           sample=_sample(self.inactive, self.inactive_n)))
         return out
 
 
@@ -181,8 +180,8 @@ def parse_hours(raw: Any, month: date | None, field: str = "hours") -> float:
     if month is not None:
         limit = 24 * days_in_month(month)
         if value > limit:
-            raise FieldError(field, f"more hours than {month:%Y-%m} has ({limit} = 24 × "
-                             f"{days_in_month(month)} days)")
+            raise FieldError(field, say("msg.month_hours", month=f"{month:%Y-%m}", limit=limit,
+                                        days=days_in_month(month)))
     return value
 
 
@@ -385,7 +384,7 @@ def add_study(db: Conn, code: str, month: str, hours: str | float,
     row = db.first("SELECT id, active, registered_on FROM cadre "
                    "WHERE office_id = :office AND code = :code", {"code": code_})
     if row is None:
-        problems.append(Problem(0, "cadre", code_, "no such cadre"))
+        problems.append(Problem(0, "cadre", code_, say("msg.no_such_cadre")))
     first: date | None = None
     try:
         first = parser.parse_month(str(month).strip())
