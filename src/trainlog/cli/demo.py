@@ -63,8 +63,9 @@ def demo(
 
 def _through_time(change: dict[str, Any], lang: str) -> None:
     """The months the demo closed, and the log row of its one dated change."""
-    zh = lang == "zh"
     import json
+
+    from trainlog.vocab import say
 
     def shown(value: Any) -> str:
         return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
@@ -72,11 +73,9 @@ def _through_time(change: dict[str, Any], lang: str) -> None:
     fields = "; ".join(f"{k}: {shown(b)} → {shown(a)}" if b is not None else f"{k}: {shown(a)}"
                        for k, (b, a) in change["changes"].items())
     typer.echo("")
-    typer.echo(f"已结账：{change['closed_through']} 及以前各月" if zh else
-                f"Closed: every month through {change['closed_through']}")
-    typer.echo(f"变更日志：{change['kind']} {change['key']} {change['action']}：{fields}" if zh
-                else f"The log of one change: {change['kind']} {change['key']} "
-                     f"{change['action']}: {fields}")
+    typer.echo(say("msg.demo_closed", lang, month=change["closed_through"]))
+    typer.echo(say("msg.demo_log", lang, kind=change["kind"], key=change["key"],
+                   action=change["action"], fields=fields))
 
 
 def _source_figures(figures: dict[str, Any], lang: str) -> None:

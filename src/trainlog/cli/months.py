@@ -64,8 +64,7 @@ def month_list(st: State, fmt: FormatOpt = Format.table, lang: LangOpt = None,
     def tables() -> list[Any]:
         from trainlog.output.render import table
 
-        through = data["closed_through"] or "—"
-        title = f"已结账至 {through}" if st.lang == "zh" else f"closed through {through}"
+        title = say("msg.closed_through_title", month=data["closed_through"] or "—")
         return [table(data["months"], MONTH_KEYS, st.lang, title=title)]
 
     show(data, fmt, csv=(data["months"], MONTH_KEYS), table=tables, output=output, lang=st.lang)

@@ -272,7 +272,7 @@ def _facts(conn: Conn) -> Outcome:
     """Each cadre's dated facts cover every date from his first without gap or overlap, end open,
     and the cadre's own columns repeat his latest facts (what listings show)."""
     if (conn.scalar("SELECT version_num FROM alembic_version") or "") < "0005":
-        return True, "no dated facts before revision 0005"
+        return True, say("msg.check_facts_none")
     forever = {"forever": date.max}
     open_ends = ("SELECT c.id FROM cadre c LEFT JOIN cadre_fact f ON f.cadre_id = c.id "
                  "AND f.valid_to = :forever GROUP BY c.id HAVING count(f.id) <> 1")
@@ -286,20 +286,17 @@ def _facts(conn: Conn) -> Outcome:
                  for k in ("branch_id", "unit", "level", "rank", "top_leader", "poverty_cadre",
                            "party_member", "active")))
     found = []
-    for what, sql in (("cadre(s) without exactly one open-ended fact row", open_ends),
-                      ("fact row(s) with a gap after them", gaps),
-                      ("cadre(s) whose own columns differ from their latest facts", stale)):
+    for what, sql in (("msg.check_facts_open", open_ends), ("msg.check_facts_gap", gaps),
+                      ("msg.check_facts_stale", stale)):
         n = conn.scalar(f"SELECT count(*) FROM ({sql}) AS bad", forever)
         if n:
             ids = ", ".join(str(r[0]) for r in conn.all(f"{sql} LIMIT {EXAMPLES}", forever))
-            found.append(f"{n} {what} (ids {ids})")
+            found.append(say(what, n=n, ids=ids))
     n = _count(conn, "cadre_fact", empty)
     if n:
-        found.append(f"{n} fact row(s) that end before they start (ids "
-                     f"{_ids(conn, 'cadre_fact', empty)})")
-    return _outcome(found, f"{_count(conn, 'cadre_fact')} fact row(s) of "
-                           f"{_count(conn, 'cadre')} cadre(s), each cadre's covering every date "
-                           "from his first")
+        found.append(say("msg.check_facts_empty", n=n, ids=_ids(conn, "cadre_fact", empty)))
+    return _outcome(found, say("msg.check_facts_fine", n=_count(conn, "cadre_fact"),
+                               cadres=_count(conn, "cadre")))
 
 
 def _voids(conn: Conn) -> Outcome:

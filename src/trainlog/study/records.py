@@ -337,7 +337,7 @@ def import_study(db: Conn, path: str | Path, month: str | None = None,
             updated = db.scalar("SELECT total_changes()") - before - created
         if created or updated:  # a closed month's hours stay as they are
             refuse_closed(db, [m for _, m in job.groups], say(
-                "msg.what_study", month=", ".join(sorted({m.isoformat()[:7]
+                "msg.what_study_month", month=", ".join(sorted({m.isoformat()[:7]
                                                          for _, m in job.groups}))))
     except BaseException:
         _rollback(db)
@@ -403,7 +403,7 @@ def add_study(db: Conn, code: str, month: str, hours: str | float,
                          "AND platform = :platform AND month = :month",
                          {"cadre": cadre_id, "platform": key, "month": first})
     if previous is None or float(previous) != value:
-        refuse_closed(db, first, say("msg.what_study", month=first.isoformat()[:7]))
+        refuse_closed(db, first, say("msg.what_study_month", month=first.isoformat()[:7]))
     notes = _Notes()
     notes.see(code_, active, registered_on, first)
     stamp, who = db.stamp()
