@@ -7,6 +7,7 @@ import itertools
 import os
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -167,6 +168,16 @@ def orm_session() -> Callable[..., AbstractContextManager[Any]]:
 
             yield session
             if write:
+                session.flush()
+                # cadres set up through the ORM get their facts as trainlog's writes give them:
+                # the cadre's columns, holding for every date
+                session.execute(text(
+                    "INSERT INTO cadre_fact (office_id, cadre_id, valid_from, valid_to, "
+                    "branch_id, unit, level, rank, top_leader, poverty_cadre, party_member, "
+                    "active) SELECT office_id, id, :always, :forever, branch_id, unit, level, "
+                    "rank, top_leader, poverty_cadre, party_member, active FROM cadre c "
+                    "WHERE NOT EXISTS (SELECT 1 FROM cadre_fact f WHERE f.cadre_id = c.id)"),
+                    {"always": date.min, "forever": date.max})
                 session.commit()
 
     return open_session

@@ -20,7 +20,7 @@ from trainlog.store.database import HEAD, Database
 TABLES = ["branch", "cadre", "training_session", "attendance", "online_study", "plan", "setting",
           "survey_answer", "survey_topic", "alembic_version"]
 CHECK_NAMES = ["integrity", "foreign_keys", "revision", "orphans", "duplicates",
-               "attendee_counts", "voids", "values", "plans", "settings", "audit"]
+               "attendee_counts", "facts", "voids", "values", "plans", "settings", "audit"]
 #: On PostgreSQL the server's own checks take the place of SQLite's two.
 PG_CHECK_NAMES = ["server", "constraints", "indexes", *CHECK_NAMES[2:]]
 #: A copy of the SQLite file itself; pg_dump backups are tested in test_postgres.py.
@@ -184,6 +184,8 @@ class TestDbCheck:
         "attendee_counts": ("UPDATE training_session SET attendee_count = attendee_count + 1 "
                             "WHERE ref = 'V-1'",),
         "voids": ("UPDATE training_session SET void = TRUE WHERE ref = 'P-1'",),
+        "facts": ("UPDATE cadre_fact SET valid_to = '2020-01-01' WHERE cadre_id = "
+                  "(SELECT id FROM cadre WHERE code = 'G007')",),
         "values": ("UPDATE training_session SET track = 'football' WHERE ref = 'V-2'",),
         "plans": ("UPDATE plan SET target = 0",),
         "settings": ("INSERT INTO setting (office_id, key, value) VALUES (1, 'colour', 'blue')",),

@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import io
 import json
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -45,7 +46,7 @@ def registry(db: Database) -> Database:
         for code, name in [("G001", "张伟"), ("G002", "王芳"), ("G003", "李强"), ("G004", "赵敏"),
                            ("G005", "刘洋"), ("G006", "陈静")]:
             add_cadre(s, code, name, branch="B001", top_leader=code == "G001")
-        deactivate_cadre(s, "G006")
+        deactivate_cadre(s, "G006", on=date(2020, 1, 1))  # before every session here
     return db
 
 
@@ -128,8 +129,8 @@ class TestAddSession:
         (["--hours", "24.5"], "--hours '24.5': is outside 0..24"),
         (["--date", "yesterday"], "--date 'yesterday': is not a date"),
         (["--track", "在线"], "--track '在线': is not one of policy (政策培训)"),
-        (["--attendee", "G006"], "--attendee 'G006': cadre is deactivated; reactivate with "
-         "`trainlog cadre edit --active` first"),
+        (["--attendee", "G006"], "--attendee 'G006': cadre G006 is not active on 2020-04-03; "
+         "if that is wrong: `trainlog cadre edit G006 --active --from DATE`"),
         (["--headcount", "0"], "--attendee: a session needs attendees (--attendee, "
          "--attendees-file) or a --headcount"),
     ])

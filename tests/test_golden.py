@@ -60,4 +60,19 @@ def test_an_upgraded_database_reports_as_before(cli, zhaoling_0002: Path,
             else "upgraded the database schema from revision 0002")
     assert said in result.stderr
     expected = (GOLDEN / name(args)).read_text(encoding="utf-8")
-    assert normalise(result.stdout, str(upgraded)) == expected
+    got = normalise(result.stdout, str(upgraded))
+    if args[:2] == ["db", "info"]:
+        # the tables of revision 0005 hold what the migration made of the records (a fact row a
+        # cadre), not the history, closed months and log the demo wrote: the others are as recorded
+        import json
+
+        new = ("cadre_fact", "month_close", "change_log")
+        got_, expected_ = json.loads(got), json.loads(expected)
+        assert got_["tables"]["cadre_fact"] == got_["tables"]["cadre"]
+        assert (got_["tables"]["month_close"], got_["tables"]["change_log"]) == (0, 0)
+        for data in (got_, expected_):
+            for table in new:
+                data["tables"].pop(table)
+        assert got_ == expected_
+        return
+    assert got == expected

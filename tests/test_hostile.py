@@ -125,7 +125,8 @@ def seeded(cli, db: Database, database_url: str, tmp_path: Path, write_csv) -> d
                      [[f"G{i:03d}", f"干部{i}", f"B00{1 + i % 3}", "2019-05-01"]
                       for i in range(1, 21)])
     assert cli("cadre", "import", path).exit_code == 0
-    assert cli("cadre", "deactivate", "G020").exit_code == 0
+    # inactive from before every session the tests add
+    assert cli("cadre", "deactivate", "G020", "--on", "2000-01-01").exit_code == 0
     for ref, track in (("S-1", "policy"), ("S-2", "video"), ("S-3", "special")):
         done = cli("add-session", "--date", "2020-04-03", "--track", track, "--title", "会",
                    "--hours", "2", "--attendee", "G001,G002,G003", "--ref", ref)

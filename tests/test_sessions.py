@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -42,7 +43,7 @@ def registry(db: Database) -> Database:
         for code, name in [("G001", "张伟"), ("G002", "王芳"), ("G003", "李强"), ("G004", "赵敏"),
                            ("G005", "刘洋"), ("G006", "陈静")]:
             add_cadre(s, code, name, branch="B001")
-        deactivate_cadre(s, "G006")
+        deactivate_cadre(s, "G006", on=date(2020, 1, 1))  # before every session here
     return db
 
 
@@ -211,10 +212,10 @@ class TestAddSession:
             add_cadre(s, "G007", "周杰")
         add(registry, attendees=["G007", "G001"], ref="R-1")
         with registry.connect(write=True) as s:
-            deactivate_cadre(s, "G007")
+            deactivate_cadre(s, "G007", on=date(2020, 4, 4))  # the day after R-1's
         add(registry, hours=1, attendees=["G007", "G001", "G002"], ref="R-1", replace=True)
         assert attendance(registry, "R-1") == {"G007": 1.0, "G001": 1.0, "G002": 1.0}
-        with pytest.raises(InvalidInput, match="'G006': cadre is deactivated"):
+        with pytest.raises(InvalidInput, match="'G006': cadre G006 is not active on 2020-04-03"):
             add(registry, attendees=["G006"], ref="R-1", replace=True)
 
     def test_attendees_file_csv_with_hours(self, registry: Database, tmp_path: Path,
@@ -379,8 +380,8 @@ class TestImport:
             "meeting (其他会议)",
             "row 5, column hours, value '25': is outside 0..24",
             "row 5, column branch, value 'B999': no such branch",
-            "row 6, column cadre, value 'G006': cadre is deactivated; reactivate with "
-            "`trainlog cadre edit --active` first",
+            "row 6, column cadre, value 'G006': cadre G006 is not active on 2020-04-03; if that "
+            "is wrong: `trainlog cadre edit G006 --active --from DATE`",
             "row 7, column ref: is required",
             "row 8, column cadre: ref A-4 has neither a named attendee (cadre) nor a headcount",
             "row 9, column ref, value 'A 5': contains spaces; a ref is one word",
@@ -437,12 +438,12 @@ class TestImport:
         f = write_csv(tmp_path / "s.csv", HEADER, self.ROWS)
         do_import(registry, f)
         with registry.connect(write=True) as s:
-            deactivate_cadre(s, "G001")
+            deactivate_cadre(s, "G001", on=date(2020, 4, 5))  # after the file's sessions
         assert do_import(registry, f).unchanged == 3  # the cron job keeps running
         rows = [*self.ROWS, ["S-1", "2020-04-10", "special", "key", "poverty-industry",
                              "扶贫产业重点班", "4", "", "G001", "3"]]
-        with pytest.raises(InvalidInput, match="row 8, column cadre, value 'G001': cadre is "
-                           "deactivated"):
+        with pytest.raises(InvalidInput, match="row 8, column cadre, value 'G001': cadre G001 is "
+                           "not active on 2020-04-10"):
             do_import(registry, write_csv(tmp_path / "t.csv", HEADER, rows))
 
 

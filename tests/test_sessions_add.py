@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 from collections.abc import Iterable, Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +34,7 @@ def registry(db: Database) -> Database:
         add_branch(s, "B001", "城关镇机关党支部", "城关镇")
         for code, name in [("G001", "张伟"), ("G002", "王芳"), ("G003", "李强")]:
             add_cadre(s, code, name, branch="B001")
-        deactivate_cadre(s, "G003")
+        deactivate_cadre(s, "G003", on=date(2020, 1, 1))  # before every session here
     return db
 
 
@@ -138,7 +139,7 @@ def test_more_attendees_than_one_in_list_holds(registry: Database, cli, tmp_path
                   "--title", "网络学院", "--attendees-file", listed)
     assert refused.exit_code != 0
     assert "NOPE" in refused.stderr and "no such cadre" in refused.stderr
-    assert "G003" in refused.stderr and "deactivated" in refused.stderr
+    assert "G003" in refused.stderr and "not active on 2020-05-01" in refused.stderr
     assert "X0" not in refused.stderr  # every other code was found, whichever chunk it was in
 
     listed.write_text("\n".join(codes) + "\n", encoding="utf-8")
@@ -196,9 +197,10 @@ def test_replace_through_a_conn_keeps_a_deactivated_attendee(registry: Database)
     with registry.connect(write=True) as s:
         first = add_session(s, date="2020-04-01", track="policy", title="会",
                             attendees=["G001", "G002"], ref="R")
-        deactivate_cadre(s, "G001")
-    with registry.connect(write=True) as db, pytest.raises(InvalidInput, match="deactivated"):
-        add_session(db, date="2020-04-01", track="policy", title="会", attendees=["G001"],
+        deactivate_cadre(s, "G001", on=date(2020, 4, 2))  # the day after R
+    with registry.connect(write=True) as db, pytest.raises(InvalidInput,
+                                                           match="not active on 2020-04-02"):
+        add_session(db, date="2020-04-02", track="policy", title="会", attendees=["G001"],
                     ref="NEW")
     with registry.connect(write=True) as db:
         again = add_session(db, date="2020-04-02", track="policy", title="会（更正）", hours="2",

@@ -25,7 +25,7 @@ def registry(cli, db: Database) -> None:  # type: ignore[no-untyped-def]
     assert cli("branch", "add", "B1", "一支部").exit_code == 0
     for code in ("G1", "G2", "G3"):
         assert cli("cadre", "add", code, "张三", "--branch", "B1").exit_code == 0
-    assert cli("cadre", "deactivate", "G3").exit_code == 0
+    assert cli("cadre", "deactivate", "G3", "--on", "2020-01-01").exit_code == 0  # before every session
 
 
 def _rows(hours: str = "2") -> list[list[Any]]:

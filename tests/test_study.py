@@ -40,7 +40,8 @@ def world(db: Database) -> Database:
                   registered_on="2020-01-10")
         add_cadre(s, "G005", "刘洋", branch="B003", registered_on="2020-01-01")
         add_cadre(s, "G006", "陈静", registered_on="2020-05-02")
-        deactivate_cadre(s, "G005")
+        # from 1 January 2020, so inactive on the last day of every period checked below
+        deactivate_cadre(s, "G005", on=date(2020, 1, 1))
     return db
 
 

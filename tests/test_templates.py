@@ -64,6 +64,9 @@ def fill_xlsx(path: Path, rows: list[dict[str, Any]]) -> None:
     keys = [c.value for c in ws[1]]
     for row in rows:
         ws.append([row.get(k) for k in keys])
+        for cell in ws[ws.max_row]:  # text typed as text ('=0 in Excel), never as a formula
+            if isinstance(cell.value, str) and cell.value.startswith("="):
+                cell.data_type = "s"
     wb.save(path)
 
 

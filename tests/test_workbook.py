@@ -71,8 +71,8 @@ def small(db: Database) -> Database:
         add_study(s, "C1", "2020-03", 2, "xuexi")
         add_study(s, "C2", "2020-02", 2)
         add_study(s, "C2", "2020-03", 6)
-        deactivate_cadre(s, "C5")
-        deactivate_cadre(s, "C6")
+        deactivate_cadre(s, "C5", on=date(2020, 4, 3))  # the day after his last session
+        deactivate_cadre(s, "C6", on=date(2020, 1, 1))  # before the year exported
         set_plan(s, 2020, 100)
     return db
 

@@ -1,6 +1,5 @@
-"""The log of changes (`trainlog log`), and the log rows of the writes whose modules leave them to
-their callers: a branch added or imported (`trainlog.registry`), a plan set
-(`trainlog.reports.plans`). Each is written in the transaction of its change
+"""The log of changes (`trainlog log`), and the log rows of the one write whose module leaves them
+to its caller: a plan set (`trainlog.reports.plans`), written in the transaction of its change
 (`trainlog.store.changelog`).
 
 Reading the log imports nothing of the domain: `trainlog log` stays quick.
@@ -9,18 +8,14 @@ Reading the log imports nothing of the domain: `trainlog log` stays quick.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 from typing import Any
 
-from trainlog.store.changelog import KINDS, log_change, log_changes
+from trainlog.store.changelog import KINDS, log_change
 from trainlog.store.sql import Conn, as_datetime
 
 #: The keys of a log entry (`trainlog log --format json`), in order.
 LOG_KEYS = ["at", "role", "user", "kind", "key", "action", "changes"]
-#: A branch's fields its log rows name.
-BRANCH_FIELDS = ("name", "township", "active")
 
 
 def read_log(conn: Conn, since: date | None = None, kind: str | None = None,
@@ -53,48 +48,6 @@ def _entry(row: Any) -> dict[str, Any]:
 
 
 # -- the writes that log here ------------------------------------------------------------------
-def _branches(conn: Conn) -> dict[str, tuple[Any, ...]]:
-    """code -> (name, township, active) of every branch of the office (a district has hundreds)."""
-    return {code: (name, township, bool(active)) for code, name, township, active in conn.all(
-        "SELECT code, name, township, active FROM branch WHERE office_id = :office")}
-
-
-def _branch_rows(before: dict[str, tuple[Any, ...]],
-                 after: dict[str, tuple[Any, ...]]) -> Iterator[tuple[str, str, str, Any]]:
-    for code, now in after.items():
-        was = before.get(code)
-        changes = {f: (None if was is None else old, new)
-                   for f, old, new in zip(BRANCH_FIELDS, was or (None,) * 3, now, strict=True)
-                   if (old != new if was is not None else new is not None and f != "active")}
-        if was is None:
-            yield "branch", code, "create", changes
-        elif changes:
-            yield "branch", code, "update", changes
-
-
-def add_branch(conn: Conn, code: str, name: str, township: str | None = None) -> dict[str, Any]:
-    """`trainlog.registry.add_branch`, logged."""
-    from trainlog.registry import add_branch as add
-
-    branch = add(conn, code, name, township)
-    log_change(conn, "branch", branch["code"], "create",
-               {f: (None, branch[f]) for f in ("name", "township") if branch[f] is not None})
-    return branch
-
-
-def import_branches(conn: Conn, path: str | Path, encoding: str | None = None,
-                    dry_run: bool = False, options: Any = None) -> Any:
-    """`trainlog.registry.import_branches`, logged: one row per branch created or changed (the
-    office's branches compared before and after)."""
-    from trainlog.registry import import_branches as run
-
-    before = _branches(conn)
-    result = run(conn, path, encoding, dry_run, options)
-    if result.created or result.updated:
-        log_changes(conn, _branch_rows(before, _branches(conn)))
-    return result
-
-
 def set_plan(conn: Conn, year: int, target: int, track: str | None = None,
              deadline: str | date | None = None) -> dict[str, Any]:
     """`trainlog.reports.plans.set_plan`, logged (key: the year and its scope, "2020 all")."""

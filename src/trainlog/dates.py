@@ -15,6 +15,11 @@ _MONTH = re.compile(r"^\s*(\d{4})\s*(?:-|/|\.|年)\s*(\d{1,2})\s*月?\s*$")
 _DATETIME_TAIL = re.compile(r"^(\d{4}-\d{2}-\d{2})[ T]00:00(:00)?$")
 
 
+#: The start of a cadre's first facts (they hold for every earlier date), and a fact's open end.
+ALWAYS = date.min
+FOREVER = date.max
+
+
 def today() -> date:
     """Today, or TRAINLOG_TODAY when set (for tests and for replaying a past day's cron job)."""
     fixed = os.environ.get("TRAINLOG_TODAY")
@@ -49,8 +54,8 @@ def parse_month(value: object, field: str = "month") -> date:
         return now.replace(day=1)
     if text in ("last", "上月"):
         if (now.year, now.month) == (1, 1):  # today is in the first month a date can have
-            raise FieldError(field, f"{value!r}: there is no month before 0001-01 (today is "
-                             f"{now.isoformat()})")
+            raise FieldError(field, FRAME["no_month_before"].format(value=repr(value),
+                                                                    today=now.isoformat()))
         return (now.replace(day=1) - timedelta(days=1)).replace(day=1)
     m = _MONTH.match(text)
     if not m:

@@ -69,6 +69,7 @@ FRAME = {
     "not_year": "--year: {year} is not a year",
     "from_after_to": "--from {start} is after --to {end}",
     "as_of_before": "--as-of {day} is before the period starts ({start})",
+    "no_month_before": "{value}: there is no month before 0001-01 (today is {today})",
 }
 
 

@@ -17,6 +17,7 @@ from trainlog.files import tables as imp
 from trainlog.store.changelog import log_change
 from trainlog.store.offices import PG_ADMIN, office_code
 from trainlog.store.sql import Conn
+from trainlog.vocab import say
 
 #: Tables of records (trainlog.store.schema.RECORD_TABLES, not imported: it imports SQLModel).
 RECORD_TABLES = ["branch", "cadre", "cadre_fact", "training_session", "attendance", "online_study",
@@ -45,8 +46,7 @@ def check_first_office(conn: Conn, code: str, name: str) -> None:
     """`init --office` on an existing database: the office must be there already."""
     row = conn.first("SELECT name FROM office WHERE code = :code", {"code": code})
     if row is None:
-        raise TrainlogError(f"--office: the database exists and has no office {code!r}; add it "
-                            f"with `trainlog office add {code} NAME`")
+        raise TrainlogError(say("msg.no_first_office", shown=repr(code), code=code))
 
 
 def _office(conn: Conn, code: str, field: str = "office") -> tuple[int, str, str]:
@@ -54,14 +54,13 @@ def _office(conn: Conn, code: str, field: str = "office") -> tuple[int, str, str
     code_ = office_code(code)
     row = conn.first("SELECT id, code, name FROM office WHERE code = :code", {"code": code_})
     if row is None:
-        raise TrainlogError(f"{field}: no office {code_!r} (`trainlog office list` lists them)")
+        raise TrainlogError(say("msg.no_office", field=field, code=repr(code_)))
     return int(row[0]), row[1], row[2]
 
 
 def _require_admin(conn: Conn, what: str) -> None:
     if conn.dialect == "postgresql" and not conn.scalar(PG_ADMIN):
-        raise TrainlogError(f"{what}: only the database's owner may do this (the role that "
-                            "owns trainlog's tables, which ran `trainlog init`)")
+        raise TrainlogError(say("msg.owner_only", what=what))
 
 
 def add_office(conn: Conn, code: str, name: str, parent: str | None = None) -> dict[str, Any]:
@@ -73,7 +72,7 @@ def add_office(conn: Conn, code: str, name: str, parent: str | None = None) -> d
     if parent is not None and str(parent).strip():
         parent_id, parent_code, _ = _office(conn, parent, "--parent")
     if conn.first("SELECT id FROM office WHERE code = :code", {"code": code_}):
-        raise TrainlogError(f"office {code_} exists already")
+        raise TrainlogError(say("msg.office_exists", code=code_))
     stamp, who = conn.stamp()
     office_id = conn.insert("INSERT INTO office (code, name, parent_id, created_at, created_by) "
                             "VALUES (:code, :name, :parent, :at, :by)",
@@ -101,20 +100,16 @@ def children(conn: Conn) -> list[tuple[int, str, str]]:
 
 def _pg_only(conn: Conn, what: str) -> None:
     if conn.dialect != "postgresql":
-        raise TrainlogError(f"{what}: grants are for a shared PostgreSQL database; a SQLite "
-                            "file has no database roles (whoever can open the file uses every "
-                            "office in it)")
+        raise TrainlogError(say("msg.grants_pg_only", what=what))
 
 
 def _role(conn: Conn, role: str) -> str:
     """A role's name, checked: one that exists and is not the administrator's."""
     name = str(role).strip()
     if not _ROLE.match(name):
-        raise TrainlogError(f"ROLE: {name!r} is not a plain PostgreSQL role name "
-                            "(letters, digits and _, up to 63)")
+        raise TrainlogError(say("msg.bad_role", name=repr(name)))
     if not conn.scalar("SELECT 1 FROM pg_roles WHERE rolname = :role", {"role": name}):
-        raise TrainlogError(f"ROLE: there is no database role {name!r}; create it first "
-                            f"(CREATE ROLE {name} LOGIN PASSWORD '…')")
+        raise TrainlogError(say("msg.no_role", shown=repr(name), name=name))
     return name
 
 
@@ -186,7 +181,7 @@ def revoke_office(conn: Conn, role: str, code: str) -> dict[str, Any]:
                      "AND office_id = :office", {"role": name, "office": office_id})
     if was is None or not conn.run("DELETE FROM office_grant WHERE role = :role "
                                    "AND office_id = :office", {"role": name, "office": office_id}):
-        raise TrainlogError(f"the role {name} has no grant of office {code_}")
+        raise TrainlogError(say("msg.no_grant", role=name, code=code_))
     log_change(conn, "office", code_, "update", {f"grant {name}": (_access(bool(was[0])), None)},
                office=office_id)
     _privileges(conn, name)

@@ -86,8 +86,8 @@ def parse_topics(value: Any, field: str = "topic") -> list[Topic]:
         detail = None
         if has_detail:
             if key != "other":
-                raise FieldError(field, f"{piece!r}: only other ({TOPICS['other']}) takes a "
-                                    "text after ':'")
+                raise FieldError(field, say("msg.detail_only_other", piece=repr(piece),
+                                            other=TOPICS["other"]))
             detail = imp.text(detail_text, field, max_length=DETAIL_MAX)
         if (key, detail) not in out:  # the same topic twice is asked for once
             out.append((key, detail))
@@ -130,7 +130,7 @@ def _check_answer(raw: dict[str, Any], chk: imp.Checker, row: int,
             chk.add(row, "cadre", code, say("msg.no_such_cadre"))
         if respondent:
             chk.add(row, "respondent", respondent,
-                    "give the cadre's code or a respondent, not both")
+                    say("msg.cadre_or_respondent"))
     if len(chk.problems) > before:
         return None
     return _Answer(when, method, cadre_id, respondent, tier, note, tuple(topics))  # type: ignore[arg-type]
@@ -178,8 +178,7 @@ def _write(conn: Conn, answers: Sequence[_Answer]) -> list[int]:
     ids = [int(i) for (i,) in conn.all("SELECT id FROM survey_answer WHERE office_id = :office "
                                         "AND id > :last ORDER BY id", {"last": last})]
     if len(ids) != len(answers):  # another writer without trainlog's lock
-        raise TrainlogError(f"survey: {len(answers)} answers written but {len(ids)} found; "
-                            "nothing was written, run the command again")
+        raise TrainlogError(say("msg.answers_raced", n=len(answers), found=len(ids)))
     conn.insert_rows("survey_topic", _TOPIC_COLUMNS,
                      ((sid, t, d, office) for sid, a in zip(ids, answers, strict=True)
                       for t, d in a.topics))

@@ -57,7 +57,7 @@ def _root(
 
 #: The modules that add commands, in the order of --help.
 MODULES = ["database", "offices", "demo", "export", "registry", "reports", "sessions", "study",
-           "survey", "changes"]
+           "survey", "months", "changes"]
 #: The module of each top-level command or group: a command run from the shell imports its own
 #: module only, so Typer builds one module's commands, not all 35 (a test checks this map).
 COMMANDS = {"init": "database", "db": "database", "demo": "demo", "export": "export",
@@ -65,7 +65,7 @@ COMMANDS = {"init": "database", "db": "database", "demo": "demo", "export": "exp
             "branch": "registry", "cadre": "registry", "plan": "reports", "report": "reports",
             "add-session": "sessions", "session": "sessions", "study": "study",
             "compliance": "study", "coverage": "study", "config": "study", "survey": "survey",
-            "office": "offices", "log": "changes"}
+            "office": "offices", "month": "months", "log": "changes"}
 #: Options of the root that take a value.
 _VALUED = {"--db", "--lang", "--office"}
 
@@ -125,8 +125,10 @@ def main() -> None:
     except Exception as exc:  # a bug or an environment problem: say it plainly
         if os.environ.get("TRAINLOG_DEBUG"):
             raise
-        sys.stderr.write(f"trainlog: unexpected error: {_said(exc)}\n"
-                         "(set TRAINLOG_DEBUG=1 to see the traceback)\n")
+        from trainlog.cli.words import lang_of
+        from trainlog.vocab import say
+
+        sys.stderr.write(say("msg.unexpected", lang_of(sys.argv[1:]), error=_said(exc)) + "\n")
         sys.exit(1)
     finally:
         # The outcome is decided: a signal now must not kill the process, which a shell would

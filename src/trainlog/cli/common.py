@@ -81,13 +81,12 @@ def interrupted(exc: BaseException, saved: bool) -> int:
     from trainlog.errors import Terminated
 
     _SAID.append(True)
-    what = "terminated" if isinstance(exc, Terminated) else "interrupted"
+    what = say("msg.terminated" if isinstance(exc, Terminated) else "msg.interrupted")
     try:
         if saved:
-            message(f"{what} after the changes were saved: they are kept (the summary was cut "
-                    "short; do not enter them again)")
+            message(say("msg.stopped_after_save", what=what))
             return 0
-        message(f"{what}; nothing of the current command was written")
+        message(say("msg.stopped", what=what))
     except (OSError, ValueError):  # stderr gone with the terminal
         pass
     return 143 if isinstance(exc, Terminated) else 130
@@ -231,11 +230,11 @@ def import_notes(data: dict[str, Any], rejected: Any) -> str:
     """The lines an import's summary adds: what was left out of the file, what was rejected."""
     lines = []
     if data.get("columns_left_out"):
-        lines.append("left out: column(s) " + ", ".join(data["columns_left_out"]))
+        lines.append(say("msg.left_out", columns=", ".join(data["columns_left_out"])))
     if data.get("total_rows_skipped"):
-        lines.append(f"skipped {data['total_rows_skipped']} total row(s) (合计/总计/小计)")
+        lines.append(say("msg.totals_skipped", n=data["total_rows_skipped"]))
     if rejected is not None:
-        lines.append(f"rejected {rejected.rows} row(s), written to {rejected.path}")
+        lines.append(say("msg.rejected", n=rejected.rows, path=rejected.path))
     return "".join(f"\n{x}" for x in lines)
 
 

@@ -95,8 +95,8 @@ def backup(
     PostgreSQL: pg_dump --format=custom)."""
     result = st.db.backup(dest, overwrite=force)
     show(result, fmt, text=result["backup"],
-         before=f"backed up {result['database']} ({result['bytes']:,} bytes, schema revision "
-                f"{result['revision']}, integrity ok)")
+         before=say("msg.backed_up", database=result["database"], bytes=f"{result['bytes']:,}",
+                    revision=result["revision"]))
 
 
 @command(db_app, "upgrade")

@@ -19,23 +19,26 @@ def demo(
     lang: LangOpt = None,
 ) -> None:
     """Load the Zhaoling District 2020 example data set and print its report as of 3 April 2020."""
-    from trainlog.demo.load import AS_OF, Loaded, demo_location, load_demo
+    from trainlog.demo.load import AS_OF, Loaded, demo_location, load_demo, through_time
     from trainlog.output.render import message
     from trainlog.store.database import Database
+    from trainlog.vocab import WORDS, say, word
 
     zh = st.lang == "zh"
     path = demo_location(db)
     database = Database(str(path))
-    message(f"正在把召陵区 2020 年示例数据导入 {path} …" if zh else
-            f"Loading the Zhaoling District 2020 example data set into {path} …")
+    message(say("msg.demo_loading", path=path))
 
     def progress(item: Loaded) -> None:
         s = item.summary
-        counts = ", ".join(f"{k} {v}" for k, v in s.items()
-                           if isinstance(v, int) and not isinstance(v, bool) and k != "rows")
-        message(f"  {item.file}: {s.get('rows', '')} rows ({item.what}: {counts})")
+        counts = say("msg.list_join").join(
+            f"{word(k, 'zh') if zh and k in WORDS else k} {v}" for k, v in s.items()
+            if isinstance(v, int) and not isinstance(v, bool) and k != "rows")
+        message(say("msg.demo_loaded", file=item.file, rows=s.get("rows", ""),
+                    what=say(f"msg.what_{item.what}"), counts=counts))
 
     load_demo(database, path.parent / "zhaoling2020", progress)
+    change = through_time(database)
     database.dispose()
 
     # The rest is what a user sees from the same commands on this database: `report --from
@@ -54,32 +57,46 @@ def demo(
     # The 通报 is a zh-CN document; the same figures as the report above.
     typer.echo("")
     typer.echo(notice_text(figures, "zh"), nl=False)
+    _through_time(change, st.lang)
     _next_steps(path, st.lang)
+
+
+def _through_time(change: dict[str, Any], lang: str) -> None:
+    """The months the demo closed, and the log row of its one dated change."""
+    import json
+
+    from trainlog.vocab import say
+
+    def shown(value: Any) -> str:
+        return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+
+    fields = "; ".join(f"{k}: {shown(b)} → {shown(a)}" if b is not None else f"{k}: {shown(a)}"
+                       for k, (b, a) in change["changes"].items())
+    typer.echo("")
+    typer.echo(say("msg.demo_closed", lang, month=change["closed_through"]))
+    typer.echo(say("msg.demo_log", lang, kind=change["kind"], key=change["key"],
+                   action=change["action"], fields=fields))
 
 
 def _source_figures(figures: dict[str, Any], lang: str) -> None:
     """The source document's figures as of 3 April 2020: those of the notice (`gather`: the
     remote-education coverage, compliance, the top leaders' policy training)."""
     from trainlog.output.render import console, table
+    from trainlog.vocab import say
 
     cov, comp = figures["coverage"], figures["compliance"]
-    zh = lang == "zh"
     rows = [
-        ("党支部", "party branches", cov["branches"]),
-        ("开展远程教育的党支部", "branches that held remote education", cov["with_sessions"]),
-        ("远程教育学习培训次数", "remote-education sessions", cov["sessions"]),
-        ("网络干部学院注册党员干部", "party-member cadres registered at the academy",
-         comp["registered"]),
-        ("以会代训培训一把手人次", "top leaders trained through meetings (person-times)",
-         figures["top_leaders"]),
+        ("msg.demo_branches", cov["branches"]),
+        ("msg.demo_with_sessions", cov["with_sessions"]),
+        ("msg.demo_sessions", cov["sessions"]),
+        ("msg.demo_registered", comp["registered"]),
+        ("msg.demo_top_leaders", figures["top_leaders"]),
     ]
-    title = "截至2020年4月3日（对照原文）" if zh else "As of 3 April 2020 (the source document's figures)"
     out = console()
-    out.print(table([{"figure": zh_ if zh else en, "value": f"{v:,}"} for zh_, en, v in rows],
-                    ["figure", "value"], lang, title=title))
-    without = ", ".join(cov["without"])
-    out.print(("未开展远程教育的党支部：" if zh else "Branches with no remote-education session: ")
-              + (without or "-"))
+    out.print(table([{"figure": say(key, lang), "value": f"{v:,}"} for key, v in rows],
+                    ["figure", "value"], lang, title=say("msg.demo_as_of", lang)))
+    without = say("msg.list_join", lang).join(cov["without"])
+    out.print(say("msg.demo_without", lang) + (without or "-"))
 
 
 def _next_steps(path, lang: str) -> None:  # type: ignore[no-untyped-def]
@@ -94,7 +111,10 @@ def _next_steps(path, lang: str) -> None:  # type: ignore[no-untyped-def]
         "trainlog survey report --year 2020",
         "trainlog export --year 2020 --as-of 2020-04-03 zhaoling2020.xlsx",
         "trainlog cadre list --lang zh",
+        "trainlog month list",
+        "trainlog cadre history G0009",
+        "trainlog log --key G0009",
     ]
-    head = f"\n示例数据库：{path}\n接下来可以试试：" if lang == "zh" else (
-        f"\nThe demo database is {path}\nTry next:")
-    message("\n".join([head, *(f"  {s}" for s in steps)]))
+    from trainlog.vocab import say
+
+    message("\n".join([say("msg.demo_next", lang, path=path), *(f"  {s}" for s in steps)]))

@@ -32,8 +32,11 @@ def office_add(
 
     with st.db.connect(write=True) as conn:
         added = add_office(conn, code, name, parent)
-    under = f" under {added['parent']}" if added["parent"] else ""
-    show(added, fmt.value, text=f"added office {added['code']} {added['name']}{under}")
+    from trainlog.vocab import say
+
+    under = say("msg.under", parent=added["parent"]) if added["parent"] else ""
+    show(added, fmt.value, text=say("msg.added_office", code=added["code"], name=added["name"],
+                                    under=under))
 
 
 @command(office_app, "list")
@@ -66,9 +69,11 @@ def office_grant(
 
     with st.db.connect(write=True) as conn:
         done = grant_office(conn, role, code, read_only)
-    how = "read" if read_only else "read and write"
-    show(done, fmt.value, text=f"granted {done['role']} to {how} the records of office "
-                               f"{done['office']} {done['name']}")
+    from trainlog.vocab import say
+
+    how = say("msg.to_read" if read_only else "msg.to_read_write")
+    show(done, fmt.value, text=say("msg.granted", role=done["role"], how=how,
+                                   office=done["office"], name=done["name"]))
 
 
 @command(office_app, "revoke")
@@ -78,4 +83,6 @@ def office_revoke(st: State, role: RoleArg, code: CodeArg, fmt: FormatOpt = Form
 
     with st.db.connect(write=True) as conn:
         done = revoke_office(conn, role, code)
-    show(done, fmt.value, text=f"revoked office {done['office']} from {done['role']}")
+    from trainlog.vocab import say
+
+    show(done, fmt.value, text=say("msg.revoked", office=done["office"], role=done["role"]))

@@ -63,7 +63,7 @@ def branch_add(
     township: Annotated[str | None, typer.Option("--township", help="乡镇/街道.")] = None,
 ) -> None:
     """Add a party branch."""
-    from trainlog.changes import add_branch
+    from trainlog.registry import add_branch
 
     with st.db.connect(write=True) as conn:
         b = add_branch(conn, code, name, township)
@@ -91,7 +91,7 @@ def branch_import(st: State, file: FileArg, options: ReadOpts, dry_run: DryRunOp
                   rejects: RejectsOpt = None, fmt: FormatOpt = Format.table,
                   quiet: QuietOpt = False) -> None:
     """Import branches (编号, 名称, 乡镇); updates by code, all or nothing."""
-    from trainlog.changes import import_branches
+    from trainlog.registry import import_branches
 
     _import(st, import_branches, "branches", file, options, dry_run, rejects, fmt, quiet)
 
@@ -101,6 +101,16 @@ LevelOpt = Annotated[str | None, typer.Option(
 UnitOpt = Annotated[str | None, typer.Option("--unit", help="单位.")]
 RegisteredOpt = Annotated[str | None, typer.Option(
     "--registered-on", help="date of registration at the online academy.")]
+
+
+FromOpt = Annotated[str | None, typer.Option(
+    "--from", help="the day the change holds from (default today).")]
+
+
+def _day(value: str | None, option: str) -> Any:
+    from trainlog.dates import parse_date
+
+    return parse_date(value, option) if value is not None else None
 
 
 @command(cadre_app, "add")
@@ -233,32 +243,72 @@ def cadre_edit(
     registered_on: RegisteredOpt = None,
     active: Annotated[bool | None, typer.Option("--active/--inactive",
                                                 help="reactivate or deactivate.")] = None,
+    start: FromOpt = None,
+    correct: Annotated[bool, typer.Option(
+        "--correct", help="change the facts for every date (a mistake in the roster).")] = False,
 ) -> None:
-    """Change a cadre's fields; options not given are left as they are."""
+    """Change a cadre's fields; options not given are left as they are. The facts (branch,
+    unit, level, flags, active) change from --from DATE on (default today), or with --correct
+    for every date."""
     from trainlog.registry import edit_cadre
 
     with st.db.connect(write=True) as conn:
-        c = edit_cadre(conn, code, name=name, unit=unit, level=level, branch=branch,
-                       top_leader=top_leader, poverty_cadre=poverty_cadre,
-                       party_member=party_member, registered_on=registered_on, active=active)
+        c = edit_cadre(conn, code, start=_day(start, "--from"), correct=correct, name=name,
+                       unit=unit, level=level, branch=branch, top_leader=top_leader,
+                       poverty_cadre=poverty_cadre, party_member=party_member,
+                       registered_on=registered_on, active=active)
     typer.echo(say("msg.updated_cadre", code=c["code"], name=c["name"]))
 
 
 @command(cadre_app, "deactivate")
-def cadre_deactivate(st: State, code: CadreArg) -> None:
-    """Deactivate a cadre: kept, with past records still counting; no new attendance."""
+def cadre_deactivate(
+    st: State,
+    code: CadreArg,
+    on: Annotated[str | None, typer.Option(
+        "--on", help="the first day the cadre is inactive (default today).")] = None,
+    reason: Annotated[str | None, typer.Option(
+        "--reason", help="why (retired, transferred…), kept in the history and the log.")] = None,
+) -> None:
+    """Deactivate a cadre from a day: kept, with records before it still counting; no
+    attendance on or after it."""
     from trainlog.registry import deactivate_cadre
 
     with st.db.connect(write=True) as conn:
-        c = deactivate_cadre(conn, code)
+        c = deactivate_cadre(conn, code, on=_day(on, "--on"), reason=reason)
     typer.echo(say("msg.deactivated_cadre", code=c["code"], name=c["name"]))
 
 
 @command(cadre_app, "import")
 def cadre_import(st: State, file: FileArg, options: ReadOpts, dry_run: DryRunOpt = False,
                  rejects: RejectsOpt = None, fmt: FormatOpt = Format.table,
-                 quiet: QuietOpt = False) -> None:
-    """Import cadres (编号, 姓名, 单位, 级别, 党支部, 一把手, 扶贫干部, 党员, 网络学院注册日期)."""
+                 quiet: QuietOpt = False, start: FromOpt = None) -> None:
+    """Import cadres (编号, 姓名, 单位, 级别, 党支部, 一把手, 扶贫干部, 党员, 网络学院注册日期);
+    changed facts hold from --from DATE on (default today)."""
+    from functools import partial
+
     from trainlog.registry import import_cadres
 
-    _import(st, import_cadres, "cadres", file, options, dry_run, rejects, fmt, quiet)
+    _import(st, partial(import_cadres, start=_day(start, "--from")), "cadres", file, options,
+            dry_run, rejects, fmt, quiet)
+
+
+HISTORY_KEYS = ["fact", "value", "from", "to", "reason"]
+
+
+@command(cadre_app, "history")
+def cadre_history(st: State, code: CadreArg, fmt: FormatOpt = Format.table,
+                  lang: LangOpt = None, output: OutputOpt = None) -> None:
+    """Each of a cadre's facts with the values it held and the dates it held them."""
+    from trainlog.registry import cadre_history as history
+
+    with st.db.connect() as conn:
+        data = history(conn, code)
+
+    def tables() -> list[Any]:
+        from trainlog.output.render import table
+
+        return [table(data["facts"], HISTORY_KEYS, st.lang,
+                      title=f"{data['code']} {data['name']}")]
+
+    show(data, fmt, csv=(data["facts"], HISTORY_KEYS), table=tables, output=output,
+         lang=st.lang)

@@ -74,19 +74,13 @@ def _plan_set(result: dict[str, Any], lang: str) -> str:
 
     scope = (label(result["track"], lang, "track") if result["track"]
              else _w("all_tracks", lang))
+    from trainlog.vocab import say
+
     prev = result["previous"]
-    if lang == "zh":
-        verb = "已更新" if prev else "已设定"
-        line = (f"{verb} {result['year']} 年度计划（{scope}）：{result['target']:,} 人次，"
-                f"截止 {result['deadline']}")
-        if prev:
-            line += f"（原为 {prev['target']:,} 人次，截止 {prev['deadline']}）"
-    else:
-        verb = "updated" if prev else "set"
-        line = (f"{verb} the {result['year']} plan ({scope}): {result['target']:,} person-times "
-                f"by {result['deadline']}")
-        if prev:
-            line += f" (was {prev['target']:,} by {prev['deadline']})"
+    line = say("msg.plan_updated" if prev else "msg.plan_set", lang, year=result["year"],
+               scope=scope, target=f"{result['target']:,}", deadline=result["deadline"])
+    if prev:
+        line += say("msg.plan_was", lang, target=f"{prev['target']:,}", deadline=prev["deadline"])
     return line
 
 
@@ -114,22 +108,16 @@ def plan_show(
 def _no_plan_hint(year: int | None, lang: str, track: str | None = None,
                   others: list[dict[str, Any]] | None = None) -> str:
     """Why there is no plan to report against, and how to set one."""
-    from trainlog.vocab import label
+    from trainlog.vocab import label, say
 
     y = str(year) if year is not None else "YEAR"
     t = f" --track {track}" if track else " [--track T]"
     if others:  # the year has plans, for other tracks only
         set_for = ", ".join(label(p["track"], lang, "track") for p in others)
-        if lang == "zh":
-            return (f"{year} 年没有{label(track, lang, 'track')}或全部类别的计划"
-                    f"（已设定：{set_for}）；设定方法：trainlog plan set {y} --target 人次{t}")
-        return (f"no plan for the {track} track or all tracks in {year} (plans set: {set_for}); "
-                f"set one with `trainlog plan set {y} --target N{t}`")
-    if lang == "zh":
-        return (f"{'' if year is None else f'{year} 年'}尚未设定年度计划；设定方法："
-                f"trainlog plan set {y} --target 人次{t}")
-    return (f"no plan set{'' if year is None else f' for {year}'}; set one with "
-            f"`trainlog plan set {y} --target N{t}`")
+        return say("msg.no_plan_of_track", lang, track=label(track, lang, "track"), year=year,
+                   set_for=set_for, y=y, t=t)
+    return say("msg.no_plan", lang, of="" if year is None else say("msg.plan_of", lang, year=year),
+               y=y, t=t)
 
 
 @command(app, "report")

@@ -47,8 +47,9 @@ def _by(by_id: bool, by_ref: bool) -> str | None:
     """--id or --ref: how the key names the session (None: whichever it is)."""
     if by_id and by_ref:
         from trainlog.errors import TrainlogError
+        from trainlog.vocab import say
 
-        raise TrainlogError("give --id or --ref, not both")
+        raise TrainlogError(say("msg.id_or_ref_not_both"))
     return "id" if by_id else "ref" if by_ref else None
 #: zh-CN headers where these commands' differ from trainlog.vocab.WORDS: a person's name is 姓名.
 LABELS = own_labels("cadre")

@@ -32,8 +32,8 @@ survey_app = typer.Typer(help="The training-needs survey (需求调研): what ca
                          no_args_is_help=True)
 app.add_typer(survey_app, name="survey")
 
-METHOD_HELP = ("visit/symposium/phone/interview/questionnaire or "
-               "走访/座谈/电话问询/个别访谈/问卷调查.")
+METHOD_HELP = ("visit, symposium, phone, interview or questionnaire "
+               "(走访/座谈/电话问询/个别访谈/问卷调查).")
 MethodOpt = Annotated[str | None, typer.Option("--method", help=METHOD_HELP)]
 TierOpt = Annotated[str | None, typer.Option(
     "--tier", help="the class tier asked for: thematic/key/regular or 专题班/重点班/常规班.")]

@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 
 from trainlog.vocab import WORDS, set_lang
 
@@ -103,6 +103,27 @@ def _zh_error(error: Any) -> None:
     said = error.format_message
     error.format_message = lambda: usage_zh(said())
     _show_error[0](error)
+
+
+def fit_help() -> None:
+    """Rich's help panels fitted to a narrow terminal (trainlog.cli.fit), once a help is shown
+    (Rich is imported only then)."""
+    import typer.rich_utils as rich_help
+
+    from trainlog.cli.fit import fit
+
+    fit(rich_help)
+
+
+def _fitted(format_help: Any) -> Any:
+    def fitted(self: Any, ctx: Any, formatter: Any) -> Any:
+        fit_help()
+        return format_help(self, ctx, formatter)
+    return fitted
+
+
+for _kind in (TyperCommand, TyperGroup):  # every command's --help, whatever its language
+    _kind.format_help = _fitted(_kind.format_help)  # type: ignore[method-assign]
 
 
 class Group(TyperGroup):

@@ -11,12 +11,17 @@ from typing import Any
 
 from trainlog.errors import TrainlogError
 from trainlog.store.database import Database
+from trainlog.vocab import say
 
 #: The day of the source document's figures ("截至4月3日").
 AS_OF = date(2020, 4, 3)
 PLAN_YEAR, PLAN_TARGET, PLAN_TRACK = 2020, 2000, "special"
 #: The demo's one office: the Organization Department of Zhaoling District.
 OFFICE = ("zhaoling", "召陵区")
+#: The months the demo closes (every one through this), and its one dated change of the roster:
+#: a cadre who retires after the data set's last session.
+CLOSED_THROUGH = date(2020, 3, 1)
+RETIRED = ("G0009", date(2020, 7, 1), "退休")
 
 
 @dataclass
@@ -24,6 +29,8 @@ class Loaded:
     """One file of the data set and what its import said."""
 
     file: str
+    #: what the file holds: branches, cadres, sessions, study or answers (trainlog.vocab's
+    #: "msg.what_" words)
     what: str
     summary: dict[str, Any]
 
@@ -33,29 +40,27 @@ def demo_location(path: str | None) -> Path:
     if path is None:
         return Path(tempfile.mkdtemp(prefix="trainlog-demo-")) / "zhaoling2020.db"
     if "://" in path:  # never echoed: a URL may hold a password
-        raise TrainlogError("demo --db: the demo makes a new SQLite file; give a file path, "
-                            "not a database URL")
+        raise TrainlogError(say("msg.demo_url"))
     target = Path(path).expanduser()
     if target.exists() and target.stat().st_size > 0:
-        raise TrainlogError(f"{target} exists; the demo loads its data into a new database "
-                            "(give a path that does not exist yet, or leave --db out)")
+        raise TrainlogError(say("msg.demo_exists", path=target))
     return target
 
 
 def _importer(name: str) -> tuple[str, Callable[..., Any]]:
     """Which importer takes a data-set file, by its number (DESIGN.md "Input files")."""
-    from trainlog import changes, registry, survey
+    from trainlog import registry, survey
     from trainlog.sessions.roster import import_sessions
     from trainlog.study.records import import_study
 
     kinds: dict[str, tuple[str, Callable[..., Any]]] = {
-        "01": ("branches", changes.import_branches),
+        "01": ("branches", registry.import_branches),
         "02": ("cadres", registry.import_cadres),
         "03": ("sessions", import_sessions),
         "04": ("sessions", import_sessions),
         "05": ("sessions", import_sessions),
-        "06": ("online study", import_study),
-        "07": ("survey answers", survey.import_answers),
+        "06": ("study", import_study),
+        "07": ("answers", survey.import_answers),
     }
     return kinds[name[:2]]
 
@@ -79,3 +84,26 @@ def load_demo(db: Database, workdir: Path,
     with db.connect(write=True) as conn:
         set_plan(conn, PLAN_YEAR, PLAN_TARGET, PLAN_TRACK)
     return loaded
+
+
+def through_time(db: Database) -> dict[str, Any]:
+    """What `trainlog demo` does after loading: close January to March (the months that went to
+    leadership in the source document) and retire one cadre from 1 July; the log row of that."""
+    from trainlog.dates import month_end, today
+    from trainlog.months import close_month
+    from trainlog.registry import deactivate_cadre
+
+    code, start, reason = RETIRED
+    with db.connect(write=True) as conn:
+        if month_end(CLOSED_THROUGH) < today():  # (a test may set today inside the data set)
+            close_month(conn, CLOSED_THROUGH)
+        deactivate_cadre(conn, code, on=start, reason=reason)
+    with db.connect() as conn:
+        row = conn.first(
+            "SELECT kind, key, action, changes FROM change_log WHERE office_id = :office "
+            "AND kind = 'cadre' AND key = :code ORDER BY id DESC", {"code": code})
+    import json
+
+    kind, key, action, changes = row or (None, None, None, "{}")
+    return {"closed_through": CLOSED_THROUGH.strftime("%Y-%m"), "kind": kind, "key": key,
+            "action": action, "changes": json.loads(changes)}

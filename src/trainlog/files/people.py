@@ -19,6 +19,7 @@ from typing import Any
 
 from trainlog.errors import FieldError, Problem
 from trainlog.files.tables import BadHeader, Table, norm_name
+from trainlog.vocab import say
 
 #: How many candidates a problem names before "…".
 CANDIDATES = 5
@@ -62,30 +63,29 @@ class CadreFinder:
             if len(codes) == 1:
                 return codes[0]
             if not codes:
-                raise FieldError("id_number", "no cadre has this id number")
-            raise FieldError("id_number", f"{len(codes)} cadres have this id number: "
-                             f"{_codes(codes)}")
+                raise FieldError("id_number", say("msg.no_id_number"))
+            raise FieldError("id_number", say("msg.id_number_shared", n=len(codes),
+                                              codes=_codes(codes)))
         n, u = norm_name(name), norm_name(unit)
         if not n:
-            raise FieldError("cadre", "is required (the cadre's code, or 姓名 and 单位)")
+            raise FieldError("cadre", say("msg.cadre_or_name"))
         if not u:
-            raise FieldError("unit", f"is required to find {n} by name (or give the cadre's "
-                             "code)" + self._others(n))
+            raise FieldError("unit", say("msg.unit_required", name=n) + self._others(n))
         codes = self.people.get((n, u), [])
         if len(codes) == 1:
             return codes[0]
         if codes:
-            raise FieldError("name", f"{len(codes)} cadres are {n} of {u}: {_codes(codes)}; "
-                             "give the cadre's code (干部编号)")
-        raise FieldError("name", f"no cadre {n} of {u}" + self._others(n))
+            raise FieldError("name", say("msg.same_name_unit", n=len(codes), name=n, unit=u,
+                                         codes=_codes(codes)))
+        raise FieldError("name", say("msg.no_name_unit", name=n, unit=u) + self._others(n))
 
     def _others(self, name: str) -> str:
         same = self.named.get(name, [])
         if not same:
-            return "; no cadre has this name"
+            return say("msg.no_such_name")
         shown = ", ".join(f"{c} ({u or '-'})" for c, u in same[:CANDIDATES])
         more = ", …" if len(same) > CANDIDATES else ""
-        return f"; cadres named {name}: {shown}{more}"
+        return say("msg.cadres_named", name=name, shown=shown, more=more)
 
 
 def _codes(codes: list[str]) -> str:
@@ -105,8 +105,7 @@ def check_cadre_columns(table: Table, required: bool = True) -> None:
     if "name" in cols and "unit" in cols:
         return
     missing = "unit/单位" if "name" in cols else "cadre/干部编号"
-    raise BadHeader([Problem(table.header_row, missing, "", "required column missing: name "
-                                "cadres by cadre/干部编号, or by name/姓名 with unit/单位")],
+    raise BadHeader([Problem(table.header_row, missing, "", say("msg.cadre_columns"))],
                        str(table.path))
 
 
@@ -128,13 +127,13 @@ def check_id_number(value: Any, field: str = "id_number") -> str:
     s = "".join(unicodedata.normalize("NFKC", "" if value is None else str(value)).split())
     s = s.upper()
     if not s:
-        raise FieldError(field, "is required")
+        raise FieldError(field, say("msg.required"))
     if len(s) != 18:
-        raise FieldError(field, f"has {len(s)} characters, not 18")
+        raise FieldError(field, say("msg.id_length", n=len(s)))
     if not _ID.fullmatch(s):
-        raise FieldError(field, "is not 17 digits and a check digit (0-9 or X)")
+        raise FieldError(field, say("msg.id_digits"))
     if id_check_digit(s[:17]) != s[17]:
-        raise FieldError(field, "has a wrong check digit (mistyped?)")
+        raise FieldError(field, say("msg.id_check_digit"))
     return s
 
 

@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 
 from trainlog.errors import InvalidInput, Problem, TrainlogError
 from trainlog.files.tables import BadHeader, ReadOptions, Table, raw_rows
+from trainlog.vocab import say
 
 R = TypeVar("R")
 _SAVEPOINT = "trainlog_rejects"
@@ -68,10 +69,9 @@ def import_with_rejects(conn: Any, run: Callable[[ReadOptions], R], options: Rea
         conn.run(f"RELEASE SAVEPOINT {_SAVEPOINT}")
         break
     else:
-        raise TrainlogError(f"--rejects: rows still had problems after {MAX_PASSES} passes; "
-                            "nothing was written")
+        raise TrainlogError(say("msg.rejects_passes", n=MAX_PASSES))
     if opened and Path(opened[0].path).resolve() == target.resolve():
-        raise TrainlogError("--rejects: give another file than the one imported")
+        raise TrainlogError(say("msg.rejects_same_file"))
     _write(target, opened[0] if opened else None, options, problems)
     return result, Rejects(len(problems), target)
 
@@ -98,8 +98,8 @@ def _write(target: Path, table: Table | None, options: ReadOptions,
                     row += [""] * (len(header) - len(row))
                     out.writerow([*row, "; ".join(_reason(p) for p in problems[n])])
     except OSError as exc:
-        raise TrainlogError(f"--rejects: {target} cannot be written "
-                            f"({exc.strerror or exc})") from None
+        raise TrainlogError(say("msg.rejects_write", path=target,
+                                reason=exc.strerror or exc)) from None
 
 
 def _cell(value: Any) -> str:

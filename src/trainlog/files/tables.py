@@ -305,10 +305,9 @@ def open_table(path: str | Path, spec: dict[str, str], required: set[str],
     if not path.exists():
         raise NoInput(say("msg.no_such_file", path=path))
     if path.is_dir():
-        raise TrainlogError(f"{path}: is a directory, not a file")
+        raise TrainlogError(say("msg.is_folder", path=path))
     if not path.is_file():  # a fifo would hang the import, /dev/zero never end
-        raise TrainlogError(f"{path}: not a regular file (a pipe, a device or a socket); "
-                            "save the data to a .csv or .xlsx file and give that")
+        raise TrainlogError(say("msg.not_regular_file", path=path))
     maps = _parse_maps(opts.maps, spec)
     known = _known_names(spec) | {h: k for h, k in maps.items()}
     sheets: list[str] = []
@@ -321,7 +320,7 @@ def open_table(path: str | Path, spec: dict[str, str], required: set[str],
             rows, sheets, epoch = _xls_rows(path, opts.sheet)
         else:
             if opts.sheet is not None:
-                raise TrainlogError(f"--sheet: {path.name} is a text file, not a workbook")
+                raise TrainlogError(say("msg.sheet_of_text", name=path.name))
             enc = encoding or opts.encoding or detect_encoding(path)
             rows = _csv_rows(path, enc)
         header_number, header, head = _find_header(path, rows, known, opts.header_row, spec,
@@ -364,8 +363,7 @@ def _file_kind(path: Path) -> str:
     if start == _OLE2:
         return "xls"
     if start.lstrip().lower().startswith((b"<html", b"<!doc", b"<?xml", b"<table")):
-        raise TrainlogError(f"{path}: a web page saved with an Excel suffix, not a workbook; "
-                            "open it in Excel or WPS and save it as .xlsx")
+        raise TrainlogError(say("msg.web_page", path=path))
     if suffix == ".xls":
         return "csv"  # tab-separated text named .xls, as many platforms export it
     return "xlsx"  # a damaged .xlsx: openpyxl says why
@@ -384,12 +382,11 @@ def _parse_maps(maps: tuple[str, ...], spec: dict[str, str]) -> dict[str, str]:
     for item in maps:
         header, sep, key = str(item).partition("=")
         if not sep or not header.strip() or not key.strip():
-            raise TrainlogError(f"--map: {item!r} is not HEADER=KEY (e.g. 本月学时=hours)")
+            raise TrainlogError(say("msg.map_form", item=repr(item)))
         k = by_name.get(fold(key))
         if k is None:
-            allowed = ", ".join(spec)
-            raise TrainlogError(f"--map: {key.strip()!r} is not a column of this file; the "
-                                f"columns are {allowed}")
+            allowed = say("msg.list_join").join(spec)
+            raise TrainlogError(say("msg.map_unknown", key=repr(key.strip()), allowed=allowed))
         out[fold(header)] = k
     return out
 
@@ -400,11 +397,11 @@ def _find_header(path: Path, rows: Iterator[tuple[int, list[Any]]], known: dict[
     """(row number, cells) of the header, and the rows read past it to give back."""
     if header_row is not None:
         if header_row < 1:
-            raise TrainlogError(f"--header-row: {header_row} is not a row number (1 or more)")
+            raise TrainlogError(say("msg.header_row_number", n=header_row))
         for n, cells in rows:
             if n == header_row:
                 return n, cells, []
-        raise TrainlogError(f"{path}: --header-row {header_row}: the file has fewer rows")
+        raise TrainlogError(say("msg.header_row_beyond", path=path, n=header_row))
     head: list[tuple[int, list[Any]]] = []
     for n, cells in rows:
         head.append((n, cells))
@@ -424,16 +421,15 @@ def _find_header(path: Path, rows: Iterator[tuple[int, list[Any]]], known: dict[
     where = ""
     if looks is not None:
         shown = ", ".join(str(x).strip() for x in looks[1] if not _blank(x))
-        where = (f"; row {looks[0]} looks like one ({_clip(shown)}): rename its columns, "
-                 f"read them with --map 'HEADER=KEY', or give --header-row {looks[0]}")
-    other = (f"; the workbook's sheets are {', '.join(sheets)} (pick one with --sheet)"
-             if len(sheets) > 1 else "")
-    raise BadHeader([Problem(0, "header", "", f"no header row in {_rows_searched(len(head))}: "
-                                f"none names a column of {allowed}{where}{other}")], str(path))
+        where = say("msg.looks_like_header", row=looks[0], shown=_clip(shown))
+    other = (say("msg.sheets_are", sheets=", ".join(sheets)) if len(sheets) > 1 else "")
+    raise BadHeader([Problem(0, "header", "", say("msg.no_header_row",
+                                                  rows=_rows_searched(len(head)), allowed=allowed,
+                                                  where=where, other=other))], str(path))
 
 
 def _rows_searched(n: int) -> str:
-    return "row 1" if n == 1 else f"rows 1-{n}"
+    return say("msg.row_1") if n == 1 else say("msg.rows_1_n", n=n)
 
 
 def _clip(text: str, limit: int = 80) -> str:
@@ -460,10 +456,7 @@ def detect_encoding(path: Path) -> str:
         pass
     odd = _unlikely_gb18030(head)
     if odd:
-        raise TrainlogError(
-            f"{path}: not UTF-8, and read as GB18030 its text is unlikely Chinese ({odd}…); "
-            "give the file's encoding with --encoding (e.g. big5, utf-16, or gb18030 to read it "
-            "so all the same)")
+        raise TrainlogError(say("msg.unlikely_chinese", path=path, odd=odd))
     return "gb18030"
 
 
@@ -498,13 +491,11 @@ def text_encoding(encoding: str) -> str:
     try:
         codecs.lookup(encoding)
     except (LookupError, ValueError, TypeError):
-        raise TrainlogError(f"--encoding: {encoding!r} is not an encoding Python knows "
-                            "(e.g. utf-8, gb18030)") from None
+        raise TrainlogError(say("msg.not_encoding", encoding=repr(encoding))) from None
     try:
         io.TextIOWrapper(io.BytesIO(b""), encoding=encoding)  # what open() will check
     except (LookupError, ValueError, TypeError):
-        raise TrainlogError(f"--encoding: {encoding!r} is not a text encoding "
-                            "(e.g. utf-8, gb18030)") from None
+        raise TrainlogError(say("msg.not_text_encoding", encoding=repr(encoding))) from None
     return encoding
 
 
@@ -540,12 +531,12 @@ def _csv_reader(path: Path, encoding: str, delimiter: str) -> Iterator[tuple[int
         except UnicodeError as exc:  # UnicodeDecodeError, or a codec's own complaint
             reason = getattr(exc, "reason", None) or exc
             raise InvalidInput(
-                [Problem(number + 1, "", "", f"cannot be read as {encoding} ({reason}); "
-                         "give the file's encoding with --encoding")],
+                [Problem(number + 1, "", "", say("msg.cannot_decode", encoding=encoding,
+                                                 reason=reason))],
                 str(path),
             ) from None
         except csv.Error as exc:
-            raise InvalidInput([Problem(number + 1, "", "", f"not valid CSV: {exc}")],
+            raise InvalidInput([Problem(number + 1, "", "", say("msg.not_csv", reason=exc))],
                                str(path)) from None
 
 
@@ -559,8 +550,8 @@ def _pick_sheet(path: Path, names: list[str], sheet: str | None) -> int:
         return folded.index(fold(wanted))
     if wanted.isdigit() and 1 <= int(wanted) <= len(names):
         return int(wanted) - 1
-    raise TrainlogError(f"--sheet: {path.name} has no sheet {wanted!r}; its sheets are "
-                        + ", ".join(f"{i} {n}" for i, n in enumerate(names, 1)))
+    raise TrainlogError(say("msg.no_sheet", name=path.name, wanted=repr(wanted), sheets=", ".join(
+        f"{i} {n}" for i, n in enumerate(names, 1))))
 
 
 def check_workbook_size(path: Path) -> None:
@@ -572,21 +563,18 @@ def check_workbook_size(path: Path) -> None:
         with ZipFile(path) as z:
             members = z.infolist()
     except (BadZipFile, OSError, ValueError) as exc:
-        raise TrainlogError(f"{path}: not a readable .xlsx workbook ({exc})") from None
+        raise TrainlogError(say("msg.not_xlsx", path=path, reason=exc)) from None
     except Exception as exc:  # zipfile's NotImplementedError for an unknown version, …
-        raise TrainlogError(f"{path}: not a readable .xlsx workbook "
-                            f"({type(exc).__name__}: {exc})") from None
+        raise TrainlogError(say("msg.not_xlsx", path=path,
+                                reason=f"{type(exc).__name__}: {exc}")) from None
     total = sum(m.file_size for m in members)
     strings = sum(m.file_size for m in members if m.filename.lower().endswith("sharedstrings.xml"))
     if total > MAX_UNZIPPED:
-        raise TrainlogError(f"{path}: the workbook would unzip to {total / 2**20:,.0f} MB, more "
-                            f"than the {MAX_UNZIPPED >> 20:,} MB trainlog reads; save it as CSV "
-                            "(UTF-8) and import that")
+        raise TrainlogError(say("msg.unzips_to", path=path, mb=f"{total / 2**20:,.0f}",
+                                most=f"{MAX_UNZIPPED >> 20:,}"))
     if strings > MAX_SHARED_STRINGS:
-        raise TrainlogError(f"{path}: the workbook's text table would unzip to "
-                            f"{strings / 2**20:,.0f} MB, more than the "
-                            f"{MAX_SHARED_STRINGS >> 20} MB trainlog reads; save it as CSV "
-                            "(UTF-8) and import that")
+        raise TrainlogError(say("msg.strings_unzip_to", path=path, mb=f"{strings / 2**20:,.0f}",
+                                most=MAX_SHARED_STRINGS >> 20))
 
 
 def _xlsx_rows(path: Path, sheet: str | None) -> tuple[Iterator[tuple[int, list[Any]]], list[str]]:
@@ -600,10 +588,10 @@ def _xlsx_rows(path: Path, sheet: str | None) -> tuple[Iterator[tuple[int, list[
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except (BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise TrainlogError(f"{path}: not a readable .xlsx workbook ({exc})") from None
+        raise TrainlogError(say("msg.not_xlsx", path=path, reason=exc)) from None
     except Exception as exc:
-        raise TrainlogError(f"{path}: not a readable .xlsx workbook "
-                            f"({type(exc).__name__}: {exc})") from None
+        raise TrainlogError(say("msg.not_xlsx", path=path,
+                                reason=f"{type(exc).__name__}: {exc}")) from None
     names = list(wb.sheetnames)
     try:
         index = _pick_sheet(path, names, sheet)
@@ -622,7 +610,7 @@ def _xlsx_stream(path: Path, wb: Any, index: int) -> Iterator[tuple[int, list[An
             ws.reset_dimensions()
             rows = ws.iter_rows(min_row=1, min_col=1, values_only=True)
         except Exception as exc:
-            raise TrainlogError(f"{path}: not a readable .xlsx workbook ({exc})") from None
+            raise TrainlogError(say("msg.not_xlsx", path=path, reason=exc)) from None
         number = 0
         while True:
             try:
@@ -630,8 +618,9 @@ def _xlsx_stream(path: Path, wb: Any, index: int) -> Iterator[tuple[int, list[An
             except StopIteration:
                 return
             except Exception as exc:
-                raise InvalidInput([Problem(number + 1, "", "", "the workbook is damaged here "
-                                            f"({type(exc).__name__}: {exc})")], str(path)) from None
+                raise InvalidInput([Problem(number + 1, "", "", say(
+                    "msg.damaged_here", reason=f"{type(exc).__name__}: {exc}"))],
+                    str(path)) from None
             number += 1
             yield number, list(cells)
     finally:
@@ -644,13 +633,12 @@ def _xls_rows(path: Path, sheet: str | None,
     try:
         import xlrd
     except ImportError:  # pragma: no cover - a dependency
-        raise TrainlogError(f"{path}: reading .xls needs the xlrd package "
-                            "(pip install xlrd)") from None
+        raise TrainlogError(say("msg.needs_xlrd", path=path)) from None
     try:
         # xlrd writes its warnings about a damaged file to stdout unless given a log
         book = xlrd.open_workbook(str(path), on_demand=True, logfile=io.StringIO())
     except Exception as exc:  # xlrd's own errors, struct errors of a damaged file
-        raise TrainlogError(f"{path}: not a readable .xls workbook ({exc})") from None
+        raise TrainlogError(say("msg.not_xls", path=path, reason=exc)) from None
     names = list(book.sheet_names())
     try:
         index = _pick_sheet(path, names, sheet)
@@ -668,7 +656,7 @@ def _xls_stream(path: Path, book: Any, index: int) -> Iterator[tuple[int, list[A
         try:
             ws = book.sheet_by_index(index)
         except Exception as exc:
-            raise TrainlogError(f"{path}: not a readable .xls workbook ({exc})") from None
+            raise TrainlogError(say("msg.not_xls", path=path, reason=exc)) from None
         for r in range(ws.nrows):
             out: list[Any] = []
             for cell in ws.row(r):
@@ -746,7 +734,7 @@ def _map_header(path: Path, header: list[Any], row: int, spec: dict[str, str],
         problems.append(Problem(row, f"{key}/{spec[key]}", "", say("msg.column_missing") + hint))
     for x in opts.ignore:
         if fold(x) not in found_ignored:
-            problems.append(Problem(row, str(x), "", "--ignore: the header has no such column"))
+            problems.append(Problem(row, str(x), "", say("msg.ignore_no_column")))
     if problems:
         raise BadHeader(problems, str(path))
     return columns, positions, left_out, names
@@ -788,8 +776,7 @@ def text(value: Any, field: str, required: bool = False, max_length: int = MAX_T
     if _CONTROL.search(s):
         raise FieldError(field, say("msg.control"))
     if _SURROGATE.search(s):  # undecodable bytes of a command line
-        raise FieldError(field, "is not valid text (typed in another encoding than the "
-                            "terminal's?)")
+        raise FieldError(field, say("msg.bad_text"))
     return s
 
 
@@ -813,7 +800,7 @@ def number(value: Any, field: str, low: float = 0.0, high: float = math.inf) -> 
     if not math.isfinite(x):
         raise FieldError(field, say("msg.not_finite", value=repr(s)))
     if x < low or x > high:
-        raise FieldError(field, f"{s} is outside {low:g}..{high:g}")
+        raise FieldError(field, say("msg.outside", value=s, low=f"{low:g}", high=f"{high:g}"))
     return x + 0.0  # -0 is 0: never "-0 hours"
 
 

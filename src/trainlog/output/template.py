@@ -13,7 +13,7 @@ from typing import Any
 
 from trainlog.errors import TrainlogError
 from trainlog.files import tables
-from trainlog.vocab import FIELD_CHOICES, word
+from trainlog.vocab import FIELD_CHOICES, say, word
 
 #: KIND -> (the columns of its file, the required ones, the context of its words)
 KINDS: dict[str, tuple[dict[str, str], set[str], str | None]] = {
@@ -72,8 +72,7 @@ def choices(key: str, lang: str) -> list[str] | None:
 def write_template(kind: str, path: str | Path, lang: str = "en") -> dict[str, Any]:
     """Write the template of `kind` to `path` (.xlsx or .csv); what was written."""
     if kind not in KINDS:
-        raise TrainlogError(f"template: {kind!r} is not a kind of file; the kinds are "
-                            + ", ".join(KINDS))
+        raise TrainlogError(say("msg.template_kind", kind=repr(kind), kinds=say("msg.list_join").join(KINDS)))
     spec, required, of = KINDS[kind]
     path = Path(path)
     keys = list(spec)
@@ -86,9 +85,10 @@ def write_template(kind: str, path: str | Path, lang: str = "en") -> dict[str, A
         elif suffix == ".xlsx":
             _xlsx(path, keys, headers, required, of, lang)
         else:
-            raise TrainlogError(f"template: {path.name}: give a .xlsx or .csv file")
+            raise TrainlogError(say("msg.template_suffix", name=path.name))
     except OSError as exc:
-        raise TrainlogError(f"template: {path} cannot be written ({exc.strerror or exc})") from None
+        raise TrainlogError(say("msg.template_write", path=path,
+                                reason=exc.strerror or exc)) from None
     return {"kind": kind, "file": str(path), "columns": headers}
 
 

@@ -23,7 +23,7 @@ from trainlog.errors import TrainlogError
 from trainlog.output.periods import month
 from trainlog.reports.plan import expected_share, monthly, round_half_up
 from trainlog.store.sql import Conn, as_date
-from trainlog.vocab import TRACKS, label, word
+from trainlog.vocab import TRACKS, label, say, word
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
@@ -54,7 +54,8 @@ def _track_label(track: str | None, lang: str) -> str:
 
 
 def cadre_rows(conn: Conn, period: Period) -> Iterator[tuple[Any, ...]]:
-    """Each cadre (active, or with a record in the period) with named person-times and hours per
+    """Each cadre (active on the period's last day, or with a record in the period), with his
+    facts on that day, named person-times and hours per
     track and online study per month: GROUP BY cadre, track and cadre, month, pivoted in SQL.
 
     Rows stream from the database.
@@ -83,16 +84,19 @@ def cadre_rows(conn: Conn, period: Period) -> Iterator[tuple[Any, ...]]:
         " WHERE office_id = :office AND month >= :first AND month <= :end"
         " GROUP BY cadre_id, month),"
         f" stp AS (SELECT cid, {', '.join(by_month)}, sum(h) AS total FROM study GROUP BY cid)"
-        " SELECT c.code, c.name, c.unit, c.level, b.code, b.township, c.top_leader,"
-        " c.poverty_cadre, c.party_member, c.registered_on, c.active,"
+        " SELECT c.code, c.name, f.unit, f.level, b.code, b.township, f.top_leader,"
+        " f.poverty_cadre, f.party_member, c.registered_on, coalesce(f.active, 0 = 1),"
         f" {', '.join(f'atp.{t}_n, atp.{t}_h' for t in TRACKS)}, atp.all_n, atp.all_h,"
         f" {', '.join(f'stp.m{i}' for i in range(len(months)))}, stp.total"
         " FROM cadre c"
-        " LEFT JOIN branch b ON b.id = c.branch_id"
+        # the cadre's facts on the period's last day
+        " LEFT JOIN cadre_fact f ON f.cadre_id = c.id AND f.valid_from <= :end"
+        " AND :end < f.valid_to"
+        " LEFT JOIN branch b ON b.id = f.branch_id"
         " LEFT JOIN atp ON atp.cid = c.id"
         " LEFT JOIN stp ON stp.cid = c.id"
         " WHERE c.office_id = :office"
-        " AND (c.active OR atp.cid IS NOT NULL OR stp.cid IS NOT NULL)"
+        " AND (f.active OR atp.cid IS NOT NULL OR stp.cid IS NOT NULL)"
         " ORDER BY c.code")
     for row in conn.stream(sql, params, size=WIDTH_SAMPLE):
         yield (*row[:9], as_date(row[9]), *row[10:])
@@ -612,11 +616,11 @@ def export_workbook(conn: Conn, path: str | Path, period: Period | int,
     replacing it whole or not at all; what it holds, with the file's path."""
     target = Path(path).expanduser()
     if target.suffix.lower() != ".xlsx":
-        raise TrainlogError(f"{target}: the workbook's name must end in .xlsx")
+        raise TrainlogError(say("msg.workbook_suffix", path=target))
     if target.is_dir():
-        raise TrainlogError(f"{target} is a folder; give the workbook's file name")
+        raise TrainlogError(say("msg.workbook_is_folder", path=target))
     if not target.parent.is_dir():
-        raise TrainlogError(f"{target.parent}: no such folder")
+        raise TrainlogError(say("msg.no_such_folder", path=target.parent))
     if isinstance(period, int):
         period = resolve_period(year=period, as_of=as_of)
     _remove_stale_parts(target)
@@ -627,7 +631,8 @@ def export_workbook(conn: Conn, path: str | Path, period: Period | int,
             raise failed
         os.replace(tmp, target)
     except OSError as exc:
-        raise TrainlogError(f"cannot write {target}: {exc.strerror or exc}") from None
+        raise TrainlogError(say("msg.cannot_write", path=target,
+                                reason=exc.strerror or exc)) from None
     finally:
         tmp.unlink(missing_ok=True)
     return {"file": str(target.absolute()), **info}

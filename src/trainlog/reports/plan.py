@@ -95,9 +95,17 @@ class Where:
                 else "training_session s")
 
     @property
-    def joined(self) -> str:
+    def attendance(self) -> str:
         """FROM the sessions and their named attendance."""
         return f"{self.sessions} JOIN attendance a ON a.session_id = s.id"
+
+    @property
+    def joined(self) -> str:
+        """FROM the sessions and the named attendance that counts: the audience's, when one is
+        given (the attending cadre's facts on the session's date, `cadre_fact`)."""
+        if self.cadres is None:
+            return self.attendance
+        return f"{self.attendance} JOIN ({self.facts(self.cadres)}) au " + ON_THE_DAY.format("au")
 
     @property
     def params(self) -> dict[str, Any]:
@@ -107,20 +115,24 @@ class Where:
 
     @property
     def cadres(self) -> str | None:
-        """The audience's cadres, as a condition on `cadre c`; None for all."""
-        return {"top-leaders": "c.top_leader", "poverty-cadres": "c.poverty_cadre"}.get(
+        """The audience's cadres, as a condition on their facts `cadre_fact f`; None for all."""
+        return {"top-leaders": "f.top_leader", "poverty-cadres": "f.poverty_cadre"}.get(
             self.audience or "all")
 
-    @property
-    def attended_by(self) -> str:
-        """Attendances of the audience's cadres.
+    def facts(self, cond: str | None, key: str | None = None, joins: str = "") -> str:
+        """A derived table of the cadres' facts (id, vf, vt[, k]) where `cond` holds.
 
-        `cadre_id + 0 IN (ids)` rather than a join: SQLite would otherwise drive the query by the
-        cadre index or look each attendance's cadre up in its table, both several times slower
-        than reading the period's attendance by session and testing the id against the id list.
-        """
-        mine = "" if self.below else "c.office_id = :office AND "
-        return f"a.cadre_id + 0 IN (SELECT c.id FROM cadre c WHERE {mine}{self.cadres})"
+        Joined to the attendance by cadre and date rather than looked up per attendance:
+        DISTINCT keeps SQLite from flattening it into a lookup in cadre_fact per attendance
+        (several times slower than one pass over the few thousand facts)."""
+        mine = "1 = 1" if self.below else "f.office_id = :office"
+        return (f"SELECT DISTINCT f.cadre_id AS id, f.valid_from AS vf, f.valid_to AS vt"
+                f"{', ' + key + ' AS k' if key else ''} FROM cadre_fact f{joins} "
+                f"WHERE {mine}{' AND ' + cond if cond else ''}")
+
+
+#: the join condition of a derived table of facts (`Where.facts`) on the attendance's session date
+ON_THE_DAY = "ON {0}.id = a.cadre_id AND s.date >= {0}.vf AND s.date < {0}.vt"
 
 
 def _session_key(db: Conn, dim: str | None) -> str | None:
@@ -149,7 +161,7 @@ def _grouped_by_session(db: Conn, where: Where, dim: str | None) -> dict[Any, Co
         # Only the group's named attendances count; headcounts are nobody's in particular.
         sql = _query(where, "count(DISTINCT a.session_id), count(*), "
                      "count(DISTINCT a.cadre_id), sum(a.hours)", key,
-                     f"FROM {where.joined} WHERE {where.sql} AND {where.attended_by}")
+                     f"FROM {where.joined} WHERE {where.sql}")
         for row in db.all(sql, where.params):
             if row[n + 1]:
                 out[row[0] if n else None] = Counts(_int(row[n]), _int(row[n + 1]),
@@ -179,19 +191,15 @@ def _grouped_by_cadre(db: Conn, where: Where, dim: str) -> dict[Any, Counts]:
     A named attendance goes to its cadre's group, a headcount to its session's branch (level:
     none); a session counts once in every group it has person-times in.
     """
-    # Each cadre's group (of the audience's cadres), a derived table of the cadres: DISTINCT keeps
-    # SQLite from flattening it into a lookup in the cadre table per attendance (3x slower).
+    # Each cadre's group (of the audience's cadres) by his facts on the session's date.
     if dim == "level":
-        keys = "SELECT DISTINCT c.id AS id, c.level AS k FROM cadre c"
+        keys = where.facts(where.cadres, "f.level")
     else:
-        column = "b.code" if dim == "branch" else "b.township"
-        keys = (f"SELECT DISTINCT c.id AS id, {column} AS k FROM cadre c "
-                "LEFT OUTER JOIN branch b ON b.id = c.branch_id")
-    keys += " WHERE c.office_id = :office"
-    if where.cadres is not None:
-        keys += f" AND {where.cadres}"
+        keys = where.facts(where.cadres, "b.code" if dim == "branch" else "b.township",
+                           " LEFT OUTER JOIN branch b ON b.id = f.branch_id")
     facts = (f"SELECT ck.k AS k, a.session_id AS sid, a.cadre_id AS cid, 1 AS pt, a.hours AS h "
-             f"FROM {where.joined} JOIN ({keys}) ck ON ck.id = a.cadre_id WHERE {where.sql}")
+             f"FROM {where.attendance} JOIN ({keys}) ck {ON_THE_DAY.format('ck')} "
+             f"WHERE {where.sql}")
     if where.cadres is None:
         if dim == "level":
             head_key, head_from = "CAST(NULL AS VARCHAR(20))", "training_session s"
@@ -209,9 +217,8 @@ def _grouped_by_cadre(db: Conn, where: Where, dim: str) -> dict[Any, Counts]:
 
 def _people(db: Conn, where: Where) -> int:
     """Distinct named cadres over the whole period (not a sum of the tracks' people)."""
-    cond = where.sql + (f" AND {where.attended_by}" if where.cadres is not None else "")
     return _int(db.scalar(f"{where.with_}SELECT count(DISTINCT a.cadre_id) FROM {where.joined} "
-                          f"WHERE {cond}", where.params))
+                          f"WHERE {where.sql}", where.params))
 
 
 def person_times(db: Conn, start: date, end: date, track: str | None = None,
@@ -222,7 +229,7 @@ def person_times(db: Conn, start: date, end: date, track: str | None = None,
     if where.cadres is None:
         sql = f"SELECT sum(s.attendee_count + s.headcount) FROM {where.sessions} WHERE {where.sql}"
     else:
-        sql = f"SELECT count(*) FROM {where.joined} WHERE {where.sql} AND {where.attended_by}"
+        sql = f"SELECT count(*) FROM {where.joined} WHERE {where.sql}"
     return _int(db.scalar(where.with_ + sql, where.params))
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from trainlog.dates import parse_date
 from trainlog.errors import TrainlogError
+from trainlog.store.closing import refuse_closed
 from trainlog.store.sql import Conn, IntegrityError, as_date
 from trainlog.vocab import TRACKS, parse_choice, say
 
@@ -56,20 +57,20 @@ def set_plan(conn: Conn, year: int, target: int, track: str | None = None,
     if int(target) < 1:
         raise TrainlogError(say("msg.target", target=target))
     if int(target) > MAX_TARGET:  # the column's range on PostgreSQL; SQLite would take more
-        raise TrainlogError(f"--target: {target} is more person-times than a plan can hold "
-                            f"(at most {MAX_TARGET:,})")
+        raise TrainlogError(say("msg.target_too_big", target=target, most=f"{MAX_TARGET:,}"))
     scope = parse_choice(track, TRACKS, "--track") if track else ALL
     when = None
     if deadline is not None and str(deadline).strip():
         when = parse_date(deadline, "--deadline")
         if when.year != year:
-            raise TrainlogError(f"--deadline: {when} is not in {year}; a plan's deadline falls "
-                                "within its year")
+            raise TrainlogError(say("msg.deadline_year", when=when, year=year))
     stamp, who = conn.stamp()
     row = conn.first("SELECT id, year, scope, target, deadline FROM plan "
                      "WHERE office_id = :office AND year = :year AND scope = :scope",
                      {"year": year, "scope": scope})
     before = _plan(*row[1:]).as_dict() if row is not None else None
+    if row is None or (int(row[3]), as_date(row[4])) != (int(target), when):
+        refuse_closed(conn, date(year, 1, 1), say("msg.what_plan", year=year))
     values = {"target": int(target), "deadline": when, "updated_at": stamp, "updated_by": who}
     try:
         if row is None:
@@ -83,8 +84,7 @@ def set_plan(conn: Conn, year: int, target: int, track: str | None = None,
                      "updated_at = :updated_at, updated_by = :updated_by WHERE id = :id",
                      values | {"id": row[0]})
     except IntegrityError:  # another process set the same plan between our read and write
-        raise TrainlogError(f"the plan {year} {scope} was set by someone else just now; "
-                            "run the command again") from None
+        raise TrainlogError(say("msg.plan_raced", year=year, scope=scope)) from None
     return _plan(year, scope, int(target), when).as_dict() | {"previous": before}
 
 

@@ -22,7 +22,8 @@ from trainlog.files import tables as imp
 from trainlog.files.people import CadreFinder
 from trainlog.sessions.changes import LOGGED, attendance_changes, cadre_codes, field_changes
 from trainlog.store.changelog import log_change
-from trainlog.store.sql import Conn, IntegrityError, Progress
+from trainlog.store.closing import refuse_closed
+from trainlog.store.sql import Conn, IntegrityError, Progress, as_date
 from trainlog.vocab import (
     ALL_KINDS,
     KINDS,
@@ -168,11 +169,18 @@ def _tidy(p: Problem, column: str | None = None) -> Problem:
     return Problem(p.row, column if column is not None else p.column, value, reason)
 
 
-def _cadre_info(conn: Conn, codes: Iterable[str]) -> dict[str, tuple[int, bool, str]]:
-    """code -> (id, active, name) of the given codes."""
+def _cadre_info(conn: Conn, codes: Iterable[str],
+                day: date | None = None) -> dict[str, tuple[int, bool, str]]:
+    """code -> (id, active, name) of the given codes: active on `day` (his facts then), or now."""
+    if day is None:
+        return {c: (i, bool(a), n) for c, i, a, n in conn.all_in(
+            "SELECT code, id, active, name FROM cadre WHERE office_id = :office "
+            "AND code IN ({values})", set(codes))}
     return {c: (i, bool(a), n) for c, i, a, n in conn.all_in(
-        "SELECT code, id, active, name FROM cadre WHERE office_id = :office "
-        "AND code IN ({values})", set(codes))}
+        "SELECT c.code, c.id, coalesce(f.active, 0 = 1), c.name FROM cadre c "
+        "LEFT OUTER JOIN cadre_fact f ON f.cadre_id = c.id AND f.valid_from <= :day "
+        "AND :day < f.valid_to WHERE c.office_id = :office AND c.code IN ({values})",
+        set(codes), {"day": day})}
 
 
 @dataclass
@@ -203,21 +211,19 @@ def read_attendees_file(path: str | Path, encoding: str | None = None) -> list[L
             table = imp.open_table(p, ATTENDEE_COLUMNS, set(), encoding)
         except InvalidInput as exc:
             raise InvalidInput(exc.problems + [Problem(
-                1, "", "", "an attendees file's header needs a cadre/干部编号 column; a plain "
-                "list of codes goes in a .txt file")], str(p)) from None
+                1, "", "", say("msg.attendees_header"))], str(p)) from None
         key = "cadre" if "cadre" in table.columns else "code" if "code" in table.columns else None
         by_name = "name" in table.columns and "unit" in table.columns
         if (key is None and not by_name) or ("cadre" in table.columns
                                              and "code" in table.columns):
-            raise InvalidInput([Problem(table.header_row, "cadre/干部编号", "", "give the "
-                                        "cadres' codes in one column: cadre/干部编号 (or "
-                                        "code/编号), or their names and units (姓名, 单位)")],
-                               str(p))
+            raise InvalidInput([Problem(table.header_row, "cadre/干部编号", "",
+                                        say("msg.attendees_one_column"))], str(p))
         out = []
         for n, r in table.rows():
             if "signed" in r and not _signed(r["signed"]):
                 continue
-            out.append(Listed(f"{p.name} row {n}", imp.norm_code(str(r[key])) if key else "",
+            out.append(Listed(say("msg.file_row", file=p.name, row=n),
+                              imp.norm_code(str(r[key])) if key else "",
                               str(r.get("hours", "")), str(r.get("name", "")),
                               str(r.get("unit", ""))))
         if table.problems:
@@ -230,8 +236,8 @@ def read_attendees_file(path: str | Path, encoding: str | None = None) -> list[L
     try:
         text = p.read_bytes().decode(encoding or imp.detect_encoding(p))
     except (UnicodeDecodeError, LookupError) as exc:
-        raise TrainlogError(f"{p}: cannot be read as {encoding or 'UTF-8 or GB18030'} ({exc}); "
-                            "give --encoding") from None
+        raise TrainlogError(say("msg.attendees_encoding", path=p,
+                                encoding=encoding or say("msg.utf8_or_gb"), reason=exc)) from None
     out = []
     for n, line in enumerate(text.lstrip("\ufeff").splitlines(), start=1):
         for code in _SPLIT.split(line.split("#", 1)[0]):
@@ -313,11 +319,13 @@ def add_session(
             chk.add(0, "--attendees-file", "", str(exc))
 
     existing = None  # (id, void) of the session with this ref
+    old_date = None  # its date
     if ref_:
         row = db.first("SELECT id, void, date, title FROM training_session "
                        "WHERE office_id = :office AND ref = :ref", {"ref": ref_})
         if row is not None:
             existing = (int(row[0]), bool(row[1]))
+            old_date = as_date(row[2])
             if not replace:  # the date is a date on PostgreSQL, 'YYYY-MM-DD' text on SQLite
                 chk.add(0, "ref", ref_, say("msg.ref_taken", id=row[0], date=row[2],
                                             title=row[3]))
@@ -332,14 +340,15 @@ def add_session(
 
     if any(not a.code and a.name for a in listed):
         _find_by_name(db, listed, chk)
-    known = _cadre_info(db, [a.code for a in listed if a.code])
+    known = _cadre_info(db, [a.code for a in listed if a.code],
+                        fields.date if fields is not None else None)
     default = fields.hours if fields else 0.0
     people: dict[int, float] = {}
     seen: dict[str, str] = {}
     for a in listed:
         if not a.code:
             if not a.name:
-                chk.add(0, a.where, "", "names no cadre (give the code, or 姓名 and 单位)")
+                chk.add(0, a.where, "", say("msg.names_no_cadre"))
             continue  # else not found by name and unit: that problem is recorded
         if a.code in seen:
             chk.add(0, a.where, a.code, say("msg.listed_twice", first=seen[a.code],
@@ -352,7 +361,9 @@ def add_session(
             continue
         cadre_id, active, name = found
         if not active and cadre_id not in kept:
-            chk.add(0, a.where, a.code, say("msg.deactivated"))
+            chk.add(0, a.where, a.code, say("msg.inactive_on", code=a.code,
+                                            date=fields.date.isoformat()) if fields is not None
+                    else say("msg.deactivated"))
             continue
         if a.name and imp.norm_name(a.name) != imp.norm_name(name):
             chk.add(0, a.where, a.code, say("msg.other_name", given=repr(a.name), name=name))
@@ -368,6 +379,8 @@ def add_session(
         raise InvalidInput([_tidy(p, _OPTIONS.get(p.column, p.column)) for p in chk.problems],
                            "add-session")
     assert fields is not None
+    refuse_closed(db, [fields.date, old_date],
+                  say("msg.what_session", ref=f" {ref_}" if ref_ else "", date=fields.date.isoformat()))
     stamp = db.stamp()
     values = fields.values(len(people))
     before = _logged(db, existing[0]) if existing is not None else None
@@ -380,8 +393,7 @@ def add_session(
             session_id = insert_session(db, values | {"ref": ref_, "void": False}, stamp)
         insert_attendance(db, ((session_id, cid, h) for cid, h in people.items()))
     except IntegrityError:
-        raise TrainlogError(f"--ref {ref_!r} was added by another writer just now; run the "
-                            "command again (with --replace to rewrite it)") from None
+        raise TrainlogError(say("msg.ref_raced", ref=repr(ref_))) from None
     after = values | {"branch": imp.norm_code(str(branch)) if _filled(branch) else None}
     log_change(db, "session", ref_ or str(session_id), "update" if before is not None else "create",
                field_changes(before, after) | attendance_changes(

@@ -16,6 +16,7 @@ from trainlog.errors import TrainlogError
 from trainlog.files import tables as imp
 from trainlog.sessions.add import parse_kind, parse_track, update_session
 from trainlog.store.changelog import log_change
+from trainlog.store.closing import refuse_closed
 from trainlog.store.sql import Conn, as_date, as_datetime
 from trainlog.vocab import ALL_KINDS, TRACKS, parse_choice, say
 
@@ -58,8 +59,7 @@ def find_session(conn: Conn, id_or_ref: str, by: str | None = None) -> dict[str,
         by_id = conn.first(f"{_SELECT} WHERE s.office_id = :office AND s.id = :id",
                            {"id": int(key)})
     if by_ref is not None and by_id is not None and by_ref[0] != by_id[0]:
-        raise TrainlogError(f"{key} is the id of session {by_id[0]} and the ref of session "
-                            f"{by_ref[0]}; say which with --id or --ref")
+        raise TrainlogError(say("msg.id_and_ref", key=key, by_id=by_id[0], by_ref=by_ref[0]))
     row = by_ref if by_ref is not None else by_id
     if row is None:
         what = {"id": "id", "ref": "ref"}.get(by or "") or say("msg.id_or_ref")
@@ -136,6 +136,8 @@ def void_session(conn: Conn, id_or_ref: str, reason: str,
         since = say("msg.since", day=f"{s['voided_at']:%Y-%m-%d}") if s["voided_at"] else ""
         raise TrainlogError(say("msg.void_already", id=s["id"], since=since,
                                 reason=s["void_reason"]))
+    day = as_date(s["date"])
+    refuse_closed(conn, day, say("msg.what_void", ref=s["ref"] or s["id"], date=day.isoformat()))
     stamp = conn.stamp()
     when, who = stamp
     update_session(conn, s["id"], {"void": True, "void_reason": why, "voided_at": when,

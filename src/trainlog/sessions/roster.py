@@ -14,6 +14,7 @@ from array import array
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import date
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
@@ -37,7 +38,8 @@ from trainlog.sessions.add import (
 )
 from trainlog.sessions.changes import Changes, CodeOf, attendance_changes, field_changes
 from trainlog.store.changelog import log_changes, log_encoded
-from trainlog.store.sql import Conn, IntegrityError, chunks, in_list, tune_for_import
+from trainlog.store.closing import refuse_closed
+from trainlog.store.sql import Conn, IntegrityError, as_date, chunks, in_list, tune_for_import
 from trainlog.vocab import say
 
 #: Sessions whose attendance is compared at once when an import replaces existing refs.
@@ -155,10 +157,11 @@ class _Existing:
     id: int
     void: bool
     values: tuple[Any, ...]
+    ref: str = ""
 
 
 def _existing_sessions(db: Conn, refs: list[str]) -> dict[str, _Existing]:
-    return {row[0]: _Existing(int(row[1]), bool(row[2]), tuple(row[3:])) for row in db.all_in(
+    return {row[0]: _Existing(int(row[1]), bool(row[2]), tuple(row[3:]), row[0]) for row in db.all_in(
         f"SELECT ref, id, void, {', '.join(_COMPARED)} FROM training_session "
         "WHERE office_id = :office AND ref IN ({values})", refs)}
 
@@ -230,9 +233,11 @@ def import_sessions(db: Conn, path: str | Path, encoding: str | None = None,
                            options)
     check_cadre_columns(table, required=False)
     branches = {c: i for c, i in db.all("SELECT code, id FROM branch WHERE office_id = :office")}
-    # code -> (id, active); active is 0/1 on SQLite
-    cadres = {c: (i, a) for c, i, a in db.all(
-        "SELECT code, id, active FROM cadre WHERE office_id = :office")}
+    # code -> (id, active on every date); inactive on some date: checked on the session's date
+    cadres = {c: (i, a is None) for c, i, a in db.all(
+        "SELECT c.code, c.id, x.cadre_id FROM cadre c LEFT OUTER JOIN (SELECT DISTINCT "
+        "f.cadre_id AS cadre_id FROM cadre_fact f WHERE f.office_id = :office AND NOT f.active) "
+        "x ON x.cadre_id = c.id WHERE c.office_id = :office")}
     chk = imp.Checker()
     pending: dict[str, _Pending] = {}
     fields_of = [c for c in SESSION_FIELDS if c in table.columns]
@@ -284,8 +289,6 @@ def import_sessions(db: Conn, path: str | Path, encoding: str | None = None,
     tune_for_import(db)
     refs = list(pending)
     existing = _existing_sessions(db, refs)
-    if inactive:
-        _check_inactive(db, chk, inactive, existing)
     names = {i: c for c, i in branches.items()}
     checked: list[tuple[str, SessionFields, _Pending]] = []
     codes: dict[int, str] = {}  # id -> code, built only to name a repeated cadre
@@ -307,16 +310,19 @@ def import_sessions(db: Conn, path: str | Path, encoding: str | None = None,
             if not item.cadres and fields.headcount == 0:
                 chk.add(item.row, "cadre", "", say("msg.no_attendee", ref=ref))
             checked.append((ref, fields, item))
+    if inactive:
+        _check_inactive(db, chk, inactive, existing, {r: f.date for r, f, _ in checked})
     if chk.problems:
         chk.problems.sort(key=lambda p: p.row)
         raise InvalidInput([_tidy(p) for p in chk.problems], str(path))
+    refuse_closed(db, (f.date for r, f, _ in checked if r not in existing),
+                  say("msg.what_import_new"))
 
     result = SessionImportResult(rows=rows, sessions=len(checked), dry_run=dry_run,
                                  read=table.summary)
     result.attendances = sum(len(item.cadres) for _, _, item in checked)
     result.person_times = result.attendances + sum(f.headcount for _, f, _ in checked)
-    result.warnings = [f"ref {r} is void and stays void (session {existing[r].id}); its "
-                       "attendance is replaced with the file's" for r in refs
+    result.warnings = [say("msg.ref_stays_void", ref=r, id=existing[r].id) for r in refs
                        if r in existing and existing[r].void]
     log = _Log({i: c for c, i in branches.items()}, {e.id: r for r, e in existing.items()},
                _code_of(cadres))
@@ -333,8 +339,7 @@ def import_sessions(db: Conn, path: str | Path, encoding: str | None = None,
         for part in chunks((log.created(r, f, len(it.cadres)) for r, f, it in new), LOG_CHUNK):
             log_encoded(db, part)
     except IntegrityError:
-        raise TrainlogError(f"{path}: another writer added some of these refs just now; run "
-                            "the import again (nothing was written)") from None
+        raise TrainlogError(say("msg.refs_raced", path=path)) from None
     return result
 
 
@@ -364,27 +369,36 @@ def _check_same_session(db: Conn, chk: imp.Checker, ref: str, row: int, stored: 
 
     def shown(column: str, value: Any) -> str:
         if column == "branch_id":
-            return branches.get(value, "no branch") if value is not None else "no branch"
+            return branches.get(value, say("msg.no_branch_word")) if value is not None else say(
+                "msg.no_branch_word")
         return str(value)[:10]
 
     differ = [c for c in _IDENTITY if db.value(new[c]) != old[c]]
     if differ:
         was = " ".join(shown(c, old[c]) for c in _IDENTITY)
         now = " ".join(shown(c, db.value(new[c])) for c in _IDENTITY)
-        chk.add(row, "ref", ref, f"is session {stored.id}, stored as {was}; the file has {now} "
-                f"(another {', '.join(c.removesuffix('_id') for c in differ)}): a different "
-                "session needs its own ref, or give --replace to rewrite this one")
+        chk.add(row, "ref", ref, say("msg.other_session", id=stored.id, was=was, now=now,
+                                     differ=", ".join(c.removesuffix("_id") for c in differ)))
 
 
 def _check_inactive(db: Conn, chk: imp.Checker, inactive: list[tuple[int, str, str, int]],
-                    existing: dict[str, _Existing]) -> None:
-    """A deactivated cadre may stay on a session they attended before, not join a new one."""
+                    existing: dict[str, _Existing], dates: dict[str, date]) -> None:
+    """A cadre inactive on a session's date may stay on it if he was on it already, not join
+    it (`inactive`: the rows of cadres inactive on some date; `dates`: each ref's date)."""
+    spans: dict[int, list[tuple[date, date]]] = {}
+    for cid, start, end in db.all_in(
+            "SELECT cadre_id, valid_from, valid_to FROM cadre_fact WHERE NOT active "
+            "AND cadre_id IN ({values})", {cid for _, _, _, cid in inactive}):
+        spans.setdefault(int(cid), []).append((as_date(start), as_date(end)))
     sessions = sorted({existing[r].id for _, r, _, _ in inactive if r in existing})
     attended = {(int(s), int(c)) for s, c in db.all_in(
         "SELECT session_id, cadre_id FROM attendance WHERE session_id IN ({values})", sessions)}
     for n, ref, code, cid in inactive:
+        day = dates.get(ref)
+        if day is None or not any(a <= day < b for a, b in spans.get(cid, ())):
+            continue  # active that day (or the row's session has problems of its own)
         if ref not in existing or (existing[ref].id, cid) not in attended:
-            chk.add(n, "cadre", code, say("msg.deactivated"))
+            chk.add(n, "cadre", code, say("msg.inactive_on", code=code, date=day.isoformat()))
 
 
 def _replace_existing(db: Conn, items: list[tuple[_Existing, SessionFields, _Pending]],
@@ -402,6 +416,7 @@ def _replace_existing(db: Conn, items: list[tuple[_Existing, SessionFields, _Pen
         changes: list[tuple[float, int, int]] = []
         for e, f, item in part:
             have = current[e.id]
+            stored_on = as_date(e.values[_COMPARED.index("date")])
             want = set(item.cadres)
             gone = [(e.id, cid) for cid in have if cid not in want]
             added = [(e.id, cid, f.hours) for cid in item.cadres if cid not in have]
@@ -414,6 +429,9 @@ def _replace_existing(db: Conn, items: list[tuple[_Existing, SessionFields, _Pen
                     db.value(values[c]) for c in _COMPARED) == e.values:
                 result.unchanged += 1
                 continue
+            refuse_closed(db, [stored_on, f.date],
+                          say("msg.what_session", ref=f" {e.ref}",
+                              date=(stored_on if stored_on != f.date else f.date).isoformat()))
             for c in fields_changed:
                 key = c.removesuffix("_id")
                 result.changed[key] = result.changed.get(key, 0) + 1

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from contextlib import suppress
 from dataclasses import asdict, dataclass
+from datetime import date
 from typing import Any
 
 from trainlog.errors import NoDatabase
@@ -90,10 +91,9 @@ def _run(conn: Conn, name: str, fn: Callable[[Conn], Outcome],
         _ended(conn, f"ROLLBACK TO SAVEPOINT {SAVEPOINT}", refused)
         said = getattr(exc, "orig", None) or exc  # SQLAlchemy's error wraps the driver's
         said = str(said).splitlines()[0] if str(said) else type(said).__name__
-        if "disk I/O error" in said:
-            said += " (was a -wal or -shm file beside it deleted, or is the disk failing?)"
-        ok, detail = False, (f"the database is damaged ({said}): restore it from a backup"
-                             if name == "integrity" else f"could not run: {said}")
+        hint = say("msg.check_io_hint") if "disk I/O error" in said else ""
+        ok, detail = False, say("msg.check_damaged" if name == "integrity" else "msg.check_not_run",
+                                said=said, hint=hint)
     _ended(conn, f"RELEASE SAVEPOINT {SAVEPOINT}", refused)
     return Check(name, ok, detail)
 
@@ -150,13 +150,14 @@ def _rules(conn: Conn, rules: list[Rule], fine: str, params: Params = None,
     for what, table, bad in rules:
         n = _count(conn, table, bad, params)
         if n:
-            found.append(f"{n} {what} ({key} {_ids(conn, table, bad, params, key=key)})")
+            found.append(say("msg.check_rule", n=n, what=what, key=key,
+                             ids=_ids(conn, table, bad, params, key=key)))
     return _outcome(found, fine)
 
 
 def _outcome(found: list[str], fine: str) -> Outcome:
     """Failed with what was found, or passed with `fine`."""
-    return not found, "; ".join(found) if found else fine
+    return not found, say("frame.join").join(found) if found else fine
 
 
 # -- the checks ----------------------------------------------------------------------------------
@@ -164,26 +165,25 @@ def _outcome(found: list[str], fine: str) -> Outcome:
 def _integrity(conn: Conn) -> Outcome:
     rows = [r[0] for r in conn.all("PRAGMA integrity_check")]
     ok = rows == ["ok"]
-    return ok, "SQLite integrity_check: ok" if ok else "; ".join(rows[:EXAMPLES])
+    return ok, say("msg.check_integrity") if ok else "; ".join(rows[:EXAMPLES])
 
 
 def _foreign_keys(conn: Conn) -> Outcome:
     rows = conn.all("PRAGMA foreign_key_check")
     if not rows:
-        return True, "SQLite foreign_key_check: no violation"
-    shown = "; ".join(f"{t} row {rowid} -> missing {parent}"
-                      for t, rowid, parent, _ in rows[:EXAMPLES])
-    return False, f"{len(rows)} violation(s): {shown}"
+        return True, say("msg.check_foreign_keys")
+    shown = say("frame.join").join(say("msg.check_violation", table=t, row=rowid, parent=parent)
+                                   for t, rowid, parent, _ in rows[:EXAMPLES])
+    return False, say("msg.check_violations", n=len(rows), shown=shown)
 
 
 def _revision(conn: Conn) -> Outcome:
     current = conn.scalar("SELECT version_num FROM alembic_version")
     if current == HEAD:
-        return True, f"schema revision {current}, current"
+        return True, say("msg.check_revision", current=current)
     if current in REVISIONS:
-        return False, f"schema revision {current}, older than {HEAD}: run `trainlog db upgrade`"
-    return False, (f"schema revision {current!r}, unknown to this trainlog ({HEAD}): "
-                   "use a newer trainlog")
+        return False, say("msg.check_revision_older", current=current, head=HEAD)
+    return False, say("msg.check_revision_unknown", current=repr(current), head=HEAD)
 
 
 #: Every foreign key of the schema (trainlog.store.schema, not imported: it imports SQLModel),
@@ -196,6 +196,9 @@ FOREIGN_KEYS = [
     ("branch", "office_id", "office"),
     ("cadre", "branch_id", "branch"),
     ("cadre", "office_id", "office"),
+    ("cadre_fact", "branch_id", "branch"),
+    ("cadre_fact", "cadre_id", "cadre"),
+    ("cadre_fact", "office_id", "office"),
     ("training_session", "branch_id", "branch"),
     ("training_session", "office_id", "office"),
     ("attendance", "cadre_id", "cadre"),
@@ -209,6 +212,8 @@ FOREIGN_KEYS = [
     ("survey_answer", "office_id", "office"),
     ("survey_topic", "office_id", "office"),
     ("survey_topic", "survey_id", "survey_answer"),
+    ("month_close", "office_id", "office"),
+    ("change_log", "office_id", "office"),
 ]
 
 
@@ -220,9 +225,9 @@ def _orphans(conn: Conn) -> Outcome:
         n = conn.scalar(f"SELECT count(*) FROM {child} c LEFT JOIN {parent} p "
                         f"ON c.{column} = p.id{same} WHERE c.{column} IS NOT NULL AND p.id IS NULL")
         if n:
-            found.append(f"{n} {child} row(s) whose {column} is no {parent}"
-                         + (" of their office" if same else ""))
-    return _outcome(found, "every reference points at an existing row")
+            found.append(say("msg.check_orphans", n=n, child=child, column=column, parent=parent,
+                             of=say("msg.check_of_office") if same else ""))
+    return _outcome(found, say("msg.check_orphans_fine"))
 
 
 #: Natural keys: each must name one record only.
@@ -245,9 +250,8 @@ def _duplicates(conn: Conn) -> Outcome:
         n = conn.scalar(f"SELECT count(*) FROM (SELECT {keys} FROM {name} WHERE {held} "
                         f"GROUP BY {keys} HAVING count(*) > 1) AS dup")
         if n:
-            found.append(f"{n} {name} key(s) ({keys}) held by more than one row")
-    return _outcome(found, "every record is there once in its office (codes, refs, "
-                    "attendances, online study months, plans)")
+            found.append(say("msg.check_duplicates", n=n, name=name, keys=keys))
+    return _outcome(found, say("msg.check_duplicates_fine"))
 
 
 def _attendee_counts(conn: Conn) -> Outcome:
@@ -257,12 +261,42 @@ def _attendee_counts(conn: Conn) -> Outcome:
              "per ON per.session_id = s.id WHERE s.attendee_count <> coalesce(per.n, 0)")
     n = conn.scalar(f"SELECT count(*) FROM ({wrong}) AS wrong")
     if not n:
-        return True, (f"every session's attendee count matches its {_count(conn, 'attendance')} "
-                      "attendance row(s)")
-    shown = ", ".join(f"session {i}: {k} kept, {m} rows"
-                      for i, k, m in conn.all(f"{wrong} ORDER BY s.id LIMIT {EXAMPLES}"))
-    return False, (f"{n} session(s) whose attendee count differs from their attendance rows: "
-                   f"{shown}")
+        return True, say("msg.check_counts_fine", n=_count(conn, "attendance"))
+    shown = say("msg.list_join").join(
+        say("msg.check_count", id=i, kept=k, rows=m)
+        for i, k, m in conn.all(f"{wrong} ORDER BY s.id LIMIT {EXAMPLES}"))
+    return False, say("msg.check_counts", n=n, shown=shown)
+
+
+def _facts(conn: Conn) -> Outcome:
+    """Each cadre's dated facts cover every date from his first without gap or overlap, end open,
+    and the cadre's own columns repeat his latest facts (what listings show)."""
+    if (conn.scalar("SELECT version_num FROM alembic_version") or "") < "0005":
+        return True, say("msg.check_facts_none")
+    forever = {"forever": date.max}
+    open_ends = ("SELECT c.id FROM cadre c LEFT JOIN cadre_fact f ON f.cadre_id = c.id "
+                 "AND f.valid_to = :forever GROUP BY c.id HAVING count(f.id) <> 1")
+    empty = "valid_from >= valid_to"
+    gaps = ("SELECT f.id FROM cadre_fact f WHERE f.valid_to <> :forever AND NOT EXISTS "
+            "(SELECT 1 FROM cadre_fact g WHERE g.cadre_id = f.cadre_id "
+            "AND g.valid_from = f.valid_to)")
+    stale = ("SELECT c.id FROM cadre c JOIN cadre_fact f ON f.cadre_id = c.id AND f.valid_to = "
+             ":forever WHERE " + " OR ".join(
+                 f"(c.{k} <> f.{k} OR (c.{k} IS NULL) <> (f.{k} IS NULL))"
+                 for k in ("branch_id", "unit", "level", "rank", "top_leader", "poverty_cadre",
+                           "party_member", "active")))
+    found = []
+    for what, sql in (("msg.check_facts_open", open_ends), ("msg.check_facts_gap", gaps),
+                      ("msg.check_facts_stale", stale)):
+        n = conn.scalar(f"SELECT count(*) FROM ({sql}) AS bad", forever)
+        if n:
+            ids = ", ".join(str(r[0]) for r in conn.all(f"{sql} LIMIT {EXAMPLES}", forever))
+            found.append(say(what, n=n, ids=ids))
+    n = _count(conn, "cadre_fact", empty)
+    if n:
+        found.append(say("msg.check_facts_empty", n=n, ids=_ids(conn, "cadre_fact", empty)))
+    return _outcome(found, say("msg.check_facts_fine", n=_count(conn, "cadre_fact"),
+                               cadres=_count(conn, "cadre")))
 
 
 def _voids(conn: Conn) -> Outcome:
@@ -277,13 +311,11 @@ def _voids(conn: Conn) -> Outcome:
     bad = f"({unexplained}) OR ({stray})"
     n = _count(conn, "training_session", bad)
     if n:
-        return False, (f"{n} session(s) whose void mark and reason disagree: "
-                       f"ids {_ids(conn, 'training_session', bad)}")
+        return False, say("msg.check_voids", n=n, ids=_ids(conn, "training_session", bad))
     voided = _count(conn, "training_session", "void")
     kept = conn.scalar("SELECT count(*) FROM attendance a JOIN training_session s "
                        "ON a.session_id = s.id WHERE s.void")
-    return True, (f"{voided} voided session(s), each with its reason, when and by whom; their "
-                  f"{kept} attendance row(s) kept and left out of counts")
+    return True, say("msg.check_voids_fine", voided=voided, kept=kept)
 
 
 def _values(conn: Conn) -> Outcome:
@@ -293,42 +325,36 @@ def _values(conn: Conn) -> Outcome:
         f"({k.one_of('track', [track], False)} AND {k.one_of('kind', kinds, False)})"
         for track, kinds in KINDS.items())])
     rules: list[Rule] = [
-        ("sessions with an unknown track or a kind not of their track", "training_session",
+        (say("msg.check_bad_track"), "training_session",
          f"NOT ({k.one_of('track', TRACKS, False)} AND ({kind_ok}))"),
-        ("sessions with an unknown topic", "training_session", f"NOT {k.one_of('topic', TOPICS)}"),
-        ("sessions with hours outside 0..24", "training_session", "NOT (hours BETWEEN 0 AND 24)"),
-        ("sessions with a negative headcount or attendee count", "training_session",
-         "headcount < 0 OR attendee_count < 0"),
-        ("sessions with a blank title", "training_session", "trim(title) = ''"),
-        ("attendances with hours outside 0..24", "attendance", "NOT (hours BETWEEN 0 AND 24)"),
-        ("cadres with an unknown level", "cadre", f"NOT {k.one_of('level', LEVELS)}"),
-        ("online study with an unknown platform", "online_study",
+        (say("msg.check_bad_topic"), "training_session", f"NOT {k.one_of('topic', TOPICS)}"),
+        (say("msg.check_session_hours"), "training_session", "NOT (hours BETWEEN 0 AND 24)"),
+        (say("msg.check_negative"), "training_session", "headcount < 0 OR attendee_count < 0"),
+        (say("msg.check_blank_title"), "training_session", "trim(title) = ''"),
+        (say("msg.check_attendance_hours"), "attendance", "NOT (hours BETWEEN 0 AND 24)"),
+        (say("msg.check_bad_level"), "cadre", f"NOT {k.one_of('level', LEVELS)}"),
+        (say("msg.check_bad_platform"), "online_study",
          f"NOT ({k.one_of('platform', PLATFORMS, False)})"),
-        ("online study with hours outside 0..744 (24 x 31)", "online_study",
-         "NOT (hours BETWEEN 0 AND 744)"),
-        ("online study whose month is not a month's first day", "online_study",
-         f"{_part(conn, 'day', 'month')} <> 1"),
-        ("survey answers with an unknown method or tier", "survey_answer",
+        (say("msg.check_study_hours"), "online_study", "NOT (hours BETWEEN 0 AND 744)"),
+        (say("msg.check_study_month"), "online_study", f"{_part(conn, 'day', 'month')} <> 1"),
+        (say("msg.check_bad_answer"), "survey_answer",
          f"NOT ({k.one_of('method', METHODS, False)} AND {k.one_of('tier', TIERS)})"),
-        ("survey topics that are no topic", "survey_topic",
+        (say("msg.check_bad_survey_topic"), "survey_topic",
          f"NOT ({k.one_of('topic', TOPICS, False)})"),
     ]
-    return _rules(conn, rules, "every value is a known key or within its range", k)
+    return _rules(conn, rules, say("msg.check_values_fine"), k)
 
 
 def _plans(conn: Conn) -> Outcome:
     k = _Keys()
     rules: list[Rule] = [
-        ("plans whose scope is neither all nor a track", "plan",
-         f"NOT ({k.one_of('scope', ['all', *TRACKS], False)})"),
-        ("plans with a target that is not a positive number", "plan",
-         "target IS NULL OR target <= 0"),
-        ("plans of no real year", "plan", "NOT (year BETWEEN 1 AND 9999)"),
-        ("plans whose deadline is outside the plan's year", "plan",
+        (say("msg.check_plan_scope"), "plan", f"NOT ({k.one_of('scope', ['all', *TRACKS], False)})"),
+        (say("msg.check_plan_target"), "plan", "target IS NULL OR target <= 0"),
+        (say("msg.check_plan_year"), "plan", "NOT (year BETWEEN 1 AND 9999)"),
+        (say("msg.check_plan_deadline"), "plan",
          f"deadline IS NOT NULL AND {_part(conn, 'year', 'deadline')} <> year"),
     ]
-    return _rules(conn, rules, f"{_count(conn, 'plan')} plan(s), each with a scope, a positive "
-                  "target and a deadline within its year", k)
+    return _rules(conn, rules, say("msg.check_plans_fine", n=_count(conn, "plan")), k)
 
 
 def _settings(conn: Conn) -> Outcome:
@@ -337,16 +363,17 @@ def _settings(conn: Conn) -> Outcome:
     rows = conn.all("SELECT key, value FROM setting ORDER BY key")
     for key, value in rows:
         if key not in SETTINGS:
-            found.append(f"unknown setting {key!r}")
+            found.append(say("msg.check_unknown_setting", key=repr(key)))
             continue
         try:
             number = float(value)
         except (TypeError, ValueError):
-            found.append(f"{key} = {value!r} is not a number")
+            found.append(say("msg.check_setting_number", key=key, value=repr(value)))
             continue
         if not 0 < number <= SETTINGS[key][1]:
-            found.append(f"{key} = {value} is outside its range (0, {SETTINGS[key][1]:g}]")
-    return _outcome(found, f"{len(rows)} setting(s), each known and in its range")
+            found.append(say("msg.check_setting_range", key=key, value=value,
+                             high=f"{SETTINGS[key][1]:g}"))
+    return _outcome(found, say("msg.check_settings_fine", n=len(rows)))
 
 
 #: Tables whose rows keep when they were created and changed, and by whom.
@@ -355,19 +382,19 @@ AUDITED = ["branch", "cadre", "training_session", "online_study", "plan", "surve
 
 def _audit(conn: Conn) -> Outcome:
     rules: list[Rule] = [
-        (f"{name} rows without when/by whom created and changed", name,
+        (say("msg.check_unaudited", table=name), name,
          "created_at IS NULL OR created_by IS NULL OR updated_at IS NULL OR updated_by IS NULL "
          "OR updated_at < created_at")
         for name in AUDITED]
-    rules.append(("attendance rows without when/by whom created", "attendance",
+    rules.append((say("msg.check_unaudited_attendance"), "attendance",
                   "created_at IS NULL OR created_by IS NULL"))
-    return _rules(conn, rules, "every record keeps when it was created and changed, and by whom")
+    return _rules(conn, rules, say("msg.check_audit_fine"))
 
 
 #: trainlog's invariants, checked on either backend after the database's own checks.
 CHECKS: list[tuple[str, Callable[[Conn], Outcome]]] = [
     ("orphans", _orphans), ("duplicates", _duplicates), ("attendee_counts", _attendee_counts),
-    ("voids", _voids), ("values", _values), ("plans", _plans), ("settings", _settings),
+    ("facts", _facts), ("voids", _voids), ("values", _values), ("plans", _plans), ("settings", _settings),
     ("audit", _audit),
 ]
 

@@ -65,14 +65,12 @@ def resolve_location(option: str | None) -> str:
     default database."""
     if option is not None:
         if not option.strip():
-            raise TrainlogError("--db is empty: give the database's file or URL, or leave --db "
-                                "out to use TRAINLOG_DB or the default database")
+            raise TrainlogError(say("msg.db_empty"))
         return option
     env = os.environ.get("TRAINLOG_DB")
     if env is not None:
         if not env.strip():
-            raise TrainlogError("TRAINLOG_DB is set but empty: set it to the database's file or "
-                                "URL, or unset it to use the default database")
+            raise TrainlogError(say("msg.env_db_empty"))
         return env
     return str(default_path())
 
@@ -165,8 +163,7 @@ class Database:
         self._engine: Engine | None = None
         self._checked = False
         if self.is_sqlite and self.path is None:
-            raise TrainlogError(f"{self.display()}: an in-memory SQLite database lasts for one "
-                                "command only; give a file path (or sqlite:///PATH)")
+            raise TrainlogError(say("msg.in_memory", where=self.display()))
 
     @property
     def is_sqlite(self) -> bool:
@@ -233,8 +230,8 @@ class Database:
                 path = self.path  # a SQLite file's options (?mode=ro) are sqlite3's, not these
                 self._engine = _make_engine(self.url if path is None else f"sqlite:///{path}")
             except Exception as exc:  # a malformed URL or a driver that is not installed
-                raise TrainlogError(f"cannot use the database {self.display()}: "
-                                    f"{self.scrub(exc)}") from None
+                raise TrainlogError(say("msg.cannot_use", where=self.display(),
+                                        reason=self.scrub(exc))) from None
         return self._engine
 
     def exists(self) -> bool:
@@ -255,7 +252,7 @@ class Database:
             return _sqlite_revision(raw)
         except sqlite3.DatabaseError as exc:  # busy, or not a database
             raise self._driver_error(exc) or TrainlogError(
-                f"cannot open the database {self.display()}: {exc}") from None
+                say("msg.cannot_open", where=self.display(), reason=exc)) from None
         finally:
             raw.close()
 
@@ -269,8 +266,8 @@ class Database:
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
-                raise TrainlogError(f"cannot create the folder {path.parent}: "
-                                    f"{exc.strerror or exc}") from None
+                raise TrainlogError(say("msg.cannot_make_folder", path=path.parent,
+                                        reason=exc.strerror or exc)) from None
         # The everyday case, an existing database: sqlite3 or psycopg alone, no SQLAlchemy.
         if (path.is_file() and path.stat().st_size) if path is not None else self.is_psycopg:
             try:
@@ -284,9 +281,7 @@ class Database:
             current = _read_revision(conn)
             if current is None:
                 if _has_tables(conn):
-                    raise TrainlogError(
-                        f"{self.display()} holds tables that are not trainlog's; "
-                        "choose another --db / TRAINLOG_DB")
+                    raise TrainlogError(say("msg.foreign_tables", where=self.display()))
                 _run_migrations(conn, first_office)
         if current is None and self.path is not None:
             self._set_wal()
@@ -334,9 +329,8 @@ class Database:
             raise _newer(self, current)
         if self.path is None:
             # A shared server database is upgraded on purpose, after its own backup (pg_dump).
-            raise TrainlogError(
-                f"the database {self.display()} is at schema revision {current}, older than this "
-                f"trainlog ({HEAD}); back it up, then run `trainlog db upgrade`")
+            raise TrainlogError(say("msg.older_schema", where=self.display(), current=current,
+                                    head=HEAD))
         done = self.upgrade()
         if not done["upgraded"]:  # another process upgraded it meanwhile
             return None
@@ -355,8 +349,7 @@ class Database:
         if not self._file_exists():
             raise missing
         if self.path is not None and (why := self.read_only()):
-            raise self._read_only_error(why, "it needs an upgrade to this trainlog's schema, "
-                                        "which writes; ")
+            raise self._read_only_error(why, say("msg.upgrade_writes"))
         backup: Path | None = None
         with self._connect(write=True, migrate=True) as conn:
             current = _read_revision(conn)
@@ -388,7 +381,7 @@ class Database:
             return backup(self, dest, overwrite)
         source = self.path
         if source is None:
-            raise TrainlogError("an in-memory database cannot be backed up")
+            raise TrainlogError(say("msg.in_memory_backup"))
         if not source.is_file():
             raise NoDatabase(say("msg.no_database_at", where=self.display()))
         target = Path(dest).expanduser()
@@ -399,12 +392,11 @@ class Database:
                 source.name + s for s in ("-wal", "-shm", "-journal")}:
             raise TrainlogError(say("msg.backup_itself", path=target))
         if not target.parent.is_dir():
-            raise TrainlogError(f"{target.parent}: no such folder")
+            raise TrainlogError(say("msg.no_such_folder", path=target.parent))
         if target.exists() and not target.is_file():  # --force must not replace /dev/sdb
-            raise TrainlogError(f"{target} is not a regular file (a device, a fifo or a socket); "
-                                "give a file or folder to copy the database to")
+            raise TrainlogError(say("msg.backup_not_file", path=target))
         if target.exists() and not overwrite:
-            raise TrainlogError(f"{target} exists already; give --force to overwrite it")
+            raise TrainlogError(say("msg.exists_force", path=target))
         info = _copy_sqlite(source, target, self._open_sqlite)
         return {"database": str(source), "backup": str(target), **info}
 
@@ -450,7 +442,7 @@ class Database:
                 _begin_while_busy(lambda: raw.execute("BEGIN IMMEDIATE" if write else "BEGIN"))
             except sqlite3.DatabaseError as exc:
                 raise self._driver_error(exc) or TrainlogError(
-                    f"cannot open the database {self.display()}: {exc}") from None
+                    say("msg.cannot_open", where=self.display(), reason=exc)) from None
             committing, before = False, len(_COMMITTED)
             try:
                 yield self._scoped(SqliteConn(raw), write)
@@ -508,8 +500,8 @@ class Database:
         except psycopg.Error as exc:
             if is_busy(exc):
                 raise _busy_error(self) from None
-            raise TrainlogError(f"cannot open the database {self.display()}: "
-                                f"{self.scrub(exc)}") from None
+            raise TrainlogError(say("msg.cannot_open", where=self.display(),
+                                    reason=self.scrub(exc))) from None
         except UnicodeEncodeError as exc:
             raise _bad_text(exc) from None
         try:
@@ -530,8 +522,8 @@ class Database:
             raw.close()
             if is_busy(exc):
                 raise _busy_error(self) from None
-            raise TrainlogError(f"cannot open the database {self.display()}: "
-                                f"{self.scrub(exc)}") from None
+            raise TrainlogError(say("msg.cannot_open", where=self.display(),
+                                    reason=self.scrub(exc))) from None
         except BaseException:
             raw.close()
             raise
@@ -580,16 +572,15 @@ class Database:
             return None
         query = dict(parse_qsl(self.url.partition("?")[2]))
         if query.get("mode") == "ro" or query.get("immutable") == "1":
-            return "it is opened with ?mode=ro"
+            return say("msg.ro_mode")
         if path.exists() and not os.access(path, os.W_OK):
-            return "the file is read-only"
+            return say("msg.ro_file")
         if path.parent.exists() and not os.access(path.parent, os.W_OK):
-            return "its folder is read-only (SQLite writes files beside it)"
+            return say("msg.ro_folder")
         return None
 
     def _read_only_error(self, why: str, what: str = "") -> TrainlogError:
-        return TrainlogError(f"the database {self.display()} is read-only ({why}): {what}"
-                             "nothing was written")
+        return TrainlogError(say("msg.read_only", where=self.display(), why=why, what=what))
 
     def _driver_error(self, exc: BaseException) -> TrainlogError | None:
         """A driver's error said as one line, without SQL or values; None for one that is not a
@@ -602,33 +593,21 @@ class Database:
         text = str(orig).splitlines()[0] if str(orig) else type(orig).__name__
         where = self.display()
         if name.startswith("SQLITE_READONLY") or "readonly database" in text:
-            return self._read_only_error(self.read_only() or "SQLite may not write to it")
+            return self._read_only_error(self.read_only() or say("msg.sqlite_no_write"))
         if state in ("42501", "25006"):  # insufficient_privilege, read_only_sql_transaction
             primary = getattr(getattr(orig, "diag", None), "message_primary", None) or text
-            return TrainlogError(f"the database {where} may only be read by this role "
-                                 f"(PostgreSQL: {primary}): nothing was written")
+            return TrainlogError(say("msg.role_read_only", where=where, reason=primary))
         if name == "SQLITE_FULL" or state == "53100" or "disk is full" in text:
-            return TrainlogError(f"the disk holding the database {where} is full: nothing was "
-                                 "written; free some space and run the command again")
+            return TrainlogError(say("msg.disk_full", where=where))
         if name == "SQLITE_NOTADB" or "not a database" in text:
-            return TrainlogError(
-                f"cannot open the database {where}: it is not a SQLite database, or it is "
-                f"damaged (SQLite: {text}); nothing was written")
+            return TrainlogError(say("msg.not_a_db", where=where, reason=text))
         if name == "SQLITE_CORRUPT" or "malformed" in text:
             self.mark_damaged(text)
-            return TrainlogError(
-                f"the database {where} is damaged (SQLite: {text}): nothing was written; stop "
-                "every writer and restore it from a backup (see the README, Keeping records "
-                "safe); `trainlog db check` says what it can")
+            return TrainlogError(say("msg.damaged_db", where=where, reason=text))
         if name in ("SQLITE_IOERR_WRITE", "SQLITE_IOERR_FSYNC", "SQLITE_IOERR_TRUNCATE"):
-            return TrainlogError(
-                f"cannot write to the database {where} (SQLite: {text}): nothing was written; "
-                "is the disk full (or a file-size limit reached), or is it failing?")
+            return TrainlogError(say("msg.write_failed", where=where, reason=text))
         if name.startswith("SQLITE_IOERR") or "disk I/O error" in text:
-            return TrainlogError(
-                f"cannot read or write the database {where} (SQLite: {text}): nothing was "
-                f"written. Was its -wal or -shm file deleted, or is the disk failing? Never "
-                f"delete them while the database is in use; run `trainlog db check`")
+            return TrainlogError(say("msg.io_error", where=where, reason=text))
         return None
 
     def damaged_marker(self) -> Path | None:
@@ -665,10 +644,7 @@ class Database:
             raise self._read_only_error(why)
         marker = self.damaged_marker()
         if write and marker is not None and marker.exists():
-            raise TrainlogError(
-                f"the database {self.display()} was found damaged (see {marker}): writes are "
-                "refused until it is restored from a backup and `trainlog db check` passes "
-                "(see the README, Keeping records safe); nothing was written")
+            raise TrainlogError(say("msg.marked_damaged", where=self.display(), marker=marker))
         uri = path.absolute().as_uri()
         try:
             # mode=rw: never create a file here; transactions are begun explicitly
@@ -689,7 +665,7 @@ class Database:
             return raw
         except sqlite3.Error as exc:
             raise self._driver_error(exc) or TrainlogError(
-                f"cannot open the database {self.display()}: {exc}") from None
+                say("msg.cannot_open", where=self.display(), reason=exc)) from None
 
     @contextmanager
     def _connect(self, write: bool = False, commit: bool = True,
@@ -705,8 +681,8 @@ class Database:
         try:
             conn = engine.connect()
         except DBAPIError as exc:
-            raise self._driver_error(exc) or TrainlogError(
-                f"cannot open the database {self.display()}: {self.scrub(exc.orig)}") from None
+            raise self._driver_error(exc) or TrainlogError(say(
+                "msg.cannot_open", where=self.display(), reason=self.scrub(exc.orig))) from None
         try:
             if write and commit:
                 with conn.begin():
@@ -723,8 +699,8 @@ class Database:
             if mapped is not None:
                 raise mapped from None
             if _unreadable(exc):
-                raise TrainlogError(
-                    f"cannot open the database {self.display()}: {self.scrub(exc.orig)}") from None
+                raise TrainlogError(say("msg.cannot_open", where=self.display(),
+                                        reason=self.scrub(exc.orig))) from None
             raise
         finally:
             if migrate:  # its foreign keys are off: never back in the pool
@@ -761,21 +737,17 @@ def retrying(call: Callable[[], T], attempts: int = WRITE_ATTEMPTS) -> T:
             if not is_retryable(exc):
                 raise
             if attempt == attempts:
-                raise DatabaseBusy(
-                    f"the database kept aborting this command for conflicts with other writers "
-                    f"(PostgreSQL SQLSTATE {_sqlstate(getattr(exc, 'orig', exc))}, {attempts} "
-                    "times); nothing was written, try again later") from None
+                raise DatabaseBusy(say("msg.conflicts", state=_sqlstate(getattr(exc, "orig", exc)),
+                                       n=attempts)) from None
         time.sleep(min(0.05 * 2 ** attempt, 2.0) * random.uniform(0.5, 1.5))
     raise AssertionError("unreachable")
 
 
 def _newer(db: Database, current: str) -> TrainlogError:
     if not (isinstance(current, str) and len(current) == 4 and current.isdigit()):
-        return TrainlogError(f"{db.display()} holds another program's database (schema revision "
-                             f"{current!r}), not trainlog's; choose another --db / TRAINLOG_DB")
-    return TrainlogError(
-        f"the database {db.display()} is at schema revision {current!r}, newer than this "
-        f"trainlog knows ({HEAD}); it was written by a newer trainlog: upgrade trainlog to use it")
+        return TrainlogError(say("msg.other_program", where=db.display(), current=repr(current)))
+    return TrainlogError(say("msg.newer_schema", where=db.display(), current=repr(current),
+                             head=HEAD))
 
 
 def _unreadable(exc: Exception) -> bool:
@@ -803,8 +775,7 @@ def _begin_while_busy(begin: Callable[[], object], undo: Callable[[], object] = 
 
 def _bad_text(exc: UnicodeEncodeError) -> TrainlogError:
     bad = exc.object[exc.start:exc.end] if isinstance(exc.object, str) else ""
-    return TrainlogError(f"a value given is not valid text ({bad!r}); was it typed in "
-                         "another encoding than the terminal's?")
+    return TrainlogError(say("msg.bad_text_value", bad=repr(bad)))
 
 
 def _sqlite_revision(raw: Any) -> str | None:
@@ -866,17 +837,15 @@ def _copy_sqlite(source: Path, dest: Path,
         finally:
             src.close()
         if problems != ["ok"]:
-            raise TrainlogError("the copy failed SQLite's integrity check: "
-                                f"{'; '.join(problems[:5])} (is the database itself damaged? "
-                                "run `trainlog db check`)")
+            raise TrainlogError(say("msg.copy_failed_check", problems="; ".join(problems[:5])))
         with tmp.open("rb+") as f:
             os.fsync(f.fileno())
         os.replace(tmp, dest)
     except sqlite3.Error as exc:
-        raise TrainlogError(f"cannot copy the database {source} to {dest}: {exc}") from None
+        raise TrainlogError(say("msg.cannot_copy", source=source, dest=dest, reason=exc)) from None
     except (OSError, ValueError) as exc:
         reason = getattr(exc, "strerror", None) or exc
-        raise TrainlogError(f"cannot write {dest}: {reason}") from None
+        raise TrainlogError(say("msg.cannot_write", path=dest, reason=reason)) from None
     finally:
         tmp.unlink(missing_ok=True)
     return {"bytes": dest.stat().st_size, "revision": revision, "integrity": "ok"}

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from trainlog.errors import TrainlogError
+from trainlog.vocab import say
 
 if TYPE_CHECKING:
     from trainlog.store.sql import Conn
@@ -63,28 +64,30 @@ def current_office(db: Conn, choice: str | None, write: bool) -> Office:
     if choice is not None:
         code = office_code(choice)
         if code not in offices:
-            raise NoOffice(f"--office: no office {code!r}" + _known(offices, role))
+            raise NoOffice(say("msg.no_office_choice", code=repr(code))
+                           + _known(offices, role, say("frame.join")))
     else:
         mine = [c for c, (i, _, _) in offices.items() if i in grants] if grants else list(offices)
         if len(mine) != 1:
             if not offices:
-                raise NoOffice("this database has no office; create one with "
-                               "`trainlog office add CODE NAME`")
-            raise NoOffice(f"which office? {_known({c: offices[c] for c in mine}, role)[2:]}; "
-                           "give --office CODE (before the command) or set TRAINLOG_OFFICE")
+                raise NoOffice(say("msg.no_offices"))
+            raise NoOffice(say("msg.which_office",
+                               known=_known({c: offices[c] for c in mine}, role)))
         code = mine[0]
     office_id, name, parent = offices[code]
     writable = admin or grants.get(office_id) is False
     if write and not writable:
-        granted = "read-only" if office_id in grants else "readable as an office below yours"
-        raise NoOffice(f"office {code} is {granted} for the database role {role}: it may read "
-                       "these records, not change them")
+        granted = say("msg.read_only_grant" if office_id in grants else "msg.read_below")
+        raise NoOffice(say("msg.office_read_only", code=code, granted=granted, role=role))
     return Office(office_id, code, name, int(parent) if parent is not None else None,
                   writable, role)
 
 
-def _known(offices: dict[str, object], role: str | None) -> str:
+def _known(offices: dict[str, object], role: str | None, before: str = "") -> str:
+    """The offices there are (of the role's grants), `before` it unless there is nothing to say."""
     if not offices:
-        return f"; the role {role} has no office granted" if role else ""
-    shown = ", ".join(list(offices)[:20]) + (" …" if len(offices) > 20 else "")
-    return f"; the offices{' of the role ' + role if role else ''}: {shown}"
+        return before + say("msg.role_no_office", role=role) if role else ""
+    shown = say("msg.list_join").join(list(offices)[:20]) + (" …" if len(offices) > 20 else "")
+    if role:
+        return before + say("msg.offices_of_role", role=role, shown=shown)
+    return before + say("msg.offices_are", shown=shown)

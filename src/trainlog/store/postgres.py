@@ -51,13 +51,6 @@ _LIBPQ_ENV = {
     "target_session_attrs": "PGTARGETSESSIONATTRS",
 }
 
-HOW_TO_BACKUP = (
-    "`db backup` of a PostgreSQL database runs pg_dump, which is not on PATH: install "
-    "PostgreSQL's client tools, of the server's major version or newer (Debian/Ubuntu: "
-    "apt-get install postgresql-client), or on the server run "
-    "`pg_dump --format=custom --file=DEST DBNAME` (restore with pg_restore)")
-
-
 def libpq_env(url: URL) -> dict[str, str]:
     """PG* environment variables that point libpq's tools at the URL's database."""
     parts: dict[str, Any] = {"host": url.host, "port": url.port, "user": url.username,
@@ -79,10 +72,9 @@ def backup(db: Database, dest: str | Path, overwrite: bool = False) -> dict[str,
 
     pg_dump = shutil.which("pg_dump")
     if pg_dump is None:
-        raise TrainlogError(HOW_TO_BACKUP)
+        raise TrainlogError(say("msg.how_to_backup"))
     if not db.exists():
-        raise NoDatabase(f"no trainlog database at {db.display()}; create it with "
-                         "`trainlog init`")
+        raise NoDatabase(say("msg.no_database_init", where=db.display()))
     url = make_url(db.url)
     target = Path(dest).expanduser()
     if target.is_dir():
@@ -104,7 +96,8 @@ def backup(db: Database, dest: str | Path, overwrite: bool = False) -> dict[str,
             os.fsync(f.fileno())
         os.replace(tmp, target)
     except OSError as exc:
-        raise TrainlogError(f"cannot write {target}: {exc.strerror or exc}") from None
+        raise TrainlogError(say("msg.cannot_write", path=target,
+                                reason=exc.strerror or exc)) from None
     finally:
         tmp.unlink(missing_ok=True)
     return {"database": db.display(), "backup": str(target), "bytes": target.stat().st_size,
@@ -117,10 +110,11 @@ def _run(db: Database, cmd: list[str], env: dict[str, str]) -> None:
     try:
         done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=24 * 3600)
     except (OSError, subprocess.SubprocessError) as exc:
-        raise TrainlogError(f"cannot run {tool}: {db.scrub(exc)}") from None
+        raise TrainlogError(say("msg.cannot_run", tool=tool, reason=db.scrub(exc))) from None
     if done.returncode != 0:
-        said = " ".join(db.scrub(done.stderr).split()) or f"exit status {done.returncode}"
-        raise TrainlogError(f"{tool} could not back up {db.display()}: {said}")
+        said = " ".join(db.scrub(done.stderr).split()) or say("msg.exit_status",
+                                                              n=done.returncode)
+        raise TrainlogError(say("msg.dump_failed", tool=tool, where=db.display(), said=said))
 
 
 def _tables() -> list[str]:
@@ -140,10 +134,8 @@ def server_check(conn: Conn) -> Outcome:
     encoding = conn.scalar("SELECT pg_encoding_to_char(encoding) FROM pg_database "
                            "WHERE datname = current_database()")
     if encoding != "UTF8":
-        return False, (f"PostgreSQL {version}; the database's encoding is {encoding}, not UTF8: "
-                       "Chinese text may be refused or garbled. Create the database with "
-                       "ENCODING 'UTF8' and restore a backup into it")
-    return True, f"PostgreSQL {version}, encoding UTF8"
+        return False, say("msg.check_encoding", version=version, encoding=encoding)
+    return True, say("msg.check_server", version=version)
 
 
 def constraints_check(conn: Conn) -> Outcome:
@@ -173,34 +165,34 @@ def constraints_check(conn: Conn) -> Outcome:
         table = SQLModel.metadata.tables[name]
         pk = tuple(sorted(c.name for c in table.primary_key.columns))
         if (pk, None) not in have.get((name, "p"), set()):
-            found.append(f"{name}: primary key ({', '.join(pk)}) missing")
+            found.append(say("msg.check_no_pk", table=name, cols=", ".join(pk)))
         keys = {(tuple(sorted(c.name for c in fk.columns)), fk.referred_table.name)
                 for fk in table.foreign_key_constraints}
         for cols, referred in sorted(keys):
             declared += 1
             if (cols, referred) not in have.get((name, "f"), set()):
-                found.append(f"{name} ({', '.join(cols)}) -> {referred}: foreign key missing")
+                found.append(say("msg.check_no_fk", table=name, cols=", ".join(cols),
+                                 referred=referred))
         wanted = {tuple(sorted(c.name for c in u.columns)) for u in table.constraints
                   if isinstance(u, UniqueConstraint)}
         wanted |= {(c.name,) for c in table.columns if c.unique}
         for cols in sorted(wanted):
             declared += 1
             if (cols, None) not in have.get((name, "u"), set()):
-                found.append(f"{name} ({', '.join(cols)}): unique constraint missing")
+                found.append(say("msg.check_no_unique", table=name, cols=", ".join(cols)))
     invalid = conn.all(
         "SELECT c.conrelid::regclass::text, c.conname FROM pg_constraint c "
         f"WHERE c.conrelid IN ({_OURS}) AND NOT c.convalidated ORDER BY 1, 2", {"t": names})
-    found += [f"{t}.{c}: NOT VALID (rows from before it are not checked)" for t, c in invalid]
+    found += [say("msg.check_not_valid", table=t, name=c) for t, c in invalid]
     disabled = conn.all(
         "SELECT DISTINCT t.tgrelid::regclass::text FROM pg_trigger t "
         "JOIN pg_constraint c ON c.oid = t.tgconstraint "
         f"WHERE t.tgisinternal AND t.tgenabled = 'D' AND t.tgrelid IN ({_OURS}) ORDER BY 1",
         {"t": names})
-    found += [f"{t}: foreign keys not enforced (triggers disabled)" for (t,) in disabled]
+    found += [say("msg.check_not_enforced", table=t) for (t,) in disabled]
     if found:
-        return False, "; ".join(found)
-    return True, (f"every primary key and the {declared} foreign key and unique constraints of "
-                  "the schema are there, validated and enforced")
+        return False, say("frame.join").join(found)
+    return True, say("msg.check_constraints_fine", n=declared)
 
 
 def indexes_check(conn: Conn) -> Outcome:
@@ -212,16 +204,13 @@ def indexes_check(conn: Conn) -> Outcome:
         f"c.relam WHERE i.indrelid IN ({_OURS}) ORDER BY 1", {"t": list(_tables())})
     invalid = [name for name, ok, _ in rows if not ok]
     if invalid:
-        return False, (f"invalid index(es): {', '.join(invalid)}: rebuild them "
-                       "(REINDEX INDEX …)")
+        return False, say("msg.check_invalid_index", names=", ".join(invalid))
     if conn.first("SELECT 1 FROM pg_extension WHERE extname = 'amcheck'") is None:
-        return True, (f"{len(rows)} indexes, all valid (install the amcheck extension to have "
-                      "their contents verified too)")
+        return True, say("msg.check_indexes_fine", n=len(rows))
     for name, _, method in rows:
         if method == "btree":
             conn.all("SELECT bt_index_check(CAST(:i AS regclass), true)", {"i": name})
-    return True, (f"{len(rows)} indexes, all valid; B-tree indexes verified against their "
-                  "tables (amcheck)")
+    return True, say("msg.check_indexes_verified", n=len(rows))
 
 
 #: The checks `db check` runs on PostgreSQL in place of SQLite's integrity and foreign_key checks.

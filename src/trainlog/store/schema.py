@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Column, ForeignKeyConstraint, Index, UniqueConstraint
+from sqlalchemy import Column, ForeignKeyConstraint, Index, Text, UniqueConstraint
 from sqlalchemy import Date as SADate
-from sqlalchemy import Text
 from sqlmodel import Field, SQLModel
 
 
@@ -102,16 +101,11 @@ class Cadre(Audited, table=True):
     id_number: str | None = Field(default=None, max_length=18)
 
 
-#: A fact's open end, and the start of a cadre's first facts (they hold for every earlier date).
-FOREVER = dt.date.max
-ALWAYS = dt.date.min
-
-
 class CadreFact(SQLModel, table=True):
     """A cadre's facts that hold from a date: `valid_from` through the day before `valid_to`.
 
     A cadre's rows cover every date without overlap (the first from `ALWAYS`, the last to
-    `FOREVER`); the columns branch…active of `cadre` repeat the last row's, for listings.
+    `FOREVER`, trainlog.dates); the columns branch…active of `cadre` repeat the last row's, for listings.
     """
 
     __tablename__ = "cadre_fact"
@@ -145,12 +139,13 @@ class CadreFact(SQLModel, table=True):
 
 
 class MonthClose(SQLModel, table=True):
-    """The months of an office that are closed: every month through `through` (its first day)."""
+    """The months of an office that are closed: every month through `through` (its first day;
+    none when NULL, after a reopen of the first)."""
 
     __tablename__ = "month_close"
 
     office_id: int = Field(primary_key=True, foreign_key="office.id")
-    through: dt.date = Field(sa_column=Column(SADate, nullable=False))
+    through: dt.date | None = Field(default=None, sa_column=Column(SADate, nullable=True))
     closed_at: dt.datetime | None = None
     closed_by: str | None = Field(default=None, max_length=100)
     closed_role: str | None = Field(default=None, max_length=63)

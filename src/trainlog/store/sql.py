@@ -148,13 +148,14 @@ class Conn:
         row = self.first(sql, params)
         return row[0] if row is not None else None
 
-    def all_in(self, sql: str, values: Iterable[Any]) -> list[Sequence[Any]]:
+    def all_in(self, sql: str, values: Iterable[Any],
+               params: Params = None) -> list[Sequence[Any]]:
         """The rows of `sql` whose `{values}` stands for an IN list of `values`, run for IN_CHUNK
-        values at a time (any number of values; none, no query)."""
+        values at a time (any number of values; none, no query); `params` for the rest."""
         rows: list[Sequence[Any]] = []
         for chunk in chunks(values, IN_CHUNK):
-            marks, params = in_list("v", chunk)
-            rows += self.all(sql.replace("{values}", marks), params)
+            marks, listed = in_list("v", chunk)
+            rows += self.all(sql.replace("{values}", marks), {**(params or {}), **listed})
         return rows
 
     def run(self, sql: str, params: Params = None) -> int:

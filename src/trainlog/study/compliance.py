@@ -15,7 +15,7 @@ from trainlog.dates import Period
 from trainlog.errors import FieldError
 from trainlog.store.sql import Conn
 from trainlog.study.settings import setting
-from trainlog.vocab import PLATFORMS, parse_choice
+from trainlog.vocab import PLATFORMS, parse_choice, say
 
 #: Hours are compared with this much slack: sums of decimals such as 1.7 + 3.3 are not exact.
 EPSILON = 1e-6
@@ -28,7 +28,7 @@ def compliance(db: Conn, period: Period, min_month: float | None = None,
         min_year = setting(db, "compliance.min_year")
     for name, value in (("--min-month", min_month), ("--min-year", min_year)):
         if not (math.isfinite(value) and value >= 0):
-            raise FieldError(name, f"{value:g} is not a number of hours")
+            raise FieldError(name, say("msg.not_hours", value=f"{value:g}"))
     key = parse_choice(platform, PLATFORMS, "--platform") if platform else None
     required = float(min_year) if period.whole_year else float(min_month) * period.months
     end = period.end
@@ -39,16 +39,19 @@ def compliance(db: Conn, period: Period, min_month: float | None = None,
               "met": float(min_month) - EPSILON, "required": required - EPSILON}
 
     registered_by_end = "c.registered_on IS NOT NULL AND c.registered_on <= :end"
+    # each cadre with his facts on the period's last day (trainlog.registry: cadre_fact)
+    on_end = ("FROM cadre c JOIN cadre_fact f ON f.cadre_id = c.id AND f.valid_from <= :end "
+              "AND :end < f.valid_to WHERE c.office_id = :office AND f.active")
     party, registered, checked = db.first(
-        "SELECT coalesce(sum(CASE WHEN c.party_member THEN 1 ELSE 0 END), 0), "
-        f"coalesce(sum(CASE WHEN c.party_member AND {registered_by_end} THEN 1 ELSE 0 END), 0), "
+        "SELECT coalesce(sum(CASE WHEN f.party_member THEN 1 ELSE 0 END), 0), "
+        f"coalesce(sum(CASE WHEN f.party_member AND {registered_by_end} THEN 1 ELSE 0 END), 0), "
         f"coalesce(sum(CASE WHEN {registered_by_end} THEN 1 ELSE 0 END), 0) "
-        "FROM cadre c WHERE c.office_id = :office AND c.active", params) or (0, 0, 0)
+        f"{on_end}", params) or (0, 0, 0)
 
     # The cadres checked, each with the first month of the year they are held to.
     k = ("SELECT c.id AS id, CASE WHEN c.registered_on < :year_start THEN 1 "
          f"ELSE {db.month_number('c.registered_on')} END AS first_month "
-         f"FROM cadre c WHERE c.office_id = :office AND c.active AND {registered_by_end}")
+         f"{on_end} AND {registered_by_end}")
     # Hours per cadre and month, on every platform or the one asked for.
     m = ("SELECT o.cadre_id AS cadre_id, o.month AS month, sum(o.hours) AS hours "
          "FROM online_study o WHERE o.office_id = :office AND o.month >= :from_month "
@@ -67,7 +70,8 @@ def compliance(db: Conn, period: Period, min_month: float | None = None,
                   f"GROUP BY k.id HAVING {hours} < :required")
     sql = ("SELECT c.code, c.name, b.code, s.hours, s.to_date, s.first_month, s.met "
            f"FROM ({short_ones}) s JOIN cadre c ON c.id = s.id "
-           "LEFT OUTER JOIN branch b ON b.id = c.branch_id")
+           "JOIN cadre_fact f ON f.cadre_id = c.id AND f.valid_from <= :end AND :end < f.valid_to "
+           "LEFT OUTER JOIN branch b ON b.id = f.branch_id")
     # Sorted here, on hours without the last bits of float noise: the order in which a database
     # adds up the months must not decide which of two equal cadres comes first.
     found = sorted(db.all(sql, params), key=lambda r: (round(float(r[3]), 6), r[0]))

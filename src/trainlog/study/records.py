@@ -25,6 +25,7 @@ from trainlog.files import tables as imp
 from trainlog.files.meters import Meters
 from trainlog.files.people import CadreFinder, check_cadre_columns
 from trainlog.store.changelog import log_change, log_changes
+from trainlog.store.closing import refuse_closed
 from trainlog.store.sql import Conn, as_date, tune_for_import
 from trainlog.vocab import PLATFORMS, parse_choice, say
 
@@ -122,15 +123,14 @@ class _Notes:
     def messages(self) -> list[str]:
         out = []
         if self.unregistered_n:
-            out.append(f"{self.unregistered_n} row(s) for cadres with no academy registration date "
-                       f"({_sample(self.unregistered, self.unregistered_n)}): kept, not checked "
-                       "until the date is set")
+            out.append(say("msg.warn_unregistered", n=self.unregistered_n,
+                           sample=_sample(self.unregistered, self.unregistered_n)))
         if self.late_n:
-            out.append(f"{self.late_n} row(s) for a month before the cadre registered at the "
-                       f"academy ({_sample(self.late, self.late_n)}): kept; check the dates")
+            out.append(say("msg.warn_before_registered", n=self.late_n,
+                           sample=_sample(self.late, self.late_n)))
         if self.inactive_n:
-            out.append(f"{self.inactive_n} row(s) for deactivated cadres "
-                       f"({_sample(self.inactive, self.inactive_n)}): kept")
+            out.append(say("msg.warn_deactivated", n=self.inactive_n,
+                           sample=_sample(self.inactive, self.inactive_n)))
         return out
 
 
@@ -204,8 +204,8 @@ def parse_hours(raw: Any, month: date | None, field: str = "hours") -> float:
     if month is not None:
         limit = 24 * days_in_month(month)
         if value > limit:
-            raise FieldError(field, f"more hours than {month:%Y-%m} has ({limit} = 24 × "
-                             f"{days_in_month(month)} days)")
+            raise FieldError(field, say("msg.month_hours", month=f"{month:%Y-%m}", limit=limit,
+                                        days=days_in_month(month)))
     return value
 
 
@@ -367,6 +367,11 @@ def import_study(db: Conn, path: str | Path, month: str | None = None,
             created = db.scalar("SELECT count(*) FROM online_study WHERE id > :last",
                                 {"last": last_id})
             updated = db.scalar("SELECT total_changes()") - before - created
+        if created or updated:  # a closed month's hours stay as they are
+            refuse_closed(db, [m for _, m in job.groups], say(
+                "msg.what_study_month", month=", ".join(sorted({m.isoformat()[:7]
+                                                         for _, m in job.groups}))))
+        if not staged:
             # every record of the file created (a new month's export): their number is the
             # file's, with no query (a GROUP BY of a million rows takes a sort)
             made = ({k: g.records() for k, g in sorted(job.groups.items(),
@@ -461,7 +466,7 @@ def add_study(db: Conn, code: str, month: str, hours: str | float,
     row = db.first("SELECT id, active, registered_on FROM cadre "
                    "WHERE office_id = :office AND code = :code", {"code": code_})
     if row is None:
-        problems.append(Problem(0, "cadre", code_, "no such cadre"))
+        problems.append(Problem(0, "cadre", code_, say("msg.no_such_cadre")))
     first: date | None = None
     try:
         first = parser.parse_month(str(month).strip())
@@ -479,6 +484,8 @@ def add_study(db: Conn, code: str, month: str, hours: str | float,
     previous = db.scalar("SELECT hours FROM online_study WHERE cadre_id = :cadre "
                          "AND platform = :platform AND month = :month",
                          {"cadre": cadre_id, "platform": key, "month": first})
+    if previous is None or float(previous) != value:
+        refuse_closed(db, first, say("msg.what_study_month", month=first.isoformat()[:7]))
     notes = _Notes()
     notes.see(code_, active, registered_on, first)
     stamp, who = db.stamp()

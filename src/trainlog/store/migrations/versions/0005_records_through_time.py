@@ -63,7 +63,7 @@ def upgrade() -> None:
     op.create_table(
         "month_close",
         sa.Column("office_id", sa.Integer(), nullable=False),
-        sa.Column("through", sa.Date(), nullable=False),
+        sa.Column("through", sa.Date(), nullable=True),
         sa.Column("closed_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("closed_by", sa.String(length=100), nullable=True),
         sa.Column("closed_role", sa.String(length=63), nullable=True),
