@@ -13,9 +13,9 @@ COLUMNS = ["at", "role", "user", "kind", "key", "action", "changes"]
 #: first a narrow terminal leaves out (trainlog.output.render.DROP_FIRST), the kind of record never.
 TABLE_COLUMNS = ["at", "db_role", "user", "record", "key", "action", "changes"]
 #: The order a row's fields are shown in (a session's as its form reads); others after, by name.
-ORDER = ["date", "track", "kind", "topic", "title", "hours", "branch", "headcount", "attendees",
-         "added", "removed", "attendee_hours", "name", "township", "active", "target",
-         "deadline", "void", "reason"]
+ORDER = ["code", "name", "from", "date", "track", "kind", "topic", "title", "hours", "branch",
+         "headcount", "attendees", "added", "removed", "attendee_hours", "township", "active",
+         "target", "deadline", "closed_through", "void", "reason"]
 #: Fields whose one side is a list of cadre codes (the attendees added, removed).
 _ONE_SIDED = {"added": 1, "removed": 0}
 
