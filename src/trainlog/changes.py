@@ -23,21 +23,22 @@ def read_log(conn: Conn, since: date | None = None, kind: str | None = None,
     """The current office's log rows, oldest first: since a day (from its first moment, UTC),
     of a kind (`KINDS`), of a key (a code, a ref, a month; and the keys it begins, followed by a
     space: a cadre's code, its study records "G0190 2020-04 academy")."""
-    sql = ("SELECT at, role, user_name, kind, key, action, changes FROM change_log "
-           "WHERE office_id = :office")
+    where = ["office_id = :office"]
     params: dict[str, Any] = {}
     if since is not None:
-        sql += " AND at >= :since"
+        where.append("at >= :since")
         params["since"] = since if conn.dialect != "sqlite" else since.isoformat()
     if kind is not None:
         if kind not in KINDS:
             raise ValueError(f"not a kind of change: {kind!r}")
-        sql += " AND kind = :kind"
+        where.append("kind = :kind")
         params["kind"] = kind
     if key is not None:  # the record's own rows, and those keyed by it and more (G0190's study)
-        sql += " AND (key = :key OR substr(key, 1, :n) = :prefix)"
+        where.append("(key = :key OR substr(key, 1, :n) = :prefix)")
         params.update(key=key, n=len(key) + 1, prefix=key + " ")
-    return [_entry(row) for row in conn.all(sql + " ORDER BY at, id", params)]
+    return [_entry(row) for row in conn.all(
+        "SELECT at, role, user_name, kind, key, action, changes FROM change_log "
+        f"WHERE {' AND '.join(where)} ORDER BY at, id", params)]
 
 
 def _entry(row: Any) -> dict[str, Any]:
