@@ -53,17 +53,21 @@ def log_change(conn: Conn, kind: str, key: str, action: str, changes: Changes,
 
 def log_changes(conn: Conn, rows: Iterable[tuple[str, str, str, Changes]],
                 office: int | None = None) -> int:
-    """Write many log rows at once (an import's); the number written."""
-    return log_encoded(conn, ((kind, key, action, encode(changes))
-                              for kind, key, action, changes in rows), office)
+    """Write many log rows at once (an import's); the number written.
+
+    The rows are made before the write starts: on PostgreSQL it is a COPY, during which the
+    connection can run no query (a row that looks up a branch's code would wait forever)."""
+    return log_encoded(conn, [(kind, key, action, encode(changes))
+                              for kind, key, action, changes in rows], office)
 
 
 def log_encoded(conn: Conn, rows: Iterable[tuple[str, str, str, str]],
                 office: int | None = None) -> int:
     """`log_changes` of rows whose changes are JSON text already (`{field: [before, after]}`,
-    as an import of many makes it faster than `encode`); the number written."""
+    as an import of many makes it faster than `encode`); the number written. The rows are made
+    before the write starts, as `log_changes`' are."""
     stamp, who = conn.stamp()
     office_id = conn.office.id if office is None else office
-    return conn.insert_rows("change_log", COLUMNS, (
-        (office_id, stamp, who, kind, str(key)[:200], action, changes)
-        for kind, key, action, changes in rows))
+    made = [(office_id, stamp, who, kind, str(key)[:200], action, changes)
+            for kind, key, action, changes in rows]
+    return conn.insert_rows("change_log", COLUMNS, made)
