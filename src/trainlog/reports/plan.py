@@ -101,11 +101,21 @@ class Where:
 
     @property
     def joined(self) -> str:
-        """FROM the sessions and the named attendance that counts: the audience's, when one is
-        given (the attending cadre's facts on the session's date, `cadre_fact`)."""
+        """FROM the sessions and the named attendance that counts: with an audience, each
+        attendance with its cadre's facts on the session's day (`cadre_fact au`, its conditions
+        in `attended`). CROSS JOIN fixes SQLite's order: sessions, their attendance, then each
+        attendance's facts by the index (office, cadre, valid_from); left to itself SQLite may
+        scan the facts for every session (minutes at province scale)."""
         if self.cadres is None:
             return self.attendance
-        return f"{self.attendance} JOIN ({self.facts(self.cadres)}) au " + ON_THE_DAY.format("au")
+        return f"{self.attendance} CROSS JOIN cadre_fact au"
+
+    @property
+    def attended(self) -> str:
+        """The conditions of `joined` on the audience's facts (empty without an audience)."""
+        if self.cadres is None:
+            return ""
+        return f" AND {ON_THE_DAY.format('au')} AND {self.cadres.replace('f.', 'au.')}"
 
     @property
     def params(self) -> dict[str, Any]:
@@ -119,20 +129,11 @@ class Where:
         return {"top-leaders": "f.top_leader", "poverty-cadres": "f.poverty_cadre"}.get(
             self.audience or "all")
 
-    def facts(self, cond: str | None, key: str | None = None, joins: str = "") -> str:
-        """A derived table of the cadres' facts (id, vf, vt[, k]) where `cond` holds.
-
-        Joined to the attendance by cadre and date rather than looked up per attendance:
-        DISTINCT keeps SQLite from flattening it into a lookup in cadre_fact per attendance
-        (several times slower than one pass over the few thousand facts)."""
-        mine = "1 = 1" if self.below else "f.office_id = :office"
-        return (f"SELECT DISTINCT f.cadre_id AS id, f.valid_from AS vf, f.valid_to AS vt"
-                f"{', ' + key + ' AS k' if key else ''} FROM cadre_fact f{joins} "
-                f"WHERE {mine}{' AND ' + cond if cond else ''}")
 
 
-#: the join condition of a derived table of facts (`Where.facts`) on the attendance's session date
-ON_THE_DAY = "ON {0}.id = a.cadre_id AND s.date >= {0}.vf AND s.date < {0}.vt"
+#: the conditions of a cadre's facts `{0}` on the session's day, for the attendance `a`
+ON_THE_DAY = ("{0}.office_id = s.office_id AND {0}.cadre_id = a.cadre_id "
+              "AND {0}.valid_from <= s.date AND s.date < {0}.valid_to")
 
 
 def _session_key(db: Conn, dim: str | None) -> str | None:
@@ -161,7 +162,7 @@ def _grouped_by_session(db: Conn, where: Where, dim: str | None) -> dict[Any, Co
         # Only the group's named attendances count; headcounts are nobody's in particular.
         sql = _query(where, "count(DISTINCT a.session_id), count(*), "
                      "count(DISTINCT a.cadre_id), sum(a.hours)", key,
-                     f"FROM {where.joined} WHERE {where.sql}")
+                     f"FROM {where.joined} WHERE {where.sql}{where.attended}")
         for row in db.all(sql, where.params):
             if row[n + 1]:
                 out[row[0] if n else None] = Counts(_int(row[n]), _int(row[n + 1]),
@@ -191,15 +192,17 @@ def _grouped_by_cadre(db: Conn, where: Where, dim: str) -> dict[Any, Counts]:
     A named attendance goes to its cadre's group, a headcount to its session's branch (level:
     none); a session counts once in every group it has person-times in.
     """
-    # Each cadre's group (of the audience's cadres) by his facts on the session's date.
+    # Each attendance in its cadre's group (of the audience's cadres) by his facts on the
+    # session's day (the order of the joins fixed as in `Where.joined`).
     if dim == "level":
-        keys = where.facts(where.cadres, "f.level")
+        key, branch = "cf.level", ""
     else:
-        keys = where.facts(where.cadres, "b.code" if dim == "branch" else "b.township",
-                           " LEFT OUTER JOIN branch b ON b.id = f.branch_id")
-    facts = (f"SELECT ck.k AS k, a.session_id AS sid, a.cadre_id AS cid, 1 AS pt, a.hours AS h "
-             f"FROM {where.attendance} JOIN ({keys}) ck {ON_THE_DAY.format('ck')} "
-             f"WHERE {where.sql}")
+        key = "b.code" if dim == "branch" else "b.township"
+        branch = " LEFT OUTER JOIN branch b ON b.id = cf.branch_id"
+    audience = f" AND {where.cadres.replace('f.', 'cf.')}" if where.cadres is not None else ""
+    facts = (f"SELECT {key} AS k, a.session_id AS sid, a.cadre_id AS cid, 1 AS pt, "
+             f"a.hours AS h FROM {where.attendance} CROSS JOIN cadre_fact cf{branch} "
+             f"WHERE {where.sql} AND {ON_THE_DAY.format('cf')}{audience}")
     if where.cadres is None:
         if dim == "level":
             head_key, head_from = "CAST(NULL AS VARCHAR(20))", "training_session s"
@@ -218,7 +221,7 @@ def _grouped_by_cadre(db: Conn, where: Where, dim: str) -> dict[Any, Counts]:
 def _people(db: Conn, where: Where) -> int:
     """Distinct named cadres over the whole period (not a sum of the tracks' people)."""
     return _int(db.scalar(f"{where.with_}SELECT count(DISTINCT a.cadre_id) FROM {where.joined} "
-                          f"WHERE {where.sql}", where.params))
+                          f"WHERE {where.sql}{where.attended}", where.params))
 
 
 def person_times(db: Conn, start: date, end: date, track: str | None = None,
@@ -229,7 +232,7 @@ def person_times(db: Conn, start: date, end: date, track: str | None = None,
     if where.cadres is None:
         sql = f"SELECT sum(s.attendee_count + s.headcount) FROM {where.sessions} WHERE {where.sql}"
     else:
-        sql = f"SELECT count(*) FROM {where.joined} WHERE {where.sql}"
+        sql = f"SELECT count(*) FROM {where.joined} WHERE {where.sql}{where.attended}"
     return _int(db.scalar(where.with_ + sql, where.params))
 
 
