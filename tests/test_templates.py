@@ -128,7 +128,8 @@ def test_yes_no_columns_have_a_drop_down(tmp_path: Path) -> None:
     write_template("cadres", tmp_path / "c.xlsx", "en")
     ws = load_workbook(tmp_path / "c.xlsx").worksheets[0]
     covered = {str(dv.sqref)[0] for dv in ws.data_validations.dataValidation}
-    assert covered == {"D", "F", "G", "H"}  # level, top_leader, poverty_cadre, party_member
+    # level, rank, top_leader, poverty_cadre, party_member
+    assert covered == {"D", "E", "G", "H", "I"}
 
 
 def test_template_refuses_unknown_kind_and_suffix(cli, tmp_path: Path) -> None:

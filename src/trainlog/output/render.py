@@ -87,7 +87,8 @@ def cell(value: Any, key: str, lang: str) -> str:
         return f"{value:.1%}" if key in RATIO_KEYS else f"{value:,.1f}"
     if isinstance(value, int):
         return f"{value:,}" if key not in ("id", "year") else str(value)
-    if key in ("track", "kind", "topic", "level", "method", "tier", "platform", "audience"):
+    if key in ("track", "kind", "topic", "level", "rank", "method", "tier", "platform",
+               "audience"):
         return label(str(value), lang, field=key)
     return str(value)
 
