@@ -40,6 +40,8 @@ AUDIENCES = {"all": "全部", "top-leaders": "一把手", "poverty-cadres": "扶
 #: A cadre's rank (职级), which decides the training hours he owes (DESIGN.md, "Training hours
 #: against the rules").
 RANKS = {"county": "县处级以上", "section": "乡科级", "staff": "科员及以下", "village": "村（社区）干部"}
+#: A cadre's standing against the rules of his rank (`trainlog hours`).
+STATUSES = {"met": "达标", "short": "未达标"}
 
 #: Settings a database may hold: key -> (default, largest sensible value, what it is). Here, not
 #: with the `config` commands (trainlog.study.settings), so `db check` (trainlog.store.checks)
@@ -96,6 +98,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "topic": ("Topic", "主题"),
     "title": ("Title", "培训名称"),
     "hours": ("Hours", "学时"),
+    "days": ("Days", "天数"),
     "cadre": ("Cadre", "干部编号"),
     "signed": ("Signed in", "签到"),
     "problem": ("Problem", "问题"),
@@ -145,6 +148,21 @@ WORDS: dict[str, tuple[str, str]] = {
     "registered": ("Registered", "已注册党员干部"),
     "registration_coverage": ("Registration coverage", "注册率"),
     "checked": ("Checked", "检查人数"),
+    # training hours against the rules (trainlog hours)
+    "group_hours": ("Group hours", "集中培训学时"),
+    "group_required": ("Group required", "应修集中培训学时"),
+    "online_hours": ("Online hours", "网络学习学时"),
+    "online_required": ("Online required", "应修网络学习学时"),
+    "status": ("Status", "状态"),
+    "met": ("Met", "达标人数"),
+    "unranked": ("No rank", "未定职级人数"),
+    "rate": ("Rate met", "达标率"),
+    "as_of": ("As of", "截至"),
+    "msg.hours_nobody": ("nobody is checked: no active cadre has a rank with a rule",
+                         "无检查对象：没有职级有学时要求的在职干部"),
+    "msg.hours_all_met": ("everyone checked meets the requirement", "检查对象均已达标"),
+    "msg.hours_short": ("{n} cadre(s) short of the training hours of their rank by {day}",
+                        "截至 {day}，{n} 名干部未达到其职级的学时要求"),
     "short_count": ("Short of hours", "学时不足人数"),
     "branches": ("Party branches", "党支部数"),
     "with_sessions": ("With sessions", "已开展支部数"),
@@ -367,6 +385,13 @@ WORDS: dict[str, tuple[str, str]] = {
     "setting.hours.village.group": (SETTINGS["hours.village.group"][2], "村（社区）干部每年应完成的集中培训学时"),
     "setting.hours.online": (SETTINGS["hours.online"][2], "除村（社区）干部外每年应完成的网络学习学时"),
     "setting.credit.hours_per_day": (SETTINGS["credit.hours_per_day"][2], "培训一天折算的学时（add-session --days）"),
+    "msg.hours_and_days": ("give hours or days, not both", "学时与天数只能填一项"),
+    "msg.days_too_many": ("{hours} hours ({days} days × {per_day}, credit.hours_per_day) is more "
+                          "than the 24 a session credits",
+                          "折算 {hours} 学时（{days} 天 × 每天 {per_day} 学时，credit.hours_per_day），"
+                          "超过一次培训最多 24 学时"),
+    "msg.hours_bad_year": ("--year: {year} is not a year (1-9999)", "--year：{year} 不是有效年份（1-9999）"),
+    "msg.hours_as_of_year": ("--as-of {day} is not in --year {year}", "--as-of {day} 不在 --year {year} 年内"),
     "msg.whole_setting": ("{key}: must be a whole number", "{key}：须为整数"),
     "msg.id_or_ref": ("id or ref", "序号或编号"),
     'msg.ref': (', ref {ref}',
@@ -1192,6 +1217,9 @@ HELP: dict[str, tuple[str, str]] = {
     'help.cadre add --level': (
         'district/township/village or 区级/乡级/村级.',
         'district/township/village 或 区级/乡级/村级。'),
+    'help.add-session --days': (
+        'days of training: credits days × credit.hours_per_day (6) hours, when --hours is not given.',
+        '培训天数：未给出 --hours 时，按 天数 × credit.hours_per_day（默认 6）折算学时。'),
     'help.cadre add --rank': (
         'county/section/staff/village or 县处级以上/乡科级/科员及以下/村（社区）干部.',
         'county/section/staff/village 或 县处级以上/乡科级/科员及以下/村（社区）干部。'),
@@ -1534,6 +1562,7 @@ FIELD_CHOICES = {
     "tier": TIERS,
     "audience": AUDIENCES,
     "rank": RANKS,
+    "status": STATUSES,
 }
 
 

@@ -24,9 +24,7 @@ def get_settings(conn: Conn) -> list[dict[str, Any]]:
 
 def setting(conn: Conn, key: str) -> float:
     """The value of one setting in this database, else its default."""
-    value = conn.scalar("SELECT value FROM setting WHERE office_id = :office AND key = :key",
-                        {"key": key})
-    return float(value) if value is not None else SETTINGS[key][0]
+    return conn.setting(key)
 
 
 def _check_key(key: str) -> str:
