@@ -46,9 +46,12 @@ def log_change(conn: Conn, kind: str, key: str, action: str, changes: Changes,
 
 def log_changes(conn: Conn, rows: Iterable[tuple[str, str, str, Changes]],
                 office: int | None = None) -> int:
-    """Write many log rows at once (an import's); the number written."""
+    """Write many log rows at once (an import's); the number written.
+
+    The rows are made before the write starts: on PostgreSQL it is a COPY, during which the
+    connection can run no query (a row that looks up a branch's code would wait forever)."""
     stamp, who = conn.stamp()
     office_id = conn.office.id if office is None else office
-    return conn.insert_rows("change_log", COLUMNS, (
-        (office_id, stamp, who, kind, str(key)[:200], action, encode(changes))
-        for kind, key, action, changes in rows))
+    made = [(office_id, stamp, who, kind, str(key)[:200], action, encode(changes))
+            for kind, key, action, changes in rows]
+    return conn.insert_rows("change_log", COLUMNS, made)
