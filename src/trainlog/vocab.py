@@ -1220,6 +1220,24 @@ HELP: dict[str, tuple[str, str]] = {
     'help.add-session --days': (
         'days of training: credits days × credit.hours_per_day (6) hours, when --hours is not given.',
         '培训天数：未给出 --hours 时，按 天数 × credit.hours_per_day（默认 6）折算学时。'),
+    'help.hours': (
+        "Each active cadre's training hours (学时) against the requirement of his rank: group\ntraining over the year (county level: hours.county.years years) and online study.",
+        '各在职干部的学时与其职级要求对照：当年集中培训学时（县处级以上：hours.county.years 年内）和网络学习学时。'),
+    'help.hours --year': (
+        'the year checked (default: this year to today).',
+        '检查的年度（默认：今年年初至今天）。'),
+    'help.hours --as-of': (
+        'count the hours through this day (its year is the one checked).',
+        '学时统计截至此日（检查此日所在年度）。'),
+    'help.hours --rank': (
+        'only this rank: county, section, staff or village (职级).',
+        '只查此职级：county、section、staff 或 village（县处级以上、乡科级、科员及以下、村（社区）干部）。'),
+    'help.hours --short': (
+        'list only the cadres short of hours.',
+        '只列出学时未达标的干部。'),
+    'help.hours --fail-if-any': (
+        'exit 3 when anyone checked is short of hours.',
+        '有检查对象未达标时以状态码 3 退出。'),
     'help.cadre add --rank': (
         'county/section/staff/village or 县处级以上/乡科级/科员及以下/村（社区）干部.',
         'county/section/staff/village 或 县处级以上/乡科级/科员及以下/村（社区）干部。'),
