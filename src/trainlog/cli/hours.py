@@ -23,7 +23,11 @@ LABELS = own_labels("cadre")
 #: the columns of the list (table, CSV and xlsx): the JSON's cadres, the window flattened
 CADRE_KEYS = ["cadre", "name", "rank", "branch", "from", "to", "group_hours", "group_required",
               "online_hours", "online_required", "status"]
-RANK_KEYS = ["rank", "checked", "met", "rate"]
+#: the table's columns: the window (each rank's own) in the summary by rank, not on every row;
+#: the status early and the branch last, the first a narrow terminal leaves out
+TABLE_KEYS = ["cadre", "name", "rank", "status", "group_hours", "group_required", "online_hours",
+              "online_required", "branch"]
+RANK_KEYS = ["rank", "from", "to", "checked", "met", "rate"]
 SUMMARY_KEYS = ["as_of", "checked", "met", "short_count", "unranked"]
 
 
@@ -57,10 +61,12 @@ def hours(
     """Each active cadre's training hours (学时) against the requirement of his rank: group
     training over the year (county level: hours.county.years years) and online study."""
     from trainlog.errors import ConditionHeld
-    from trainlog.study.hours import training_hours
+    from trainlog.study.hours import check_day, training_hours, window_start
 
     with st.db.connect() as s:
         data = training_hours(s, year, as_of, rank, branch, short)
+        county_years = int(s.setting("hours.county.years"))
+    end = check_day(data["year"], data["as_of"])
     rows = flat(data)
 
     def tables() -> list[Any]:
@@ -68,8 +74,10 @@ def hours(
 
         summary = table([{"field": header(k, st.lang, LABELS), "value": cell(data[k], k, st.lang)}
                          for k in SUMMARY_KEYS], ["field", "value"], st.lang)
-        by_rank = table(data["by_rank"], RANK_KEYS, st.lang) if data["by_rank"] else None
-        listed = table(rows, CADRE_KEYS, st.lang, labels=LABELS) if rows else None
+        ranks = [{**r, "from": window_start(r["rank"], end, county_years).isoformat(),
+                  "to": data["as_of"]} for r in data["by_rank"]]
+        by_rank = table(ranks, RANK_KEYS, st.lang) if ranks else None
+        listed = table(rows, TABLE_KEYS, st.lang, labels=LABELS) if rows else None
         return [summary, by_rank, listed]
 
     after = None

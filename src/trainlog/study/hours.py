@@ -40,6 +40,13 @@ def requirements(db: Conn) -> dict[str, tuple[float, float]]:
                    0.0 if rank in NO_ONLINE_RULE else online) for rank in RANKS}
 
 
+def window_start(rank: str, end: date, county_years: int) -> date:
+    """The first day of a rank's window ending on `end`: 1 January of its year, or for
+    `county` of the year `county_years` - 1 before it."""
+    years = county_years if rank == "county" else 1
+    return date(max(end.year - years + 1, 1), 1, 1)
+
+
 def check_day(year: int | None = None, as_of: str | date | None = None) -> date:
     """The window's last day: `as_of`, else the year's last day, else today."""
     if year is not None and not 1 <= year <= 9999:
@@ -74,10 +81,10 @@ def training_hours(db: Conn, year: int | None = None, as_of: str | date | None =
     rules = requirements(db)
     county_years = int(db.setting("hours.county.years"))
     year_start = date(year, 1, 1)
-    county_start = date(max(year - county_years + 1, 1), 1, 1)
+    county_start = window_start("county", end, county_years)
     ruled = [r for r, (group, online) in rules.items() if (group > 0 or online > 0)
              and (rank_key is None or r == rank_key)]
-    starts = {r: county_start if r == "county" else year_start for r in RANKS}
+    starts = {r: window_start(r, end, county_years) for r in RANKS}
     first = min((starts[r] for r in ruled), default=year_start)
     params: dict[str, Any] = {"end": end, "year_start": year_start, "first": first,
                               "county_start": county_start, "branch": branch_code}
