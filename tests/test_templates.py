@@ -110,7 +110,7 @@ def test_the_workbook_has_drop_downs_and_instructions(tmp_path: Path) -> None:
     assert wb["选项"].sheet_state == "hidden"
     data = wb["数据"]
     assert [c.value for c in data[1]] == ["培训编号", "日期", "类别", "形式", "主题", "培训名称",
-                                          "学时", "党支部", "干部编号", "未具名人数"]
+                                          "学时", "天数", "党支部", "干部编号", "未具名人数"]
     ranges = {str(dv.sqref): dv.formula1 for dv in data.data_validations.dataValidation}
     assert set(ranges) == {"C2:C10000", "D2:D10000", "E2:E10000"}  # track, kind, topic
     track = ranges["C2:C10000"]
