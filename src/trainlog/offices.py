@@ -14,6 +14,7 @@ from typing import Any
 
 from trainlog.errors import TrainlogError
 from trainlog.files import tables as imp
+from trainlog.store.changelog import log_change
 from trainlog.store.offices import PG_ADMIN, office_code
 from trainlog.store.sql import Conn
 from trainlog.vocab import say
@@ -73,9 +74,13 @@ def add_office(conn: Conn, code: str, name: str, parent: str | None = None) -> d
     if conn.first("SELECT id FROM office WHERE code = :code", {"code": code_}):
         raise TrainlogError(say("msg.office_exists", code=code_))
     stamp, who = conn.stamp()
-    conn.insert("INSERT INTO office (code, name, parent_id, created_at, created_by) "
-                "VALUES (:code, :name, :parent, :at, :by)",
-                {"code": code_, "name": name_, "parent": parent_id, "at": stamp, "by": who})
+    office_id = conn.insert("INSERT INTO office (code, name, parent_id, created_at, created_by) "
+                            "VALUES (:code, :name, :parent, :at, :by)",
+                            {"code": code_, "name": name_, "parent": parent_id, "at": stamp,
+                             "by": who})
+    log_change(conn, "office", code_, "create",
+               {"name": (None, name_)} | ({"parent": (None, parent_code)} if parent_code else {}),
+               office=office_id)
     return {"code": code_, "name": name_, "parent": parent_code}
 
 
@@ -139,6 +144,11 @@ def _privileges(conn: Conn, role: str) -> None:
     conn.run(f"GRANT USAGE ON SEQUENCE {', '.join(sequences)} TO {who}")
 
 
+def _access(read_only: bool) -> str:
+    """A grant as its log rows name it."""
+    return "read-only" if read_only else "read-write"
+
+
 def grant_office(conn: Conn, role: str, code: str, read_only: bool = False) -> dict[str, Any]:
     """Let a database role read (and, unless `read_only`, write) an office's records."""
     _pg_only(conn, "office grant")
@@ -147,6 +157,12 @@ def grant_office(conn: Conn, role: str, code: str, read_only: bool = False) -> d
     office_id, code_, office_name = _office(conn, code, "CODE")
     stamp, who = conn.stamp()
     params = {"role": name, "office": office_id, "ro": read_only, "at": stamp, "by": who}
+    was = conn.first("SELECT read_only FROM office_grant WHERE role = :role "
+                     "AND office_id = :office", {"role": name, "office": office_id})
+    before = None if was is None else _access(bool(was[0]))
+    if before != _access(read_only):
+        log_change(conn, "office", code_, "update",
+                   {f"grant {name}": (before, _access(read_only))}, office=office_id)
     if not conn.run("UPDATE office_grant SET read_only = :ro, granted_at = :at, granted_by = :by "
                     "WHERE role = :role AND office_id = :office", params):
         conn.run("INSERT INTO office_grant (role, office_id, read_only, granted_at, granted_by) "
@@ -161,9 +177,13 @@ def revoke_office(conn: Conn, role: str, code: str) -> dict[str, Any]:
     _require_admin(conn, "office revoke")
     name = _role(conn, role)
     office_id, code_, _ = _office(conn, code, "CODE")
-    if not conn.run("DELETE FROM office_grant WHERE role = :role AND office_id = :office",
-                    {"role": name, "office": office_id}):
+    was = conn.first("SELECT read_only FROM office_grant WHERE role = :role "
+                     "AND office_id = :office", {"role": name, "office": office_id})
+    if was is None or not conn.run("DELETE FROM office_grant WHERE role = :role "
+                                   "AND office_id = :office", {"role": name, "office": office_id}):
         raise TrainlogError(say("msg.no_grant", role=name, code=code_))
+    log_change(conn, "office", code_, "update", {f"grant {name}": (_access(bool(was[0])), None)},
+               office=office_id)
     _privileges(conn, name)
     return {"role": name, "office": code_, "revoked": True}
 

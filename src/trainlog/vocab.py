@@ -42,6 +42,11 @@ AUDIENCES = {"all": "全部", "top-leaders": "一把手", "poverty-cadres": "扶
 RANKS = {"county": "县处级以上", "section": "乡科级", "staff": "科员及以下", "village": "村（社区）干部"}
 #: A cadre's standing against the rules of his rank (`trainlog hours`).
 STATUSES = {"met": "达标", "short": "未达标"}
+#: The kinds of record the log of changes names (`trainlog log --kind`), and its actions.
+CHANGE_KINDS = {"cadre": "干部", "branch": "党支部", "session": "培训", "study": "网络学习",
+                "plan": "年度计划", "month": "月份", "office": "单位"}
+CHANGE_ACTIONS = {"create": "新增", "update": "修改", "void": "作废", "deactivate": "停用",
+                  "close": "关闭", "reopen": "重新开放"}
 
 #: Settings a database may hold: key -> (default, largest sensible value, what it is). Here, not
 #: with the `config` commands (trainlog.study.settings), so `db check` (trainlog.store.checks)
@@ -70,7 +75,8 @@ WHOLE_SETTINGS = frozenset({"hours.county.years"})
 #: key with a context ("cadre.name") is that context's own word where it reads differently (a
 #: branch's name is 名称, a person's 姓名). `word(key, lang, of)` tries `of`'s word first. The
 #: contexts: cadre (a person's fields), survey and check (`db check`) for their own tables, and
-#: workbook (`trainlog export`: its sheets, headers and longer English headers).
+#: workbook (`trainlog export`: its sheets, headers and longer English headers), log (`trainlog
+#: log`'s columns) and change (the fields a logged change names).
 #:
 #: Table headers in English show the key itself (`trainlog.output.render.header`); the English
 #: words are those of the workbook and the report, and the ones to use when headers get words.
@@ -124,6 +130,24 @@ WORDS: dict[str, tuple[str, str]] = {
     "created": ("Created", "新增"),
     "updated": ("Updated", "更新"),
     "unchanged": ("Unchanged", "未变"),
+    # the log of changes (`trainlog log`): its columns and the fields its changes name
+    "log.at": ("At", "时间"),
+    "log.role": ("Role", "数据库角色"),
+    "log.db_role": ("Role", "数据库角色"),  # its table's column keys (kind, role: as in a file)
+    "log.user": ("User", "操作人"),
+    "log.kind": ("Kind", "记录类别"),
+    "log.record": ("Kind", "记录类别"),
+    "log.key": ("Key", "编号"),
+    "log.action": ("Action", "操作"),
+    "log.changes": ("Changes", "变更内容"),
+    # the fields a change names beyond the records' own words
+    "change.attendees": ("attendees", "具名参训人数"),
+    "change.added": ("added", "增加"),
+    "change.removed": ("removed", "移除"),
+    "change.attendee_hours": ("attendee hours", "参训人员学时"),
+    "change.reason": ("reason", "原因"),
+    "change.parent": ("parent", "上级单位"),
+    "change.grant": ("grant", "授权"),
     # the report and the plan
     "year": ("Year", "年度"),
     "target": ("Target", "目标人次"),
@@ -965,6 +989,18 @@ HELP: dict[str, tuple[str, str]] = {
     'help.import --rejects': (
         'load the good rows; write the bad ones to this CSV with a problem column (exit 4 when any).',
         '导入正确的行；把有问题的行连同问题说明写到这个 CSV 文件（有被拒的行时退出码为 4）。'),
+    'help.log': (
+        'List the changes of the records, oldest first: when, who, what, each field before → after.',
+        '列出记录的变更（按时间先后）：何时、何人、何项记录、各字段变更前 → 变更后。'),
+    'help.log --since': (
+        'only changes made on or after this day (YYYY-MM-DD, YYYY/M/D or YYYY年M月D日).',
+        '只列出这一天及以后的变更（YYYY-MM-DD、YYYY/M/D 或 YYYY年M月D日）。'),
+    'help.log --kind': (
+        'only changes of this kind of record: cadre, branch, session, study, plan, month, office (or 干部, 党支部, 培训, 网络学习, 年度计划, 月份, 单位).',
+        '只列出这类记录的变更：干部、党支部、培训、网络学习、年度计划、月份、单位（或 cadre、branch、session、study、plan、month、office）。'),
+    'help.log --key': (
+        "only changes of this record: a cadre's or branch's code, a session's ref, a month.",
+        '只列出这条记录的变更：干部或党支部的编号、培训编号、月份。'),
     'help.cadre list --name': (
         'only cadres whose name holds this text (spaces left out).',
         '只列出姓名包含此文字的干部（不计空格）。'),

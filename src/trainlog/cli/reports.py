@@ -61,7 +61,7 @@ def plan_set(
     lang: LangOpt = None,
 ) -> None:
     """Set a year's target of person-times, over all tracks or for one; updates an existing one."""
-    from trainlog.reports.plans import set_plan
+    from trainlog.changes import set_plan
 
     with st.db.connect(write=True) as db:
         result = set_plan(db, year, target, track, deadline)

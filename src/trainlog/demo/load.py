@@ -68,8 +68,8 @@ def _importer(name: str) -> tuple[str, Callable[..., Any]]:
 def load_demo(db: Database, workdir: Path,
               progress: Callable[[Loaded], None] | None = None) -> list[Loaded]:
     """Create the database, write the data set into `workdir` and import every file, then the plan."""
+    from trainlog.changes import set_plan
     from trainlog.demo.zhaoling import write_dataset
-    from trainlog.reports.plans import set_plan
 
     db.init(OFFICE)
     loaded = []

@@ -19,9 +19,10 @@ RATIO_KEYS = {"progress", "expected", "coverage", "registration_coverage", "shar
 
 #: columns of text that wraps when a table is too wide for the terminal (`Table.fit`)
 WRAP_KEYS = {"title", "name", "unit", "void_reason", "description", "detail", "note",
-             "respondent", "value", "field", "figure", "township", "topic", "survey.detail"}
+             "respondent", "value", "field", "figure", "township", "topic", "survey.detail",
+             "changes", "key"}
 #: the columns a table too wide for the terminal leaves out first, in this order (then the last)
-DROP_FIRST = ["void_reason", "created_by", "updated_by", "created_at", "updated_at", "voided_by",
+DROP_FIRST = ["db_role", "user", "void_reason", "created_by", "updated_by", "created_at", "updated_at", "voided_by",
               "voided_at", "void", "id", "headcount", "active", "party_member", "registered_on",
               "default", "set", "kind", "topic", "unit", "level", "township"]
 

@@ -20,6 +20,8 @@ from trainlog.dates import parse_date
 from trainlog.errors import FieldError, InvalidInput, NoInput, Problem, TrainlogError
 from trainlog.files import tables as imp
 from trainlog.files.people import CadreFinder
+from trainlog.sessions.changes import LOGGED, attendance_changes, cadre_codes, field_changes
+from trainlog.store.changelog import log_change
 from trainlog.store.closing import refuse_closed
 from trainlog.store.sql import Conn, IntegrityError, Progress, as_date
 from trainlog.vocab import (
@@ -355,10 +357,10 @@ def add_session(
             chk.add(0, "ref", ref_, say("msg.nothing_to_replace"))
     elif replace:
         chk.add(0, "ref", "", say("msg.replace_needs_ref"))
-    kept: set[int] = set()  # a deactivated cadre may stay on a session they attended
+    kept: dict[int, float] = {}  # a deactivated cadre may stay on a session they attended
     if existing is not None and replace:
-        kept = {cid for (cid,) in db.all("SELECT cadre_id FROM attendance "
-                                         "WHERE session_id = :id", {"id": existing[0]})}
+        kept = {int(cid): h for cid, h in db.all("SELECT cadre_id, hours FROM attendance "
+                                                 "WHERE session_id = :id", {"id": existing[0]})}
 
     if any(not a.code and a.name for a in listed):
         _find_by_name(db, listed, chk)
@@ -405,6 +407,7 @@ def add_session(
                   say("msg.what_session", ref=f" {ref_}" if ref_ else "", date=fields.date.isoformat()))
     stamp = db.stamp()
     values = fields.values(len(people))
+    before = _logged(db, existing[0]) if existing is not None else None
     try:
         if existing is not None:
             session_id = existing[0]
@@ -415,10 +418,22 @@ def add_session(
         insert_attendance(db, ((session_id, cid, h) for cid, h in people.items()))
     except IntegrityError:
         raise TrainlogError(say("msg.ref_raced", ref=repr(ref_))) from None
+    after = values | {"branch": imp.norm_code(str(branch)) if _filled(branch) else None}
+    log_change(db, "session", ref_ or str(session_id), "update" if before is not None else "create",
+               field_changes(before, after) | attendance_changes(
+                   kept if before is not None else None, people, cadre_codes(db)))
     return {"id": session_id, "ref": ref_, "date": fields.date.isoformat(), "track": fields.track,
             "title": fields.title, "attendees": len(people), "headcount": fields.headcount,
             "person_times": len(people) + fields.headcount, "replaced": existing is not None,
             "void": existing[1] if existing is not None else False}
+
+
+def _logged(db: Conn, session_id: int) -> dict[str, Any]:
+    """A stored session's fields as its log rows name them (`trainlog.sessions.changes`)."""
+    row = db.first("SELECT s.date, s.track, s.kind, s.topic, s.title, s.hours, b.code, "
+                   "s.headcount FROM training_session s LEFT JOIN branch b ON b.id = s.branch_id "
+                   "WHERE s.id = :id", {"id": session_id})
+    return dict(zip(LOGGED, row or (), strict=False))
 
 
 def _columns(values: Mapping[str, Any]) -> list[str]:

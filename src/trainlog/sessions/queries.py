@@ -15,6 +15,7 @@ from trainlog.dates import Period
 from trainlog.errors import TrainlogError
 from trainlog.files import tables as imp
 from trainlog.sessions.add import parse_kind, parse_track, update_session
+from trainlog.store.changelog import log_change
 from trainlog.store.closing import refuse_closed
 from trainlog.store.sql import Conn, as_date, as_datetime
 from trainlog.vocab import ALL_KINDS, TRACKS, parse_choice, say
@@ -141,6 +142,8 @@ def void_session(conn: Conn, id_or_ref: str, reason: str,
     when, who = stamp
     update_session(conn, s["id"], {"void": True, "void_reason": why, "voided_at": when,
                                    "voided_by": who}, stamp)
+    log_change(conn, "session", s["ref"] or str(s["id"]), "void",
+               {"void": (False, True), "reason": (None, why)})
     return {"id": s["id"], "ref": s["ref"], "void": True, "void_reason": why,
             "person_times": s["attendee_count"] + s["headcount"]}
 

@@ -40,8 +40,15 @@ def encode(changes: Changes) -> str:
 
 def log_change(conn: Conn, kind: str, key: str, action: str, changes: Changes,
                office: int | None = None) -> None:
-    """Write one log row (in the caller's transaction)."""
-    log_changes(conn, [(kind, key, action, changes)], office)
+    """Write one log row (in the caller's transaction): one INSERT (`log_changes`' bulk write is
+    a COPY on PostgreSQL, which needs the current office found first: `office add` has none)."""
+    stamp, who = conn.stamp()
+    values = (conn.office.id if office is None else office, stamp, who, kind, str(key)[:200],
+              action, encode(changes))
+    # parameters v0…v6: one named :office… would be taken for the current office's id
+    conn.run(f"INSERT INTO change_log ({', '.join(COLUMNS)}) "
+             f"VALUES ({', '.join(f':v{i}' for i in range(len(COLUMNS)))})",
+             {f"v{i}": v for i, v in enumerate(values)})
 
 
 def log_changes(conn: Conn, rows: Iterable[tuple[str, str, str, Changes]],
@@ -50,8 +57,17 @@ def log_changes(conn: Conn, rows: Iterable[tuple[str, str, str, Changes]],
 
     The rows are made before the write starts: on PostgreSQL it is a COPY, during which the
     connection can run no query (a row that looks up a branch's code would wait forever)."""
+    return log_encoded(conn, [(kind, key, action, encode(changes))
+                              for kind, key, action, changes in rows], office)
+
+
+def log_encoded(conn: Conn, rows: Iterable[tuple[str, str, str, str]],
+                office: int | None = None) -> int:
+    """`log_changes` of rows whose changes are JSON text already (`{field: [before, after]}`,
+    as an import of many makes it faster than `encode`); the number written. The rows are made
+    before the write starts, as `log_changes`' are."""
     stamp, who = conn.stamp()
     office_id = conn.office.id if office is None else office
-    made = [(office_id, stamp, who, kind, str(key)[:200], action, encode(changes))
+    made = [(office_id, stamp, who, kind, str(key)[:200], action, changes)
             for kind, key, action, changes in rows]
     return conn.insert_rows("change_log", COLUMNS, made)

@@ -88,6 +88,13 @@ class Conn:
         """The audit stamp of a write now: when (as this driver takes it) and who."""
         return self.value(now()), actor()
 
+    def sqlite_function(self, name: str, nargs: int, fn: Callable[..., Any]) -> None:
+        """Give SQLite's SQL a Python function on this connection (SQLite only)."""
+        self._sqlite().create_function(name, nargs, fn)
+
+    def _sqlite(self) -> Any:
+        raise NotImplementedError("a SQLite connection only")
+
     def _office_now(self) -> None:
         """Find the office before a COPY starts: rows made while it runs (which may ask for the
         office) cannot query the connection."""
@@ -228,6 +235,9 @@ class SqliteConn(Conn):
     def __init__(self, raw: Any):
         self.raw = raw
 
+    def _sqlite(self) -> Any:
+        return self.raw
+
     def all(self, sql: str, params: Params = None) -> list[Sequence[Any]]:
         return self.raw.execute(sql, self._params(params, sql)).fetchall()
 
@@ -265,6 +275,11 @@ class AlchemyConn(Conn):
     def __init__(self, conn: Any):
         self.conn = conn
         self.dialect = conn.dialect.name
+
+    def _sqlite(self) -> Any:
+        if self.dialect != "sqlite":
+            return super()._sqlite()
+        return self.conn.connection.driver_connection
 
     def _exec(self, sql: str, params: Any) -> Any:
         from sqlalchemy import exc, text

@@ -24,6 +24,7 @@ from trainlog.errors import FieldError, FieldProblems, Problem, TrainlogError
 from trainlog.files import tables as imp
 from trainlog.files.meters import Meters
 from trainlog.files.people import CadreFinder, check_cadre_columns
+from trainlog.store.changelog import log_change, log_changes
 from trainlog.store.closing import refuse_closed
 from trainlog.store.sql import Conn, as_date, tune_for_import
 from trainlog.vocab import PLATFORMS, parse_choice, say
@@ -43,6 +44,25 @@ _ON_CONFLICT = ("ON CONFLICT (cadre_id, platform, month) DO UPDATE SET hours = e
                 "updated_at = excluded.updated_at, updated_by = excluded.updated_by "
                 "WHERE online_study.hours <> excluded.hours")
 _UPSERT = f"INSERT INTO online_study ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) {_ON_CONFLICT}"
+#: SQLite: the records an import's upsert changed, (id, hours before), for their log rows (the
+#: upsert says nothing of what it changed): the function `_SEEN` the upsert calls for each record
+#: it changes keeps them (a trigger would give every row's INSERT a statement journal: 1.7 times
+#: slower), and they go to this temporary table to be joined.
+_CHANGED = "trainlog_study_changed"
+_SEEN = "trainlog_study_seen"
+_UPSERT_SEEN = _UPSERT.replace("WHERE online_study.hours <> excluded.hours",
+                               "WHERE online_study.hours <> excluded.hours AND "
+                               f"{_SEEN}(online_study.id, online_study.hours)")
+#: The log rows of an import (`trainlog.store.changelog`): a record changed, its hours before →
+#: after (key "G0190 2020-04 academy"); the records created, one row per month and platform with
+#: their number (key "2020-04 academy"): a million rows of a province's first import would take
+#: longer to log than to write.
+_LOG = ("INSERT INTO change_log (office_id, at, user_name, kind, key, action, changes) "
+        "SELECT :office, :stamp, :who, 'study', {key}, 'update', "
+        "'{{\"hours\": [' || {before} || ', ' || {after} || ']}}' ")
+_LOG_CREATED = ("INSERT INTO change_log (office_id, at, user_name, kind, key, action, changes) "
+                "SELECT :office, :stamp, :who, 'study', {key}, 'create', "
+                "'{{\"records\": [null, ' || count(*) || ']}}' ")
 _UPSERT_STAGED = (f"INSERT INTO online_study ({_COLUMNS}) "
                   "SELECT cadre_id, platform, month, hours, :stamp, :who, :stamp, :who, :office "
                   f"FROM {_STAGE} ORDER BY seq {_ON_CONFLICT}")
@@ -134,6 +154,10 @@ class _Group:
     last_day: date
     #: the row where each cadre id was first seen (0: not yet), to report repeats
     first_rows: array
+
+    def records(self) -> int:
+        """How many records of this group the file has."""
+        return len(self.first_rows) - self.first_rows.count(0)
 
 
 class _Parser:
@@ -323,7 +347,15 @@ def import_study(db: Conn, path: str | Path, month: str | None = None,
         else:
             last_id = db.scalar("SELECT max(id) FROM online_study") or 0
             before = db.scalar("SELECT total_changes()")
-            db.executemany(_UPSERT, job.records((stamp, who, stamp, who, db.office.id)))
+            seen_ids, seen_hours = array("q"), array("d")
+
+            def seen(record_id: int, hours: float) -> int:
+                seen_ids.append(record_id)
+                seen_hours.append(hours)
+                return 1
+
+            db.sqlite_function(_SEEN, 2, seen)
+            db.executemany(_UPSERT_SEEN, job.records((stamp, who, stamp, who, db.office.id)))
         job.chk.problems.extend(table.problems)
         job.chk.problems.sort(key=lambda p: p.row)
         job.chk.raise_if_any(str(path))
@@ -339,6 +371,14 @@ def import_study(db: Conn, path: str | Path, month: str | None = None,
             refuse_closed(db, [m for _, m in job.groups], say(
                 "msg.what_study_month", month=", ".join(sorted({m.isoformat()[:7]
                                                          for _, m in job.groups}))))
+        if not staged:
+            # every record of the file created (a new month's export): their number is the
+            # file's, with no query (a GROUP BY of a million rows takes a sort)
+            made = ({k: g.records() for k, g in sorted(job.groups.items(),
+                                                       key=lambda i: i[0][::-1])}
+                    if created == job.records_n else None)
+            _log_sqlite(db, stamp, who, last_id, created, made,
+                        zip(seen_ids, seen_hours, strict=True))
     except BaseException:
         _rollback(db)
         raise
@@ -360,9 +400,51 @@ def _write_staged(db: Conn, stamp: Any, who: str) -> tuple[int, int]:
         "SELECT count(*) FILTER (WHERE o.id IS NULL), count(*) FILTER (WHERE o.hours <> s.hours) "
         f"FROM {_STAGE} s LEFT JOIN online_study o ON o.cadre_id = s.cadre_id "
         "AND o.platform = s.platform AND o.month = s.month") or (0, 0)
+    if created or updated:  # the log rows first: the upsert overwrites the hours before
+        found = (f"FROM {_STAGE} s LEFT JOIN online_study o ON o.cadre_id = s.cadre_id "
+                 "AND o.platform = s.platform AND o.month = s.month ")
+        params = {"stamp": stamp, "who": who}
+        month = db.month_key("s.month")
+        if created:
+            db.run(_LOG_CREATED.format(key=f"{month} || ' ' || s.platform") + found
+                   + "WHERE o.id IS NULL GROUP BY s.month, s.platform "
+                   "ORDER BY s.month, s.platform", params)
+        if updated:
+            db.run(_LOG.format(key=f"c.code || ' ' || {month} || ' ' || s.platform",
+                               before=_pg_number("o.hours"), after=_pg_number("s.hours"))
+                   + found + "JOIN cadre c ON c.id = s.cadre_id WHERE o.hours <> s.hours "
+                   "ORDER BY s.seq", params)
     db.run(_UPSERT_STAGED, {"stamp": stamp, "who": who})
     db.run(f"DROP TABLE {_STAGE}")
     return created, updated
+
+
+def _pg_number(column: str) -> str:
+    """PostgreSQL: a double precision as JSON text the way Python writes it (2.0, 2.5)."""
+    return (f"CASE WHEN {column} = trunc({column}) THEN CAST(CAST({column} AS bigint) AS text) "
+            f"|| '.0' ELSE CAST({column} AS text) END")
+
+
+def _log_sqlite(db: Conn, stamp: Any, who: str, last_id: int, created: int,
+                made: dict[tuple[str, date], int] | None,
+                changed: Iterator[tuple[int, float]]) -> None:
+    """SQLite: the log rows of the records created (ids above `last_id`; `made`, their number
+    by (platform, month), when known) and of those `changed`, (id, hours before)."""
+    params = {"stamp": stamp, "who": who, "last": last_id}
+    if made is not None:
+        log_changes(db, (("study", f"{month:%Y-%m} {platform}", "create", {"records": (None, n)})
+                         for (platform, month), n in made.items() if n))
+    elif created:
+        db.run(_LOG_CREATED.format(key=f"{db.month_key('o.month')} || ' ' || o.platform")
+               + "FROM online_study o WHERE o.id > :last GROUP BY o.month, o.platform "
+               "ORDER BY o.month, o.platform", params)
+    db.run(f"CREATE TEMPORARY TABLE {_CHANGED} (id INTEGER PRIMARY KEY, hours REAL)")
+    if db.executemany(f"INSERT OR IGNORE INTO {_CHANGED} (id, hours) VALUES (?, ?)", changed):
+        db.run(_LOG.format(key=f"c.code || ' ' || {db.month_key('o.month')} || ' ' || o.platform",
+                           before="t.hours", after="o.hours")
+               + f"FROM {_CHANGED} t JOIN online_study o ON o.id = t.id JOIN cadre c "
+               "ON c.id = o.cadre_id WHERE o.hours <> t.hours ORDER BY t.id", params)
+    db.run(f"DROP TABLE {_CHANGED}")
 
 
 def _rollback(db: Conn) -> None:
@@ -409,6 +491,9 @@ def add_study(db: Conn, code: str, month: str, hours: str | float,
     stamp, who = db.stamp()
     db.executemany(_UPSERT, [(cadre_id, key, db.value(first), value, stamp, who, stamp, who,
                               db.office.id)])
+    if previous is None or previous != value:
+        log_change(db, "study", f"{code_} {first:%Y-%m} {key}",
+                   "create" if previous is None else "update", {"hours": (previous, value)})
     return {"cadre": code_, "platform": key, "month": first.isoformat()[:7], "hours": value,
             "previous": previous, "warnings": notes.messages()}
 
