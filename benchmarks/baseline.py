@@ -407,6 +407,55 @@ def coverage(con: sqlite3.Connection, year: int | None, month: str | None) -> di
             "without": [code for code, _, _, n in counts if not n]}
 
 
+#: The ranks the benchmark gives the generated cadres (their files have none), from the level
+#: and the id: a district's cadres county-level, a township's section or staff, a village's
+#: village; every 50th none. The same UPDATE ranks trainlog's database (run.py, figure 3).
+RANK_RULE = ("CASE WHEN id % 50 = 0 THEN NULL WHEN level = 'district' THEN 'county' "
+             "WHEN level = 'township' AND id % 2 = 0 THEN 'section' "
+             "WHEN level = 'township' THEN 'staff' WHEN level = 'village' THEN 'village' END")
+
+HOURS = """
+SELECT c.code, c.rank, coalesce(g.long_hours, 0.0), coalesce(g.year_hours, 0.0),
+    coalesce(o.hours, 0.0)
+FROM cadre c
+LEFT JOIN (SELECT a.cadre_id AS cadre_id,
+        sum(CASE WHEN s.date >= :county_start THEN a.hours ELSE 0 END) AS long_hours,
+        sum(CASE WHEN s.date >= :year_start THEN a.hours ELSE 0 END) AS year_hours
+    FROM attendance a JOIN session s ON s.id = a.session_id
+    WHERE NOT s.void AND s.date BETWEEN :county_start AND :end GROUP BY a.cadre_id) g
+    ON g.cadre_id = c.id
+LEFT JOIN (SELECT cadre_id, sum(hours) AS hours FROM online_study
+    WHERE month BETWEEN :year_start AND :end GROUP BY cadre_id) o ON o.cadre_id = c.id
+WHERE c.active AND c.rank IN ('county', 'section', 'staff')
+ORDER BY c.code
+"""
+
+
+def rank(con: sqlite3.Connection) -> None:
+    """Give the cadres the benchmark's ranks (RANK_RULE); preparation, not timed."""
+    if "rank" not in {r[1] for r in con.execute("PRAGMA table_info(cadre)")}:
+        con.execute("ALTER TABLE cadre ADD COLUMN rank TEXT")
+    con.execute(f"UPDATE cadre SET rank = {RANK_RULE}")
+
+
+def hours(con: sqlite3.Connection, year: int) -> dict:
+    """`trainlog hours --year`: the default rules (county 550 over 5 years, section and staff
+    90, online 50 but village; village has no rule and is not checked)."""
+    params = {"county_start": f"{year - 4}-01-01", "year_start": f"{year}-01-01",
+              "end": f"{year}-12-31"}
+    required = {"county": 550.0, "section": 90.0, "staff": 90.0}
+    cadres = []
+    for code, rank_, long_hours, year_hours, online in con.execute(HOURS, params):
+        group = long_hours if rank_ == "county" else year_hours
+        met = group >= required[rank_] - 1e-6 and online >= 50.0 - 1e-6
+        cadres.append({"cadre": code, "rank": rank_, "group_hours": round(group, 1),
+                       "online_hours": round(online, 1), "met": met})
+    unranked = con.execute("SELECT count(*) FROM cadre WHERE active AND rank IS NULL").fetchone()
+    met = sum(c["met"] for c in cadres)
+    return {"year": year, "checked": len(cadres), "met": met, "short_count": len(cadres) - met,
+            "unranked": unranked[0], "cadres": cadres}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                      formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -423,6 +472,9 @@ def main(argv: list[str] | None = None) -> int:
                    ).add_argument("file", type=Path)
     sub.add_parser("load-study-lean", help="load study.csv into the lean table"
                    ).add_argument("file", type=Path)
+    sub.add_parser("rank", help="give the cadres the benchmark's ranks (RANK_RULE)")
+    sub.add_parser("hours", help="the raw-SQL figures of `trainlog hours`").add_argument(
+        "--year", type=int, required=True)
     for name in ("report", "compliance", "coverage"):
         p = sub.add_parser(name, help=f"the raw-SQL figures of `trainlog {name}`")
         group = p.add_mutually_exclusive_group(required=True)
@@ -447,6 +499,10 @@ def main(argv: list[str] | None = None) -> int:
         print(load_sessions(con, args.file), "attendance rows", file=sys.stderr)
     elif args.step == "load-study":
         print(load_study(con, args.file), "study rows", file=sys.stderr)
+    elif args.step == "rank":
+        rank(con)
+    elif args.step == "hours":
+        print(json.dumps(hours(con, args.year), ensure_ascii=False))
     elif args.step == "report":
         print(json.dumps(report(con, args.year, args.month, args.by), ensure_ascii=False))
     elif args.step == "compliance":

@@ -8,9 +8,10 @@ process, several times, and prints the medians side by side with their ratio and
 
   1  `trainlog session import` of sessions.csv  vs  baseline.py load-sessions  (time, peak RSS)
   2  `trainlog study import` of study.csv        vs  baseline.py load-study     (time, peak RSS)
-  3  report --year --by month, report --month, compliance, coverage on the loaded database
-     vs the same aggregates as raw SQL (baseline.py) in a fresh process; the JSON figures of
-     both are compared too
+  3  report --year --by month, report --month, compliance, coverage, hours --year 2020 on the
+     loaded database vs the same aggregates as raw SQL (baseline.py) in a fresh process; the
+     JSON figures of both are compared too (hours: on SQLite, the cadres ranked first by
+     baseline.RANK_RULE, outside the timing)
   4  `trainlog --help`, `trainlog report --help` vs minimal_app/app_print.py; `trainlog report`
      on an empty database vs minimal_app/app_sqlmodel.py (imports sqlmodel, SELECT 1)
   5  `trainlog add-session` with 50 attendees into the loaded database (absolute target)
@@ -389,6 +390,16 @@ def compare(kind: str, ours: dict[str, Any], base: dict[str, Any]) -> list[str]:
         if not all(close(counts(ours.get("total") or {})[c], v)
                    for c, v in counts(base["total"]).items()):
             diffs.append("total")
+    elif kind == "hours":
+        for key in ("checked", "met", "short_count", "unranked"):
+            if ours.get(key) != base[key]:
+                diffs.append(key)
+        mine = {c["cadre"]: c for c in ours.get("cadres") or []}
+        if mine.keys() != {c["cadre"] for c in base["cadres"]}:
+            diffs.append("cadres")
+        elif any(not close(mine[c["cadre"]].get(k), c[k]) or mine[c["cadre"]]["met"] != c["met"]
+                 for c in base["cadres"] for k in ("group_hours", "online_hours")):
+            diffs.append("cadres' hours")
     elif kind == "compliance":
         for key in ("party_members", "registered", "checked", "short_count"):
             if ours.get(key) != base[key]:
@@ -677,6 +688,45 @@ class Benchmark:
             except ValueError as exc:
                 diffs = [f"output is not JSON: {exc}"]
             row.check = "DIFFERS: " + ", ".join(diffs) if diffs else "same figures"
+        self.hours_figure(district)
+
+    def hours_figure(self, district: bool) -> None:
+        """Figure 3's `hours --year 2020`, once both databases' cadres have the benchmark's
+        ranks (baseline.RANK_RULE; the generated files have none)."""
+        label, args = "hours --year 2020", ["hours", "--year", "2020"]
+        row = Row(f"3 {label}", "s", "< 0.3 s" if district else "<= 1.5x",
+                  max_ratio=None if district else 1.5, max_value=0.3 if district else None)
+        self.rows.append(row)
+        if self.loaded is None or self.raw_loaded is None:
+            row.error = "no loaded database (the imports failed)"
+            return
+        if self.args.db:
+            row.error = "measured on SQLite only (the ranks are set by a SQLite UPDATE)"
+            return
+        from baseline import RANK_RULE  # noqa: PLC0415
+
+        ranked = self.runner.baseline(self.raw_loaded, "rank")
+        if ranked.code:
+            row.error = f"baseline rank: {ranked.tail()}"
+            return
+        con = sqlite3.connect(self.loaded)
+        with con:
+            con.execute(f"UPDATE cadre SET rank = {RANK_RULE}")
+            con.execute("UPDATE cadre_fact SET rank = (SELECT c.rank FROM cadre c "
+                        "WHERE c.id = cadre_fact.cadre_id)")
+        con.close()
+        ours, base = self.measure_pair(
+            row, partial(self.runner.trainlog, self.loaded, *args, "--format", "json"),
+            partial(self.runner.baseline, self.raw_loaded, *args), self.args.repeat)
+        log(f"  {label}: trainlog {seconds(row.ours)}, baseline {seconds(row.base)}")
+        if ours is None or base is None:
+            return
+        try:
+            diffs = compare("hours", json.loads(ours.stdout.read_bytes()),
+                            json.loads(base.stdout.read_bytes()))
+        except ValueError as exc:
+            diffs = [f"output is not JSON: {exc}"]
+        row.check = "DIFFERS: " + ", ".join(diffs) if diffs else "same figures"
 
     def startup(self) -> None:
         """Figure 4: trainlog's start-up against the bare Typer app's."""

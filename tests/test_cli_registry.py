@@ -19,7 +19,7 @@ from trainlog.store.database import HEAD, Database, default_path
 
 ZH_CADRE_HEADER = ["编号", "姓名", "单位", "级别", "党支部", "一把手", "扶贫干部", "党员",
                    "网络学院注册日期"]
-CADRE_KEYS = ["code", "name", "unit", "level", "branch", "top_leader", "poverty_cadre",
+CADRE_KEYS = ["code", "name", "unit", "level", "rank", "branch", "top_leader", "poverty_cadre",
               "party_member", "registered_on", "active"]
 LEVEL_LABELS = {"district": "区级", "township": "乡级", "village": "村级"}
 TOWNSHIPS = ["城关镇", "东城街道", "老窝镇", "万金镇", "召陵镇", "姬石镇"]
@@ -55,7 +55,7 @@ def make_roster(n: int = 300, seed: int = 2020) -> tuple[list[list[str]], list[l
         rows.append([code, name, unit, LEVEL_LABELS[level], branch, "是" if top else "否",
                      "是" if poverty else "否", "是" if member else "否", day])
         expected.append({
-            "code": code, "name": name, "unit": unit or None, "level": level,
+            "code": code, "name": name, "unit": unit or None, "level": level, "rank": None,
             "branch": branch or None, "top_leader": top, "poverty_cadre": poverty,
             "party_member": member,
             "registered_on": None if registered is None else
@@ -175,11 +175,11 @@ class TestEncodingsAndFormats:
     ROWS = [["G001", "张伟", "区委办", "区级", "B001", "是", "否", "是", "2020-04-03"],
             ["G002", "刘䶮", "", "村级", "", "否", "是", "否", "2020年4月3日"]]
     EXPECTED = [
-        {"code": "G001", "name": "张伟", "unit": "区委办", "level": "district", "branch": "B001",
-         "top_leader": True, "poverty_cadre": False, "party_member": True,
+        {"code": "G001", "name": "张伟", "unit": "区委办", "level": "district", "rank": None,
+         "branch": "B001", "top_leader": True, "poverty_cadre": False, "party_member": True,
          "registered_on": "2020-04-03", "active": True},
-        {"code": "G002", "name": "刘䶮", "unit": None, "level": "village", "branch": None,
-         "top_leader": False, "poverty_cadre": True, "party_member": False,
+        {"code": "G002", "name": "刘䶮", "unit": None, "level": "village", "rank": None,
+         "branch": None, "top_leader": False, "poverty_cadre": True, "party_member": False,
          "registered_on": "2020-04-03", "active": True},
     ]
 
@@ -346,7 +346,7 @@ class TestImportCommands:
         assert result.stdout == "cadres: imported 2 rows: 1 created, 1 updated, 0 unchanged\n"
         g1, g2 = as_json(cli("cadre", "list", "-f", "json"))
         assert g1 == {"code": "G001", "name": "张伟", "unit": "区委办", "level": "township",
-                      "branch": "B001", "top_leader": True, "poverty_cadre": False,
+                      "rank": None, "branch": "B001", "top_leader": True, "poverty_cadre": False,
                       "party_member": True, "registered_on": "2020-01-18", "active": True}
         assert (g2["code"], g2["level"], g2["party_member"]) == ("G002", "village", True)
 
@@ -464,7 +464,7 @@ class TestRegistryCommands:
         assert added.exit_code == 0 and added.stdout == "added cadre G001 张伟\n"
         shown = as_json(cli("cadre", "show", "G001", "-f", "json"))
         assert {k: shown[k] for k in CADRE_KEYS} == {
-            "code": "G001", "name": "张伟", "unit": "城关镇", "level": "township",
+            "code": "G001", "name": "张伟", "unit": "城关镇", "level": "township", "rank": None,
             "branch": "B001", "top_leader": True, "poverty_cadre": False, "party_member": False,
             "registered_on": "2020-04-03", "active": True}
 

@@ -158,7 +158,11 @@ class TestCompliance:
         assert (data["min_month"], data["short_count"]) == (2.0, 0)
         shown = json.loads(cli("config", "show", "-f", "json").stdout)
         assert [(r["key"], r["value"], r["default"]) for r in shown] == [
-            ("compliance.min_month", 2.0, 5.0), ("compliance.min_year", 60.0, 60.0)]
+            ("compliance.min_month", 2.0, 5.0), ("compliance.min_year", 60.0, 60.0),
+            ("hours.county.group", 550.0, 550.0), ("hours.county.years", 5.0, 5.0),
+            ("hours.section.group", 90.0, 90.0), ("hours.staff.group", 90.0, 90.0),
+            ("hours.village.group", 0.0, 0.0), ("hours.online", 50.0, 50.0),
+            ("credit.hours_per_day", 6.0, 6.0)]
         assert cli("config", "unset", "compliance.min_month").exit_code == 0
         data = json.loads(cli("compliance", "--month", "2020-03", "-f", "json").stdout)
         assert (data["min_month"], data["short_count"]) == (5.0, 1)

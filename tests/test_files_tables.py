@@ -265,7 +265,7 @@ class TestImportCadres:
         with branches.connect() as s:
             got = {c["code"]: c for c in list_cadres(s)}
         assert got["G001"] == {
-            "code": "G001", "name": "张伟", "unit": "区委办", "level": "district",
+            "code": "G001", "name": "张伟", "unit": "区委办", "level": "district", "rank": None,
             "branch": "B001", "top_leader": True, "poverty_cadre": False, "party_member": True,
             "registered_on": "2020-01-18", "active": True}
         assert (got["G002"]["level"], got["G002"]["party_member"],
@@ -467,7 +467,7 @@ def test_import_round_trip(tmp_path_factory: pytest.TempPathFactory, write_csv, 
             listed = list_cadres(s)
     finally:
         db.dispose()
-    expected = [{"code": code, **c, "branch": None, "active": True,
+    expected = [{"code": code, **c, "rank": None, "branch": None, "active": True,
                  "registered_on": c["registered_on"].isoformat() if c["registered_on"] else None}
                 for code, c in sorted(cadres.items())]
     assert listed == expected

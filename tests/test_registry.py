@@ -88,7 +88,7 @@ class TestAddCadre:
     def test_fields_are_stored(self, registry: Database) -> None:
         with registry.connect() as s:
             assert get_cadre(s, "G001") == {
-                "code": "G001", "name": "张伟", "unit": "区委办", "level": "district",
+                "code": "G001", "name": "张伟", "unit": "区委办", "level": "district", "rank": None,
                 "branch": "B001", "top_leader": True, "poverty_cadre": False,
                 "party_member": True, "registered_on": "2020-01-18", "active": True,
             }

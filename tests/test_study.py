@@ -294,7 +294,11 @@ class TestSettings:
     def test_defaults_set_and_unset(self, world: Database) -> None:
         with world.connect() as s:
             assert [(r["key"], r["value"], r["set"]) for r in get_settings(s)] == [
-                ("compliance.min_month", 5.0, False), ("compliance.min_year", 60.0, False)]
+                ("compliance.min_month", 5.0, False), ("compliance.min_year", 60.0, False),
+                ("hours.county.group", 550.0, False), ("hours.county.years", 5.0, False),
+                ("hours.section.group", 90.0, False), ("hours.staff.group", 90.0, False),
+                ("hours.village.group", 0.0, False), ("hours.online", 50.0, False),
+                ("credit.hours_per_day", 6.0, False)]
         with world.connect(write=True) as s:
             set_setting(s, "compliance.min_month", "4")
             set_setting(s, "compliance.min_month", "4.5")

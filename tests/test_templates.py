@@ -110,7 +110,7 @@ def test_the_workbook_has_drop_downs_and_instructions(tmp_path: Path) -> None:
     assert wb["选项"].sheet_state == "hidden"
     data = wb["数据"]
     assert [c.value for c in data[1]] == ["培训编号", "日期", "类别", "形式", "主题", "培训名称",
-                                          "学时", "党支部", "干部编号", "未具名人数"]
+                                          "学时", "天数", "党支部", "干部编号", "未具名人数"]
     ranges = {str(dv.sqref): dv.formula1 for dv in data.data_validations.dataValidation}
     assert set(ranges) == {"C2:C10000", "D2:D10000", "E2:E10000"}  # track, kind, topic
     track = ranges["C2:C10000"]
@@ -128,7 +128,8 @@ def test_yes_no_columns_have_a_drop_down(tmp_path: Path) -> None:
     write_template("cadres", tmp_path / "c.xlsx", "en")
     ws = load_workbook(tmp_path / "c.xlsx").worksheets[0]
     covered = {str(dv.sqref)[0] for dv in ws.data_validations.dataValidation}
-    assert covered == {"D", "F", "G", "H"}  # level, top_leader, poverty_cadre, party_member
+    # level, rank, top_leader, poverty_cadre, party_member
+    assert covered == {"D", "E", "G", "H", "I"}
 
 
 def test_template_refuses_unknown_kind_and_suffix(cli, tmp_path: Path) -> None:

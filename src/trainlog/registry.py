@@ -18,7 +18,7 @@ from trainlog.files import tables as imp
 from trainlog.store.changelog import log_change, log_changes
 from trainlog.store.closing import first_open_day, last_closed_day, refuse_closed
 from trainlog.store.sql import Conn, as_date
-from trainlog.vocab import LEVELS, parse_bool, parse_choice, say
+from trainlog.vocab import LEVELS, RANKS, parse_bool, parse_choice, say
 
 CADRE_FLAGS = ("top_leader", "poverty_cadre", "party_member")
 #: A cadre's facts that hold from a date (`cadre_fact`); `cadre` repeats the latest.
@@ -30,7 +30,8 @@ AUDIT = ("created_at", "created_by", "updated_at", "updated_by")
 #: The columns of each table an import or an add writes, with a new row's defaults.
 DEFAULTS: dict[str, dict[str, Any]] = {
     "branch": {"name": None, "township": None, "active": True},
-    "cadre": {"name": None, "unit": None, "level": None, "branch_id": None, "top_leader": False,
+    "cadre": {"name": None, "unit": None, "level": None, "rank": None, "branch_id": None,
+              "top_leader": False,
               "poverty_cadre": False, "party_member": True, "registered_on": None,
               "active": True},
 }
@@ -130,14 +131,15 @@ def import_branches(conn: Conn, path: str | Path, encoding: str | None = None,
 
 
 def _cadre_dict(row: Any) -> dict[str, Any]:
-    (code, name, unit, level, branch, top_leader, poverty_cadre, party_member, registered_on,
-     active) = row
+    (code, name, unit, level, rank, branch, top_leader, poverty_cadre, party_member,
+     registered_on, active) = row
     registered = as_date(registered_on)
     return {
         "code": code,
         "name": name,
         "unit": unit,
         "level": level,
+        "rank": rank,
         "branch": branch,
         "top_leader": bool(top_leader),
         "poverty_cadre": bool(poverty_cadre),
@@ -148,7 +150,8 @@ def _cadre_dict(row: Any) -> dict[str, Any]:
 
 
 #: A cadre as `_cadre_dict` takes it, with its branch's code.
-_CADRE_SELECT = ("SELECT c.code, c.name, c.unit, c.level, b.code, c.top_leader, c.poverty_cadre, "
+_CADRE_SELECT = ("SELECT c.code, c.name, c.unit, c.level, c.rank, b.code, c.top_leader, "
+                 "c.poverty_cadre, "
                  "c.party_member, c.registered_on, c.active "
                  "FROM cadre c LEFT OUTER JOIN branch b ON c.branch_id = b.id "
                  "WHERE c.office_id = :office")
@@ -172,6 +175,7 @@ def list_cadres(
     active: bool | None = True,
     name: str | None = None,
     untrained: Period | None = None,
+    rank: str | None = None,
 ) -> list[dict[str, Any]]:
     """Cadres by code, filtered; `active=None` lists every cadre. `name`: those whose name holds
     the text, spaces left out of both (`张 三` finds 张三); with `untrained`, only those with no
@@ -191,6 +195,9 @@ def list_cadres(
     if level:
         where.append("c.level = :level")
         params["level"] = parse_choice(level, LEVELS, "--level")
+    if rank:
+        where.append("c.rank = :rank")
+        params["rank"] = parse_choice(rank, RANKS, "--rank")
     for column, wanted in (("top_leader", top_leader), ("poverty_cadre", poverty_cadre),
                            ("active", active)):
         if wanted is not None:
@@ -226,6 +233,10 @@ def _parse_cadre_fields(values: dict[str, Any], chk: imp.Checker, row: int,
             out["level"] = chk.check(
                 row, key, raw,
                 lambda v: parse_choice(v, LEVELS, "level") if str(v).strip() else None)
+        elif key == "rank":
+            out["rank"] = chk.check(
+                row, key, raw,
+                lambda v: parse_choice(v, RANKS, "rank") if str(v).strip() else None)
         elif key == "branch":
             branch = chk.check(row, key, raw, lambda v: imp.code(v, "branch", required=False))
             if branch is not None and branch not in branches:

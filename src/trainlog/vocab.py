@@ -37,6 +37,11 @@ METHODS = {
 }
 TIERS = KINDS["special"]
 AUDIENCES = {"all": "全部", "top-leaders": "一把手", "poverty-cadres": "扶贫干部"}
+#: A cadre's rank (职级), which decides the training hours he owes (DESIGN.md, "Training hours
+#: against the rules").
+RANKS = {"county": "县处级以上", "section": "乡科级", "staff": "科员及以下", "village": "村（社区）干部"}
+#: A cadre's standing against the rules of his rank (`trainlog hours`).
+STATUSES = {"met": "达标", "short": "未达标"}
 #: The kinds of record the log of changes names (`trainlog log --kind`), and its actions.
 CHANGE_KINDS = {"cadre": "干部", "branch": "党支部", "session": "培训", "study": "网络学习",
                 "plan": "年度计划", "month": "月份", "office": "单位"}
@@ -49,7 +54,20 @@ CHANGE_ACTIONS = {"create": "新增", "update": "修改", "void": "作废", "dea
 SETTINGS: dict[str, tuple[float, float, str]] = {
     "compliance.min_month": (5.0, 24.0 * 31, "online-study hours required per month"),
     "compliance.min_year": (60.0, 24.0 * 366, "online-study hours required for a whole year"),
+    "hours.county.group": (550.0, 24.0 * 366 * 10,
+                           "group-training hours a county-level cadre owes over hours.county.years"),
+    "hours.county.years": (5.0, 20.0, "calendar years of the county-level rule, ending with the year"),
+    "hours.section.group": (90.0, 24.0 * 366, "group-training hours a section-level cadre owes a year"),
+    "hours.staff.group": (90.0, 24.0 * 366, "group-training hours a staff-level cadre owes a year"),
+    "hours.village.group": (0.0, 24.0 * 366, "group-training hours a village cadre owes a year"),
+    "hours.online": (50.0, 24.0 * 366, "online-study hours a year, every rank but village"),
+    "credit.hours_per_day": (6.0, 24.0, "hours credited for a day of training (add-session --days)"),
 }
+#: Settings that may be 0, meaning no rule (the others must be more than 0).
+ZERO_MEANS_NO_RULE = frozenset({"hours.county.group", "hours.section.group", "hours.staff.group",
+                                "hours.village.group", "hours.online"})
+#: Settings that are whole numbers.
+WHOLE_SETTINGS = frozenset({"hours.county.years"})
 
 #: Every word trainlog shows, in one place: key -> (en, zh-CN).
 #:
@@ -70,6 +88,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "township": ("Township", "乡镇"),
     "unit": ("Unit", "单位"),
     "level": ("Level", "级别"),
+    "rank": ("Rank", "职级"),
     "branch": ("Branch", "党支部"),
     "top_leader": ("Top leader", "一把手"),
     "poverty_cadre": ("Poverty cadre", "扶贫干部"),
@@ -85,6 +104,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "topic": ("Topic", "主题"),
     "title": ("Title", "培训名称"),
     "hours": ("Hours", "学时"),
+    "days": ("Days", "天数"),
     "cadre": ("Cadre", "干部编号"),
     "signed": ("Signed in", "签到"),
     "problem": ("Problem", "问题"),
@@ -152,6 +172,21 @@ WORDS: dict[str, tuple[str, str]] = {
     "registered": ("Registered", "已注册党员干部"),
     "registration_coverage": ("Registration coverage", "注册率"),
     "checked": ("Checked", "检查人数"),
+    # training hours against the rules (trainlog hours)
+    "group_hours": ("Group hours", "集中学时"),
+    "group_required": ("Group required", "集中应修"),
+    "online_hours": ("Online hours", "网络学时"),
+    "online_required": ("Online required", "网络应修"),
+    "status": ("Status", "达标情况"),
+    "met": ("Met", "达标人数"),
+    "unranked": ("No rank", "未定职级人数"),
+    "rate": ("Rate met", "达标率"),
+    "as_of": ("As of", "截至"),
+    "msg.hours_nobody": ("nobody is checked: no active cadre has a rank with a rule",
+                         "无检查对象：没有职级有学时要求的在职干部"),
+    "msg.hours_all_met": ("everyone checked meets the requirement", "检查对象均已达标"),
+    "msg.hours_short": ("{n} cadre(s) short of the training hours of their rank by {day}",
+                        "截至 {day}，{n} 名干部未达到其职级的学时要求"),
     "short_count": ("Short of hours", "学时不足人数"),
     "branches": ("Party branches", "党支部数"),
     "with_sessions": ("With sessions", "已开展支部数"),
@@ -365,6 +400,23 @@ WORDS: dict[str, tuple[str, str]] = {
     "msg.list_join": (", ", "，"),
     "setting.compliance.min_month": (SETTINGS["compliance.min_month"][2], "每月应学的网络学习学时"),
     "setting.compliance.min_year": (SETTINGS["compliance.min_year"][2], "全年应学的网络学习学时"),
+    "setting.hours.county.group": (SETTINGS["hours.county.group"][2],
+                                   "县处级以上干部在 hours.county.years 年内应完成的集中培训学时"),
+    "setting.hours.county.years": (SETTINGS["hours.county.years"][2],
+                                   "县处级以上干部学时要求所跨的年数（含检查年度）"),
+    "setting.hours.section.group": (SETTINGS["hours.section.group"][2], "乡科级干部每年应完成的集中培训学时"),
+    "setting.hours.staff.group": (SETTINGS["hours.staff.group"][2], "科员及以下干部每年应完成的集中培训学时"),
+    "setting.hours.village.group": (SETTINGS["hours.village.group"][2], "村（社区）干部每年应完成的集中培训学时"),
+    "setting.hours.online": (SETTINGS["hours.online"][2], "除村（社区）干部外每年应完成的网络学习学时"),
+    "setting.credit.hours_per_day": (SETTINGS["credit.hours_per_day"][2], "培训一天折算的学时（add-session --days）"),
+    "msg.hours_and_days": ("give hours or days, not both", "学时与天数只能填一项"),
+    "msg.days_too_many": ("{hours} hours ({days} days × {per_day}, credit.hours_per_day) is more "
+                          "than the 24 a session credits",
+                          "折算 {hours} 学时（{days} 天 × 每天 {per_day} 学时，credit.hours_per_day），"
+                          "超过一次培训最多 24 学时"),
+    "msg.hours_bad_year": ("--year: {year} is not a year (1-9999)", "--year：{year} 不是有效年份（1-9999）"),
+    "msg.hours_as_of_year": ("--as-of {day} is not in --year {year}", "--as-of {day} 不在 --year {year} 年内"),
+    "msg.whole_setting": ("{key}: must be a whole number", "{key}：须为整数"),
     "msg.id_or_ref": ("id or ref", "序号或编号"),
     'msg.ref': (', ref {ref}',
         '，编号 {ref}'),
@@ -727,6 +779,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "msg.check_blank_title": ("sessions with a blank title", "培训名称为空的培训"),
     "msg.check_attendance_hours": ("attendances with hours outside 0..24", "学时不在 0..24 之间的参训记录"),
     "msg.check_bad_level": ("cadres with an unknown level", "级别未知的干部"),
+    "msg.check_bad_rank": ("cadres with an unknown rank", "职级未知的干部"),
     "msg.check_bad_platform": ("online study with an unknown platform", "平台未知的网络学习记录"),
     "msg.check_study_hours": ("online study with hours outside 0..744 (24 x 31)",
                               "学时不在 0..744（24 x 31）之间的网络学习记录"),
@@ -1015,8 +1068,8 @@ HELP: dict[str, tuple[str, str]] = {
         'policy/video/special or 政策培训/视频培训/专题培训.',
         'policy/video/special 或 政策培训/视频培训/专题培训。'),
     'help.report --by': (
-        'track, kind, topic, branch, township, level, month, or office (the offices below this one, each with its own plan).',
-        'track、kind、topic、branch、township、level、month 或 office（本单位的下级单位，各按其计划）。'),
+        'track, kind, topic, branch, township, level, rank, month, or office (the offices below this one, each with its own plan).',
+        'track、kind、topic、branch、township、level、rank、month 或 office（本单位的下级单位，各按其计划）。'),
     'help.report --audience': (
         'all, top-leaders or poverty-cadres (一把手, 扶贫干部).',
         'all、top-leaders 或 poverty-cadres（一把手、扶贫干部）。'),
@@ -1200,6 +1253,30 @@ HELP: dict[str, tuple[str, str]] = {
     'help.cadre add --level': (
         'district/township/village or 区级/乡级/村级.',
         'district/township/village 或 区级/乡级/村级。'),
+    'help.add-session --days': (
+        'days of training: credits days × credit.hours_per_day (6) hours, when --hours is not given.',
+        '培训天数：未给出 --hours 时，按 天数 × credit.hours_per_day（默认 6）折算学时。'),
+    'help.hours': (
+        "Each active cadre's training hours (学时) against the requirement of his rank: group\ntraining over the year (county level: hours.county.years years) and online study.",
+        '各在职干部的学时与其职级要求对照：当年集中培训学时（县处级以上：hours.county.years 年内）和网络学习学时。'),
+    'help.hours --year': (
+        'the year checked (default: this year to today).',
+        '检查的年度（默认：今年年初至今天）。'),
+    'help.hours --as-of': (
+        'count the hours through this day (its year is the one checked).',
+        '学时统计截至此日（检查此日所在年度）。'),
+    'help.hours --rank': (
+        'only this rank: county, section, staff or village (职级).',
+        '只查此职级：county、section、staff 或 village（县处级以上、乡科级、科员及以下、村（社区）干部）。'),
+    'help.hours --short': (
+        'list only the cadres short of hours.',
+        '只列出学时未达标的干部。'),
+    'help.hours --fail-if-any': (
+        'exit 3 when anyone checked is short of hours.',
+        '有检查对象未达标时以状态码 3 退出。'),
+    'help.cadre add --rank': (
+        'county/section/staff/village or 县处级以上/乡科级/科员及以下/村（社区）干部.',
+        'county/section/staff/village 或 县处级以上/乡科级/科员及以下/村（社区）干部。'),
     'help.cadre add --top-leader': (
         'head of a unit (一把手).',
         '单位主要负责人（一把手）。'),
@@ -1234,8 +1311,8 @@ HELP: dict[str, tuple[str, str]] = {
         "only this year's records.",
         '只列本年度的记录。'),
     'help.cadre edit': (
-        "Change a cadre's fields; options not given are left as they are. The facts (branch,\nunit, level, flags, active) change from --from DATE on (default today), or with --correct\nfor every date.",
-        '修改干部信息；未给出的选项保持不变。各项情况（党支部、单位、级别、是否一把手等、在职）自 --from 日期起改变（默认今天），用 --correct 则更正所有日期。'),
+        "Change a cadre's fields; options not given are left as they are. The facts (branch,\nunit, level, rank, flags, active) change from --from DATE on (default today), or with --correct\nfor every date.",
+        '修改干部信息；未给出的选项保持不变。各项情况（党支部、单位、级别、职级、是否一把手等、在职）自 --from 日期起改变（默认今天），用 --correct 则更正所有日期。'),
     'help.cadre edit --from': (
         'the day the change holds from (default today).',
         '修改自哪一天起生效（默认今天）。'),
@@ -1279,8 +1356,8 @@ HELP: dict[str, tuple[str, str]] = {
         'Deactivate a cadre from a day: kept, with records before it still counting; no\nattendance on or after it.',
         '自某日起设干部为不在职：记录保留，此前的记录照常统计；该日及以后不能参训。'),
     'help.cadre import': (
-        'Import cadres (编号, 姓名, 单位, 级别, 党支部, 一把手, 扶贫干部, 党员, 网络学院注册日期);\nchanged facts hold from --from DATE on (default today).',
-        '导入干部（编号、姓名、单位、级别、党支部、一把手、扶贫干部、党员、网络学院注册日期）；改变的情况自 --from 日期起生效（默认今天）。'),
+        'Import cadres (编号, 姓名, 单位, 级别, 职级, 党支部, 一把手, 扶贫干部, 党员,\n网络学院注册日期); changed facts hold from --from DATE on (default today).',
+        '导入干部（编号、姓名、单位、级别、职级、党支部、一把手、扶贫干部、党员、网络学院注册日期）；改变的情况自 --from 日期起生效（默认今天）。'),
     'help.plan': (
         "The year's plan (年度计划): a target of person-times.",
         '年度计划：目标人次。'),
@@ -1538,6 +1615,8 @@ FIELD_CHOICES = {
     "method": METHODS,
     "tier": TIERS,
     "audience": AUDIENCES,
+    "rank": RANKS,
+    "status": STATUSES,
 }
 
 
@@ -1549,7 +1628,7 @@ def label(key: str | None, lang: str, field: str | None = None) -> str:
         return key
     if field in FIELD_CHOICES:
         return FIELD_CHOICES[field].get(key, key)
-    for table in (_PLAIN_ZH, TRACKS, ALL_KINDS, TOPICS, LEVELS, METHODS, AUDIENCES):
+    for table in (_PLAIN_ZH, TRACKS, ALL_KINDS, TOPICS, LEVELS, METHODS, AUDIENCES, RANKS):
         if key in table:
             return table[key]
     return key

@@ -57,7 +57,7 @@ def _root(
 
 #: The modules that add commands, in the order of --help.
 MODULES = ["database", "offices", "demo", "export", "registry", "reports", "sessions", "study",
-           "survey", "months", "changes"]
+           "survey", "months", "changes", "hours"]
 #: The module of each top-level command or group: a command run from the shell imports its own
 #: module only, so Typer builds one module's commands, not all 35 (a test checks this map).
 COMMANDS = {"init": "database", "db": "database", "demo": "demo", "export": "export",
@@ -65,7 +65,7 @@ COMMANDS = {"init": "database", "db": "database", "demo": "demo", "export": "exp
             "branch": "registry", "cadre": "registry", "plan": "reports", "report": "reports",
             "add-session": "sessions", "session": "sessions", "study": "study",
             "compliance": "study", "coverage": "study", "config": "study", "survey": "survey",
-            "office": "offices", "month": "months", "log": "changes"}
+            "office": "offices", "month": "months", "log": "changes", "hours": "hours"}
 #: Options of the root that take a value.
 _VALUED = {"--db", "--lang", "--office"}
 

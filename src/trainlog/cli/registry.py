@@ -38,7 +38,7 @@ app.add_typer(branch_app, name="branch")
 app.add_typer(cadre_app, name="cadre")
 
 BRANCH_KEYS = ["code", "name", "township", "active"]
-CADRE_KEYS = ["code", "name", "unit", "level", "branch", "top_leader", "poverty_cadre",
+CADRE_KEYS = ["code", "name", "unit", "level", "rank", "branch", "top_leader", "poverty_cadre",
               "party_member", "registered_on", "active"]
 #: zh-CN headers where a cadre's differ from trainlog.vocab.WORDS (a person's name is 姓名).
 CADRE_LABELS = own_labels("cadre")
@@ -98,6 +98,8 @@ def branch_import(st: State, file: FileArg, options: ReadOpts, dry_run: DryRunOp
 
 LevelOpt = Annotated[str | None, typer.Option(
     "--level", help="district/township/village or 区级/乡级/村级.")]
+RankOpt = Annotated[str | None, typer.Option(
+    "--rank", help="county/section/staff/village or 县处级以上/乡科级/科员及以下/村（社区）干部.")]
 UnitOpt = Annotated[str | None, typer.Option("--unit", help="单位.")]
 RegisteredOpt = Annotated[str | None, typer.Option(
     "--registered-on", help="date of registration at the online academy.")]
@@ -120,6 +122,7 @@ def cadre_add(
     name: Annotated[str, typer.Argument(help="the cadre's name.")],
     unit: UnitOpt = None,
     level: LevelOpt = None,
+    rank: RankOpt = None,
     branch: BranchOpt = None,
     top_leader: Annotated[bool, typer.Option(
         "--top-leader", help="head of a unit (一把手).")] = False,
@@ -133,8 +136,9 @@ def cadre_add(
     from trainlog.registry import add_cadre
 
     with st.db.connect(write=True) as conn:
-        c = add_cadre(conn, code, name, unit=unit, level=level, branch=branch, top_leader=top_leader,
-                      poverty_cadre=poverty_cadre, party_member=not no_party_member,
+        c = add_cadre(conn, code, name, unit=unit, level=level, rank=rank, branch=branch,
+                      top_leader=top_leader, poverty_cadre=poverty_cadre,
+                      party_member=not no_party_member,
                       registered_on=registered_on)
     typer.echo(say("msg.added_cadre", code=c["code"], name=c["name"]))
 
@@ -144,6 +148,7 @@ def cadre_list(
     st: State,
     branch: BranchOpt = None,
     level: LevelOpt = None,
+    rank: RankOpt = None,
     top_leader: Annotated[bool | None, typer.Option("--top-leader/--not-top-leader",
                                                     help="only (or no) top leaders.")] = None,
     poverty_cadre: Annotated[bool | None, typer.Option("--poverty-cadre/--not-poverty-cadre",
@@ -171,7 +176,7 @@ def cadre_list(
         period = resolve_period(year=today().year, as_of=today().isoformat())
     with st.db.connect() as conn:
         rows = list_cadres(conn, branch, level, top_leader, poverty_cadre, True if active else None,
-                           name=name, untrained=period if untrained else None)
+                           name=name, untrained=period if untrained else None, rank=rank)
     listing(rows, CADRE_KEYS, fmt.value, st.lang, labels=CADRE_LABELS, output=output)
 
 
@@ -233,6 +238,7 @@ def cadre_edit(
     name: Annotated[str | None, typer.Option("--name", help="new name.")] = None,
     unit: UnitOpt = None,
     level: LevelOpt = None,
+    rank: RankOpt = None,
     branch: BranchOpt = None,
     top_leader: Annotated[bool | None, typer.Option(
         "--top-leader/--not-top-leader", help="head of a unit (一把手), or not.")] = None,
@@ -248,13 +254,13 @@ def cadre_edit(
         "--correct", help="change the facts for every date (a mistake in the roster).")] = False,
 ) -> None:
     """Change a cadre's fields; options not given are left as they are. The facts (branch,
-    unit, level, flags, active) change from --from DATE on (default today), or with --correct
+    unit, level, rank, flags, active) change from --from DATE on (default today), or with --correct
     for every date."""
     from trainlog.registry import edit_cadre
 
     with st.db.connect(write=True) as conn:
         c = edit_cadre(conn, code, start=_day(start, "--from"), correct=correct, name=name,
-                       unit=unit, level=level, branch=branch, top_leader=top_leader,
+                       unit=unit, level=level, rank=rank, branch=branch, top_leader=top_leader,
                        poverty_cadre=poverty_cadre, party_member=party_member,
                        registered_on=registered_on, active=active)
     typer.echo(say("msg.updated_cadre", code=c["code"], name=c["name"]))
@@ -282,8 +288,8 @@ def cadre_deactivate(
 def cadre_import(st: State, file: FileArg, options: ReadOpts, dry_run: DryRunOpt = False,
                  rejects: RejectsOpt = None, fmt: FormatOpt = Format.table,
                  quiet: QuietOpt = False, start: FromOpt = None) -> None:
-    """Import cadres (编号, 姓名, 单位, 级别, 党支部, 一把手, 扶贫干部, 党员, 网络学院注册日期);
-    changed facts hold from --from DATE on (default today)."""
+    """Import cadres (编号, 姓名, 单位, 级别, 职级, 党支部, 一把手, 扶贫干部, 党员,
+    网络学院注册日期); changed facts hold from --from DATE on (default today)."""
     from functools import partial
 
     from trainlog.registry import import_cadres

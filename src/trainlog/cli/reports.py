@@ -126,7 +126,7 @@ def report(
     period: PeriodOpts,
     track: TrackOpt = None,
     by: Annotated[str | None, typer.Option(
-        "--by", help="track, kind, topic, branch, township, level, month, or office (the "
+        "--by", help="track, kind, topic, branch, township, level, rank, month, or office (the "
         "offices below this one, each with its own plan).")] = None,
     audience: Annotated[str | None, typer.Option(
         "--audience", help="all, top-leaders or poverty-cadres (一把手, 扶贫干部).")] = None,

@@ -66,6 +66,9 @@ def add_session(
         "--topic", help="what it is about (主题), key or zh-CN label; on any track.")] = None,
     hours: Annotated[str | None, typer.Option(
         "--hours", help="study hours credited to each attendee, 0-24 (default 0).")] = None,
+    days: Annotated[str | None, typer.Option(
+        "--days", help="days of training: credits days × credit.hours_per_day (6) hours, "
+        "when --hours is not given.")] = None,
     attendee: Annotated[list[str] | None, typer.Option(
         "--attendee", help="a cadre's code; repeat it or separate codes with commas.")] = None,
     attendees_file: Annotated[Path | None, typer.Option(
@@ -86,7 +89,7 @@ def add_session(
 
     with st.db.connect(write=True) as db:
         result = add(db, date=date, track=track, title=title, kind=kind, topic=topic, hours=hours,
-                      attendees=attendee or [], attendees_file=attendees_file,
+                      days=days, attendees=attendee or [], attendees_file=attendees_file,
                       headcount=headcount, branch=branch, ref=ref, replace=replace,
                       encoding=encoding)
     ref_text = say("msg.ref", ref=result["ref"]) if result["ref"] else ""

@@ -28,11 +28,11 @@ T = TypeVar("T")
 #: The columns of each kind of file, keyed by column key, with the zh-CN header each may have
 #: instead (DESIGN.md, "Input files"; the words are trainlog.vocab's).
 BRANCH_COLUMNS = labels(["code", "name", "township"])
-CADRE_COLUMNS = labels(["code", "name", "unit", "level", "branch", "top_leader", "poverty_cadre",
-                        "party_member", "registered_on"], of="cadre")
+CADRE_COLUMNS = labels(["code", "name", "unit", "level", "rank", "branch", "top_leader",
+                        "poverty_cadre", "party_member", "registered_on"], of="cadre")
 #: A session or study file may name its cadres by name (姓名, a person's) and unit.
-SESSION_COLUMNS = labels(["ref", "date", "track", "kind", "topic", "title", "hours", "branch",
-                          "cadre", "headcount", "name", "unit"], of="cadre")
+SESSION_COLUMNS = labels(["ref", "date", "track", "kind", "topic", "title", "hours", "days",
+                          "branch", "cadre", "headcount", "name", "unit"], of="cadre")
 STUDY_COLUMNS = labels(["cadre", "hours", "platform", "month", "name", "unit"], of="cadre")
 SURVEY_COLUMNS = labels(["date", "method", "topic", "tier", "cadre", "respondent", "note"])
 

@@ -14,7 +14,7 @@ from trainlog.vocab import WORDS, label, word
 
 FORMATS = ("table", "json", "csv")
 #: values that are shares of a whole: shown as percentages in tables
-RATIO_KEYS = {"progress", "expected", "coverage", "registration_coverage", "share"}
+RATIO_KEYS = {"progress", "expected", "coverage", "registration_coverage", "share", "rate"}
 
 
 #: columns of text that wraps when a table is too wide for the terminal (`Table.fit`)
@@ -88,7 +88,8 @@ def cell(value: Any, key: str, lang: str) -> str:
         return f"{value:.1%}" if key in RATIO_KEYS else f"{value:,.1f}"
     if isinstance(value, int):
         return f"{value:,}" if key not in ("id", "year") else str(value)
-    if key in ("track", "kind", "topic", "level", "method", "tier", "platform", "audience"):
+    if key in ("track", "kind", "topic", "level", "rank", "method", "tier", "platform",
+               "audience", "status"):
         return label(str(value), lang, field=key)
     return str(value)
 

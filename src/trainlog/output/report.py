@@ -23,7 +23,7 @@ def _group_cell(value: Any, dim: str, lang: str) -> str:
         return word("none", lang)
     if dim == "month":
         return month_words(str(value), lang)
-    if dim in ("track", "kind", "topic", "level"):
+    if dim in ("track", "kind", "topic", "level", "rank"):
         return label(str(value), lang, field=dim)
     return str(value)
 

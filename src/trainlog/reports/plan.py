@@ -15,13 +15,13 @@ from trainlog.dates import Period
 from trainlog.errors import ConditionHeld
 from trainlog.reports.plans import PlanInfo, plan_for_report
 from trainlog.store.sql import Conn
-from trainlog.vocab import ALL_KINDS, AUDIENCES, LEVELS, TOPICS, TRACKS, parse_choice, say
+from trainlog.vocab import ALL_KINDS, AUDIENCES, LEVELS, RANKS, TOPICS, TRACKS, parse_choice, say
 
 #: the dimensions of --by, with their zh-CN labels (also accepted as input)
 DIMENSIONS = {"track": "类别", "kind": "形式", "topic": "主题", "branch": "党支部",
-              "township": "乡镇", "level": "级别", "month": "月份", "office": "单位"}
+              "township": "乡镇", "level": "级别", "rank": "职级", "month": "月份", "office": "单位"}
 #: dimensions that are the attending cadre's (a headcount takes the session's branch)
-CADRE_DIMENSIONS = ("branch", "township", "level")
+CADRE_DIMENSIONS = ("branch", "township", "level", "rank")
 COUNT_KEYS = ["sessions", "person_times", "people", "hours"]
 #: the offices below the current one, each with the child of the current office it is under
 #: (itself, or an ancestor): `report --by office` sums each child's descendants into it
@@ -187,15 +187,15 @@ def _grouped_by_session(db: Conn, where: Where, dim: str | None) -> dict[Any, Co
 
 
 def _grouped_by_cadre(db: Conn, where: Where, dim: str) -> dict[Any, Counts]:
-    """Counts per group of the attending cadre's branch, township or level.
+    """Counts per group of the attending cadre's branch, township, level or rank.
 
-    A named attendance goes to its cadre's group, a headcount to its session's branch (level:
-    none); a session counts once in every group it has person-times in.
+    A named attendance goes to its cadre's group, a headcount to its session's branch (level,
+    rank: none); a session counts once in every group it has person-times in.
     """
     # Each attendance in its cadre's group (of the audience's cadres) by his facts on the
     # session's day (the order of the joins fixed as in `Where.joined`).
-    if dim == "level":
-        key, branch = "cf.level", ""
+    if dim in ("level", "rank"):
+        key, branch = f"cf.{dim}", ""
     else:
         key = "b.code" if dim == "branch" else "b.township"
         branch = " LEFT OUTER JOIN branch b ON b.id = cf.branch_id"
@@ -204,7 +204,7 @@ def _grouped_by_cadre(db: Conn, where: Where, dim: str) -> dict[Any, Counts]:
              f"a.hours AS h FROM {where.attendance} CROSS JOIN cadre_fact cf{branch} "
              f"WHERE {where.sql} AND {ON_THE_DAY.format('cf')}{audience}")
     if where.cadres is None:
-        if dim == "level":
+        if dim in ("level", "rank"):
             head_key, head_from = "CAST(NULL AS VARCHAR(20))", "training_session s"
         else:
             head_key = "b.code" if dim == "branch" else "b.township"
@@ -259,7 +259,8 @@ def plan_block(plan: PlanInfo, day: date, to_date: int) -> dict[str, Any]:
 
 def _order(dim: str, keys: list[Any]) -> list[Any]:
     """Groups in a reader's order: the vocabulary's, else by code or name; the empty group last."""
-    vocab = {"track": TRACKS, "kind": ALL_KINDS, "topic": TOPICS, "level": LEVELS}.get(dim)
+    vocab = {"track": TRACKS, "kind": ALL_KINDS, "topic": TOPICS, "level": LEVELS,
+             "rank": RANKS}.get(dim)
     rank = {k: i for i, k in enumerate(vocab)} if vocab else {}
     return sorted(keys, key=lambda k: (k is None, rank.get(k, len(rank)), str(k)))
 

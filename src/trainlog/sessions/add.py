@@ -36,7 +36,8 @@ from trainlog.vocab import (
 )
 
 #: The columns of an import file that belong to the session (they repeat on each of its rows).
-SESSION_FIELDS = ("date", "track", "kind", "topic", "title", "hours", "branch", "headcount")
+SESSION_FIELDS = ("date", "track", "kind", "topic", "title", "hours", "days", "branch",
+                  "headcount")
 #: Columns of an --attendees-file: the cadre's code (干部编号, or 编号 as `cadre list` writes it),
 #: optional hours, and a name or unit that are checked against the registry or ignored.
 ATTENDEE_COLUMNS = labels(["cadre", "code", "name", "unit", "hours", "signed"], of="cadre")
@@ -107,9 +108,31 @@ def parse_topic(value: Any, field: str = "topic") -> str | None:
     return parse_choice(text, TOPICS, field)
 
 
+#: The most days a session may credit: a year.
+MAX_DAYS = 366.0
+
+
+def credited_hours(raw: dict[str, Any], per_day: float) -> float:
+    """The hours a session credits: its hours, else its days × `per_day` (credit.hours_per_day),
+    else 0. Both given is refused: which one is meant cannot be told."""
+    if _filled(raw.get("hours")):
+        if _filled(raw.get("days")):
+            raise FieldError("hours", say("msg.hours_and_days"))
+        return imp.hours(raw["hours"])
+    if not _filled(raw.get("days")):
+        return 0.0
+    days = imp.number(raw["days"], "days", 0.0, MAX_DAYS)
+    hours = days * per_day
+    if hours > 24.0:
+        raise FieldError("days", say("msg.days_too_many", days=f"{days:g}",
+                                     per_day=f"{per_day:g}", hours=f"{hours:g}"))
+    return hours + 0.0
+
+
 def check_fields(raw: dict[str, Any], chk: imp.Checker, row: int,
-                 branches: dict[str, int]) -> SessionFields | None:
-    """Check a session's fields given as text; problems go to `chk`, None when any is bad."""
+                 branches: dict[str, int], per_day: float = 6.0) -> SessionFields | None:
+    """Check a session's fields given as text; problems go to `chk`, None when any is bad.
+    `days` credit `per_day` hours each when `hours` is not given."""
     before = len(chk.problems)
     when = chk.check(row, "date", raw.get("date"), lambda v: parse_date(v, "date"))
     track = chk.check(row, "track", raw.get("track"), parse_track)
@@ -118,8 +141,8 @@ def check_fields(raw: dict[str, Any], chk: imp.Checker, row: int,
         kind = chk.check(row, "kind", raw.get("kind"), lambda v: parse_kind(v, track))
     topic = chk.check(row, "topic", raw.get("topic"), parse_topic)
     title = chk.check(row, "title", raw.get("title"), lambda v: imp.text(v, "title", True, 300))
-    hours = chk.check(row, "hours", raw.get("hours"),
-                      lambda v: imp.hours(v) if _filled(v) else 0.0)
+    column = "days" if _filled(raw.get("days")) and not _filled(raw.get("hours")) else "hours"
+    hours = chk.check(row, column, raw.get(column), lambda _: credited_hours(raw, per_day))
     headcount = chk.check(row, "headcount", raw.get("headcount"),
                           lambda v: imp.count(v if _filled(v) else "", "headcount"))
     branch_code = chk.check(row, "branch", raw.get("branch"),
@@ -141,7 +164,7 @@ def _filled(value: Any) -> bool:
 def _normal(column: str, value: Any) -> Any:
     """A field as stored, so that `2020/4/3` agrees with `2020-04-03` and 政策培训 with policy."""
     if not _filled(value):
-        return 0 if column in ("hours", "headcount") else None
+        return 0 if column in ("hours", "days", "headcount") else None
     if column == "date":
         return parse_date(value)
     if column == "track":
@@ -150,7 +173,7 @@ def _normal(column: str, value: Any) -> Any:
         return parse_choice(str(value), ALL_KINDS, column)
     if column == "topic":
         return parse_choice(str(value), TOPICS, column)
-    if column == "hours":
+    if column in ("hours", "days"):
         return float(str(value))
     if column == "headcount":
         return imp.count(value, column)
@@ -278,6 +301,7 @@ def add_session(
     kind: str | None = None,
     topic: str | None = None,
     hours: str | float | None = None,
+    days: str | float | None = None,
     attendees: Sequence[str] = (),
     attendees_file: str | Path | None = None,
     headcount: int | str | None = None,
@@ -293,13 +317,13 @@ def add_session(
     """
     chk = imp.Checker()
     raw = {"date": date, "track": track, "kind": kind, "topic": topic, "title": title,
-           "hours": hours, "branch": branch, "headcount": headcount}
+           "hours": hours, "days": days, "branch": branch, "headcount": headcount}
     branches: dict[str, int] = {}
     if _filled(branch):
         branches = {c: i for c, i in db.all(
             "SELECT code, id FROM branch WHERE office_id = :office AND code = :code",
             {"code": imp.norm_code(str(branch))})}
-    fields = check_fields(raw, chk, 0, branches)
+    fields = check_fields(raw, chk, 0, branches, db.setting("credit.hours_per_day"))
     ref_ = chk.check(0, "ref", ref, lambda v: parse_ref(v, required=False))
 
     listed = [Listed("--attendee", imp.norm_code(code)) for item in attendees

@@ -287,6 +287,7 @@ def import_sessions(db: Conn, path: str | Path, encoding: str | None = None,
     chk.problems.extend(table.problems)
 
     tune_for_import(db)
+    per_day = db.setting("credit.hours_per_day")
     refs = list(pending)
     existing = _existing_sessions(db, refs)
     names = {i: c for c, i in branches.items()}
@@ -294,7 +295,7 @@ def import_sessions(db: Conn, path: str | Path, encoding: str | None = None,
     codes: dict[int, str] = {}  # id -> code, built only to name a repeated cadre
     for ref, item in pending.items():
         fields = check_fields(dict(zip(fields_of, item.signature, strict=True)), chk, item.row,
-                              branches)
+                              branches, per_day)
         if len(set(item.cadres)) != len(item.cadres):
             if not codes:
                 codes.update((i, c) for c, (i, _) in cadres.items())

@@ -18,7 +18,19 @@ from typing import Any
 from trainlog.errors import NoDatabase
 from trainlog.store.database import HEAD, REVISIONS, Database
 from trainlog.store.sql import AlchemyConn, Conn, Params, PgConn, in_list
-from trainlog.vocab import KINDS, LEVELS, METHODS, PLATFORMS, SETTINGS, TIERS, TOPICS, TRACKS, say
+from trainlog.vocab import (
+    KINDS,
+    LEVELS,
+    METHODS,
+    PLATFORMS,
+    RANKS,
+    SETTINGS,
+    TIERS,
+    TOPICS,
+    TRACKS,
+    ZERO_MEANS_NO_RULE,
+    say,
+)
 
 #: How many offending ids or refs a failed check names.
 EXAMPLES = 5
@@ -333,6 +345,7 @@ def _values(conn: Conn) -> Outcome:
         (say("msg.check_blank_title"), "training_session", "trim(title) = ''"),
         (say("msg.check_attendance_hours"), "attendance", "NOT (hours BETWEEN 0 AND 24)"),
         (say("msg.check_bad_level"), "cadre", f"NOT {k.one_of('level', LEVELS)}"),
+        (say("msg.check_bad_rank"), "cadre", f"NOT {k.one_of('rank', RANKS)}"),
         (say("msg.check_bad_platform"), "online_study",
          f"NOT ({k.one_of('platform', PLATFORMS, False)})"),
         (say("msg.check_study_hours"), "online_study", "NOT (hours BETWEEN 0 AND 744)"),
@@ -370,7 +383,8 @@ def _settings(conn: Conn) -> Outcome:
         except (TypeError, ValueError):
             found.append(say("msg.check_setting_number", key=key, value=repr(value)))
             continue
-        if not 0 < number <= SETTINGS[key][1]:
+        low_ok = number >= 0 if key in ZERO_MEANS_NO_RULE else number > 0
+        if not (low_ok and number <= SETTINGS[key][1]):
             found.append(say("msg.check_setting_range", key=key, value=value,
                              high=f"{SETTINGS[key][1]:g}"))
     return _outcome(found, say("msg.check_settings_fine", n=len(rows)))

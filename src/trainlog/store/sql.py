@@ -117,6 +117,15 @@ class Conn:
         else:
             self.run("DELETE FROM attendance WHERE session_id = :id", {"id": session_id})
 
+    def setting(self, key: str) -> float:
+        """The value of one of the current office's settings, else its default
+        (`trainlog.vocab.SETTINGS`)."""
+        from trainlog.vocab import SETTINGS
+
+        value = self.scalar("SELECT value FROM setting WHERE office_id = :office AND key = :key",
+                            {"key": key})
+        return float(value) if value is not None else SETTINGS[key][0]
+
     def delete_setting(self, key: str) -> None:
         """Remove one of the current office's settings."""
         if self.dialect == "postgresql":

@@ -1,4 +1,4 @@
-"""Settings a database holds (the compliance minimums): their values, set and unset."""
+"""Settings a database holds (the compliance minimums, the hours rules): their values, set and unset."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 from trainlog.errors import TrainlogError
 from trainlog.files import tables as imp
 from trainlog.store.sql import Conn
-from trainlog.vocab import SETTINGS, say
+from trainlog.vocab import SETTINGS, WHOLE_SETTINGS, ZERO_MEANS_NO_RULE, say
 
 
 def get_settings(conn: Conn) -> list[dict[str, Any]]:
@@ -24,9 +24,7 @@ def get_settings(conn: Conn) -> list[dict[str, Any]]:
 
 def setting(conn: Conn, key: str) -> float:
     """The value of one setting in this database, else its default."""
-    value = conn.scalar("SELECT value FROM setting WHERE office_id = :office AND key = :key",
-                        {"key": key})
-    return float(value) if value is not None else SETTINGS[key][0]
+    return conn.setting(key)
 
 
 def _check_key(key: str) -> str:
@@ -41,8 +39,10 @@ def set_setting(conn: Conn, key: str, value: str | float) -> dict[str, Any]:
     key = _check_key(key)
     limit = SETTINGS[key][1]
     number = imp.number(value, key, 0.0, limit)
-    if number <= 0:
+    if number <= 0 and key not in ZERO_MEANS_NO_RULE:  # 0 is "no rule" for the hours rules
         raise TrainlogError(say("msg.more_than_0", key=key))
+    if key in WHOLE_SETTINGS and number != int(number):
+        raise TrainlogError(say("msg.whole_setting", key=key))
     text = f"{number:g}"
     params = {"key": key, "value": text}
     if not conn.run("UPDATE setting SET value = :value "
