@@ -17,7 +17,7 @@ from trainlog.errors import FieldProblems, Problem, TrainlogError
 from trainlog.files import tables as imp
 from trainlog.store.changelog import log_change, log_changes
 from trainlog.store.closing import first_open_day, last_closed_day, refuse_closed
-from trainlog.store.sql import Conn, as_date
+from trainlog.store.sql import IN_CHUNK, Conn, as_date, chunks
 from trainlog.vocab import LEVELS, RANKS, parse_bool, parse_choice, say
 
 CADRE_FLAGS = ("top_leader", "poverty_cadre", "party_member")
@@ -359,7 +359,7 @@ def _first_facts(conn: Conn, cadre_ids: list[int]) -> None:
     closed months' (a cadre added now counted in none of them)."""
     opened = first_open_day(conn) or ALWAYS
     stamp, who = conn.stamp()
-    for part in _id_chunks(cadre_ids):
+    for part in chunks(cadre_ids, IN_CHUNK):
         marks = ", ".join(str(int(i)) for i in part)
         conn.run(f"INSERT INTO cadre_fact (office_id, cadre_id, valid_from, valid_to, "
                  f"{', '.join(FACTS)}, created_at, created_by) "
@@ -368,15 +368,10 @@ def _first_facts(conn: Conn, cadre_ids: list[int]) -> None:
                  {"opened": opened, "forever": FOREVER, "at": stamp, "by": who})
 
 
-def _id_chunks(ids: list[int], size: int = 900) -> Iterator[list[int]]:
-    for i in range(0, len(ids), size):
-        yield ids[i:i + size]
-
-
 def _fact_rows(conn: Conn, cadre_id: int) -> list[dict[str, Any]]:
-    return [dict(zip(("id", "valid_from", "valid_to", *FACTS), r, strict=True)) | {
+    return [dict(zip(("id", "valid_from", "valid_to", *FACTS, "reason"), r, strict=True)) | {
         "valid_from": as_date(r[1]), "valid_to": as_date(r[2])} for r in conn.all(
-        f"SELECT id, valid_from, valid_to, {', '.join(FACTS)} FROM cadre_fact "
+        f"SELECT id, valid_from, valid_to, {', '.join(FACTS)}, reason FROM cadre_fact "
         "WHERE cadre_id = :cadre ORDER BY valid_from", {"cadre": cadre_id})]
 
 
@@ -443,7 +438,7 @@ def _latest_into_cadre(conn: Conn, cadre_ids: list[int]) -> None:
     """`cadre`'s fact columns from each cadre's latest facts (what listings show)."""
     sets = ", ".join(f"{k} = (SELECT f.{k} FROM cadre_fact f WHERE f.cadre_id = cadre.id "
                      "AND f.valid_to = :forever)" for k in FACTS)
-    for part in _id_chunks(cadre_ids):
+    for part in chunks(cadre_ids, IN_CHUNK):
         marks = ", ".join(str(int(i)) for i in part)
         conn.run(f"UPDATE cadre SET {sets} WHERE id IN ({marks})", {"forever": FOREVER})
 
@@ -456,10 +451,7 @@ def cadre_history(conn: Conn, code: str) -> dict[str, Any]:
     if row is None:
         raise TrainlogError(say("msg.no_cadre", code=repr(code)))
     rows = _fact_rows(conn, int(row[0]))
-    reasons = {r[0]: r[1] for r in conn.all(
-        "SELECT valid_from, reason FROM cadre_fact WHERE cadre_id = :c AND reason IS NOT NULL",
-        {"c": int(row[0])})}
-    reasons = {as_date(k): v for k, v in reasons.items()}
+    reasons = {r["valid_from"]: r["reason"] for r in rows}
     branch_codes = dict(conn.all("SELECT id, code FROM branch WHERE office_id = :office"))
     facts: list[dict[str, Any]] = []
     for key in FACTS:
@@ -629,7 +621,7 @@ def _upsert(conn: Conn, table: str, records: list[dict[str, Any]],
     for cadre_id, code, facts in dated:  # before the rows change: set_facts reads the old facts
         changed = set_facts(conn, cadre_id, code, facts, day)
         if changed:
-            logs.append(("cadre", code, "update", _named(conn, changed) | {"from": (None, day)}))
+            logs.append(("cadre", code, "update", changed | {"from": (None, day)}))
     if inserts:
         conn.executemany(f"INSERT INTO {table} ({', '.join(inserted)}) "
                          f"VALUES ({', '.join('?' * len(inserted))})", inserts)

@@ -115,7 +115,7 @@ class Where:
         """The conditions of `joined` on the audience's facts (empty without an audience)."""
         if self.cadres is None:
             return ""
-        return f" AND {ON_THE_DAY.format('au')} AND {self.cadres.replace('f.', 'au.')}"
+        return f" AND {ON_THE_DAY.format('au')} AND au.{self.cadres}"
 
     @property
     def params(self) -> dict[str, Any]:
@@ -125,8 +125,8 @@ class Where:
 
     @property
     def cadres(self) -> str | None:
-        """The audience's cadres, as a condition on their facts `cadre_fact f`; None for all."""
-        return {"top-leaders": "f.top_leader", "poverty-cadres": "f.poverty_cadre"}.get(
+        """The audience's cadres: the yes/no fact of `cadre_fact` they have; None for all."""
+        return {"top-leaders": "top_leader", "poverty-cadres": "poverty_cadre"}.get(
             self.audience or "all")
 
 
@@ -199,7 +199,7 @@ def _grouped_by_cadre(db: Conn, where: Where, dim: str) -> dict[Any, Counts]:
     else:
         key = "b.code" if dim == "branch" else "b.township"
         branch = " LEFT OUTER JOIN branch b ON b.id = cf.branch_id"
-    audience = f" AND {where.cadres.replace('f.', 'cf.')}" if where.cadres is not None else ""
+    audience = f" AND cf.{where.cadres}" if where.cadres is not None else ""
     facts = (f"SELECT {key} AS k, a.session_id AS sid, a.cadre_id AS cid, 1 AS pt, "
              f"a.hours AS h FROM {where.attendance} CROSS JOIN cadre_fact cf{branch} "
              f"WHERE {where.sql} AND {ON_THE_DAY.format('cf')}{audience}")
