@@ -128,13 +128,15 @@ OutputOpt = Annotated[Path | None, typer.Option(
     "or .json.")]
 LangOpt = Annotated[str | None, typer.Option("--lang", help="en or zh (labels and headers).")]
 EncodingOpt = Annotated[
-    str | None, typer.Option("--encoding", help="the CSV's encoding (default: detect UTF-8 or GB18030).")
+    str | None, typer.Option("--encoding", help="a text file's encoding (default: detect UTF-8, GB18030 or UTF-16 "
+                     "with a BOM).")
 ]
 QuietOpt = Annotated[bool, typer.Option(
     "--quiet", "-q", help="print nothing on stdout when all went well (warnings and errors "
     "still go to stderr): for cron, which mails what a job prints.")]
 DryRunOpt = Annotated[bool, typer.Option("--dry-run", help="check every row, write nothing.")]
-FileArg = Annotated[Path, typer.Argument(help="a .csv (UTF-8 or GB18030) or .xlsx file.",
+FileArg = Annotated[Path, typer.Argument(help="a .csv (UTF-8, GB18030 or UTF-16), .xlsx or "
+                                         ".xls file.",
                                          show_default=False)]
 DateOpt = Annotated[str, typer.Option("--date", help="YYYY-MM-DD, YYYY/M/D or YYYY年M月D日.")]
 CadreArg = Annotated[str, typer.Argument(help="the cadre's code.")]
