@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 from trainlog.errors import FieldError, InvalidInput, NoInput, Problem, TrainlogError
 from trainlog.files.meters import Meters
 from trainlog.files.meters import meter as make_meter
-from trainlog.vocab import labels, say
+from trainlog.vocab import WORDS, labels, say
 
 T = TypeVar("T")
 
@@ -372,9 +372,18 @@ def _file_kind(path: Path) -> str:
 
 
 def _known_names(spec: dict[str, str]) -> dict[str, str]:
-    """folded header -> key, for the keys and the zh-CN labels of `spec`."""
+    """folded header -> key, for the keys, the zh-CN labels of `spec` and the English words
+    trainlog's own English headers use (an `.xlsx` listing's `Top leader`: what trainlog writes
+    reads back)."""
     out = {fold(k): k for k in spec}
     out |= {fold(v): k for k, v in spec.items()}
+    words: dict[str, list[str]] = {}
+    for k in spec:
+        for en in {WORDS[w][0] for w in (k, f"cadre.{k}") if w in WORDS}:
+            words.setdefault(fold(en), []).append(k)
+    for f, keys in words.items():
+        if len(keys) == 1 and f not in out:  # never a key's or label's, never two keys'
+            out[f] = keys[0]
     return out
 
 
