@@ -292,6 +292,8 @@ def test_no_output_shows_a_whole_id_number(cli, registry, tmp_path: Path, write_
             run("--lang", lang, "cadre", "show", "G0001", "--format", fmt)
             run("--lang", lang, "log", "--format", fmt)
         run("--lang", lang, "cadre", "history", "G0001")
+        run("--lang", lang, "cadre", "show", N1)  # a number given for a code: echoed masked
+        run("--lang", lang, "cadre", "edit", N2, "--unit", "某")
         run("--lang", lang, "cadre", "add", "G0100", "某", "--id-number", N1)
         run("--lang", lang, "cadre", "add", "G0100", "某", "--id-number", wrong)
         run("--lang", lang, "cadre", "edit", "G0002", "--id-number", N3)

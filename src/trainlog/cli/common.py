@@ -292,6 +292,16 @@ def warn(warnings: list[str]) -> None:
         message(say("msg.warning", text=w))
 
 
+def _masked(text: str) -> str:
+    """A message with anything that looks like an id number masked: the last guard (a code
+    option given an id number, `cadre show 4111…`, is echoed in its message)."""
+    if len(text) < 18:
+        return text
+    from trainlog.files.tables import mask_id_numbers
+
+    return mask_id_numbers(text)
+
+
 def command(group: typer.Typer, *args: Any, **kwargs: Any) -> Callable[[F], F]:
     """Register a command whose TrainlogError becomes a message on stderr and its exit code.
 
@@ -339,7 +349,7 @@ def command(group: typer.Typer, *args: Any, **kwargs: Any) -> Callable[[F], F]:
                     return retrying(lambda: fn(**given))
             except TrainlogError as exc:
                 if str(exc):
-                    message(str(exc))
+                    message(_masked(str(exc)))
                 raise typer.Exit(exc.exit_code) from None
             except KeyboardInterrupt as exc:
                 raise typer.Exit(interrupted(exc, commits() > written)) from None
