@@ -57,12 +57,24 @@ class CadreFinder:
     @staticmethod
     def names(cells: list[Any], at: dict[str, int]) -> bool:
         """Whether a row names a cadre by id number or by name (the cells at `at`'s columns)."""
-        return any(k in at and cells[at[k]] not in (None, "") for k in ("id_number", "name"))
+        for key in ("id_number", "name"):
+            i = at.get(key)
+            if i is not None and cells[i] not in (None, ""):
+                return True
+        return False
 
     def in_row(self, chk: Any, n: int, cells: list[Any], at: dict[str, int]) -> str | None:
         """The code of the cadre a file's row `n` names by its `id_number` or `name` (and
         `unit`) columns (`at`: column -> position); None, the problem added to `chk` (a Checker,
         which masks an id number), when none or several match."""
+        i = at.get("id_number")
+        if i is not None:  # the common case first: a number as stored, the name as his or none
+            found = self.ids.get(cells[i])
+            if found is not None:
+                j = at.get("name")
+                if j is None or cells[j] in ("", None, found[1]):
+                    return found[0]
+
         def cell(key: str) -> Any:
             return cells[at[key]] if key in at else ""
 
