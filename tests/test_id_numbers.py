@@ -51,7 +51,7 @@ def registry(cli) -> None:  # type: ignore[no-untyped-def]
 
 class TestRegistry:
     def test_stored_normalised_and_shown_masked(self, cli, registry) -> None:
-        assert MASK1 == N1[:6] + "********" + N1[-4:]
+        assert N1[:6] + "********" + N1[-4:] == MASK1
         shown = as_json(cli("cadre", "show", "G0001", "--format", "json"))
         assert shown["id_number"] == MASK1
         listed = {c["code"]: c["id_number"] for c in as_json(cli("cadre", "list", "-f", "json"))}
