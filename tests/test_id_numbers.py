@@ -157,6 +157,14 @@ class TestRegistry:
         assert result.exit_code == 1
         assert "row 7, column id_number" in result.stderr and \
             "repeats the id number of row 2" in result.stderr
+        # once a problem stops the writing, the repeats among the rows not written are found
+        halted = [["H8", "", number("32010219900109999")], *rows]
+        write_csv(tmp_path / "c.csv", ["code", "name", "id_number"], halted)
+        result = cli("cadre", "import", path)
+        assert result.exit_code == 1
+        assert "row 2, column name: is required" in result.stderr
+        assert "row 8, column id_number" in result.stderr and \
+            "repeats the id number of row 3" in result.stderr
         rows[-1][2] = ""
         write_csv(tmp_path / "c.csv", ["code", "name", "id_number"], rows)
         assert "6 created" in ok(cli("cadre", "import", path)).stdout

@@ -560,11 +560,12 @@ def _import(conn: Conn, kind: str, path: str | Path, table: imp.Table,
     InvalidInput undoes the transaction's writes (the caller's)."""
     chk = imp.Checker()
     result = ImportResult(dry_run=dry_run)
-    ids = _IdNumbers() if kind == "cadre" and "id_number" in table.columns else None
-    for chunk in _chunks(_records(table, parse, chk)):
+    first_row: dict[str, int] = {}
+    ids = _IdNumbers(first_row) if kind == "cadre" and "id_number" in table.columns else None
+    for chunk in _chunks(_records(table, parse, chk, first_row)):
         rows = [r.pop("_row") for r in chunk]
         if ids is not None:
-            ids.check(conn, chk, chunk, rows)
+            ids.check(conn, chk, chunk, rows, written=not (chk.problems or table.problems))
         if chk.problems or table.problems:
             continue  # checked to the end, written no more
         result.add(_upsert(conn, kind, chunk, dry_run, start))
@@ -590,10 +591,9 @@ def _chunks(records: Iterator[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]
 
 
 def _records(table: imp.Table, parse: Callable[[imp.Checker, int, dict[str, Any]], dict[str, Any]],
-             chk: imp.Checker) -> Iterator[dict[str, Any]]:
+             chk: imp.Checker, first_row: dict[str, int]) -> Iterator[dict[str, Any]]:
     """The rows of a registry file parsed, one record a code (a code on two rows is a problem;
-    only the first row of a code is kept in memory, as its row number)."""
-    first_row: dict[str, int] = {}
+    only the first row of a code is kept in memory, as its row number, in `first_row`)."""
     for n, row in table.rows():
         rec = parse(chk, n, row)
         code = rec.get("code")
@@ -609,27 +609,38 @@ def _records(table: imp.Table, parse: Callable[[imp.Checker, int, dict[str, Any]
 
 class _IdNumbers:
     """The id numbers of a cadre import: each on one row of the file only, and none another
-    cadre's in the registry (checked a chunk at a time, in one query; the file's kept as
-    integers, about 100 bytes a row)."""
+    cadre's in the registry, checked a chunk at a time in one query.
 
-    def __init__(self) -> None:
-        self.rows: dict[int, int] = {}
+    While the chunks are written, the registry holds the numbers of the rows before: a number
+    held by a cadre of an earlier row is a repeat of that row (`first_row`: code -> row), so a
+    good file of a million rows costs no memory here. Once a problem stops the writing, the
+    numbers of the rows not written are kept (as integers) to find the repeats among them."""
+
+    def __init__(self, first_row: dict[str, int]) -> None:
+        self.first_row = first_row
+        self.unwritten: dict[int, int] = {}
 
     def check(self, conn: Conn, chk: imp.Checker, chunk: list[dict[str, Any]],
-              rows: list[int]) -> None:
+              rows: list[int], written: bool) -> None:
         given = [(r["id_number"], r["code"], n) for r, n in zip(chunk, rows, strict=True)
                  if r.get("id_number")]
         if not given:
             return
         held = dict(conn.all_in("SELECT id_number, code FROM cadre WHERE office_id = :office "
                                 "AND id_number IN ({values})", {g[0] for g in given}))
+        here: dict[int, int] = {} if written else self.unwritten
         for number, code, n in given:
             key = int(number[:17])  # the 18th is the check digit of these
-            first = self.rows.setdefault(key, n)
+            first = here.setdefault(key, n)
+            holder = held.get(number, code)
             if first != n:
                 chk.add(n, "id_number", number, say("msg.id_number_repeats", row=first))
-            elif held.get(number, code) != code:
-                chk.add(n, "id_number", number, say("msg.id_number_taken", code=held[number]))
+            elif holder != code:
+                earlier = self.first_row.get(holder)
+                if earlier is not None and earlier < n:  # written from an earlier chunk
+                    chk.add(n, "id_number", number, say("msg.id_number_repeats", row=earlier))
+                else:
+                    chk.add(n, "id_number", number, say("msg.id_number_taken", code=holder))
 
 
 def _insert(conn: Conn, table: str, values: dict[str, Any]) -> int:
