@@ -582,3 +582,15 @@ def test_xlrd_says_nothing_on_stdout(db, tmp_path: Path) -> None:
     assert run.returncode == 1
     assert run.stdout == ""
     assert "not a readable .xls workbook" in run.stderr
+
+
+@pytest.mark.parametrize("command", [["branch", "import"], ["cadre", "import"],
+                                     ["session", "import"], ["study", "import"],
+                                     ["survey", "import"], ["add-session"]])
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_every_import_says_it_reads_xls_and_utf16(cli, command: list[str], lang: str) -> None:
+    result = cli("--lang", lang, *command, "--help", env={"COLUMNS": "80"})
+    assert result.exit_code == 0
+    text = " ".join(result.stdout.replace("│", " ").split())  # wrapped lines joined
+    assert re.search(r"\.xls(?![xm])", text), text  # .xls itself, not only .xlsx
+    assert "UTF-16" in text and "GB18030" in text

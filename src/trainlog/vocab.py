@@ -1015,8 +1015,8 @@ HELP: dict[str, tuple[str, str]] = {
         'only cadres whose name holds this text (spaces left out).',
         '只列出姓名包含此文字的干部（不计空格）。'),
     'help.session import (names)': (
-        'Import sessions (培训编号, 日期, 类别, …, 干部编号 or 姓名+单位); replaces by ref, all or\nnothing.',
-        '导入培训（培训编号、日期、类别、…、干部编号或姓名+单位）；按编号替换，全部成功或全部不写入。'),
+        'Import sessions (培训编号, 日期, 类别, …, 干部编号, 身份证号 or 姓名+单位); replaces by ref,\nall or nothing.',
+        '导入培训（培训编号、日期、类别、…、干部编号、身份证号或姓名+单位）；按编号替换，全部成功或全部不写入。'),
     'help.trainlog': (
         'Keep the record of how a district trains its cadres, and report on it against the plan.',
         '记录一个地区干部教育培训的情况，并对照年度计划统计报告。'),
@@ -1414,8 +1414,8 @@ HELP: dict[str, tuple[str, str]] = {
         'Import sessions (培训编号, 日期, 类别, …, 干部编号); replaces by ref, all or nothing.',
         '导入培训（培训编号、日期、类别、…、干部编号）；按编号替换，全部成功或全部不写入。'),
     'help.session import file': (
-        'a long-format roster: one row per attendance.',
-        '长格式名册：每条参训记录一行。'),
+        'a long-format roster, one row per attendance: .csv (UTF-8, GB18030 or UTF-16), .xlsx or .xls.',
+        '长格式名册，每条参训记录一行：.csv（UTF-8、GB18030 或 UTF-16）、.xlsx 或 .xls。'),
     'help.session import --replace': (
         'rewrite a stored session whose ref the file gives with another date, track or branch (refused otherwise).',
         '文件中某编号的培训若日期、类别或党支部与已存记录不同，则重写（否则拒绝）。'),

@@ -164,7 +164,8 @@ def session_show(st: State, id_or_ref: IdArg, by_id: ByIdOpt = False, by_ref: By
 @command(session_app, "import")
 def session_import(
     st: State,
-    file: Annotated[Path, typer.Argument(help="a long-format roster: one row per attendance.")],
+    file: Annotated[Path, typer.Argument(help="a long-format roster, one row per attendance: "
+                                         ".csv (UTF-8, GB18030 or UTF-16), .xlsx or .xls.")],
     options: ReadOpts,
     dry_run: DryRunOpt = False,
     rejects: RejectsOpt = None,
@@ -174,8 +175,8 @@ def session_import(
     fmt: FormatOpt = Format.table,
     quiet: QuietOpt = False,
 ) -> None:
-    """Import sessions (培训编号, 日期, 类别, …, 干部编号 or 姓名+单位); replaces by ref, all or
-    nothing."""
+    """Import sessions (培训编号, 日期, 类别, …, 干部编号, 身份证号 or 姓名+单位); replaces by ref,
+    all or nothing."""
     from trainlog.sessions.roster import import_sessions  # no SQLAlchemy on a SQLite file
 
     result, rejected = run_import(st, import_sessions, file, options, dry_run, rejects,
