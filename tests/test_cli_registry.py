@@ -20,7 +20,7 @@ from trainlog.store.database import HEAD, Database, default_path
 ZH_CADRE_HEADER = ["编号", "姓名", "单位", "级别", "党支部", "一把手", "扶贫干部", "党员",
                    "网络学院注册日期"]
 CADRE_KEYS = ["code", "name", "unit", "level", "rank", "branch", "top_leader", "poverty_cadre",
-              "party_member", "registered_on", "active"]
+              "party_member", "registered_on", "id_number", "active"]
 LEVEL_LABELS = {"district": "区级", "township": "乡级", "village": "村级"}
 TOWNSHIPS = ["城关镇", "东城街道", "老窝镇", "万金镇", "召陵镇", "姬石镇"]
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
@@ -60,7 +60,7 @@ def make_roster(n: int = 300, seed: int = 2020) -> tuple[list[list[str]], list[l
             "party_member": member,
             "registered_on": None if registered is None else
             f"{registered[0]}-{registered[1]:02d}-{registered[2]:02d}",
-            "active": True,
+            "id_number": None, "active": True,
         })
     return branches, rows, expected
 
@@ -177,10 +177,10 @@ class TestEncodingsAndFormats:
     EXPECTED = [
         {"code": "G001", "name": "张伟", "unit": "区委办", "level": "district", "rank": None,
          "branch": "B001", "top_leader": True, "poverty_cadre": False, "party_member": True,
-         "registered_on": "2020-04-03", "active": True},
+         "registered_on": "2020-04-03", "id_number": None, "active": True},
         {"code": "G002", "name": "刘䶮", "unit": None, "level": "village", "rank": None,
          "branch": None, "top_leader": False, "poverty_cadre": True, "party_member": False,
-         "registered_on": "2020-04-03", "active": True},
+         "registered_on": "2020-04-03", "id_number": None, "active": True},
     ]
 
     @pytest.fixture(autouse=True)
@@ -347,7 +347,8 @@ class TestImportCommands:
         g1, g2 = as_json(cli("cadre", "list", "-f", "json"))
         assert g1 == {"code": "G001", "name": "张伟", "unit": "区委办", "level": "township",
                       "rank": None, "branch": "B001", "top_leader": True, "poverty_cadre": False,
-                      "party_member": True, "registered_on": "2020-01-18", "active": True}
+                      "party_member": True, "registered_on": "2020-01-18", "id_number": None,
+                      "active": True}
         assert (g2["code"], g2["level"], g2["party_member"]) == ("G002", "village", True)
 
 
@@ -466,7 +467,7 @@ class TestRegistryCommands:
         assert {k: shown[k] for k in CADRE_KEYS} == {
             "code": "G001", "name": "张伟", "unit": "城关镇", "level": "township", "rank": None,
             "branch": "B001", "top_leader": True, "poverty_cadre": False, "party_member": False,
-            "registered_on": "2020-04-03", "active": True}
+            "registered_on": "2020-04-03", "id_number": None, "active": True}
 
         shown = cli("cadre", "show", "G001", "--lang", "zh").stdout
         assert lines_up(shown)

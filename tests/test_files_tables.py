@@ -267,7 +267,7 @@ class TestImportCadres:
         assert got["G001"] == {
             "code": "G001", "name": "张伟", "unit": "区委办", "level": "district", "rank": None,
             "branch": "B001", "top_leader": True, "poverty_cadre": False, "party_member": True,
-            "registered_on": "2020-01-18", "active": True}
+            "registered_on": "2020-01-18", "id_number": None, "active": True}
         assert (got["G002"]["level"], got["G002"]["party_member"],
                 got["G002"]["registered_on"]) == ("township", True, "2020-04-03")
         assert (got["G003"]["level"], got["G003"]["poverty_cadre"], got["G003"]["party_member"],
@@ -467,7 +467,8 @@ def test_import_round_trip(tmp_path_factory: pytest.TempPathFactory, write_csv, 
             listed = list_cadres(s)
     finally:
         db.dispose()
-    expected = [{"code": code, **c, "rank": None, "branch": None, "active": True,
+    expected = [{"code": code, **c, "rank": None, "branch": None, "id_number": None,
+                 "active": True,
                  "registered_on": c["registered_on"].isoformat() if c["registered_on"] else None}
                 for code, c in sorted(cadres.items())]
     assert listed == expected

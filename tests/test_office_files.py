@@ -36,7 +36,7 @@ def roster_xlsx(path: Path, extra_rows: list[list[Any]] | None = None) -> Path:
     ws.merge_cells("A1:M1")
     ws.append(ROSTER_HEADER)
     ws.append([1, "Ｇ０００１", "张 三", "男", "1980.01", "城关镇政府", "镇长", "Ｂ００１", "√", "√",
-               43924, "13800000000", "411102198001011234"])
+               43924, "13800000000", "411102198001011011"])
     ws.append([2, "G0002", "李四", "女", "1985.05", "城关镇政府", "干事", "B001", "", "×",
                "2020-04-03", "", ""])
     ws.append([3, "G0003", "王五", "男", "1979.12", "东城乡政府", "乡长", "B001", "✓", "有",
@@ -85,7 +85,8 @@ class TestRoster:
         assert result.exit_code == 1
         err = result.stderr
         assert "1 problem(s), nothing written" in err
-        assert "row 2, column 序号, 性别, 出生年月, 职务, 联系电话, 身份证号: unknown columns" in err
+        # 身份证号 is a cadre's column (id_number)
+        assert "row 2, column 序号, 性别, 出生年月, 职务, 联系电话: unknown columns" in err
         assert err.count("code/编号") == 1  # the known columns, listed once
         assert "--ignore-extra" in err
         assert cadre_codes(cli) == []
@@ -96,7 +97,7 @@ class TestRoster:
         assert result.exit_code == 0, result.stderr
         assert result.stdout == (
             "cadres: imported 3 rows: 3 created, 0 updated, 0 unchanged\n"
-            "left out: column(s) 序号, 性别, 出生年月, 职务, 联系电话, 身份证号\n"
+            "left out: column(s) 序号, 性别, 出生年月, 职务, 联系电话\n"
             "skipped 1 total row(s) (合计/总计/小计)\n")
         assert cadre_codes(cli) == ["G0001", "G0002", "G0003"]  # Ｇ０００１ is G0001
         g1 = cadre(cli, "G0001")
@@ -105,6 +106,7 @@ class TestRoster:
         g2, g3 = cadre(cli, "G0002"), cadre(cli, "G0003")
         assert (g2["party_member"], g2["registered_on"]) == (False, "2020-04-03")
         assert (g3["top_leader"], g3["party_member"]) == (True, True)  # ✓, 有
+        assert (g1["id_number"], g2["id_number"]) == ("411102********1011", None)  # masked
 
     def test_ignore_named_columns_and_the_json_summary(self, cli, branch, tmp_path: Path) -> None:
         path = roster_xlsx(tmp_path / "花名册.xlsx")
@@ -354,8 +356,10 @@ class TestNamedByNameAndUnit:
     MAP = ["--map", "本月学时=hours", "--ignore-extra", "--month", "2020-03"]
 
     def test_platform_export(self, cli, registry, tmp_path: Path) -> None:
+        """The first row by its 身份证号 (G0001 has it), the others by name and unit."""
+        assert cli("cadre", "edit", "G0001", "--id-number", "11010519491231002X").exit_code == 0
         path = platform_export(tmp_path / "export.xlsx", [
-            ["张伟", "110105194912310021", "13800000001", "城关镇政府", 6.5, 20],
+            ["张伟", "11010519491231002x", "13800000001", "城关镇政府", 6.5, 20],
             ["张 伟", "", "", "区委组织部", 3, 9],
             ["王芳", "", "", " 城关镇政府 ", 4, 12],
         ])
@@ -363,7 +367,7 @@ class TestNamedByNameAndUnit:
         assert result.exit_code == 0, result.stderr
         assert result.stdout == (
             "online study: imported 3 rows (2020-03): 3 created, 0 updated, 0 unchanged\n"
-            "left out: column(s) 序号, 身份证号, 手机号, 累计学时\n"
+            "left out: column(s) 序号, 手机号, 累计学时\n"
             "skipped 1 total row(s) (合计/总计/小计)\n")
         hours = {c: cadre(cli, c)["study"] for c in ("G0001", "G0002", "G0003")}
         assert hours == {"G0001": [{"month": "2020-03", "platform": "academy", "hours": 6.5}],
@@ -469,14 +473,28 @@ class TestFinder:
                                              r"G1 \(城关镇 政府\), G2 \(区委\)"):
             f.find("张三", "东城")
 
-    def test_the_id_number_hook(self) -> None:
-        numbers = {"11010519491231002X": ["G1"]}
-        f = people.CadreFinder([("G1", "张三", "区委")], by_id_number=lambda n: numbers.get(n, []))
+    def test_by_id_number(self) -> None:
+        f = people.CadreFinder([("G1", "张三", "区委"), ("G2", "李四", "区委")],
+                               [("11010519491231002X", "G1", "张 三")])
         assert f.find(id_number="11010519491231002x") == "G1"
-        with pytest.raises(FieldError, match="no cadre has this id number"):
+        assert f.find("张三", "", "１１０１０５１９４９１２３１００２Ｘ") == "G1"  # full-width
+        with pytest.raises(FieldError, match="no cadre has this id number$"):
             f.find(id_number="440524188001010014")
         with pytest.raises(FieldError, match="wrong check digit"):
             f.find(id_number="110105194912310022")
+        with pytest.raises(FieldError, match="is the id number of G1 张三, not of 李四") as info:
+            f.find("李四", "区委", "11010519491231002X")
+        assert info.value.field == "name"
+
+    def test_an_unknown_id_number_names_the_cadre_of_the_name_and_unit(self) -> None:
+        f = people.CadreFinder([("G1", "张三", "区委"), ("G2", "李四", "区委")],
+                               [("11010519491231002X", "G1", "张三")])
+        with pytest.raises(FieldError, match="李四 of 区委 is G2, who has no id number "
+                                             "recorded") as info:
+            f.find("李四", "区委", "440524188001010014")
+        assert "440524188001010014" not in str(info.value)
+        with pytest.raises(FieldError, match="no cadre has this id number$"):
+            f.find("张三", "区委", "440524188001010014")  # G1 has another one
 
 
 class TestIdNumber:
@@ -564,3 +582,15 @@ def test_xlrd_says_nothing_on_stdout(db, tmp_path: Path) -> None:
     assert run.returncode == 1
     assert run.stdout == ""
     assert "not a readable .xls workbook" in run.stderr
+
+
+@pytest.mark.parametrize("command", [["branch", "import"], ["cadre", "import"],
+                                     ["session", "import"], ["study", "import"],
+                                     ["survey", "import"], ["add-session"]])
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_every_import_says_it_reads_xls_and_utf16(cli, command: list[str], lang: str) -> None:
+    result = cli("--lang", lang, *command, "--help", env={"COLUMNS": "80"})
+    assert result.exit_code == 0
+    text = " ".join(result.stdout.replace("│", " ").split())  # wrapped lines joined
+    assert re.search(r"\.xls(?![xm])", text), text  # .xls itself, not only .xlsx
+    assert "UTF-16" in text and "GB18030" in text

@@ -90,7 +90,8 @@ class TestAddCadre:
             assert get_cadre(s, "G001") == {
                 "code": "G001", "name": "张伟", "unit": "区委办", "level": "district", "rank": None,
                 "branch": "B001", "top_leader": True, "poverty_cadre": False,
-                "party_member": True, "registered_on": "2020-01-18", "active": True,
+                "party_member": True, "registered_on": "2020-01-18", "id_number": None,
+                "active": True,
             }
             g3 = get_cadre(s, "G003")
         assert (g3["level"], g3["party_member"], g3["registered_on"]) == ("village", False,

@@ -15,6 +15,7 @@ from typing import Any
 from trainlog.dates import ALWAYS, FOREVER, Period, parse_date, today
 from trainlog.errors import FieldProblems, Problem, TrainlogError
 from trainlog.files import tables as imp
+from trainlog.files.people import check_id_number
 from trainlog.store.changelog import log_change, log_changes
 from trainlog.store.closing import first_open_day, last_closed_day, refuse_closed
 from trainlog.store.sql import IN_CHUNK, Conn, as_date, chunks, fresh_statistics
@@ -33,7 +34,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     "cadre": {"name": None, "unit": None, "level": None, "rank": None, "branch_id": None,
               "top_leader": False,
               "poverty_cadre": False, "party_member": True, "registered_on": None,
-              "active": True},
+              "active": True, "id_number": None},
 }
 
 
@@ -132,7 +133,7 @@ def import_branches(conn: Conn, path: str | Path, encoding: str | None = None,
 
 def _cadre_dict(row: Any) -> dict[str, Any]:
     (code, name, unit, level, rank, branch, top_leader, poverty_cadre, party_member,
-     registered_on, active) = row
+     registered_on, active, id_number) = row
     registered = as_date(registered_on)
     return {
         "code": code,
@@ -145,6 +146,8 @@ def _cadre_dict(row: Any) -> dict[str, Any]:
         "poverty_cadre": bool(poverty_cadre),
         "party_member": bool(party_member),
         "registered_on": registered.isoformat() if registered else None,
+        # masked in every output (DESIGN.md): the whole number never leaves the database
+        "id_number": imp.mask_id_number(id_number) if id_number else None,
         "active": bool(active),
     }
 
@@ -152,7 +155,7 @@ def _cadre_dict(row: Any) -> dict[str, Any]:
 #: A cadre as `_cadre_dict` takes it, with its branch's code.
 _CADRE_SELECT = ("SELECT c.code, c.name, c.unit, c.level, c.rank, b.code, c.top_leader, "
                  "c.poverty_cadre, "
-                 "c.party_member, c.registered_on, c.active "
+                 "c.party_member, c.registered_on, c.active, c.id_number "
                  "FROM cadre c LEFT OUTER JOIN branch b ON c.branch_id = b.id "
                  "WHERE c.office_id = :office")
 
@@ -251,7 +254,19 @@ def _parse_cadre_fields(values: dict[str, Any], chk: imp.Checker, row: int,
             out[key] = chk.check(
                 row, key, raw,
                 lambda v: parse_date(v, "registered_on") if str(v).strip() else None)
+        elif key == "id_number":  # empty clears it
+            out[key] = chk.check(
+                row, key, raw, lambda v: check_id_number(v) if str(v).strip() else None)
     return out
+
+
+def _id_number_holder(conn: Conn, number: str | None, code: str) -> str | None:
+    """The code of another cadre of the office who has this id number, if any."""
+    if not number:
+        return None
+    row = conn.first("SELECT code FROM cadre WHERE office_id = :office AND id_number = :number "
+                     "AND code <> :code", {"number": number, "code": code})
+    return row[0] if row else None
 
 
 def add_cadre(conn: Conn, code: str, name: str, **fields: Any) -> dict[str, Any]:
@@ -266,6 +281,7 @@ def add_cadre(conn: Conn, code: str, name: str, **fields: Any) -> dict[str, Any]
         raise TrainlogError(
             say("msg.cadre_exists", code=values['code'])
         )
+    _refuse_taken_id(conn, chk, values)
     cadre_id = _insert(conn, "cadre", values)
     _first_facts(conn, [cadre_id])
     log_change(conn, "cadre", values["code"], "create",
@@ -283,17 +299,19 @@ def edit_cadre(conn: Conn, code: str, *, start: date | None = None, correct: boo
     is refused (`trainlog.store.closing`)."""
     if start is not None and correct:
         raise TrainlogError(say("msg.from_and_correct"))
-    row = conn.first("SELECT id, code, registered_on, name FROM cadre WHERE office_id = :office "
-                     "AND code = :code", {"code": imp.norm_code(code)})
+    row = conn.first("SELECT id, code, registered_on, name, id_number FROM cadre "
+                     "WHERE office_id = :office AND code = :code", {"code": imp.norm_code(code)})
     if row is None:
         raise TrainlogError(say("msg.no_cadre", code=repr(code)))
     cadre_id, code_, registered, old_name = int(row[0]), row[1], as_date(row[2]), row[3]
+    old_id_number = row[4]
     given = {k: v for k, v in fields.items() if v is not None}
     active = given.pop("active", None)
     chk = imp.Checker()
     branches = branch_ids(conn, [imp.norm_code(str(given["branch"]))]) if given.get("branch") else {}
     values = _parse_cadre_fields({k: _as_text(v) for k, v in given.items()}, chk, 0, branches)
     _raise_for_fields(chk)
+    _refuse_taken_id(conn, chk, values | {"code": code_})
     if active is not None:
         values["active"] = bool(active)
     facts = {k: v for k, v in values.items() if k in FACTS}
@@ -306,6 +324,8 @@ def edit_cadre(conn: Conn, code: str, *, start: date | None = None, correct: boo
         changes["registered_on"] = (registered, own["registered_on"])
     if "name" in own and own["name"] != old_name:
         changes["name"] = (old_name, own["name"])
+    if "id_number" in own and own["id_number"] != old_id_number:
+        changes |= _named(conn, {"id_number": (old_id_number, own["id_number"])})
     if facts:
         changed = set_facts(conn, cadre_id, code_, facts, day, reason, correct=correct)
         changes |= _named(conn, changed)
@@ -332,12 +352,28 @@ def deactivate_cadre(conn: Conn, code: str, on: date | None = None,
     return edit_cadre(conn, code, start=on, reason=reason, action="deactivate", active=False)
 
 
+def _refuse_taken_id(conn: Conn, chk: imp.Checker, values: dict[str, Any]) -> None:
+    """A cadre's new id number must not be another cadre's (unique within the office)."""
+    other = _id_number_holder(conn, values.get("id_number"), values["code"])
+    if other is not None:
+        chk.add(0, "id_number", values["id_number"], say("msg.id_number_taken", code=other))
+        _raise_for_fields(chk)
+
+
+def _mask(value: Any) -> Any:
+    if isinstance(value, tuple):
+        return tuple(_mask(x) for x in value)
+    return imp.mask_id_number(value) if value else value
+
+
 def _named(conn: Conn, values: dict[str, Any]) -> dict[str, Any]:
-    """Values (or (before, after) pairs) with branch_id as the branch's code, `branch`, and
-    yes/no facts as booleans (SQLite reads them as 0 and 1)."""
+    """Values (or (before, after) pairs) with branch_id as the branch's code, `branch`, yes/no
+    facts as booleans (SQLite reads them as 0 and 1), and an id number masked (the log is an
+    output: it never holds a whole one)."""
     values = {k: (tuple(None if x is None else bool(x) for x in v) if isinstance(v, tuple)
                   else None if v is None else bool(v))
-              if k in (*CADRE_FLAGS, "active") else v for k, v in values.items()}
+              if k in (*CADRE_FLAGS, "active") else _mask(v) if k == "id_number" else v
+              for k, v in values.items()}
     if "branch_id" not in values:
         return dict(values)
     out = {k: v for k, v in values.items() if k != "branch_id"}
@@ -524,7 +560,12 @@ def _import(conn: Conn, kind: str, path: str | Path, table: imp.Table,
     InvalidInput undoes the transaction's writes (the caller's)."""
     chk = imp.Checker()
     result = ImportResult(dry_run=dry_run)
-    for chunk in _chunks(_records(table, parse, chk)):
+    first_row: dict[str, int] = {}
+    ids = _IdNumbers(first_row) if kind == "cadre" and "id_number" in table.columns else None
+    for chunk in _chunks(_records(table, parse, chk, first_row)):
+        rows = [r.pop("_row") for r in chunk]
+        if ids is not None:
+            ids.check(conn, chk, chunk, rows, written=not (chk.problems or table.problems))
         if chk.problems or table.problems:
             continue  # checked to the end, written no more
         result.add(_upsert(conn, kind, chunk, dry_run, start))
@@ -550,10 +591,9 @@ def _chunks(records: Iterator[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]
 
 
 def _records(table: imp.Table, parse: Callable[[imp.Checker, int, dict[str, Any]], dict[str, Any]],
-             chk: imp.Checker) -> Iterator[dict[str, Any]]:
+             chk: imp.Checker, first_row: dict[str, int]) -> Iterator[dict[str, Any]]:
     """The rows of a registry file parsed, one record a code (a code on two rows is a problem;
-    only the first row of a code is kept in memory, as its row number)."""
-    first_row: dict[str, int] = {}
+    only the first row of a code is kept in memory, as its row number, in `first_row`)."""
     for n, row in table.rows():
         rec = parse(chk, n, row)
         code = rec.get("code")
@@ -563,7 +603,44 @@ def _records(table: imp.Table, parse: Callable[[imp.Checker, int, dict[str, Any]
                 chk.add(n, "code", code, say("msg.repeats_row", row=seen))
                 continue
             first_row[code] = n
+            rec["_row"] = n
             yield rec
+
+
+class _IdNumbers:
+    """The id numbers of a cadre import: each on one row of the file only, and none another
+    cadre's in the registry, checked a chunk at a time in one query.
+
+    While the chunks are written, the registry holds the numbers of the rows before: a number
+    held by a cadre of an earlier row is a repeat of that row (`first_row`: code -> row), so a
+    good file of a million rows costs no memory here. Once a problem stops the writing, the
+    numbers of the rows not written are kept (as integers) to find the repeats among them."""
+
+    def __init__(self, first_row: dict[str, int]) -> None:
+        self.first_row = first_row
+        self.unwritten: dict[int, int] = {}
+
+    def check(self, conn: Conn, chk: imp.Checker, chunk: list[dict[str, Any]],
+              rows: list[int], written: bool) -> None:
+        given = [(r["id_number"], r["code"], n) for r, n in zip(chunk, rows, strict=True)
+                 if r.get("id_number")]
+        if not given:
+            return
+        held = dict(conn.all_in("SELECT id_number, code FROM cadre WHERE office_id = :office "
+                                "AND id_number IN ({values})", {g[0] for g in given}))
+        here: dict[int, int] = {} if written else self.unwritten
+        for number, code, n in given:
+            key = int(number[:17])  # the 18th is the check digit of these
+            first = here.setdefault(key, n)
+            holder = held.get(number, code)
+            if first != n:
+                chk.add(n, "id_number", number, say("msg.id_number_repeats", row=first))
+            elif holder != code:
+                earlier = self.first_row.get(holder)
+                if earlier is not None and earlier < n:  # written from an earlier chunk
+                    chk.add(n, "id_number", number, say("msg.id_number_repeats", row=earlier))
+                else:
+                    chk.add(n, "id_number", number, say("msg.id_number_taken", code=holder))
 
 
 def _insert(conn: Conn, table: str, values: dict[str, Any]) -> int:

@@ -877,7 +877,7 @@ WORDS: dict[str, tuple[str, str]] = {
     # finding cadres by name or id number (trainlog.files.people)
     "msg.no_id_number": ("no cadre has this id number", "没有干部使用此身份证号"),
     "msg.id_number_shared": ("{n} cadres have this id number: {codes}", "有 {n} 名干部使用此身份证号：{codes}"),
-    "msg.cadre_or_name": ("is required (the cadre's code, or 姓名 and 单位)", "必须填写（干部编号，或 姓名 和 单位）"),
+    "msg.cadre_or_name": ("is required (the cadre's code, 身份证号, or 姓名 and 单位)", "必须填写（干部编号、身份证号，或 姓名 和 单位）"),
     "msg.unit_required": ("is required to find {name} by name (or give the cadre's code)",
                           "按姓名查找 {name} 时必须填写（或给出干部编号）"),
     "msg.same_name_unit": ("{n} cadres are {name} of {unit}: {codes}; give the cadre's code (干部编号)",
@@ -885,8 +885,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "msg.no_name_unit": ("no cadre {name} of {unit}", "{unit} 没有名为 {name} 的干部"),
     "msg.no_such_name": ("; no cadre has this name", "；没有干部叫这个名字"),
     "msg.cadres_named": ("; cadres named {name}: {shown}{more}", "；名为 {name} 的干部：{shown}{more}"),
-    "msg.cadre_columns": ("required column missing: name cadres by cadre/干部编号, or by name/姓名 with unit/单位",
-                          "缺少必需的列：请用 cadre/干部编号，或 name/姓名 加 unit/单位 指明干部"),
+    "msg.cadre_columns": ("required column missing: name cadres by cadre/干部编号, id_number/身份证号, or name/姓名 with unit/单位",
+                          "缺少必需的列：请用 cadre/干部编号、id_number/身份证号，或 name/姓名 加 unit/单位 指明干部"),
     "msg.id_length": ("has {n} characters, not 18", "有 {n} 个字符，不是 18 个"),
     "msg.id_digits": ("is not 17 digits and a check digit (0-9 or X)", "不是 17 位数字加一位校验码（0-9 或 X）"),
     "msg.id_check_digit": ("has a wrong check digit (mistyped?)", "校验码不对（是否输错？）"),
@@ -956,6 +956,14 @@ WORDS: dict[str, tuple[str, str]] = {
                                 "请给出干部编号或答复人，不要同时给出"),
     "msg.answers_raced": ("survey: {n} answers written but {found} found; nothing was written, run the command again",
                           "需求调研：写入 {n} 条答复，却只找到 {found} 条；未写入任何内容，请再运行一次命令"),
+    # the id number (身份证号) of a cadre (trainlog.registry, trainlog.files.people)
+    "id_number": ("ID number", "身份证号"),
+    "msg.id_number_taken": ("is already the id number of cadre {code}", "已是干部 {code} 的身份证号"),
+    "msg.id_number_repeats": ("repeats the id number of row {row}", "与第 {row} 行的身份证号重复"),
+    "msg.id_not_this_name": ("is the id number of {code} {name}, not of {given}",
+                             "是 {code} {name} 的身份证号，不是 {given} 的"),
+    "msg.id_number_unknown_hint": ("; {name} of {unit} is {code}, who has no id number recorded (cadre edit {code} --id-number)",
+                                   "；{unit} 的 {name} 是 {code}，尚未登记身份证号（cadre edit {code} --id-number）"),
 }
 
 
@@ -1007,8 +1015,8 @@ HELP: dict[str, tuple[str, str]] = {
         'only cadres whose name holds this text (spaces left out).',
         '只列出姓名包含此文字的干部（不计空格）。'),
     'help.session import (names)': (
-        'Import sessions (培训编号, 日期, 类别, …, 干部编号 or 姓名+单位); replaces by ref, all or\nnothing.',
-        '导入培训（培训编号、日期、类别、…、干部编号或姓名+单位）；按编号替换，全部成功或全部不写入。'),
+        'Import sessions (培训编号, 日期, 类别, …, 干部编号, 身份证号 or 姓名+单位); replaces by ref,\nall or nothing.',
+        '导入培训（培训编号、日期、类别、…、干部编号、身份证号或姓名+单位）；按编号替换，全部成功或全部不写入。'),
     'help.trainlog': (
         'Keep the record of how a district trains its cadres, and report on it against the plan.',
         '记录一个地区干部教育培训的情况，并对照年度计划统计报告。'),
@@ -1109,8 +1117,8 @@ HELP: dict[str, tuple[str, str]] = {
         "a cadre's code; repeat it or separate codes with commas.",
         '干部编号；可重复使用本选项，或用逗号分隔多个编号。'),
     'help.add-session --attendees-file': (
-        'a CSV/xlsx with a cadre (干部编号) column and optional hours (学时) and name (姓名) columns, or a text file of codes.',
-        'CSV/xlsx 文件，含干部编号列，可选学时、姓名列；或每行一个编号的文本文件。'),
+        'a CSV (UTF-8, GB18030 or UTF-16), .xlsx or .xls with a cadre (干部编号), 身份证号, or 姓名 and 单位 column(s), optional hours (学时) and 签到; or a text file of codes.',
+        'CSV（UTF-8、GB18030 或 UTF-16）、.xlsx 或 .xls 文件，含干部编号、身份证号，或 姓名 和 单位 列，可选学时、签到列；或每行一个编号的文本文件。'),
     'help.add-session --headcount': (
         'attendees recorded only as a number (未具名人数).',
         '仅以人数记录的参训人员（未具名人数）。'),
@@ -1124,8 +1132,8 @@ HELP: dict[str, tuple[str, str]] = {
         'rewrite the session with this --ref and its attendance.',
         '按此 --ref 重写该培训及其参训记录。'),
     'help.add-session --encoding': (
-        "the CSV's encoding (default: detect UTF-8 or GB18030).",
-        'CSV 文件的编码（默认：自动识别 UTF-8 或 GB18030）。'),
+        "a text file's encoding (default: detect UTF-8, GB18030 or UTF-16 with a BOM).",
+        '文本文件的编码（默认：自动识别 UTF-8、GB18030 或带 BOM 的 UTF-16）。'),
     'help.add-session --format': (
         'table, json or csv.',
         'table、json 或 csv。'),
@@ -1229,8 +1237,8 @@ HELP: dict[str, tuple[str, str]] = {
         'Import branches (编号, 名称, 乡镇); updates by code, all or nothing.',
         '导入党支部（编号、名称、乡镇）；按编号更新，全部成功或全部不写入。'),
     'help.branch import file': (
-        'a .csv (UTF-8 or GB18030) or .xlsx file.',
-        '.csv（UTF-8 或 GB18030）或 .xlsx 文件。'),
+        'a .csv (UTF-8, GB18030 or UTF-16), .xlsx or .xls file.',
+        '.csv（UTF-8、GB18030 或 UTF-16）、.xlsx 或 .xls 文件。'),
     'help.branch import --dry-run': (
         'check every row, write nothing.',
         '检查每一行，不写入任何内容。'),
@@ -1358,8 +1366,8 @@ HELP: dict[str, tuple[str, str]] = {
         'Deactivate a cadre from a day: kept, with records before it still counting; no\nattendance on or after it.',
         '自某日起设干部为不在职：记录保留，此前的记录照常统计；该日及以后不能参训。'),
     'help.cadre import': (
-        'Import cadres (编号, 姓名, 单位, 级别, 职级, 党支部, 一把手, 扶贫干部, 党员,\n网络学院注册日期); changed facts hold from --from DATE on (default today).',
-        '导入干部（编号、姓名、单位、级别、职级、党支部、一把手、扶贫干部、党员、网络学院注册日期）；改变的情况自 --from 日期起生效（默认今天）。'),
+        'Import cadres (编号, 姓名, 单位, 级别, 职级, 党支部, 一把手, 扶贫干部, 党员,\n网络学院注册日期, 身份证号); changed facts hold from --from DATE on (default today).',
+        '导入干部（编号、姓名、单位、级别、职级、党支部、一把手、扶贫干部、党员、网络学院注册日期、身份证号）；改变的情况自 --from 日期起生效（默认今天）。'),
     'help.plan': (
         "The year's plan (年度计划): a target of person-times.",
         '年度计划：目标人次。'),
@@ -1406,8 +1414,8 @@ HELP: dict[str, tuple[str, str]] = {
         'Import sessions (培训编号, 日期, 类别, …, 干部编号); replaces by ref, all or nothing.',
         '导入培训（培训编号、日期、类别、…、干部编号）；按编号替换，全部成功或全部不写入。'),
     'help.session import file': (
-        'a long-format roster: one row per attendance.',
-        '长格式名册：每条参训记录一行。'),
+        'a long-format roster, one row per attendance: .csv (UTF-8, GB18030 or UTF-16), .xlsx or .xls.',
+        '长格式名册，每条参训记录一行：.csv（UTF-8、GB18030 或 UTF-16）、.xlsx 或 .xls。'),
     'help.session import --replace': (
         'rewrite a stored session whose ref the file gives with another date, track or branch (refused otherwise).',
         '文件中某编号的培训若日期、类别或党支部与已存记录不同，则重写（否则拒绝）。'),
@@ -1433,8 +1441,8 @@ HELP: dict[str, tuple[str, str]] = {
         'Import online study hours; one record per cadre, platform and month; all or nothing.',
         '导入网络学习学时；每名干部每个平台每月一条记录；全部成功或全部不写入。'),
     'help.study import file': (
-        "a platform's monthly export: .csv (UTF-8 or GB18030) or .xlsx with 干部编号, 学时 [, 平台, 月份].",
-        '平台的月度导出文件：.csv（UTF-8 或 GB18030）或 .xlsx，含 干部编号、学时 [、平台、月份]。'),
+        "a platform's monthly export: .csv (UTF-8, GB18030 or UTF-16), .xlsx or .xls with 干部编号 (or 身份证号, or 姓名 and 单位), 学时 [, 平台, 月份].",
+        '平台的月度导出文件：.csv（UTF-8、GB18030 或 UTF-16）、.xlsx 或 .xls，含 干部编号（或 身份证号，或 姓名 和 单位）、学时 [、平台、月份]。'),
     'help.study import --month': (
         'the month of rows without a 月份 value; rows of another month are errors.',
         '没有“月份”值的行所属的月份；属于其他月份的行视为错误。'),
@@ -1528,6 +1536,18 @@ HELP: dict[str, tuple[str, str]] = {
     "typer.aborted": ("Aborted.", "已中止。"),
     "typer.try_help": ("Try [blue]'{command_path} {help_option}'[/] for help.",
                        "查看帮助：[blue]'{command_path} {help_option}'[/]"),
+    'help.cadre add --id-number': (
+        '身份证号: 18 characters with a right check digit, unique in the office; shown masked.',
+        '身份证号：18 位，校验码正确，在本单位内唯一；显示时隐去中间数字。'),
+    'help.cadre edit --id-number': (
+        "new 身份证号 (shown masked); '' clears it.",
+        "新的身份证号（显示时隐去中间数字）；'' 为清除。"),
+    'help.add-session --ignore': (
+        'leave this column of the attendees file out (repeatable).',
+        '忽略参训人员文件的这一列（可重复）。'),
+    'help.add-session --ignore-extra': (
+        'leave every unknown column of the attendees file out.',
+        '忽略参训人员文件中所有不认识的列。'),
 }
 WORDS.update(HELP)
 

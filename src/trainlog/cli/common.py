@@ -128,13 +128,15 @@ OutputOpt = Annotated[Path | None, typer.Option(
     "or .json.")]
 LangOpt = Annotated[str | None, typer.Option("--lang", help="en or zh (labels and headers).")]
 EncodingOpt = Annotated[
-    str | None, typer.Option("--encoding", help="the CSV's encoding (default: detect UTF-8 or GB18030).")
+    str | None, typer.Option("--encoding", help="a text file's encoding (default: detect UTF-8, GB18030 or UTF-16 "
+                     "with a BOM).")
 ]
 QuietOpt = Annotated[bool, typer.Option(
     "--quiet", "-q", help="print nothing on stdout when all went well (warnings and errors "
     "still go to stderr): for cron, which mails what a job prints.")]
 DryRunOpt = Annotated[bool, typer.Option("--dry-run", help="check every row, write nothing.")]
-FileArg = Annotated[Path, typer.Argument(help="a .csv (UTF-8 or GB18030) or .xlsx file.",
+FileArg = Annotated[Path, typer.Argument(help="a .csv (UTF-8, GB18030 or UTF-16), .xlsx or "
+                                         ".xls file.",
                                          show_default=False)]
 DateOpt = Annotated[str, typer.Option("--date", help="YYYY-MM-DD, YYYY/M/D or YYYY年M月D日.")]
 CadreArg = Annotated[str, typer.Argument(help="the cadre's code.")]
@@ -290,6 +292,16 @@ def warn(warnings: list[str]) -> None:
         message(say("msg.warning", text=w))
 
 
+def _masked(text: str) -> str:
+    """A message with anything that looks like an id number masked: the last guard (a code
+    option given an id number, `cadre show 4111…`, is echoed in its message)."""
+    if len(text) < 18:
+        return text
+    from trainlog.files.tables import mask_id_numbers
+
+    return mask_id_numbers(text)
+
+
 def command(group: typer.Typer, *args: Any, **kwargs: Any) -> Callable[[F], F]:
     """Register a command whose TrainlogError becomes a message on stderr and its exit code.
 
@@ -337,7 +349,7 @@ def command(group: typer.Typer, *args: Any, **kwargs: Any) -> Callable[[F], F]:
                     return retrying(lambda: fn(**given))
             except TrainlogError as exc:
                 if str(exc):
-                    message(str(exc))
+                    message(_masked(str(exc)))
                 raise typer.Exit(exc.exit_code) from None
             except KeyboardInterrupt as exc:
                 raise typer.Exit(interrupted(exc, commits() > written)) from None

@@ -39,7 +39,7 @@ app.add_typer(cadre_app, name="cadre")
 
 BRANCH_KEYS = ["code", "name", "township", "active"]
 CADRE_KEYS = ["code", "name", "unit", "level", "rank", "branch", "top_leader", "poverty_cadre",
-              "party_member", "registered_on", "active"]
+              "party_member", "registered_on", "id_number", "active"]
 #: zh-CN headers where a cadre's differ from trainlog.vocab.WORDS (a person's name is 姓名).
 CADRE_LABELS = own_labels("cadre")
 
@@ -103,6 +103,9 @@ RankOpt = Annotated[str | None, typer.Option(
 UnitOpt = Annotated[str | None, typer.Option("--unit", help="单位.")]
 RegisteredOpt = Annotated[str | None, typer.Option(
     "--registered-on", help="date of registration at the online academy.")]
+IdNumberOpt = Annotated[str | None, typer.Option(
+    "--id-number", help="身份证号: 18 characters with a right check digit, unique in the office; "
+    "shown masked.")]
 
 
 FromOpt = Annotated[str | None, typer.Option(
@@ -131,6 +134,7 @@ def cadre_add(
     no_party_member: Annotated[bool, typer.Option(
         "--no-party-member", help="not a party member (党员 by default).")] = False,
     registered_on: RegisteredOpt = None,
+    id_number: IdNumberOpt = None,
 ) -> None:
     """Add a cadre."""
     from trainlog.registry import add_cadre
@@ -139,7 +143,7 @@ def cadre_add(
         c = add_cadre(conn, code, name, unit=unit, level=level, rank=rank, branch=branch,
                       top_leader=top_leader, poverty_cadre=poverty_cadre,
                       party_member=not no_party_member,
-                      registered_on=registered_on)
+                      registered_on=registered_on, id_number=id_number)
     typer.echo(say("msg.added_cadre", code=c["code"], name=c["name"]))
 
 
@@ -247,6 +251,8 @@ def cadre_edit(
     party_member: Annotated[bool | None, typer.Option(
         "--party-member/--no-party-member", help="party member (党员), or not.")] = None,
     registered_on: RegisteredOpt = None,
+    id_number: Annotated[str | None, typer.Option(
+        "--id-number", help="new 身份证号 (shown masked); '' clears it.")] = None,
     active: Annotated[bool | None, typer.Option("--active/--inactive",
                                                 help="reactivate or deactivate.")] = None,
     start: FromOpt = None,
@@ -262,7 +268,7 @@ def cadre_edit(
         c = edit_cadre(conn, code, start=_day(start, "--from"), correct=correct, name=name,
                        unit=unit, level=level, rank=rank, branch=branch, top_leader=top_leader,
                        poverty_cadre=poverty_cadre, party_member=party_member,
-                       registered_on=registered_on, active=active)
+                       registered_on=registered_on, id_number=id_number, active=active)
     typer.echo(say("msg.updated_cadre", code=c["code"], name=c["name"]))
 
 
@@ -289,7 +295,7 @@ def cadre_import(st: State, file: FileArg, options: ReadOpts, dry_run: DryRunOpt
                  rejects: RejectsOpt = None, fmt: FormatOpt = Format.table,
                  quiet: QuietOpt = False, start: FromOpt = None) -> None:
     """Import cadres (编号, 姓名, 单位, 级别, 职级, 党支部, 一把手, 扶贫干部, 党员,
-    网络学院注册日期); changed facts hold from --from DATE on (default today)."""
+    网络学院注册日期, 身份证号); changed facts hold from --from DATE on (default today)."""
     from functools import partial
 
     from trainlog.registry import import_cadres

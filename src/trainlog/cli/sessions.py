@@ -51,6 +51,14 @@ def _by(by_id: bool, by_ref: bool) -> str | None:
 
         raise TrainlogError(say("msg.id_or_ref_not_both"))
     return "id" if by_id else "ref" if by_ref else None
+def _attendee_options(ignore: list[str] | None, ignore_extra: bool) -> Any:
+    if not ignore and not ignore_extra:
+        return None
+    from trainlog.files.tables import ReadOptions
+
+    return ReadOptions(ignore=tuple(ignore or ()), ignore_extra=ignore_extra)
+
+
 #: zh-CN headers where these commands' differ from trainlog.vocab.WORDS: a person's name is 姓名.
 LABELS = own_labels("cadre")
 
@@ -72,8 +80,13 @@ def add_session(
     attendee: Annotated[list[str] | None, typer.Option(
         "--attendee", help="a cadre's code; repeat it or separate codes with commas.")] = None,
     attendees_file: Annotated[Path | None, typer.Option(
-        "--attendees-file", help="a CSV/xlsx with a cadre (干部编号) column and optional hours "
-        "(学时) and name (姓名) columns, or a text file of codes.")] = None,
+        "--attendees-file", help="a CSV (UTF-8, GB18030 or UTF-16), .xlsx or .xls with a cadre "
+        "(干部编号), 身份证号, or 姓名 and 单位 column(s), optional hours (学时) and 签到; or a text "
+        "file of codes.")] = None,
+    ignore: Annotated[list[str] | None, typer.Option(
+        "--ignore", help="leave this column of the attendees file out (repeatable).")] = None,
+    ignore_extra: Annotated[bool, typer.Option(
+        "--ignore-extra", help="leave every unknown column of the attendees file out.")] = False,
     headcount: Annotated[int | None, typer.Option(
         "--headcount", help="attendees recorded only as a number (未具名人数).")] = None,
     branch: BranchOpt = None,
@@ -91,7 +104,7 @@ def add_session(
         result = add(db, date=date, track=track, title=title, kind=kind, topic=topic, hours=hours,
                       days=days, attendees=attendee or [], attendees_file=attendees_file,
                       headcount=headcount, branch=branch, ref=ref, replace=replace,
-                      encoding=encoding)
+                      encoding=encoding, options=_attendee_options(ignore, ignore_extra))
     ref_text = say("msg.ref", ref=result["ref"]) if result["ref"] else ""
     parts = [say("msg.named", n=result["attendees"])] + (
         [say("msg.headcount", n=result["headcount"])] if result["headcount"] else [])
@@ -151,7 +164,8 @@ def session_show(st: State, id_or_ref: IdArg, by_id: ByIdOpt = False, by_ref: By
 @command(session_app, "import")
 def session_import(
     st: State,
-    file: Annotated[Path, typer.Argument(help="a long-format roster: one row per attendance.")],
+    file: Annotated[Path, typer.Argument(help="a long-format roster, one row per attendance: "
+                                         ".csv (UTF-8, GB18030 or UTF-16), .xlsx or .xls.")],
     options: ReadOpts,
     dry_run: DryRunOpt = False,
     rejects: RejectsOpt = None,
@@ -161,8 +175,8 @@ def session_import(
     fmt: FormatOpt = Format.table,
     quiet: QuietOpt = False,
 ) -> None:
-    """Import sessions (培训编号, 日期, 类别, …, 干部编号 or 姓名+单位); replaces by ref, all or
-    nothing."""
+    """Import sessions (培训编号, 日期, 类别, …, 干部编号, 身份证号 or 姓名+单位); replaces by ref,
+    all or nothing."""
     from trainlog.sessions.roster import import_sessions  # no SQLAlchemy on a SQLite file
 
     result, rejected = run_import(st, import_sessions, file, options, dry_run, rejects,

@@ -82,8 +82,9 @@ def study_add(
 @command(study_app, "import")
 def study_import(
     st: State,
-    file: Annotated[Path, typer.Argument(help="a platform's monthly export: .csv (UTF-8 or "
-                                         "GB18030) or .xlsx with 干部编号, 学时 [, 平台, 月份].",
+    file: Annotated[Path, typer.Argument(help="a platform's monthly export: .csv (UTF-8, "
+                                         "GB18030 or UTF-16), .xlsx or .xls with 干部编号 (or "
+                                         "身份证号, or 姓名 and 单位), 学时 [, 平台, 月份].",
                                          show_default=False)],
     month: Annotated[str | None, typer.Option(
         "--month", help="the month of rows without a 月份 value; rows of another month are "

@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 from trainlog.errors import FieldError, InvalidInput, NoInput, Problem, TrainlogError
 from trainlog.files.meters import Meters
 from trainlog.files.meters import meter as make_meter
-from trainlog.vocab import labels, say
+from trainlog.vocab import WORDS, labels, say
 
 T = TypeVar("T")
 
@@ -29,11 +29,13 @@ T = TypeVar("T")
 #: instead (DESIGN.md, "Input files"; the words are trainlog.vocab's).
 BRANCH_COLUMNS = labels(["code", "name", "township"])
 CADRE_COLUMNS = labels(["code", "name", "unit", "level", "rank", "branch", "top_leader",
-                        "poverty_cadre", "party_member", "registered_on"], of="cadre")
-#: A session or study file may name its cadres by name (姓名, a person's) and unit.
+                        "poverty_cadre", "party_member", "registered_on", "id_number"], of="cadre")
+#: A session or study file may name its cadres by id number (身份证号), or by name (姓名, a
+#: person's) and unit.
 SESSION_COLUMNS = labels(["ref", "date", "track", "kind", "topic", "title", "hours", "days",
-                          "branch", "cadre", "headcount", "name", "unit"], of="cadre")
-STUDY_COLUMNS = labels(["cadre", "hours", "platform", "month", "name", "unit"], of="cadre")
+                          "branch", "cadre", "headcount", "name", "unit", "id_number"], of="cadre")
+STUDY_COLUMNS = labels(["cadre", "hours", "platform", "month", "name", "unit", "id_number"],
+                       of="cadre")
 SURVEY_COLUMNS = labels(["date", "method", "topic", "tier", "cadre", "respondent", "note"])
 
 MAX_TEXT = 500
@@ -370,9 +372,18 @@ def _file_kind(path: Path) -> str:
 
 
 def _known_names(spec: dict[str, str]) -> dict[str, str]:
-    """folded header -> key, for the keys and the zh-CN labels of `spec`."""
+    """folded header -> key, for the keys, the zh-CN labels of `spec` and the English words
+    trainlog's own English headers use (an `.xlsx` listing's `Top leader`: what trainlog writes
+    reads back)."""
     out = {fold(k): k for k in spec}
     out |= {fold(v): k for k, v in spec.items()}
+    words: dict[str, list[str]] = {}
+    for k in spec:
+        for en in {WORDS[w][0] for w in (k, f"cadre.{k}") if w in WORDS}:
+            words.setdefault(fold(en), []).append(k)
+    for f, keys in words.items():
+        if len(keys) == 1 and f not in out:  # never a key's or label's, never two keys'
+            out[f] = keys[0]
     return out
 
 
@@ -747,6 +758,10 @@ class Checker:
         self.problems: list[Problem] = []
 
     def add(self, row: int, column: str, value: object, reason: str) -> None:
+        """One problem; an id number's value is kept masked (`mask_id_number`): no message,
+        rejects file's problem or JSON shows a personal number whole."""
+        if column == "id_number" and value not in (None, ""):
+            value = mask_id_number(value)
         self.problems.append(Problem(row, column, value, reason))
 
     def check(self, row: int, column: str, value: Any, parse: Callable[[Any], T]) -> T | None:
@@ -762,6 +777,27 @@ class Checker:
     def raise_if_any(self, what: str) -> None:
         if self.problems:
             raise InvalidInput(self.problems, what)
+
+
+def mask_id_number(value: Any) -> str:
+    """An id number as every output shows it: the first 6 and last 4 kept, `411102********1234`
+    (shorter text is masked whole but for its last character)."""
+    s = "" if value is None else str(value)
+    if len(s) > 10:
+        return s[:6] + "*" * (len(s) - 10) + s[-4:]
+    return "*" * max(len(s) - 1, 0) + s[-1:]
+
+
+#: Text that may be a resident identity number (18 characters, the last a check digit), where
+#: a message could show one: `mask_id_numbers` masks them.
+_ID_LIKE = re.compile(r"(?<![0-9A-Za-z])[0-9０-９]{17}[0-9Xx０-９ｘＸ](?![0-9A-Za-z])")
+
+
+def mask_id_numbers(text: str) -> str:
+    """`text` with anything that looks like an id number masked (the last guard of a message)."""
+    if len(text) < 18:
+        return text
+    return _ID_LIKE.sub(lambda m: mask_id_number(m.group(0)), text)
 
 
 def text(value: Any, field: str, required: bool = False, max_length: int = MAX_TEXT) -> str | None:

@@ -24,7 +24,7 @@ WRAP_KEYS = {"title", "name", "unit", "void_reason", "description", "detail", "n
 #: the columns a table too wide for the terminal leaves out first, in this order (then the last)
 DROP_FIRST = ["db_role", "user", "void_reason", "created_by", "updated_by", "created_at", "updated_at", "voided_by",
               "voided_at", "void", "id", "headcount", "active", "party_member", "registered_on",
-              "default", "set", "kind", "topic", "unit", "level", "township"]
+              "id_number", "default", "set", "kind", "topic", "unit", "level", "township"]
 
 
 def detect_lang(option: str | None = None) -> str:

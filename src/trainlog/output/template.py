@@ -15,13 +15,15 @@ from trainlog.errors import TrainlogError
 from trainlog.files import tables
 from trainlog.vocab import FIELD_CHOICES, say, word
 
+#: The other ways a session or study file may name a cadre: a template names them by code.
+_BY_PERSON = ("name", "unit", "id_number")
 #: KIND -> (the columns of its file, the required ones, the context of its words)
 KINDS: dict[str, tuple[dict[str, str], set[str], str | None]] = {
     "branches": (tables.BRANCH_COLUMNS, {"code", "name"}, None),
     "cadres": (tables.CADRE_COLUMNS, {"code", "name"}, "cadre"),
-    "sessions": ({k: v for k, v in tables.SESSION_COLUMNS.items() if k not in ("name", "unit")},
+    "sessions": ({k: v for k, v in tables.SESSION_COLUMNS.items() if k not in _BY_PERSON},
                  {"ref", "date", "track", "title"}, "cadre"),
-    "study": ({k: v for k, v in tables.STUDY_COLUMNS.items() if k not in ("name", "unit")},
+    "study": ({k: v for k, v in tables.STUDY_COLUMNS.items() if k not in _BY_PERSON},
               {"cadre", "hours"}, "cadre"),
     "survey": (tables.SURVEY_COLUMNS, {"date", "method", "topic"}, None),
 }
@@ -60,6 +62,8 @@ HELP: dict[str, tuple[str, str]] = {
     "tier": ("the class tier asked for", "希望的班次"),
     "respondent": ("who answered, when not a cadre in the registry", "调研对象（非在册干部时填写）"),
     "note": ("a note", "备注"),
+    "id_number": ("the resident identity number (18 characters, unique; shown masked)",
+                  "身份证号（18 位，唯一；显示时隐去中间数字）"),
 }
 
 

@@ -19,7 +19,7 @@ from typing import Any
 from trainlog.dates import parse_date
 from trainlog.errors import FieldError, InvalidInput, NoInput, Problem, TrainlogError
 from trainlog.files import tables as imp
-from trainlog.files.people import CadreFinder
+from trainlog.files.people import finder_for
 from trainlog.sessions.changes import LOGGED, attendance_changes, cadre_codes, field_changes
 from trainlog.store.changelog import log_change
 from trainlog.store.closing import refuse_closed
@@ -40,7 +40,8 @@ SESSION_FIELDS = ("date", "track", "kind", "topic", "title", "hours", "days", "b
                   "headcount")
 #: Columns of an --attendees-file: the cadre's code (干部编号, or 编号 as `cadre list` writes it),
 #: optional hours, and a name or unit that are checked against the registry or ignored.
-ATTENDEE_COLUMNS = labels(["cadre", "code", "name", "unit", "hours", "signed"], of="cadre")
+ATTENDEE_COLUMNS = labels(["cadre", "code", "name", "unit", "hours", "signed", "id_number"],
+                          of="cadre")
 REF_MAX = 100
 _OPTIONS = {c: f"--{c}" for c in (*SESSION_FIELDS, "ref")}
 _SPLIT = re.compile(r"[\s,，、;；]+")
@@ -216,27 +217,31 @@ class Listed:
     hours: str = ""
     name: str = ""
     unit: str = ""
+    id_number: str = ""
 
 
-def read_attendees_file(path: str | Path, encoding: str | None = None) -> list[Listed]:
+def read_attendees_file(path: str | Path, encoding: str | None = None,
+                        options: imp.ReadOptions | None = None) -> list[Listed]:
     """The attendees in a file: a CSV/xlsx with a header, or any other file as a list of codes.
 
-    A CSV or workbook needs a `cadre`/`干部编号` (or `code`/`编号`) column, or `name`/`姓名`
-    and `unit`/`单位` (a sign-in sheet: the cadre is found by them), and may have `hours`/`学时`
+    A CSV or workbook needs a `cadre`/`干部编号` (or `code`/`编号`) column, an
+    `id_number`/`身份证号` one, or `name`/`姓名` and `unit`/`单位` (a sign-in sheet: the cadre is
+    found by them), and may have `hours`/`学时`
     (credited to that attendee; empty means the session's hours) and `signed`/`签到` (a row
     whose 签到 is empty, ×, 无 or 否 is someone who did not come, and is left out). With a code,
     a name must match the registry. A list of codes may separate them by lines, spaces, commas
-    or 、, with `#` starting a comment.
+    or 、, with `#` starting a comment. `options`: how a CSV or workbook is read (--ignore-extra).
     """
     p = Path(path)
     if p.suffix.lower() in (".csv", ".xlsx", ".xlsm", ".xls", ".tsv"):
         try:
-            table = imp.open_table(p, ATTENDEE_COLUMNS, set(), encoding)
+            table = imp.open_table(p, ATTENDEE_COLUMNS, set(), encoding, options)
         except InvalidInput as exc:
             raise InvalidInput(exc.problems + [Problem(
                 1, "", "", say("msg.attendees_header"))], str(p)) from None
         key = "cadre" if "cadre" in table.columns else "code" if "code" in table.columns else None
-        by_name = "name" in table.columns and "unit" in table.columns
+        by_name = ("name" in table.columns and "unit" in table.columns
+                   or "id_number" in table.columns)
         if (key is None and not by_name) or ("cadre" in table.columns
                                              and "code" in table.columns):
             raise InvalidInput([Problem(table.header_row, "cadre/干部编号", "",
@@ -248,7 +253,7 @@ def read_attendees_file(path: str | Path, encoding: str | None = None) -> list[L
             out.append(Listed(say("msg.file_row", file=p.name, row=n),
                               imp.norm_code(str(r[key])) if key else "",
                               str(r.get("hours", "")), str(r.get("name", "")),
-                              str(r.get("unit", ""))))
+                              str(r.get("unit", "")), str(r.get("id_number", ""))))
         if table.problems:
             raise InvalidInput(table.problems, str(p))
         return out
@@ -281,15 +286,20 @@ def _signed(value: Any) -> bool:
 
 
 def _find_by_name(db: Conn, listed: list[Listed], chk: imp.Checker) -> None:
-    """Give the attendees named by name and unit their codes (`trainlog.files.people`)."""
-    finder = CadreFinder(db.all("SELECT code, name, unit FROM cadre WHERE office_id = :office"))
+    """Give the attendees named by id number, or name and unit, their codes
+    (`trainlog.files.people`)."""
+    columns = {"name"} | ({"id_number"} if any(a.id_number for a in listed) else set())
+    finder = finder_for(columns, db.all)
+    assert finder is not None
     for a in listed:
-        if not a.code and a.name:
+        if not a.code and (a.name or a.id_number):
             try:
-                a.code = finder.find(a.name, a.unit)
+                a.code = finder.find(a.name, a.unit, a.id_number)
             except FieldError as exc:
-                chk.add(0, f"{a.where}, {exc.field}", a.name if exc.field == "name" else a.unit,
-                        exc.reason)
+                value = {"name": a.name, "unit": a.unit, "id_number": a.id_number}.get(exc.field, "")
+                if exc.field == "id_number":
+                    value = imp.mask_id_number(value)
+                chk.add(0, f"{a.where}, {exc.field}", value, exc.reason)
 
 
 def add_session(
@@ -309,8 +319,10 @@ def add_session(
     ref: str | None = None,
     replace: bool = False,
     encoding: str | None = None,
+    options: imp.ReadOptions | None = None,
 ) -> dict[str, Any]:
     """Record one session with its attendees, or rewrite the one with `ref` when `replace`.
+    `options`: how the attendees file is read (`trainlog.files.tables.ReadOptions`).
 
     Every problem is reported at once (InvalidInput naming the options); nothing is written then.
     `db` is a `trainlog.store.sql.Conn` in a write transaction.
@@ -330,7 +342,7 @@ def add_session(
               for code in _SPLIT.split(str(item)) if code]
     if attendees_file:
         try:
-            listed += read_attendees_file(attendees_file, encoding)
+            listed += read_attendees_file(attendees_file, encoding, options)
         except InvalidInput as exc:
             name = Path(attendees_file).name
             for p in exc.problems:
@@ -362,7 +374,7 @@ def add_session(
         kept = {int(cid): h for cid, h in db.all("SELECT cadre_id, hours FROM attendance "
                                                  "WHERE session_id = :id", {"id": existing[0]})}
 
-    if any(not a.code and a.name for a in listed):
+    if any(not a.code and (a.name or a.id_number) for a in listed):
         _find_by_name(db, listed, chk)
     known = _cadre_info(db, [a.code for a in listed if a.code],
                         fields.date if fields is not None else None)
@@ -371,7 +383,7 @@ def add_session(
     seen: dict[str, str] = {}
     for a in listed:
         if not a.code:
-            if not a.name:
+            if not a.name and not a.id_number:
                 chk.add(0, a.where, "", say("msg.names_no_cadre"))
             continue  # else not found by name and unit: that problem is recorded
         if a.code in seen:

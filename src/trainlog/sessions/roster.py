@@ -25,7 +25,7 @@ from trainlog.errors import FieldError, InvalidInput, TrainlogError
 from trainlog.files import tables as imp
 from trainlog.files.meters import Meters
 from trainlog.files.meters import meter as make_meter
-from trainlog.files.people import CadreFinder, check_cadre_columns
+from trainlog.files.people import check_cadre_columns, finder_for
 from trainlog.sessions.add import (
     SESSION_FIELDS,
     SessionFields,
@@ -246,7 +246,7 @@ def import_sessions(db: Conn, path: str | Path, encoding: str | None = None,
     all the same (the caller's transaction rolls them back, `Database.connect(write=True,
     dry_run=True)`); the result says it was a dry run.
     The rows read and written so far go to progress meters from `meters`, or from the front end's
-    (`trainlog.files.meters`). An attendee is named by code, or by name and unit
+    (`trainlog.files.meters`). An attendee is named by code, id number, or name and unit
     (`trainlog.files.people`).
     """
     table = imp.open_table(path, imp.SESSION_COLUMNS, {"ref", "date", "track", "title"}, encoding,
@@ -266,8 +266,7 @@ def import_sessions(db: Conn, path: str | Path, encoding: str | None = None,
     signature = itemgetter(*(at[c] for c in fields_of))
     ref_i = at["ref"]
     cadre_i = at.get("cadre")
-    name_i = at.get("name")
-    finder = _finder(db) if name_i is not None else None
+    finder = finder_for(table.columns, db.all)  # by name and unit, or id number
     inactive: list[tuple[int, str, str, int]] = []  # (row, ref, code, cadre id)
     rows = 0
     for n, cells in table.cells("session import", meters):
@@ -291,7 +290,7 @@ def import_sessions(db: Conn, path: str | Path, encoding: str | None = None,
                         chk.add(n, c, a, say("msg.disagrees", row=item.row, ref=ref,
                                              other=b if _filled(b) else say("msg.empty")))
         code = cells[cadre_i] if cadre_i is not None else ""
-        if not code and finder is not None and cells[name_i]:  # type: ignore[index]
+        if not code and finder is not None and finder.names(cells, at):
             code = finder.in_row(chk, n, cells, at)
             if code is None:
                 continue
@@ -378,11 +377,6 @@ def _code_of(cadres: dict[str, tuple[int, Any]]) -> CodeOf:
         return reverse
 
     return code_of
-
-
-def _finder(db: Conn) -> CadreFinder:
-    """The office's cadres by name and unit, for a file that names them so."""
-    return CadreFinder(db.all("SELECT code, name, unit FROM cadre WHERE office_id = :office"))
 
 
 def _check_same_session(db: Conn, chk: imp.Checker, ref: str, row: int, stored: _Existing,

@@ -23,7 +23,7 @@ from trainlog.dates import days_in_month, month_end, parse_month, today
 from trainlog.errors import FieldError, FieldProblems, Problem, TrainlogError
 from trainlog.files import tables as imp
 from trainlog.files.meters import Meters
-from trainlog.files.people import CadreFinder, check_cadre_columns
+from trainlog.files.people import check_cadre_columns, finder_for
 from trainlog.store.changelog import log_change, log_changes
 from trainlog.store.closing import refuse_closed
 from trainlog.store.sql import Conn, as_date, fresh_statistics, tune_for_import
@@ -220,9 +220,7 @@ class _Import:
         self.cadres = _cadres(db)
         # Read before the rows stream: on PostgreSQL they stream into a COPY on this connection,
         # which takes no other statement until it ends.
-        self.finder = CadreFinder(db.all(
-            "SELECT code, name, unit FROM cadre WHERE office_id = :office")) if (
-                "name" in table.columns) else None
+        self.finder = finder_for(table.columns, db.all)  # by name and unit, or id number
         self.width = max((c[0] for c in self.cadres.values()), default=0) + 1
         self.chk = imp.Checker()
         self.notes = _Notes()
@@ -257,7 +255,6 @@ class _Import:
         chk, cadres, notes = self.chk, self.cadres, self.notes
         at = {c: i for i, c in enumerate(self.table.columns)}
         ci, hi, mi, pi = at.get("cadre"), at["hours"], at.get("month"), at.get("platform")
-        name_i = at.get("name")
         finder = self.finder
         by_text: dict[tuple[Any, Any], _Group | list[_Bad]] = {}
         bad = False
@@ -265,7 +262,7 @@ class _Import:
             self.rows += 1
             row_ok = True
             code = cells[ci] if ci is not None else ""
-            if not code and finder is not None and cells[name_i]:  # type: ignore[index]
+            if not code and finder is not None and finder.names(cells, at):
                 code = finder.in_row(chk, n, cells, at)
                 row_ok = code is not None
             info = cadres.get(code) if code is not None else None
