@@ -41,7 +41,7 @@ AUDIENCES = {"all": "全部", "top-leaders": "一把手", "poverty-cadres": "扶
 #: against the rules").
 RANKS = {"county": "县处级以上", "section": "乡科级", "staff": "科员及以下", "village": "村（社区）干部"}
 #: A cadre's standing against the rules of his rank (`trainlog hours`).
-STATUSES = {"met": "达标", "short": "未达标"}
+STATUSES = {"met": "达标", "short": "未达标", "grace": "晋升一年内"}
 #: The kinds of record the log of changes names (`trainlog log --kind`), and its actions.
 CHANGE_KINDS = {"cadre": "干部", "branch": "党支部", "session": "培训", "study": "网络学习",
                 "plan": "年度计划", "month": "月份", "office": "单位"}
@@ -954,6 +954,23 @@ WORDS: dict[str, tuple[str, str]] = {
                                 "请给出干部编号或答复人，不要同时给出"),
     "msg.answers_raced": ("survey: {n} answers written but {found} found; nothing was written, run the command again",
                           "需求调研：写入 {n} 条答复，却只找到 {found} 条；未写入任何内容，请再运行一次命令"),
+    # training hours: the year's grace after a promotion to county (trainlog hours, cadre show)
+    "grace": ("In grace", "晋升一年内人数"),
+    "grace_until": ("Grace until", "补足期限"),
+    "msg.hours_none_short": ("nobody checked is short ({n} in the year after a promotion)",
+                             "检查对象无学时不足（{n} 人晋升未满一年）"),
+    "msg.hours_not_checked": ("not checked: no rank with a rule, or not active, on {day}",
+                              "未检查：{day} 无有学时要求的职级，或不在职"),
+    "hours_title": ("Training hours {year}", "{year}年学时"),
+    "workbook.hours_sheet": ("Training hours", "学时"),
+    "workbook.status": ("Status", "达标情况"),
+    "workbook.group_hours": ("Group hours", "集中学时"),
+    "workbook.group_required": ("Group required", "集中应修"),
+    "workbook.online_hours": ("Online hours", "网络学时"),
+    "workbook.online_required": ("Online required", "网络应修"),
+    "workbook.rank": ("Rank", "职级"),
+    "workbook.window_from": ("Window from", "起始日期"),
+    "workbook.grace_until": ("Grace until", "补足期限"),
 }
 
 
