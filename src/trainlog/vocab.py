@@ -962,7 +962,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "msg.hours_not_checked": ("not checked: no rank with a rule, or not active, on {day}",
                               "未检查：{day} 无有学时要求的职级，或不在职"),
     "hours_title": ("Training hours {year}", "{year}年学时"),
-    "workbook.hours_sheet": ("Training hours", "学时"),
+    "workbook.hours_sheet": ("Training hours", "学时达标"),
     "workbook.status": ("Status", "达标情况"),
     "workbook.group_hours": ("Group hours", "集中学时"),
     "workbook.group_required": ("Group required", "集中应修"),
@@ -970,6 +970,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "workbook.online_required": ("Online required", "网络应修"),
     "workbook.rank": ("Rank", "职级"),
     "workbook.window_from": ("Window from", "起始日期"),
+    "workbook.window_to": ("Window to", "截止日期"),
     "workbook.grace_until": ("Grace until", "补足期限"),
 }
 

@@ -195,3 +195,16 @@ def training_hours(db: Conn, year: int | None = None, as_of: str | date | None =
         "by_rank": by_rank,
         "cadres": cadres,
     }
+
+
+def cadre_hours(db: Conn, code: str, year: int | None = None) -> dict[str, Any]:
+    """One cadre's hours against his rank's requirement for `year` (default this year to today):
+    `year`, `as_of`, `checked` (false when he is not active with a ruled rank that day) and,
+    when checked, his row of `training_hours` (rank, window, the hours, met, status,
+    grace_until)."""
+    data = training_hours(db, year, cadre=code)
+    out: dict[str, Any] = {"year": data["year"], "as_of": data["as_of"],
+                           "checked": bool(data["cadres"])}
+    for row in data["cadres"]:
+        out |= {k: v for k, v in row.items() if k not in ("cadre", "name", "branch")}
+    return out
