@@ -3,7 +3,6 @@ its native charts, and text that never runs as a formula."""
 
 from __future__ import annotations
 
-
 import json
 import re
 import zipfile
