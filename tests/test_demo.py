@@ -80,6 +80,30 @@ class TestDemoCommand:
         r = cli("demo", "--db", tmp_path / "demo.db", "--lang", "zh")
         assert r.exit_code == 0
         assert "远程教育学习培训次数" in r.stdout and "专题培训" in r.stdout
+        assert "各职级学时达标情况，截至 2020-04-03" in r.stdout and "县处级以上" in r.stdout
+        assert "四、学时达标。" in r.stdout
+
+    def test_prints_a_training_hours_summary(self, cli, tmp_path: Path) -> None:
+        """The data set's ranks: the four district leaders county, the units' heads and the
+        townships' cadres section, the units' other cadres staff, the village cadres village
+        (who owe no hours by default); the summary is `hours --as-of 2020-04-03`'s by rank."""
+        target = tmp_path / "demo.db"
+        r = cli("demo", "--db", target)
+        assert r.exit_code == 0, r.stderr
+        out = r.stdout[r.stdout.index("Training hours against the rules"):]
+        data = json.loads(cli("--db", target, "hours", "--as-of", "2020-04-03", "--format",
+                              "json").stdout)
+        assert [(b["rank"], b["checked"]) for b in data["by_rank"]] == [
+            ("county", 4), ("section", 311), ("staff", 144)]
+        for b in data["by_rank"]:
+            assert f"│ {b['rank']:<9} │ {b['checked']:>7} │ {b['met']:>3} │" in out
+        assert f"│ all ranks │ {data['checked']:>7} │" in out
+        rows = json.loads(cli("--db", target, "cadre", "list", "--format", "json").stdout)
+        ranks = {r["rank"] for r in rows}
+        assert ranks == {"county", "section", "staff", "village"}
+        history = json.loads(cli("--db", target, "cadre", "history", "G0001", "--format",
+                                 "json").stdout)
+        assert [f["from"] for f in history["facts"] if f["fact"] == "rank"] == [None]
 
     def test_refuses_an_existing_database(self, cli, tmp_path: Path) -> None:
         target = tmp_path / "mine.db"

@@ -428,3 +428,38 @@ class TestGrace:
         assert "grace" in en and "Grace until" in en and "In grace" in en
         csv = ok(roster, "hours", "--year", "2020", "--format", "csv").stdout.splitlines()
         assert csv[2].endswith(",grace,2021-03-01")
+
+
+class TestCadreShow:
+    def show(self, cli, *args: str) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+        return json.loads(ok(cli, "cadre", "show", *args, "--format", "json").stdout)["hours"]
+
+    def test_the_hours_of_the_year_in_json(self, roster) -> None:
+        # this year (2020) to today, 31 December: the figures of `hours --year 2020`
+        assert self.show(roster, "G2") == {
+            "year": 2020, "as_of": "2020-12-31", "checked": True, "rank": "section",
+            "window": {"from": "2020-01-01", "to": "2020-12-31"}, "group_hours": 92.0,
+            "group_required": 90.0, "online_hours": 50.0, "online_required": 50.0,
+            "met": True, "status": "met", "grace_until": None}
+        g1 = self.show(roster, "G1", "--year", "2019")
+        assert (g1["as_of"], g1["window"]["from"], g1["group_hours"], g1["online_hours"],
+                g1["status"]) == ("2019-12-31", "2015-01-01", 20.0, 0.0, "short")
+        ok(roster, "cadre", "edit", "G3", "--rank", "county", "--from", "2020-10-01")
+        g3 = self.show(roster, "G3")
+        assert (g3["rank"], g3["status"], g3["grace_until"]) == ("county", "grace", "2021-10-01")
+        # not checked: no rank (G5), a rank without a rule (G4 village), retired (G6)
+        for code in ("G5", "G4", "G6"):
+            assert self.show(roster, code) == {"year": 2020, "as_of": "2020-12-31",
+                                               "checked": False}, code
+        assert self.show(roster, "G6", "--year", "2019")["status"] == "short"
+
+    def test_the_table_in_en_and_zh(self, roster) -> None:
+        ok(roster, "cadre", "edit", "G3", "--rank", "county", "--from", "2020-10-01")
+        en = ok(roster, "cadre", "show", "G3").stdout
+        assert "Training hours 2020" in en and "Group required" in en and "2021-10-01" in en
+        zh = ok(roster, "cadre", "show", "G3", "--lang", "zh").stdout
+        assert "2020年学时" in zh and "晋升一年内" in zh and "补足期限" in zh and "550.0" in zh
+        zh = ok(roster, "cadre", "show", "G2", "--lang", "zh", "--year", "2020").stdout
+        assert "达标" in zh and "补足期限" not in zh
+        assert "未检查" in ok(roster, "cadre", "show", "G5", "--lang", "zh").stdout
+        assert "not checked" in ok(roster, "cadre", "show", "G5").stdout

@@ -971,6 +971,9 @@ WORDS: dict[str, tuple[str, str]] = {
     "workbook.rank": ("Rank", "职级"),
     "workbook.window_from": ("Window from", "起始日期"),
     "workbook.window_to": ("Window to", "截止日期"),
+    "msg.demo_hours": ("Training hours against the rules of each rank, as of {day} (trainlog hours)",
+                       "各职级学时达标情况，截至 {day}（trainlog hours）"),
+    "msg.demo_hours_total": ("all ranks", "合计"),
     "workbook.grace_until": ("Grace until", "补足期限"),
 }
 
@@ -1323,11 +1326,11 @@ HELP: dict[str, tuple[str, str]] = {
         'only cadres with no named attendance and no online study in the period (default: this year to today).',
         '只列期间内既无具名参训记录、也无网络学习记录的干部（默认：本年初至今天）。'),
     'help.cadre show': (
-        'One cadre: the record, and the training transcript (培训档案).',
-        '一名干部：基本信息和培训档案。'),
+        'One cadre: the record, the training transcript (培训档案), and his training hours (学时)\nagainst the requirement of his rank for the year (this year to today by default).',
+        '一名干部：基本信息、培训档案，以及当年（默认今年截至今天）学时对照其职级要求的达标情况。'),
     'help.cadre show --year': (
-        "only this year's records.",
-        '只列本年度的记录。'),
+        "only this year's records, and this year's training hours against the rules.",
+        '只列本年度的记录，并按本年度核查学时。'),
     'help.cadre edit': (
         "Change a cadre's fields; options not given are left as they are. The facts (branch,\nunit, level, rank, flags, active) change from --from DATE on (default today), or with --correct\nfor every date.",
         '修改干部信息；未给出的选项保持不变。各项情况（党支部、单位、级别、职级、是否一把手等、在职）自 --from 日期起改变（默认今天），用 --correct 则更正所有日期。'),

@@ -184,8 +184,9 @@ def cadre_list(
 def cadre_show(
     st: State,
     code: CadreArg,
-    year: Annotated[int | None, typer.Option("--year", min=1, max=9999,
-                                             help="only this year's records.")] = None,
+    year: Annotated[int | None, typer.Option(
+        "--year", min=1, max=9999,
+        help="only this year's records, and this year's training hours against the rules.")] = None,
     fmt: FormatOpt = Format.table,
     lang: LangOpt = None,
     output: OutputOpt = None,
