@@ -82,7 +82,7 @@ class TestWrites:
         assert rows[0]["changes"] == {
             "date": [None, "2020-04-02"], "track": [None, "policy"], "kind": [None, "assessment"],
             "title": [None, "研判会"], "hours": [None, 2.0], "branch": [None, "B001"],
-            "attendees": [None, 3]}
+            "attendees": [None, 3], "added": [None, ["G001", "G002", "G003"]]}
         assert rows[1]["changes"]["headcount"] == [None, 12]
         assert "attendees" not in rows[1]["changes"]
 
@@ -117,7 +117,7 @@ class TestWrites:
         assert [(r["key"], r["action"]) for r in rows] == [("S1", "create"), ("S2", "create")]
         assert rows[0]["changes"] == {"date": [None, "2020-04-02"], "track": [None, "special"],
                                       "title": [None, "专题班"], "hours": [None, 4.0],
-                                      "attendees": [None, 5]}
+                                      "attendees": [None, 5], "added": [None, everyone]}
         ok(cli, "session", "import", first)  # the same again: nothing changed, nothing logged
         assert len(logged(cli, kind="session")) == 2
         second = roster(write_csv, tmp_path / "s2.csv", {"S1": ("专题班", "4", everyone),
@@ -140,6 +140,7 @@ class TestWrites:
                                             {"BIG": ("大班", "2", codes[50:])}))
         created, updated = logged(cli, kind="session")
         assert created["changes"]["attendees"] == [None, 250]
+        assert created["changes"]["added"] == [None, 250]  # a number, not 250 codes
         assert updated["changes"] == {"attendees": [250, 250], "added": [None, 50],
                                       "removed": [50, None]}
         assert len(json.dumps(updated["changes"])) < 100

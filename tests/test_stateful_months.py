@@ -3,14 +3,22 @@ retirements, sessions added and voided, study hours, imports, closes and reopens
 closed month's figures (its report by branch, its top leaders' report and its compliance, as JSON,
 byte for byte), and every write the commands accepted or refused agrees with whether it touched a
 closed month.
+
+And the figures always agree with a slow reference that knows nothing of trainlog's tables: it
+reads `trainlog log --format json` alone, rebuilds the records from it (each cadre's facts from
+the day each change holds from, each session with its attendees, the study hours) and counts each
+report in plain Python.
 """
 
 from __future__ import annotations
 
 import functools
+import json
 import os
 import shutil
 import tempfile
+from dataclasses import dataclass, field
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -59,6 +67,7 @@ class Months(RuleBasedStateMachine):
         #: month -> its figures as JSON, taken when it closed
         self.snapshots: dict[str, tuple[str, str, str]] = {}
         self.refs = 0
+        self.checks = 0  # the months compared with the reference, in turn
         self.run("init")
         for b in BRANCHES:
             self.run("branch", "add", b, f"支部{b}")
@@ -115,13 +124,17 @@ class Months(RuleBasedStateMachine):
     # -- the writes --------------------------------------------------------------------------
     @rule(month=st.sampled_from(MONTHS), day=st.sampled_from(DAYS),
           who=st.lists(st.sampled_from(CADRES), min_size=1, max_size=3, unique=True),
-          headcount=st.integers(0, 3))
-    def add_session(self, month: str, day: str, who: list[str], headcount: int) -> None:
+          headcount=st.integers(0, 3), hours=st.sampled_from(["0", "2", "3.5"]),
+          branch=st.sampled_from([None, *BRANCHES]), track=st.sampled_from(["policy", "video"]))
+    def add_session(self, month: str, day: str, who: list[str], headcount: int, hours: str,
+                    branch: str | None, track: str) -> None:
         self.refs += 1
         args = [a for c in who for a in ("--attendee", c)]
-        r = self.run("add-session", "--date", f"{month}-{day}", "--track", "policy", "--title",
-                     "会", "--ref", f"R{self.refs}", "--headcount", str(headcount), *args,
-                     expect=None)
+        if branch is not None:
+            args += ["--branch", branch]
+        r = self.run("add-session", "--date", f"{month}-{day}", "--track", track, "--title",
+                     "会", "--ref", f"R{self.refs}", "--headcount", str(headcount), "--hours",
+                     hours, *args, expect=None)
         self.written(r, month)
 
     @rule(ref=st.integers(1, 30))
@@ -212,6 +225,21 @@ class Months(RuleBasedStateMachine):
             seen("compared")
 
     @invariant()
+    def reports_agree_with_the_log(self) -> None:
+        """One month in turn: its three reports as the slow reference counts them from the log."""
+        month = MONTHS[self.checks % len(MONTHS)]
+        self.checks += 1
+        records = rebuild(json.loads(self.run("log", "--format", "json").stdout))
+        by_branch, leaders, compliance = (json.loads(f) for f in self.figures(month))
+        for data in (by_branch, leaders):
+            del data["period"], data["plan"]
+        del compliance["period"]
+        assert by_branch == records.report(month, by_branch=True), month
+        assert leaders == records.report(month, audience="top_leader"), month
+        assert compliance == records.compliance(month), month
+        seen("agreed with the log")
+
+    @invariant()
     def checks_clean(self) -> None:
         self.run("db", "check", "--format", "json")
 
@@ -225,5 +253,173 @@ def test_closed_months_never_change() -> None:
     import sys
 
     sys.stderr.write(f"\nclosed months: {SEEN}\n")
-    for what in ("written", "refused", "compared", "closed", "reopened"):
+    for what in ("written", "refused", "compared", "closed", "reopened", "agreed with the log"):
         assert SEEN.get(what), (what, SEEN)
+
+
+# -- the slow reference: the records rebuilt from the log alone -----------------------------------
+ALWAYS = "0001-01-01"
+TRACKS = ["policy", "video", "special"]
+FACTS = ("branch", "unit", "level", "rank", "top_leader", "poverty_cadre", "party_member",
+         "active")
+
+
+@dataclass
+class Session:
+    date: str
+    track: str
+    hours: float = 0.0
+    headcount: int = 0
+    branch: str | None = None
+    void: bool = False
+    #: code -> hours of his own (None: the session's)
+    attendees: dict[str, float | None] = field(default_factory=dict)
+
+    def hours_of(self, code: str) -> float:
+        own = self.attendees[code]
+        return self.hours if own is None else own
+
+
+@dataclass
+class Records:
+    branches: dict[str, str] = field(default_factory=dict)  # code -> name
+    names: dict[str, str] = field(default_factory=dict)
+    registered: dict[str, str | None] = field(default_factory=dict)
+    #: code -> [(the day it holds from, {fact: value})], in the order logged: a change holds
+    #: from its day on, later changes of every day included (`cadre edit --from`)
+    facts: dict[str, list[tuple[str, dict[str, Any]]]] = field(default_factory=dict)
+    sessions: dict[str, Session] = field(default_factory=dict)
+    study: dict[tuple[str, str, str], float] = field(default_factory=dict)
+
+    def fact(self, code: str, day: str, name: str) -> Any:
+        """A cadre's fact on a day: the value of the last change logged that holds on it."""
+        for since, values in reversed(self.facts[code]):
+            if since <= day and name in values:
+                return values[name]
+        raise AssertionError((code, day, name))
+
+    def report(self, month: str, audience: str | None = None,
+               by_branch: bool = False) -> dict[str, Any]:
+        """`report --month M [--audience top-leaders] [--by branch]` without period and plan."""
+        live = [s for s in self.sessions.values() if not s.void and s.date[:7] == month]
+
+        def counted(s: Session) -> list[str]:
+            return [c for c in s.attendees
+                    if audience is None or self.fact(c, s.date, audience)]
+
+        def counts(sessions: set[int], pt: int, people: set[str], hours: float) -> dict[str, Any]:
+            return {"sessions": len(sessions), "person_times": pt, "people": len(people),
+                    "hours": round(hours + 0.0, 1)}
+
+        tracks, everyone = [], set()
+        for track in TRACKS:
+            ss, pt, people, hours = set(), 0, set(), 0.0
+            for s in live:
+                if s.track != track:
+                    continue
+                named = counted(s)
+                if audience is None or named:
+                    ss.add(id(s))
+                pt += len(named) + (s.headcount if audience is None else 0)
+                hours += sum(s.hours_of(c) for c in named) + (
+                    s.headcount * s.hours if audience is None else 0)
+                people.update(named)
+            everyone |= people
+            tracks.append({"track": track, **counts(ss, pt, people, hours)})
+        out: dict[str, Any] = {"tracks": tracks, "total": {
+            "sessions": sum(t["sessions"] for t in tracks),
+            "person_times": sum(t["person_times"] for t in tracks),
+            "people": len(everyone),
+            "hours": round(sum(t["hours"] for t in tracks), 1)}}
+        if by_branch:
+            groups: dict[str | None, list[Any]] = {}
+            for s in live:
+                for c in counted(s):
+                    g = groups.setdefault(self.fact(c, s.date, "branch"), [set(), 0, set(), 0.0])
+                    g[0].add(id(s))
+                    g[1] += 1
+                    g[2].add(c)
+                    g[3] += s.hours_of(c)
+                if s.headcount and audience is None:
+                    g = groups.setdefault(s.branch, [set(), 0, set(), 0.0])
+                    g[0].add(id(s))
+                    g[1] += s.headcount
+                    g[3] += s.headcount * s.hours
+            out["rows"] = [{"branch": k, "name": self.branches.get(k) if k else None,
+                            **counts(*groups[k])}
+                           for k in sorted(groups, key=lambda k: (k is None, str(k)))]
+        return out
+
+    def compliance(self, month: str) -> dict[str, Any]:
+        """`compliance --month M` without its period, with the default minimums."""
+        first = date.fromisoformat(month + "-01")
+        end = ((first + timedelta(days=32)).replace(day=1) - timedelta(days=1)).isoformat()
+        year = month[:4]
+        active = [c for c in self.facts if self.fact(c, end, "active")]
+        checked = [c for c in active if self.registered[c] and self.registered[c] <= end]
+        party = [c for c in active if self.fact(c, end, "party_member")]
+        registered = [c for c in party if c in checked]
+        short = []
+        for c in checked:
+            held_from = 1 if self.registered[c] < f"{year}-01-01" else int(self.registered[c][5:7])
+            monthly: dict[str, float] = {}
+            for (code, m, _platform), hours in self.study.items():
+                if code == c and m[:4] == year and m <= month:
+                    monthly[m] = monthly.get(m, 0.0) + hours
+            hours = monthly.get(month, 0.0)
+            if hours < 5.0 - 1e-6:
+                met = sum(1 for m, h in monthly.items() if h >= 5.0 - 1e-6
+                          and int(m[5:7]) >= held_from)
+                short.append({"cadre": c, "name": self.names[c],
+                              "branch": self.fact(c, end, "branch"), "hours": round(hours, 1),
+                              "required": 5.0, "year_to_date": round(sum(monthly.values()), 1),
+                              "months_short": int(month[5:7]) - held_from + 1 - met})
+        short.sort(key=lambda r: (round(r["hours"], 6), r["cadre"]))
+        return {"min_month": 5.0, "min_year": 60.0, "party_members": len(party),
+                "registered": len(registered),
+                "registration_coverage": round(len(registered) / len(party), 4) if party else None,
+                "checked": len(checked), "short_count": len(short), "short": short}
+
+
+def rebuild(log: list[dict[str, Any]]) -> Records:
+    """The records as the log says they were made, oldest change first."""
+    r = Records()
+    for entry in log:
+        kind, key, action, changes = (entry[k] for k in ("kind", "key", "action", "changes"))
+        after = {k: v[1] for k, v in changes.items()}
+        if kind == "branch":
+            r.branches[key] = after.get("name", r.branches.get(key))
+        elif kind == "cadre":
+            if "name" in after:
+                r.names[key] = after["name"]
+            if "registered_on" in after:
+                r.registered[key] = after["registered_on"]
+            values = {k: v for k, v in after.items() if k in FACTS}
+            if action == "create":
+                r.registered.setdefault(key, None)
+                r.facts[key] = [(ALWAYS, dict.fromkeys(FACTS) | {"active": True} | values)]
+            elif values:
+                r.facts[key].append((after.get("from") or ALWAYS, values))
+        elif kind == "session":
+            if action == "create":
+                r.sessions[key] = Session(after["date"], after["track"])
+            s = r.sessions[key]
+            if action == "void":
+                s.void = bool(after["void"])
+                continue
+            for name in ("date", "track", "hours", "headcount", "branch"):
+                if name in changes:
+                    setattr(s, name, after[name])
+            added = after.get("added") or []
+            removed = changes.get("removed", [None])[0] or []
+            assert isinstance(added, list) and isinstance(removed, list), entry  # <= 20 codes
+            for code in removed:
+                del s.attendees[code]
+            for code in added:
+                s.attendees[code] = None
+            if "attendee_hours" in changes:
+                s.attendees.update(after["attendee_hours"])
+        elif kind == "study":
+            code, month, platform = key.split(" ")
+            r.study[(code, month, platform)] = after["hours"]
+    return r

@@ -2,9 +2,7 @@
 
 An office owns its records (trainlog.store.offices says which office a command works in). On
 PostgreSQL `grant_office` records the grant that row-level security reads (migration 0004) and
-gives the role the table privileges it needs: SELECT everywhere, INSERT and UPDATE on the tables of
-records when one of its grants is not read-only, never DELETE, never the audit role columns (the
-server sets those).
+gives the role the table privileges it needs (`trainlog.store.privileges`).
 """
 
 from __future__ import annotations
@@ -16,16 +14,10 @@ from trainlog.errors import TrainlogError
 from trainlog.files import tables as imp
 from trainlog.store.changelog import log_change
 from trainlog.store.offices import PG_ADMIN, office_code
+from trainlog.store.privileges import make_privileges
 from trainlog.store.sql import Conn
 from trainlog.vocab import say
 
-#: Tables of records (trainlog.store.schema.RECORD_TABLES, not imported: it imports SQLModel).
-RECORD_TABLES = ["branch", "cadre", "cadre_fact", "training_session", "attendance", "online_study",
-                 "plan", "setting", "survey_answer", "survey_topic", "month_close", "change_log"]
-#: Tables an office role may add to, never change: the log of changes.
-APPEND_ONLY = ["change_log"]
-#: The audit columns the server sets on PostgreSQL; no office role may write them.
-SERVER_SET = ("created_role", "updated_role", "closed_role", "role")
 LIST_KEYS = ["code", "name", "parent", "current"]
 _ROLE = re.compile(r"^[A-Za-z_][A-Za-z0-9_$]{0,62}$")
 
@@ -113,37 +105,6 @@ def _role(conn: Conn, role: str) -> str:
     return name
 
 
-def _quoted(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def _privileges(conn: Conn, role: str) -> None:
-    """The table privileges `role` needs for its grants (none left: none at all)."""
-    who = _quoted(role)
-    grants = [bool(ro) for (ro,) in conn.all(
-        "SELECT read_only FROM office_grant WHERE role = :role", {"role": role})]
-    tables = ", ".join(["office", "office_grant", "alembic_version", *RECORD_TABLES])
-    conn.run(f"REVOKE ALL ON {tables} FROM {who}")
-    if not grants:
-        return
-    conn.run(f"GRANT USAGE ON SCHEMA {_quoted(conn.scalar('SELECT current_schema()'))} TO {who}")
-    conn.run(f"GRANT SELECT ON {tables} TO {who}")
-    if all(grants):  # read-only everywhere
-        return
-    for table in RECORD_TABLES:
-        columns = [c for (c,) in conn.all(
-            "SELECT column_name FROM information_schema.columns WHERE table_name = :t "
-            "AND table_schema = current_schema() ORDER BY ordinal_position", {"t": table})
-            if c not in SERVER_SET]
-        listed = ", ".join(columns)
-        update = "" if table in APPEND_ONLY else f", UPDATE ({listed})"
-        conn.run(f"GRANT INSERT ({listed}){update} ON {table} TO {who}")
-    sequences = [s for (s,) in conn.all(
-        "SELECT pg_get_serial_sequence(t, 'id') FROM unnest(CAST(:t AS text[])) AS t",
-        {"t": [t for t in RECORD_TABLES if t not in ("setting", "month_close")]}) if s]
-    conn.run(f"GRANT USAGE ON SEQUENCE {', '.join(sequences)} TO {who}")
-
-
 def _access(read_only: bool) -> str:
     """A grant as its log rows name it."""
     return "read-only" if read_only else "read-write"
@@ -167,7 +128,7 @@ def grant_office(conn: Conn, role: str, code: str, read_only: bool = False) -> d
                     "WHERE role = :role AND office_id = :office", params):
         conn.run("INSERT INTO office_grant (role, office_id, read_only, granted_at, granted_by) "
                  "VALUES (:role, :office, :ro, :at, :by)", params)
-    _privileges(conn, name)
+    make_privileges(conn, name)
     return {"role": name, "office": code_, "name": office_name, "read_only": read_only}
 
 
@@ -184,7 +145,7 @@ def revoke_office(conn: Conn, role: str, code: str) -> dict[str, Any]:
         raise TrainlogError(say("msg.no_grant", role=name, code=code_))
     log_change(conn, "office", code_, "update", {f"grant {name}": (_access(bool(was[0])), None)},
                office=office_id)
-    _privileges(conn, name)
+    make_privileges(conn, name)
     return {"role": name, "office": code_, "revoked": True}
 
 

@@ -464,6 +464,8 @@ WORDS: dict[str, tuple[str, str]] = {
         '；备份位于 {path}'),
     'msg.schema_upgraded': ('upgraded the schema from revision {from} to {to}{copy}',
         '已把数据库结构从版本 {from} 升级到 {to}{copy}'),
+    'msg.privileges_remade': ('table privileges made again from their grants for the roles {roles}',
+        '已按授权重新设置以下数据库角色的表权限：{roles}'),
     'msg.upgraded_on_open': ('upgraded the database schema from revision {from} to {to}; the copy from before is at {path}',
         '已把数据库结构从版本 {from} 升级到 {to}；升级前的副本位于 {path}'),
     'msg.ref_spaces': ('{value} contains spaces; a ref is one word',

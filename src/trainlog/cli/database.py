@@ -113,4 +113,6 @@ def upgrade(st: State) -> None:
     else:
         copy = say("msg.backup_copy", path=done["backup"]) if done["backup"] else ""
         message(say("msg.schema_upgraded", **{"from": done["from"]}, to=done["to"], copy=copy))
+    if done.get("regranted"):
+        message(say("msg.privileges_remade", roles=", ".join(done["regranted"])))
     sys.stdout.write(db.display() + "\n")

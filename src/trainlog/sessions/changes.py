@@ -2,8 +2,9 @@
 
 A session's fields are logged before → after as a reader knows them (its branch by code, its date
 as YYYY-MM-DD); its attendance as the number of attendees before → after, and the codes of the
-attendees added and removed, so the row of a 300-attendee session stays small: a created session
-logs only its number of attendees, and more than `MAX_CODES` codes are logged as their number.
+attendees added and removed (a created session's attendees are all added), so the row of a
+300-attendee session stays small: more than `MAX_CODES` codes are logged as their number. The log
+of sessions of at most `MAX_CODES` attendees says who attended each: a reader can rebuild them.
 """
 
 from __future__ import annotations
@@ -57,7 +58,11 @@ def attendance_changes(before: Mapping[int, float] | None, after: Mapping[int, f
     `added` and `removed` the codes (or their number), `attendee_hours` {code: hours} of those
     whose hours changed (when not all of them to the session's new hours)."""
     if before is None:
-        return {"attendees": (None, len(after))} if after else {}
+        if not after:
+            return {}
+        ids = list(after)
+        codes = code_of(ids) if len(ids) <= MAX_CODES else {}
+        return {"attendees": (None, len(after)), "added": (None, _listed(ids, codes))}
     added = [c for c in after if c not in before]
     removed = [c for c in before if c not in after]
     rehoured = [c for c in after if c in before and before[c] != after[c]]

@@ -11,7 +11,7 @@ The public names are importable from `trainlog.sessions` as they always were.
 from __future__ import annotations
 
 from array import array
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
@@ -36,7 +36,13 @@ from trainlog.sessions.add import (
     insert_attendance,
     parse_ref,
 )
-from trainlog.sessions.changes import Changes, CodeOf, attendance_changes, field_changes
+from trainlog.sessions.changes import (
+    MAX_CODES,
+    Changes,
+    CodeOf,
+    attendance_changes,
+    field_changes,
+)
 from trainlog.store.changelog import log_changes, log_encoded
 from trainlog.store.closing import refuse_closed
 from trainlog.store.sql import Conn, IntegrityError, as_date, chunks, in_list, tune_for_import
@@ -180,7 +186,8 @@ class _Log:
     def fields(self, values: dict[str, Any]) -> dict[str, Any]:
         return values | {"branch": self.branches.get(values["branch_id"])}
 
-    def created(self, ref: str, f: SessionFields, attendees: int) -> tuple[str, str, str, str]:
+    def created(self, ref: str, f: SessionFields,
+                cadres: Sequence[int]) -> tuple[str, str, str, str]:
         """A new session's row, its changes as JSON text: `field_changes(None, …)` and
         `encode` took 15 µs a session, 0.7 s of a province's 50,000."""
         changes: dict[str, list[Any]] = {"date": [None, f.date], "track": [None, f.track],
@@ -193,8 +200,13 @@ class _Log:
             changes["branch"] = [None, self.branches.get(f.branch_id)]
         if f.headcount:
             changes["headcount"] = [None, f.headcount]
-        if attendees:
-            changes["attendees"] = [None, attendees]
+        if cadres:
+            changes["attendees"] = [None, len(cadres)]
+            if len(cadres) <= MAX_CODES:
+                codes = self.code_of(cadres)
+                changes["added"] = [None, sorted(codes.get(i, str(i)) for i in cadres)]
+            else:
+                changes["added"] = [None, len(cadres)]
         return "session", ref, "create", orjson.dumps(
             changes, option=orjson.OPT_SORT_KEYS).decode()
 
@@ -337,7 +349,7 @@ def import_sessions(db: Conn, path: str | Path, encoding: str | None = None,
             _insert_attendance(db, ((ids[r], cid, f.hours) for r, f, it in new
                                     for cid in it.cadres), "session import: writing", meters)
         log_changes(db, log.rows)
-        for part in chunks((log.created(r, f, len(it.cadres)) for r, f, it in new), LOG_CHUNK):
+        for part in chunks((log.created(r, f, it.cadres) for r, f, it in new), LOG_CHUNK):
             log_encoded(db, part)
     except IntegrityError:
         raise TrainlogError(say("msg.refs_raced", path=path)) from None

@@ -341,7 +341,8 @@ class Database:
     def upgrade(self) -> dict[str, Any]:
         """Bring an older schema to HEAD, after a backup copy of a SQLite file.
 
-        Returns {"from", "to", "upgraded", "backup"}. The revision is read again under the write
+        Returns {"from", "to", "upgraded", "backup", "regranted"} (`regranted`: the PostgreSQL
+        roles whose privileges were made again, `trainlog.store.privileges.remake_all`). The revision is read again under the write
         lock, so of several processes opening an older database at once one upgrades it (and
         writes one backup) and the others find it current.
         """
@@ -365,9 +366,18 @@ class Database:
                     backup = self.path.with_name(f"{self.path.name}.{current}.{stamp}.bak")
                     _copy_sqlite(self.path, backup)
                 _run_migrations(conn)
+            # Privileges name tables and columns: a role granted before this version's
+            # tables or columns existed is given them (again on every upgrade: a database
+            # upgraded by an earlier trainlog that did not is put right).
+            regranted: list[str] = []
+            if self.path is None:
+                from trainlog.store.privileges import remake_all
+                from trainlog.store.sql import AlchemyConn
+
+                regranted = remake_all(AlchemyConn(conn))
         self._checked = True
         return {"from": current, "to": HEAD, "upgraded": current != HEAD,
-                "backup": str(backup) if backup else None}
+                "backup": str(backup) if backup else None, "regranted": regranted}
 
     def backup(self, dest: str | Path, overwrite: bool = False) -> dict[str, Any]:
         """A consistent copy of a SQLite database with the online backup API, safe during writes.
