@@ -245,7 +245,43 @@ class TestCronRecipes:
         variables, jobs = crontab()
         assert "PATH" in variables and variables["PATH"].startswith(str(Path(sys.executable)
                                                                          .parent))
-        assert sorted(jobs) == ["monthly.sh", "nightly-rosters.sh", "plan-alert.sh"]
+        assert sorted(jobs) == ["monthly.sh", "nightly-rosters.sh", "plan-alert.sh",
+                                "year-end-hours.sh"]
+
+    def test_year_end_hours_writes_the_check_and_alerts(self, site, tmp_path: Path) -> None:
+        env = {**site, "LAST_YEAR": "2020"}
+        promote = subprocess.run([sys.executable, "-m", "trainlog", "cadre", "edit", "G0005",
+                                  "--rank", "county", "--from", "2020-06-01"],
+                                 env={**os.environ, **env}, capture_output=True, text=True)
+        assert promote.returncode == 0, promote.stderr
+        r = _run("year-end-hours.sh", env, tmp_path)
+        assert r.returncode == 3, r.stderr  # someone is short
+        report = Path(site["TRAINLOG_REPORTS"]) / "hours-2020.json"
+        data = json.loads(report.read_text())
+        assert (data["year"], data["as_of"], data["checked"]) == (2020, "2020-12-31", 459)
+        assert data["grace"] == 1 and data["short_count"] == 458
+        g5 = next(c for c in data["cadres"] if c["cadre"] == "G0005")
+        assert (g5["status"], g5["grace_until"]) == ("grace", "2021-06-01")
+        # said once (not also trainlog's own "N cadre(s) short" line), and nothing on stdout
+        assert r.stdout == "" and r.stderr.count("\n") == 1
+        assert r.stderr.startswith("ALERT: 458 of 459 cadre(s) short of the training hours of "
+                                   "their rank in 2020 (1 within a year of a promotion; met by "
+                                   "rank: county 0/5, section 0/310, staff 0/144)")
+        assert str(report) in r.stderr
+
+    def test_year_end_hours_is_quiet_when_nobody_is_short(self, site, tmp_path: Path) -> None:
+        """Nobody short (here: the rules set to 0, nobody is checked): nothing printed, exit 0,
+        and the check written all the same."""
+        env = {**site, "LAST_YEAR": "2020"}
+        for key in ("hours.county.group", "hours.section.group", "hours.staff.group",
+                    "hours.online"):
+            done = subprocess.run([sys.executable, "-m", "trainlog", "config", "set", key, "0"],
+                                  env={**os.environ, **env}, capture_output=True, text=True)
+            assert done.returncode == 0, done.stderr
+        r = _run("year-end-hours.sh", env, tmp_path)
+        assert (r.returncode, r.stdout, r.stderr) == (0, "", "")
+        data = json.loads((Path(site["TRAINLOG_REPORTS"]) / "hours-2020.json").read_text())
+        assert (data["checked"], data["short_count"]) == (0, 0)
 
     def test_plan_alert_exits_0_on_pace(self, site, tmp_path: Path) -> None:
         env = {**site, "TRAINLOG_TODAY": "2020-04-03"}
