@@ -90,7 +90,10 @@ class TestDemoCommand:
         target = tmp_path / "demo.db"
         r = cli("demo", "--db", target)
         assert r.exit_code == 0, r.stderr
-        out = r.stdout[r.stdout.index("Training hours against the rules"):]
+        out = r.stdout[r.stdout.index("Training hours by rank, as of 2020-04-03"):]
+        table = "\n".join(line.rstrip() for line in out[:out.index("┘\n") + 1].splitlines())
+        # the README shows it as printed (the title's padding left out)
+        assert table + "\n" in (ROOT / "README.md").read_text(encoding="utf-8")
         data = json.loads(cli("--db", target, "hours", "--as-of", "2020-04-03", "--format",
                               "json").stdout)
         assert [(b["rank"], b["checked"]) for b in data["by_rank"]] == [

@@ -973,8 +973,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "workbook.rank": ("Rank", "职级"),
     "workbook.window_from": ("Window from", "起始日期"),
     "workbook.window_to": ("Window to", "截止日期"),
-    "msg.demo_hours": ("Training hours against the rules of each rank, as of {day} (trainlog hours)",
-                       "各职级学时达标情况，截至 {day}（trainlog hours）"),
+    "msg.demo_hours": ("Training hours by rank, as of {day} (trainlog hours)",
+                       "各职级学时达标情况，截至 {day}"),
     "msg.demo_hours_total": ("all ranks", "合计"),
     "workbook.grace_until": ("Grace until", "补足期限"),
 }

@@ -24,9 +24,10 @@ LABELS = own_labels("cadre")
 CADRE_KEYS = ["cadre", "name", "rank", "branch", "from", "to", "group_hours", "group_required",
               "online_hours", "online_required", "status", "grace_until"]
 #: the table's columns: the window (each rank's own) in the summary by rank, not on every row;
-#: the status early and the branch last, the first a narrow terminal leaves out
-TABLE_KEYS = ["cadre", "name", "rank", "status", "group_hours", "group_required", "online_hours",
-              "online_required", "grace_until", "branch"]
+#: the status (and the day a grace ends, when someone is in grace) early and the branch last, the
+#: first a narrow terminal leaves out
+TABLE_KEYS = ["cadre", "name", "rank", "status", "grace_until", "group_hours", "group_required",
+              "online_hours", "online_required", "branch"]
 RANK_KEYS = ["rank", "from", "to", "checked", "met", "grace", "rate"]
 SUMMARY_KEYS = ["as_of", "checked", "met", "short_count", "grace", "unranked"]
 
