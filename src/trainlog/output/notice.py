@@ -35,7 +35,9 @@ def gather(session: Any, period: Period, *, track: str | None = None,
         "top_leaders": _track(leaders, "policy")["person_times"],
         "coverage": coverage(session, period, kind="remote").data,
         "compliance": compliance(session, period),
-        "hours": training_hours(session, as_of=period.end),
+        # the rules count every track and every cadre: not for a notice narrowed to some
+        "hours": (training_hours(session, as_of=period.end)
+                  if track is None and audience == "all" else None),
         "track": track,
         "audience": audience,
     }
@@ -150,7 +152,7 @@ def _zh(f: dict[str, Any]) -> str:
 def _shows_hours(f: dict[str, Any]) -> bool:
     """The paragraph on training hours: in the whole notice (no track or audience narrows it)
     when anyone is checked."""
-    return (not f.get("track") and f["audience"] == "all" and "hours" in f
+    return (not f.get("track") and f["audience"] == "all" and f.get("hours") is not None
             and f["hours"]["checked"] > 0)
 
 
