@@ -59,6 +59,15 @@ def cells(line: str) -> int:
     return cell_len(line)
 
 
+@pytest.fixture(autouse=True)
+def _width_from_columns(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Typer reads TERMINAL_WIDTH once, when `typer.rich_utils` is first imported: an earlier
+    test's command run under TERMINAL_WIDTH=300 would leave it at 300 for this process."""
+    import typer.rich_utils
+
+    monkeypatch.setattr(typer.rich_utils, "MAX_WIDTH", None)
+
+
 def test_the_check_can_fail() -> None:
     """A word cut in two, or an ellipsis, is found."""
     shown = "│ --level  <str>  district/town… │\n│                 ship/village   │"

@@ -16,6 +16,7 @@ import functools
 import json
 import os
 import shutil
+import sys
 import tempfile
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -25,11 +26,16 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    invariant,
+    precondition,
+    rule,
+    run_state_machine_as_test,
+)
 from typer.testing import CliRunner
 
-pytestmark = [pytest.mark.slow,
-              pytest.mark.sqlite_only("a new SQLite file for each sequence of commands")]
+pytestmark = pytest.mark.slow
 
 EXAMPLES = max(int(os.environ.get("TRAINLOG_STATEFUL_EXAMPLES", "40")) // 4, 1)
 STEPS = int(os.environ.get("TRAINLOG_STATEFUL_STEPS", "20"))
@@ -39,6 +45,9 @@ MONTHS = ["2020-01", "2020-02", "2020-03", "2020-04", "2020-05"]
 DAYS = ["01", "10", "28"]
 #: what the sequences did, over the whole test (checked at its end)
 SEEN: dict[str, int] = {}
+#: the PostgreSQL server under test (conftest's `test_server`), None on SQLite: each sequence
+#: of commands gets a database of its own
+SERVER: Any = None
 
 
 def seen(what: str) -> None:
@@ -61,7 +70,9 @@ class Months(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
         self.folder = Path(tempfile.mkdtemp(prefix="trainlog-months-"))
-        self.db = self.folder / "t.db"
+        self.db, self.pg_name = str(self.folder / "t.db"), None
+        if SERVER is not None:
+            self.pg_name, self.db = SERVER.create()
         self.runner = CliRunner()
         self.closed: str | None = None  # the last closed month
         #: month -> its figures as JSON, taken when it closed
@@ -78,6 +89,8 @@ class Months(RuleBasedStateMachine):
 
     def teardown(self) -> None:
         shutil.rmtree(self.folder, ignore_errors=True)
+        if self.pg_name is not None:
+            SERVER.drop(self.pg_name)
 
     def run(self, *args: str, expect: int | None = 0) -> Any:
         from unittest import mock
@@ -87,7 +100,7 @@ class Months(RuleBasedStateMachine):
         from trainlog.cli import app
 
         with mock.patch.object(typer.testing, "_get_command", lambda _app: _command()):
-            r = self.runner.invoke(app, ["--db", str(self.db), *args],
+            r = self.runner.invoke(app, ["--db", self.db, *args],
                                    env={"TRAINLOG_TODAY": "2020-12-31", "TRAINLOG_USER": "t"})
         if r.exception is not None and not isinstance(r.exception, SystemExit):
             raise r.exception
@@ -201,6 +214,7 @@ class Months(RuleBasedStateMachine):
             self.closed = month
             seen("closed")
 
+    @precondition(lambda self: self.closed is not None)
     @rule(month=st.sampled_from(MONTHS[:4]))
     def reopen(self, month: str) -> None:
         r = self.run("month", "reopen", month, "--reason", "补录", expect=None)
@@ -244,14 +258,13 @@ class Months(RuleBasedStateMachine):
         self.run("db", "check", "--format", "json")
 
 
-def test_closed_months_never_change() -> None:
+def test_closed_months_never_change(test_server: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     SEEN.clear()
+    monkeypatch.setattr(sys.modules[__name__], "SERVER", test_server)
     run_state_machine_as_test(Months, settings=settings(
         max_examples=EXAMPLES, stateful_step_count=STEPS, deadline=None, database=None,
         derandomize=os.environ.get("TRAINLOG_STATEFUL_RANDOM") is None,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much]))
-    import sys
-
     sys.stderr.write(f"\nclosed months: {SEEN}\n")
     for what in ("written", "refused", "compared", "closed", "reopened", "agreed with the log"):
         assert SEEN.get(what), (what, SEEN)

@@ -98,12 +98,10 @@ def through_time(db: Database) -> dict[str, Any]:
         if month_end(CLOSED_THROUGH) < today():  # (a test may set today inside the data set)
             close_month(conn, CLOSED_THROUGH)
         deactivate_cadre(conn, code, on=start, reason=reason)
-    with db.connect() as conn:
-        row = conn.first(
-            "SELECT kind, key, action, changes FROM change_log WHERE office_id = :office "
-            "AND kind = 'cadre' AND key = :code ORDER BY id DESC", {"code": code})
-    import json
+    from trainlog.changes import read_log
 
-    kind, key, action, changes = row or (None, None, None, "{}")
-    return {"closed_through": CLOSED_THROUGH.strftime("%Y-%m"), "kind": kind, "key": key,
-            "action": action, "changes": json.loads(changes)}
+    with db.connect() as conn:
+        rows = [r for r in read_log(conn, kind="cadre", key=code) if r["key"] == code]
+    last = rows[-1] if rows else {"kind": None, "key": None, "action": None, "changes": {}}
+    return {"closed_through": CLOSED_THROUGH.strftime("%Y-%m"),
+            **{k: last[k] for k in ("kind", "key", "action", "changes")}}
