@@ -406,6 +406,14 @@ class TestGrace:
             "county", "grace", "2021-02-28")
         assert self.status(roster, "--as-of", "2021-02-28")["G2"][1] == "short"
 
+    def test_the_first_and_last_years(self, roster) -> None:
+        # a grace ending after 9999 ends on the last day there is; year 1 has nobody before it
+        # (--as-of the day before: a fact holds up to FOREVER, 9999-12-31, not on it)
+        ok(roster, "cadre", "edit", "G2", "--rank", "county", "--from", "9999-06-01")
+        assert self.status(roster, "--as-of", "9999-12-30")["G2"] == (
+            "county", "grace", "9999-12-31")
+        assert self.status(roster, "--year", "1")["G2"] == ("section", "short", None)
+
     def test_short_and_fail_if_any_leave_grace_out(self, roster) -> None:
         ok(roster, "cadre", "edit", "G2", "--rank", "county", "--from", "2020-03-01")
         assert list(figures(hours(roster, "--year", "2020", "--short"))) == ["G1", "G3"]

@@ -36,7 +36,9 @@ GRACE_FROM = ("section", "staff", "village")
 
 
 def a_year_after(day: date) -> date:
-    """The same day a year later (29 February: 28 February)."""
+    """The same day a year later (29 February: 28 February; in 9999: the last day there is)."""
+    if day.year == date.max.year:
+        return date.max
     try:
         return day.replace(year=day.year + 1)
     except ValueError:
@@ -44,7 +46,10 @@ def a_year_after(day: date) -> date:
 
 
 def a_year_before(day: date) -> date:
-    """The same day a year earlier (29 February: 28 February)."""
+    """The same day a year earlier (29 February: 28 February; in year 1: the first day there
+    is)."""
+    if day.year == date.min.year:
+        return date.min
     try:
         return day.replace(year=day.year - 1)
     except ValueError:
