@@ -700,21 +700,29 @@ class Benchmark:
         if self.loaded is None or self.raw_loaded is None:
             row.error = "no loaded database (the imports failed)"
             return
-        if self.args.db:
-            row.error = "measured on SQLite only (the ranks are set by a SQLite UPDATE)"
-            return
         from baseline import RANK_RULE  # noqa: PLC0415
 
         ranked = self.runner.baseline(self.raw_loaded, "rank")
         if ranked.code:
             row.error = f"baseline rank: {ranked.tail()}"
             return
-        con = sqlite3.connect(self.loaded)
-        with con:
-            con.execute(f"UPDATE cadre SET rank = {RANK_RULE}")
-            con.execute("UPDATE cadre_fact SET rank = (SELECT c.rank FROM cadre c "
-                        "WHERE c.id = cadre_fact.cadre_id)")
-        con.close()
+        ranks = [f"UPDATE cadre SET rank = {RANK_RULE}",
+                 "UPDATE cadre_fact SET rank = (SELECT c.rank FROM cadre c "
+                 "WHERE c.id = cadre_fact.cadre_id)"]
+        if self.args.db:  # the same UPDATE with the driver, then fresh statistics
+            import psycopg  # noqa: PLC0415
+
+            conninfo = re.sub(r"^postgresql\+\w+://", "postgresql://", self.loaded)
+            with psycopg.connect(conninfo, autocommit=True) as pg:
+                for statement in ranks:
+                    pg.execute(statement)
+                pg.execute("ANALYZE cadre, cadre_fact")
+        else:
+            con = sqlite3.connect(self.loaded)
+            with con:
+                for statement in ranks:
+                    con.execute(statement)
+            con.close()
         ours, base = self.measure_pair(
             row, partial(self.runner.trainlog, self.loaded, *args, "--format", "json"),
             partial(self.runner.baseline, self.raw_loaded, *args), self.args.repeat)

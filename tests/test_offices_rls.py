@@ -169,6 +169,32 @@ class TestThroughTrainlog:
                    env={"TRAINLOG_DB": shared.url("luohe")})
         assert city.exit_code == 1 and "not change them" in city.stderr  # still read-only
 
+    def test_an_import_refreshes_the_statistics_for_an_office_role(
+            self, cli, shared: Shared, write_csv, tmp_path: Path,
+            monkeypatch: pytest.MonkeyPatch) -> None:
+        """An import's ANALYZE (migration 0006) runs for a role that does not own the tables, in
+        the import's transaction; a dry run and a small import leave the statistics alone."""
+        def statistics() -> tuple[float, int]:
+            with connect(shared.url("trainlog_admin")) as conn:
+                return (conn.execute("SELECT reltuples FROM pg_class "
+                                     "WHERE relname = 'cadre'").fetchone()[0],
+                        conn.execute("SELECT count(*) FROM cadre").fetchone()[0])
+
+        clerk = {"TRAINLOG_DB": shared.url("zhaoling")}
+        new = write_csv(tmp_path / "new.csv", ["code", "name", "branch"],
+                        [[f"N{i}", f"新{i}", "B001"] for i in range(3)])
+        assert statistics() == (-1, 10)  # never analyzed: the fixture's imports are small
+        assert cli("cadre", "import", new, env=clerk).exit_code == 0
+        assert statistics() == (-1, 13)  # fewer rows than ANALYZE_AFTER
+        monkeypatch.setattr("trainlog.store.sql.ANALYZE_AFTER", 3)
+        again = write_csv(tmp_path / "again.csv", ["code", "name", "branch"],
+                          [[f"M{i}", f"再{i}", "B001"] for i in range(3)])
+        assert cli("cadre", "import", again, "--dry-run", env=clerk).exit_code == 0
+        assert statistics() == (-1, 13)
+        result = cli("cadre", "import", again, env=clerk)
+        assert result.exit_code == 0, result.stderr
+        assert statistics() == (16, 16)
+
     def test_the_audit_fields_name_the_role(self, shared: Shared) -> None:
         with connect(shared.url("trainlog_admin")) as conn:
             rows = conn.execute("SELECT o.code, s.created_by, s.created_role FROM "

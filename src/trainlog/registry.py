@@ -17,7 +17,7 @@ from trainlog.errors import FieldProblems, Problem, TrainlogError
 from trainlog.files import tables as imp
 from trainlog.store.changelog import log_change, log_changes
 from trainlog.store.closing import first_open_day, last_closed_day, refuse_closed
-from trainlog.store.sql import IN_CHUNK, Conn, as_date, chunks
+from trainlog.store.sql import IN_CHUNK, Conn, as_date, chunks, fresh_statistics
 from trainlog.vocab import LEVELS, RANKS, parse_bool, parse_choice, say
 
 CADRE_FLAGS = ("top_leader", "poverty_cadre", "party_member")
@@ -532,6 +532,9 @@ def _import(conn: Conn, kind: str, path: str | Path, table: imp.Table,
     chk.problems.sort(key=lambda p: p.row)
     chk.raise_if_any(str(path))
     result.read = table.summary
+    if not dry_run:
+        fresh_statistics(conn, ["branch"] if kind == "branch" else ["cadre", "cadre_fact"],
+                         result.created + result.updated)
     return result
 
 

@@ -19,7 +19,7 @@ from trainlog.dates import Period, parse_date
 from trainlog.errors import FieldError, TrainlogError
 from trainlog.files import tables as imp
 from trainlog.registry import cadre_ids
-from trainlog.store.sql import Conn, as_date
+from trainlog.store.sql import Conn, as_date, fresh_statistics
 from trainlog.vocab import METHODS, TIERS, TOPICS, label, parse_choice, say
 
 LIST_KEYS = ["id", "date", "method", "topic", "tier", "cadre", "respondent", "note"]
@@ -273,6 +273,8 @@ def import_answers(conn: Conn, path: str | Path, encoding: str | None = None,
             _write_counted(conn, new, result)
             new = []
     _write_counted(conn, new, result)
+    if not dry_run:
+        fresh_statistics(conn, ["survey_answer", "survey_topic"], result.created + result.topics)
     return result
 
 

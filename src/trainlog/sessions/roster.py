@@ -45,7 +45,15 @@ from trainlog.sessions.changes import (
 )
 from trainlog.store.changelog import log_changes, log_encoded
 from trainlog.store.closing import refuse_closed
-from trainlog.store.sql import Conn, IntegrityError, as_date, chunks, in_list, tune_for_import
+from trainlog.store.sql import (
+    Conn,
+    IntegrityError,
+    as_date,
+    chunks,
+    fresh_statistics,
+    in_list,
+    tune_for_import,
+)
 from trainlog.vocab import say
 
 #: Sessions whose attendance is compared at once when an import replaces existing refs.
@@ -353,6 +361,9 @@ def import_sessions(db: Conn, path: str | Path, encoding: str | None = None,
             log_encoded(db, part)
     except IntegrityError:
         raise TrainlogError(say("msg.refs_raced", path=path)) from None
+    if not dry_run:
+        fresh_statistics(db, ["training_session", "attendance", "change_log"],
+                         result.attendances if result.created or result.updated else 0)
     return result
 
 

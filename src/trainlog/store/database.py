@@ -28,9 +28,9 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 #: The newest migration this version knows; a test checks it is Alembic's head.
-HEAD = "0005"
+HEAD = "0006"
 #: Every revision ever released, oldest first, so an older database can be told from a newer one.
-REVISIONS = ["0001", "0002", "0003", "0004", "0005"]
+REVISIONS = ["0001", "0002", "0003", "0004", "0005", "0006"]
 
 #: How long a writer waits for another writer's lock before it gives up (per attempt).
 BUSY_TIMEOUT_MS = 30_000

@@ -26,7 +26,7 @@ from trainlog.files.meters import Meters
 from trainlog.files.people import CadreFinder, check_cadre_columns
 from trainlog.store.changelog import log_change, log_changes
 from trainlog.store.closing import refuse_closed
-from trainlog.store.sql import Conn, as_date, tune_for_import
+from trainlog.store.sql import Conn, as_date, fresh_statistics, tune_for_import
 from trainlog.vocab import PLATFORMS, parse_choice, say
 
 DEFAULT_PLATFORM = "academy"
@@ -383,6 +383,8 @@ def import_study(db: Conn, path: str | Path, month: str | None = None,
         _rollback(db)
         raise
     db.run(f"RELEASE SAVEPOINT {_SAVEPOINT}")
+    if not dry_run:
+        fresh_statistics(db, ["online_study", "change_log"], created + updated)
     keys = list(job.groups)
     total = job.records_n
     return StudyImportResult(rows=job.rows, created=created, updated=updated,
