@@ -80,6 +80,33 @@ class TestDemoCommand:
         r = cli("demo", "--db", tmp_path / "demo.db", "--lang", "zh")
         assert r.exit_code == 0
         assert "远程教育学习培训次数" in r.stdout and "专题培训" in r.stdout
+        assert "各职级学时达标情况，截至 2020-04-03" in r.stdout and "县处级以上" in r.stdout
+        assert "四、学时达标。" in r.stdout
+
+    def test_prints_a_training_hours_summary(self, cli, tmp_path: Path) -> None:
+        """The data set's ranks: the four district leaders county, the units' heads and the
+        townships' cadres section, the units' other cadres staff, the village cadres village
+        (who owe no hours by default); the summary is `hours --as-of 2020-04-03`'s by rank."""
+        target = tmp_path / "demo.db"
+        r = cli("demo", "--db", target)
+        assert r.exit_code == 0, r.stderr
+        out = r.stdout[r.stdout.index("Training hours by rank, as of 2020-04-03"):]
+        table = "\n".join(line.rstrip() for line in out[:out.index("┘\n") + 1].splitlines())
+        # the README shows it as printed (the title's padding left out)
+        assert table + "\n" in (ROOT / "README.md").read_text(encoding="utf-8")
+        data = json.loads(cli("--db", target, "hours", "--as-of", "2020-04-03", "--format",
+                              "json").stdout)
+        assert [(b["rank"], b["checked"]) for b in data["by_rank"]] == [
+            ("county", 4), ("section", 311), ("staff", 144)]
+        for b in data["by_rank"]:
+            assert f"│ {b['rank']:<9} │ {b['checked']:>7} │ {b['met']:>3} │" in out
+        assert f"│ all ranks │ {data['checked']:>7} │" in out
+        rows = json.loads(cli("--db", target, "cadre", "list", "--format", "json").stdout)
+        ranks = {r["rank"] for r in rows}
+        assert ranks == {"county", "section", "staff", "village"}
+        history = json.loads(cli("--db", target, "cadre", "history", "G0001", "--format",
+                                 "json").stdout)
+        assert [f["from"] for f in history["facts"] if f["fact"] == "rank"] == [None]
 
     def test_refuses_an_existing_database(self, cli, tmp_path: Path) -> None:
         target = tmp_path / "mine.db"
@@ -221,7 +248,43 @@ class TestCronRecipes:
         variables, jobs = crontab()
         assert "PATH" in variables and variables["PATH"].startswith(str(Path(sys.executable)
                                                                          .parent))
-        assert sorted(jobs) == ["monthly.sh", "nightly-rosters.sh", "plan-alert.sh"]
+        assert sorted(jobs) == ["monthly.sh", "nightly-rosters.sh", "plan-alert.sh",
+                                "year-end-hours.sh"]
+
+    def test_year_end_hours_writes_the_check_and_alerts(self, site, tmp_path: Path) -> None:
+        env = {**site, "LAST_YEAR": "2020"}
+        promote = subprocess.run([sys.executable, "-m", "trainlog", "cadre", "edit", "G0005",
+                                  "--rank", "county", "--from", "2020-06-01"],
+                                 env={**os.environ, **env}, capture_output=True, text=True)
+        assert promote.returncode == 0, promote.stderr
+        r = _run("year-end-hours.sh", env, tmp_path)
+        assert r.returncode == 3, r.stderr  # someone is short
+        report = Path(site["TRAINLOG_REPORTS"]) / "hours-2020.json"
+        data = json.loads(report.read_text())
+        assert (data["year"], data["as_of"], data["checked"]) == (2020, "2020-12-31", 459)
+        assert data["grace"] == 1 and data["short_count"] == 458
+        g5 = next(c for c in data["cadres"] if c["cadre"] == "G0005")
+        assert (g5["status"], g5["grace_until"]) == ("grace", "2021-06-01")
+        # said once (not also trainlog's own "N cadre(s) short" line), and nothing on stdout
+        assert r.stdout == "" and r.stderr.count("\n") == 1
+        assert r.stderr.startswith("ALERT: 458 of 459 cadre(s) short of the training hours of "
+                                   "their rank in 2020 (1 within a year of a promotion; met by "
+                                   "rank: county 0/5, section 0/310, staff 0/144)")
+        assert str(report) in r.stderr
+
+    def test_year_end_hours_is_quiet_when_nobody_is_short(self, site, tmp_path: Path) -> None:
+        """Nobody short (here: the rules set to 0, nobody is checked): nothing printed, exit 0,
+        and the check written all the same."""
+        env = {**site, "LAST_YEAR": "2020"}
+        for key in ("hours.county.group", "hours.section.group", "hours.staff.group",
+                    "hours.online"):
+            done = subprocess.run([sys.executable, "-m", "trainlog", "config", "set", key, "0"],
+                                  env={**os.environ, **env}, capture_output=True, text=True)
+            assert done.returncode == 0, done.stderr
+        r = _run("year-end-hours.sh", env, tmp_path)
+        assert (r.returncode, r.stdout, r.stderr) == (0, "", "")
+        data = json.loads((Path(site["TRAINLOG_REPORTS"]) / "hours-2020.json").read_text())
+        assert (data["checked"], data["short_count"]) == (0, 0)
 
     def test_plan_alert_exits_0_on_pace(self, site, tmp_path: Path) -> None:
         env = {**site, "TRAINLOG_TODAY": "2020-04-03"}

@@ -99,20 +99,20 @@ class TestRules:
         }
         assert (data["checked"], data["met"], data["short_count"], data["unranked"]) == (3, 1, 2, 1)
         assert data["by_rank"] == [
-            {"rank": "county", "checked": 1, "met": 0, "rate": 0.0},
-            {"rank": "section", "checked": 1, "met": 1, "rate": 1.0},
-            {"rank": "staff", "checked": 1, "met": 0, "rate": 0.0}]
+            {"rank": "county", "checked": 1, "met": 0, "short": 1, "grace": 0, "rate": 0.0},
+            {"rank": "section", "checked": 1, "met": 1, "short": 0, "grace": 0, "rate": 1.0},
+            {"rank": "staff", "checked": 1, "met": 0, "short": 1, "grace": 0, "rate": 0.0}]
 
     def test_the_json_shape(self, roster) -> None:
         data = hours(roster, "--year", "2020")
-        assert list(data) == ["year", "as_of", "checked", "met", "short_count", "unranked",
-                              "by_rank", "cadres"]
+        assert list(data) == ["year", "as_of", "checked", "met", "short_count", "grace",
+                              "unranked", "by_rank", "cadres"]
         assert (data["year"], data["as_of"]) == (2020, "2020-12-31")
         assert data["cadres"][0] == {
             "cadre": "G1", "name": "张一", "rank": "county", "branch": "B1",
             "window": {"from": "2016-01-01", "to": "2020-12-31"},
             "group_hours": 34.0, "group_required": 550.0, "online_hours": 50.0,
-            "online_required": 50.0, "met": False}
+            "online_required": 50.0, "met": False, "status": "short", "grace_until": None}
         assert [c["cadre"] for c in data["cadres"]] == sorted(c["cadre"] for c in data["cadres"])
         assert data["cadres"][1]["window"] == {"from": "2020-01-01", "to": "2020-12-31"}
 
@@ -242,8 +242,8 @@ class TestCommand:
         assert "Rate met" in en and "short" in en
         csv = ok(roster, "hours", "--year", "2020", "--format", "csv").stdout.splitlines()
         assert csv[0] == ("cadre,name,rank,branch,from,to,group_hours,group_required,"
-                          "online_hours,online_required,status")
-        assert csv[2] == "G2,张二,section,B1,2020-01-01,2020-12-31,92.0,90.0,50.0,50.0,met"
+                          "online_hours,online_required,status,grace_until")
+        assert csv[2] == "G2,张二,section,B1,2020-01-01,2020-12-31,92.0,90.0,50.0,50.0,met,"
         ok(roster, "hours", "--year", "2020", "-o", str(tmp_path / "h.xlsx"))
         assert (tmp_path / "h.xlsx").stat().st_size > 0
 
@@ -344,3 +344,130 @@ class TestRank:
         ok(roster, "cadre", "edit", "G5", "--rank", "staff", "--correct")
         data = hours(roster, "--year", "2020")
         assert data["unranked"] == 0 and "G5" in figures(data)
+
+
+class TestGrace:
+    """A cadre promoted to county less than 12 months before the check's last day who does not
+    meet the county requirement is in grace until the promotion day a year later."""
+
+    def status(self, cli, *args: str) -> dict[str, tuple[Any, ...]]:  # type: ignore[no-untyped-def]
+        return {c["cadre"]: (c["rank"], c["status"], c["grace_until"])
+                for c in hours(cli, *args)["cadres"]}
+
+    def test_inside_the_year_after_the_promotion(self, roster) -> None:
+        ok(roster, "cadre", "edit", "G2", "--rank", "county", "--from", "2020-03-01")
+        data = hours(roster, "--year", "2020")
+        g2 = next(c for c in data["cadres"] if c["cadre"] == "G2")
+        # 92 hours over 2016-2020 of 550: not met, but promoted on 1 March 2020
+        assert (g2["rank"], g2["group_hours"], g2["group_required"], g2["met"], g2["status"],
+                g2["grace_until"]) == ("county", 92.0, 550.0, False, "grace", "2021-03-01")
+        assert (data["checked"], data["met"], data["short_count"], data["grace"]) == (3, 0, 2, 1)
+        assert data["by_rank"] == [
+            {"rank": "county", "checked": 2, "met": 0, "short": 1, "grace": 1, "rate": 0.0},
+            {"rank": "staff", "checked": 1, "met": 0, "short": 1, "grace": 0, "rate": 0.0}]
+        assert self.status(roster, "--year", "2020")["G1"] == ("county", "short", None)
+
+    def test_across_the_year_boundary_and_after_12_months(self, roster) -> None:
+        ok(roster, "cadre", "edit", "G2", "--rank", "county", "--from", "2020-03-01")
+        assert self.status(roster, "--as-of", "2021-02-28")["G2"] == (
+            "county", "grace", "2021-03-01")
+        # 12 months to the day: not less than 12 months, short
+        assert self.status(roster, "--as-of", "2021-03-01")["G2"] == ("county", "short", None)
+        assert self.status(roster, "--year", "2021")["G2"] == ("county", "short", None)
+        # before the promotion he is checked as section (S3 and S4 by then: 44 of 90)
+        assert self.status(roster, "--as-of", "2020-02-29")["G2"] == ("section", "short", None)
+
+    def test_met_is_met_not_grace(self, roster) -> None:
+        ok(roster, "config", "set", "hours.county.group", "90")
+        ok(roster, "cadre", "edit", "G2", "--rank", "county", "--from", "2020-03-01")
+        assert self.status(roster, "--year", "2020")["G2"] == ("county", "met", None)
+
+    def test_only_a_promotion_from_a_lower_rank(self, roster) -> None:
+        # G5 had no rank: a rank first recorded as county is no promotion
+        ok(roster, "cadre", "edit", "G5", "--rank", "county", "--from", "2020-06-01")
+        # G3 promoted and moved back to staff: checked as staff, short, no grace
+        ok(roster, "cadre", "edit", "G3", "--rank", "county", "--from", "2020-03-01")
+        ok(roster, "cadre", "edit", "G3", "--rank", "staff", "--from", "2020-09-01")
+        # G1 county, section from March, county again from September: the latest promotion
+        ok(roster, "cadre", "edit", "G1", "--rank", "section", "--from", "2020-03-01")
+        ok(roster, "cadre", "edit", "G1", "--rank", "county", "--from", "2020-09-01")
+        # G2 promoted, then moved to another branch: the promotion's day still counts
+        ok(roster, "cadre", "edit", "G2", "--rank", "county", "--from", "2020-04-15")
+        ok(roster, "cadre", "edit", "G2", "--branch", "B2", "--from", "2020-06-01")
+        got = self.status(roster, "--year", "2020")
+        assert got == {"G1": ("county", "grace", "2021-09-01"),
+                       "G2": ("county", "grace", "2021-04-15"),
+                       "G3": ("staff", "short", None),
+                       "G5": ("county", "short", None)}
+
+    def test_a_leap_day_promotion(self, roster) -> None:
+        ok(roster, "cadre", "edit", "G2", "--rank", "county", "--from", "2020-02-29")
+        assert self.status(roster, "--as-of", "2021-02-27")["G2"] == (
+            "county", "grace", "2021-02-28")
+        assert self.status(roster, "--as-of", "2021-02-28")["G2"][1] == "short"
+
+    def test_the_first_and_last_years(self, roster) -> None:
+        # a grace ending after 9999 ends on the last day there is; year 1 has nobody before it
+        # (--as-of the day before: a fact holds up to FOREVER, 9999-12-31, not on it)
+        ok(roster, "cadre", "edit", "G2", "--rank", "county", "--from", "9999-06-01")
+        assert self.status(roster, "--as-of", "9999-12-30")["G2"] == (
+            "county", "grace", "9999-12-31")
+        assert self.status(roster, "--year", "1")["G2"] == ("section", "short", None)
+
+    def test_short_and_fail_if_any_leave_grace_out(self, roster) -> None:
+        ok(roster, "cadre", "edit", "G2", "--rank", "county", "--from", "2020-03-01")
+        assert list(figures(hours(roster, "--year", "2020", "--short"))) == ["G1", "G3"]
+        for key in ("hours.county.group", "hours.online", "hours.staff.group"):
+            ok(roster, "config", "set", key, "0")
+        ok(roster, "config", "set", "hours.county.group", "550")
+        # staff has no rule now: G1 (made staff) and G3 are not checked, only G2, in grace
+        ok(roster, "cadre", "edit", "G1", "--rank", "staff", "--from", "2020-01-01")
+        data = hours(roster, "--year", "2020", "--fail-if-any")
+        assert (data["checked"], data["short_count"], data["grace"]) == (1, 0, 1)
+        r = ok(roster, "hours", "--year", "2020", "--short")
+        assert "1 in the year after a promotion" in r.stderr
+
+    def test_the_table_in_zh_and_en(self, roster) -> None:
+        ok(roster, "cadre", "edit", "G2", "--rank", "county", "--from", "2020-03-01")
+        zh = ok(roster, "hours", "--year", "2020", "--lang", "zh").stdout
+        assert "晋升一年内" in zh and "补足期限" in zh and "2021-03-01" in zh
+        assert "晋升一年内人数" in zh
+        en = ok(roster, "hours", "--year", "2020").stdout
+        assert "grace" in en and "Grace until" in en and "In grace" in en
+        csv = ok(roster, "hours", "--year", "2020", "--format", "csv").stdout.splitlines()
+        assert csv[2].endswith(",grace,2021-03-01")
+
+
+class TestCadreShow:
+    def show(self, cli, *args: str) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+        return json.loads(ok(cli, "cadre", "show", *args, "--format", "json").stdout)["hours"]
+
+    def test_the_hours_of_the_year_in_json(self, roster) -> None:
+        # this year (2020) to today, 31 December: the figures of `hours --year 2020`
+        assert self.show(roster, "G2") == {
+            "year": 2020, "as_of": "2020-12-31", "checked": True, "rank": "section",
+            "window": {"from": "2020-01-01", "to": "2020-12-31"}, "group_hours": 92.0,
+            "group_required": 90.0, "online_hours": 50.0, "online_required": 50.0,
+            "met": True, "status": "met", "grace_until": None}
+        g1 = self.show(roster, "G1", "--year", "2019")
+        assert (g1["as_of"], g1["window"]["from"], g1["group_hours"], g1["online_hours"],
+                g1["status"]) == ("2019-12-31", "2015-01-01", 20.0, 0.0, "short")
+        ok(roster, "cadre", "edit", "G3", "--rank", "county", "--from", "2020-10-01")
+        g3 = self.show(roster, "G3")
+        assert (g3["rank"], g3["status"], g3["grace_until"]) == ("county", "grace", "2021-10-01")
+        # not checked: no rank (G5), a rank without a rule (G4 village), retired (G6)
+        for code in ("G5", "G4", "G6"):
+            assert self.show(roster, code) == {"year": 2020, "as_of": "2020-12-31",
+                                               "checked": False}, code
+        assert self.show(roster, "G6", "--year", "2019")["status"] == "short"
+
+    def test_the_table_in_en_and_zh(self, roster) -> None:
+        ok(roster, "cadre", "edit", "G3", "--rank", "county", "--from", "2020-10-01")
+        en = ok(roster, "cadre", "show", "G3").stdout
+        assert "Training hours 2020" in en and "Group required" in en and "2021-10-01" in en
+        zh = ok(roster, "cadre", "show", "G3", "--lang", "zh").stdout
+        assert "2020年学时" in zh and "晋升一年内" in zh and "补足期限" in zh and "550.0" in zh
+        zh = ok(roster, "cadre", "show", "G2", "--lang", "zh", "--year", "2020").stdout
+        assert "达标" in zh and "补足期限" not in zh
+        assert "未检查" in ok(roster, "cadre", "show", "G5", "--lang", "zh").stdout
+        assert "not checked" in ok(roster, "cadre", "show", "G5").stdout

@@ -85,6 +85,13 @@ def expected(cli, *period: str, **options: str) -> Counter[str]:
         out += [comp["short_count"]] if comp["short_count"] else []
     if "special" in shown:
         out += [tracks["special"]["sessions"], tracks["special"]["person_times"]]
+    if "track" not in options and "audience" not in options:
+        h = _json(cli, "hours", "--as-of", r["period"]["to"])
+        if h["checked"]:
+            out += [h["checked"], h["met"]]
+            for b in h["by_rank"]:
+                out += [_pct(b["rate"]), b["checked"], b["met"]]
+            out += [h[k] for k in ("short_count", "grace") if h[k]]
     plan = r["plan"]
     if plan is not None:
         out += [plan["target"], plan["to_date"], _pct(plan["progress"]), _pct(plan["expected"])]
@@ -201,6 +208,55 @@ class TestNumbers:
         r = cli("report", *AS_OF, "--format", "notice", "--fail-if-behind")
         assert r.exit_code == 3
         assert r.stdout.startswith("关于2020年") and "behind the plan" in r.stderr
+
+
+class TestHours:
+    """学时达标: the rate met of each rank, from `hours --as-of` the period's last day."""
+
+    @pytest.fixture
+    def ranked(self, small: Database, cli) -> Database:
+        # C1 county (promoted from section on 1 March: in grace), C2 and C3 section, C4 staff
+        for code, rank in (("C1", "section"), ("C2", "section"), ("C3", "section"),
+                           ("C4", "staff")):
+            assert cli("cadre", "edit", code, "--rank", rank, "--correct").exit_code == 0
+        assert cli("cadre", "edit", "C1", "--rank", "county", "--from", "2020-03-01").exit_code == 0
+        assert cli("config", "set", "hours.section.group", "8").exit_code == 0
+        assert cli("config", "set", "hours.online", "0").exit_code == 0
+        return small
+
+    def test_the_sentence_and_its_numbers(self, ranked: Database, cli, tmp_path: Path) -> None:
+        set_plan_cli(cli, "--target", "100")
+        text = notice(cli, *AS_OF)
+        lines = text.splitlines()
+        # C2: 2.5 + 6 of 8, met; C3: 2.5, short; C4 staff: nothing of 90; C1 in grace
+        assert lines[6] == (
+            "　　四、学时达标。按照干部教育培训工作条例的学时要求，截至4月3日，4名干部中"
+            "1人达标，达标率分别为：县处级以上干部0%（1人中0人达标），乡科级干部50%（2人中1人达标），"
+            "科员及以下干部0%（1人中0人达标）。2人学时不足。1人晋升未满一年，须于晋升后一年内补足。")
+        assert lines[7].startswith("　　五、年度计划。")
+        assert numbers(text) == expected(cli, *AS_OF)
+        en = notice(cli, *AS_OF, "--lang", "en")
+        assert ("4. Training hours. By 3 April, 1 of the 4 cadres checked against the training "
+                "hours of their rank met them; the rate met by rank: county 0% (0 of 1), section "
+                "50% (1 of 2), staff 0% (0 of 1). 2 are short of hours. 1 is within a year of a "
+                "promotion, and has a year from it to complete them.") in en
+        assert "5. The year's plan." in en
+        assert numbers(en) == expected(cli, *AS_OF)
+        month = ["--month", "2020-03"]
+        assert numbers(notice(cli, *month)) == expected(cli, *month)
+        r = cli("report", *AS_OF, "-o", str(tmp_path / "n.docx"))
+        assert r.exit_code == 0, r.output
+        from docx import Document
+
+        paragraphs = [p.text for p in Document(str(tmp_path / "n.docx")).paragraphs]
+        assert any("四、学时达标。" in p and "乡科级干部50%" in p for p in paragraphs)
+
+    def test_left_out_when_narrowed_or_nobody_ranked(self, ranked: Database, cli) -> None:
+        assert "学时达标" not in notice(cli, *AS_OF, "--track", "special")
+        assert "学时达标" not in notice(cli, *AS_OF, "--audience", "top-leaders")
+        for code in ("C1", "C2", "C3", "C4"):
+            assert cli("cadre", "edit", code, "--rank", "", "--correct").exit_code == 0
+        assert "学时达标" not in notice(cli, *AS_OF)
 
 
 def set_plan_cli(cli, *args: str) -> None:

@@ -23,9 +23,10 @@ from trainlog.sessions.queries import void_session
 from trainlog.store.database import Database
 from trainlog.study.records import add_study
 
-SHEETS_ZH = ["汇总", "图表", "按月统计", "培训明细", "干部学时", "学时不足", "支部覆盖", "乡镇覆盖"]
-SHEETS_EN = ["Summary", "Charts", "Monthly", "Sessions", "Cadres", "Shortfall", "Branches",
-             "Townships"]
+SHEETS_ZH = ["汇总", "图表", "按月统计", "培训明细", "干部学时", "学时不足", "学时达标", "支部覆盖",
+             "乡镇覆盖"]
+SHEETS_EN = ["Summary", "Charts", "Monthly", "Sessions", "Cadres", "Shortfall", "Training hours",
+             "Branches", "Townships"]
 AS_OF = ["--year", "2020", "--as-of", "2020-04-03"]
 
 
@@ -104,7 +105,7 @@ class TestWorkbook:
         wb = _export(cli, tmp_path / "r.xlsx")
         assert wb.sheetnames == SHEETS_ZH
         assert [wb[n].freeze_panes for n in SHEETS_ZH[2:]] == ["B2", "B2", "C2", "C2", "C2",
-                                                                "B2"]
+                                                                "C2", "B2"]
         assert _rows(wb["培训明细"])[0] == (
             "序号", "培训编号", "日期", "类别", "形式", "主题", "培训名称", "学时", "党支部",
             "党支部名称", "乡镇", "具名人数", "未具名人数", "人次")
@@ -263,6 +264,34 @@ class TestWorkbook:
                             for r in comp["short"]]
         assert [r[0] for r in rows[1:]] == ["C2", "C1"]
 
+    def test_hours_sheet_equals_trainlog_hours(self, small: Database, cli,
+                                               tmp_path: Path) -> None:
+        """学时达标: every cadre checked by `hours` on the period's last day, his hours, the
+        requirement and the status; C3 promoted to county on 1 March is in grace."""
+        for code, rank in (("C1", "county"), ("C2", "section"), ("C3", "staff")):
+            assert cli("cadre", "edit", code, "--rank", rank, "--correct").exit_code == 0
+        assert cli("cadre", "edit", "C3", "--rank", "county", "--from", "2020-03-01").exit_code == 0
+        wb = _export(cli, tmp_path / "r.xlsx")
+        rows = _rows(wb["学时达标"])
+        assert rows[0] == ("干部编号", "姓名", "党支部", "职级", "起始日期", "截止日期", "集中学时",
+                           "集中应修", "网络学时", "网络应修", "达标情况", "补足期限")
+        day = datetime
+        assert rows[1:] == [
+            # C1: P1's 2 hours (the void one and 10 April's left out); online 6+4+5+2+1
+            ("C1", "=1+1", "B1", "县处级以上", day(2016, 1, 1), day(2020, 4, 3), 2.0, 550.0,
+             18.0, 50.0, "未达标", None),
+            ("C2", "@SUM(A1)", "B3", "乡科级", day(2020, 1, 1), day(2020, 4, 3), 8.0, 90.0, 8.0,
+             50.0, "未达标", None),
+            ("C3", "张三", "B2", "县处级以上", day(2016, 1, 1), day(2020, 4, 3), 1.0, 550.0, 0.0,
+             50.0, "晋升一年内", day(2021, 3, 1))]
+        data = _json(cli, "hours", "--as-of", "2020-04-03")
+        assert [(c["cadre"], c["group_hours"], c["online_hours"], c["status"])
+                for c in data["cadres"]] == [(r[0], r[6], r[8], {"未达标": "short",
+                                                                 "晋升一年内": "grace"}[r[10]])
+                                             for r in rows[1:]]
+        en = _export(cli, tmp_path / "e.xlsx", "--lang", "en")
+        assert _rows(en["Training hours"])[3][10:] == ("grace", day(2021, 3, 1))
+
     def test_branches_and_townships_equal_coverage(self, small: Database, cli,
                                                    tmp_path: Path) -> None:
         wb = _export(cli, tmp_path / "r.xlsx")
@@ -387,13 +416,13 @@ class TestCommand:
         path.write_text("old")
         r = cli("export", *AS_OF, path)
         assert r.exit_code == 0
-        assert r.stdout.startswith(f"wrote {path}: 8 sheets (2020-01-01..2020-04-03), "
+        assert r.stdout.startswith(f"wrote {path}: 9 sheets (2020-01-01..2020-04-03), "
                                    "5 sessions, 5 cadres, 2 short of hours, 4 branches")
         assert r.stderr == ""
         assert load_workbook(path).sheetnames == SHEETS_ZH
         assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".part")] == []
         r = cli("--lang", "zh", "export", "--year", "2020", path)
-        assert r.stdout.startswith(f"已写入 {path}：8 张工作表（2020）")
+        assert r.stdout.startswith(f"已写入 {path}：9 张工作表（2020）")
 
     def test_bad_usage_and_bad_paths(self, small: Database, cli, tmp_path: Path) -> None:
         # no period: this month, as for `report` (issue 20: export [period])

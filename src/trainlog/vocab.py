@@ -41,7 +41,7 @@ AUDIENCES = {"all": "全部", "top-leaders": "一把手", "poverty-cadres": "扶
 #: against the rules").
 RANKS = {"county": "县处级以上", "section": "乡科级", "staff": "科员及以下", "village": "村（社区）干部"}
 #: A cadre's standing against the rules of his rank (`trainlog hours`).
-STATUSES = {"met": "达标", "short": "未达标"}
+STATUSES = {"met": "达标", "short": "未达标", "grace": "晋升一年内"}
 #: The kinds of record the log of changes names (`trainlog log --kind`), and its actions.
 CHANGE_KINDS = {"cadre": "干部", "branch": "党支部", "session": "培训", "study": "网络学习",
                 "plan": "年度计划", "month": "月份", "office": "单位"}
@@ -964,6 +964,27 @@ WORDS: dict[str, tuple[str, str]] = {
                              "是 {code} {name} 的身份证号，不是 {given} 的"),
     "msg.id_number_unknown_hint": ("; {name} of {unit} is {code}, who has no id number recorded (cadre edit {code} --id-number)",
                                    "；{unit} 的 {name} 是 {code}，尚未登记身份证号（cadre edit {code} --id-number）"),
+    # training hours: the year's grace after a promotion to county (trainlog hours, cadre show)
+    "grace": ("In grace", "晋升一年内人数"),
+    "grace_until": ("Grace until", "补足期限"),
+    "msg.hours_none_short": ("nobody checked is short ({n} in the year after a promotion)",
+                             "检查对象无学时不足（{n} 人晋升未满一年）"),
+    "msg.hours_not_checked": ("not checked: no rank with a rule, or not active, on {day}",
+                              "未检查：{day} 无有学时要求的职级，或不在职"),
+    "hours_title": ("Training hours {year}", "{year}年学时"),
+    "workbook.hours_sheet": ("Training hours", "学时达标"),
+    "workbook.status": ("Status", "达标情况"),
+    "workbook.group_hours": ("Group hours", "集中学时"),
+    "workbook.group_required": ("Group required", "集中应修"),
+    "workbook.online_hours": ("Online hours", "网络学时"),
+    "workbook.online_required": ("Online required", "网络应修"),
+    "workbook.rank": ("Rank", "职级"),
+    "workbook.window_from": ("Window from", "起始日期"),
+    "workbook.window_to": ("Window to", "截止日期"),
+    "msg.demo_hours": ("Training hours by rank, as of {day} (trainlog hours)",
+                       "各职级学时达标情况，截至 {day}"),
+    "msg.demo_hours_total": ("all ranks", "合计"),
+    "workbook.grace_until": ("Grace until", "补足期限"),
 }
 
 
@@ -1315,11 +1336,11 @@ HELP: dict[str, tuple[str, str]] = {
         'only cadres with no named attendance and no online study in the period (default: this year to today).',
         '只列期间内既无具名参训记录、也无网络学习记录的干部（默认：本年初至今天）。'),
     'help.cadre show': (
-        'One cadre: the record, and the training transcript (培训档案).',
-        '一名干部：基本信息和培训档案。'),
+        'One cadre: the record, the training transcript (培训档案), and his training hours (学时)\nagainst the requirement of his rank for the year (this year to today by default).',
+        '一名干部：基本信息、培训档案，以及当年（默认今年截至今天）学时对照其职级要求的达标情况。'),
     'help.cadre show --year': (
-        "only this year's records.",
-        '只列本年度的记录。'),
+        "only this year's records, and this year's training hours against the rules.",
+        '只列本年度的记录，并按本年度核查学时。'),
     'help.cadre edit': (
         "Change a cadre's fields; options not given are left as they are. The facts (branch,\nunit, level, rank, flags, active) change from --from DATE on (default today), or with --correct\nfor every date.",
         '修改干部信息；未给出的选项保持不变。各项情况（党支部、单位、级别、职级、是否一把手等、在职）自 --from 日期起改变（默认今天），用 --correct 则更正所有日期。'),

@@ -54,6 +54,7 @@ def demo(
         figures = gather(conn, period, report=data)
     print_report(data, st.lang)
     _source_figures(figures, st.lang)
+    _hours_summary(figures["hours"], st.lang)
     # The 通报 is a zh-CN document; the same figures as the report above.
     typer.echo("")
     typer.echo(notice_text(figures, "zh"), nl=False)
@@ -99,6 +100,24 @@ def _source_figures(figures: dict[str, Any], lang: str) -> None:
     out.print(say("msg.demo_without", lang) + (without or "-"))
 
 
+def _hours_summary(hours: dict[str, Any], lang: str) -> None:
+    """学时: the cadres checked against the training hours of their rank on the same day
+    (`hours --as-of 2020-04-03`), by rank."""
+    from trainlog.output.render import console, table
+    from trainlog.study.hours import rounded
+    from trainlog.vocab import say
+
+    rows = [{"rank": r["rank"], "checked": r["checked"], "met": r["met"],
+             "short_count": r["short"], "grace": r["grace"], "rate": r["rate"]}
+            for r in hours["by_rank"]]
+    total = {"rank": say("msg.demo_hours_total", lang), "checked": hours["checked"],
+             "met": hours["met"], "short_count": hours["short_count"], "grace": hours["grace"],
+             "rate": rounded(hours["met"] / hours["checked"], 4) if hours["checked"] else None}
+    out = console()
+    out.print(table([*rows, total], ["rank", "checked", "met", "short_count", "grace", "rate"],
+                    lang, title=say("msg.demo_hours", lang, day=hours["as_of"])))
+
+
 def _next_steps(path, lang: str) -> None:  # type: ignore[no-untyped-def]
     from trainlog.output.render import message
 
@@ -107,6 +126,7 @@ def _next_steps(path, lang: str) -> None:  # type: ignore[no-untyped-def]
         "trainlog report --month 2020-04 --by track",
         "trainlog report --year 2020 --by month --track special",
         "trainlog compliance --month 2020-03",
+        "trainlog hours --year 2020 --rank county",
         "trainlog coverage --from 2020-01-01 --to 2020-04-03 --kind remote",
         "trainlog survey report --year 2020",
         "trainlog export --year 2020 --as-of 2020-04-03 zhaoling2020.xlsx",

@@ -22,21 +22,22 @@ from trainlog.vocab import own_labels, say
 LABELS = own_labels("cadre")
 #: the columns of the list (table, CSV and xlsx): the JSON's cadres, the window flattened
 CADRE_KEYS = ["cadre", "name", "rank", "branch", "from", "to", "group_hours", "group_required",
-              "online_hours", "online_required", "status"]
+              "online_hours", "online_required", "status", "grace_until"]
 #: the table's columns: the window (each rank's own) in the summary by rank, not on every row;
-#: the status early and the branch last, the first a narrow terminal leaves out
-TABLE_KEYS = ["cadre", "name", "rank", "status", "group_hours", "group_required", "online_hours",
-              "online_required", "branch"]
-RANK_KEYS = ["rank", "from", "to", "checked", "met", "rate"]
-SUMMARY_KEYS = ["as_of", "checked", "met", "short_count", "unranked"]
+#: the status (and the day a grace ends, when someone is in grace) early and the branch last, the
+#: first a narrow terminal leaves out
+TABLE_KEYS = ["cadre", "name", "rank", "status", "grace_until", "group_hours", "group_required",
+              "online_hours", "online_required", "branch"]
+RANK_KEYS = ["rank", "from", "to", "checked", "met", "grace", "rate"]
+SUMMARY_KEYS = ["as_of", "checked", "met", "short_count", "grace", "unranked"]
 
 
 def flat(data: dict[str, Any]) -> list[dict[str, Any]]:
-    """The cadres as rows: the window's days as from/to, met as a status (met/short, shown as
-    达标/未达标 in zh-CN)."""
-    return [{**{k: v for k, v in c.items() if k not in ("window", "met")},
+    """The cadres as rows: the window's days as from/to, and the status (met/short/grace, shown
+    as 达标/未达标/晋升一年内 in zh-CN) with its grace_until."""
+    return [{**{k: v for k, v in c.items() if k not in ("window", "met", "status", "grace_until")},
              "from": c["window"]["from"], "to": c["window"]["to"],
-             "status": "met" if c["met"] else "short"}
+             "status": c["status"], "grace_until": c["grace_until"]}
             for c in data["cadres"]]
 
 
@@ -77,14 +78,17 @@ def hours(
         ranks = [{**r, "from": window_start(r["rank"], end, county_years).isoformat(),
                   "to": data["as_of"]} for r in data["by_rank"]]
         by_rank = table(ranks, RANK_KEYS, st.lang) if ranks else None
-        listed = table(rows, TABLE_KEYS, st.lang, labels=LABELS) if rows else None
+        # the grace_until column only when someone is in grace
+        keys = [k for k in TABLE_KEYS if k != "grace_until" or any(r["grace_until"] for r in rows)]
+        listed = table(rows, keys, st.lang, labels=LABELS) if rows else None
         return [summary, by_rank, listed]
 
     after = None
     if not data["checked"]:
         after = say("msg.hours_nobody")
     elif not rows and not data["short_count"]:
-        after = say("msg.hours_all_met")
+        after = (say("msg.hours_none_short", n=data["grace"]) if data["grace"]
+                 else say("msg.hours_all_met"))
     show(data, fmt, csv=(rows, CADRE_KEYS), table=tables, after=after, output=output,
          lang=st.lang, labels=LABELS)
     if fail_if_any and data["short_count"]:

@@ -188,22 +188,27 @@ def cadre_list(
 def cadre_show(
     st: State,
     code: CadreArg,
-    year: Annotated[int | None, typer.Option("--year", min=1, max=9999,
-                                             help="only this year's records.")] = None,
+    year: Annotated[int | None, typer.Option(
+        "--year", min=1, max=9999,
+        help="only this year's records, and this year's training hours against the rules.")] = None,
     fmt: FormatOpt = Format.table,
     lang: LangOpt = None,
     output: OutputOpt = None,
 ) -> None:
-    """One cadre: the record, and the training transcript (培训档案)."""
+    """One cadre: the record, the training transcript (培训档案), and his training hours (学时)
+    against the requirement of his rank for the year (this year to today by default)."""
     from trainlog.registry import get_cadre
     from trainlog.sessions.queries import transcript
+    from trainlog.study.hours import cadre_hours
     from trainlog.study.records import cadre_study
 
     with st.db.connect() as conn:
         data = get_cadre(conn, code)
         study = cadre_study(conn, code, year)  # online study hours by month (issue 5)
         data |= transcript(conn, code, year)
+        hours = cadre_hours(conn, data["code"], year)
     data["study"] = study
+    data["hours"] = hours
     zh, span = st.lang == "zh", f" {year}" if year else ""
 
     def tables() -> list[Any]:
@@ -220,10 +225,32 @@ def cadre_show(
             table(data["study"], ["month", "platform", "hours"], st.lang,
                   title=f"网络学习{span}" if zh else f"online study{span}")
             if data["study"] else None,
+            _hours_table(hours, st.lang),
         ]
 
     show(data, fmt, csv=(data["sessions"], SESSION_KEYS), table=tables, output=output,
          lang=st.lang)
+
+
+#: the rows of cadre show's hours table (trainlog hours' columns)
+HOURS_KEYS = ["rank", "from", "to", "group_hours", "group_required", "online_hours",
+              "online_required", "status", "grace_until"]
+
+
+def _hours_table(hours: dict[str, Any], lang: str) -> Any:
+    """The cadre's hours against his rank's requirement, as field/value rows titled with the
+    year; a cadre not checked that day, as a line saying so."""
+    from trainlog.output.render import cell, header, table
+    from trainlog.vocab import word
+
+    title = word("hours_title", lang).format(year=hours["year"])
+    if not hours["checked"]:
+        rows = [{"field": title, "value": say("msg.hours_not_checked", day=hours["as_of"])}]
+        return table(rows, ["field", "value"], lang)
+    flat = {**hours, "from": hours["window"]["from"], "to": hours["window"]["to"]}
+    keys = [k for k in HOURS_KEYS if k != "grace_until" or flat["grace_until"]]
+    return table([{"field": header(k, lang, CADRE_LABELS), "value": cell(flat[k], k, lang)}
+                  for k in keys], ["field", "value"], lang, title=title)
 
 
 SESSION_KEYS = ["date", "ref", "track", "kind", "topic", "title", "hours"]

@@ -296,12 +296,13 @@ def committee(branch: dict) -> str:
 def make_cadres(rng: Random, branches: list[dict]) -> list[dict]:
     cadres: list[dict] = []
 
-    def add(unit, level, branch, top=False, poverty=False):
+    def add(unit, level, branch, top=False, poverty=False, rank=None):
         cadres.append(
             {
                 "name": person_name(rng),
                 "unit": unit,
                 "level": level,
+                "rank": rank,
                 "branch": branch["code"],
                 "top": top,
                 "poverty": poverty,
@@ -311,22 +312,26 @@ def make_cadres(rng: Random, branches: list[dict]) -> list[dict]:
         )
 
     by_unit = {b.get("unit"): b for b in branches if b["kind"] == "district"}
+    # 职级 (the training hours a cadre owes): the district's four leaders county level, the heads
+    # of its units and the townships' cadres section level, the units' other cadres staff, the
+    # village cadres village; each the first value of his rank, holding for every date
     for body, office in DISTRICT_LEADERS.items():
-        add(body, "区级", by_unit[office], top=True)
+        add(body, "区级", by_unit[office], top=True, rank="县处级以上")
     for unit in DISTRICT_UNITS:
         poverty_office = unit == "区扶贫办"
-        add(unit, "区级", by_unit[unit], top=True, poverty=poverty_office)
-        add(unit, "区级", by_unit[unit], poverty=True)  # sent to a village as 驻村第一书记
+        add(unit, "区级", by_unit[unit], top=True, poverty=poverty_office, rank="乡科级")
+        # sent to a village as 驻村第一书记
+        add(unit, "区级", by_unit[unit], poverty=True, rank="科员及以下")
         for _ in range(rng.randint(2, 3)):
-            add(unit, "区级", by_unit[unit], poverty=poverty_office)
+            add(unit, "区级", by_unit[unit], poverty=poverty_office, rank="科员及以下")
     for town in TOWNSHIPS:
         office = [b for b in branches if b["township"] == town and b["kind"] == "township"]
         party_unit = town + ("党工委" if town.endswith("街道") else "党委")
         gov_unit = town + ("办事处" if town.endswith("街道") else "人民政府")
-        add(party_unit, "乡级", office[0], top=True)
-        add(gov_unit, "乡级", office[0], top=True)
+        add(party_unit, "乡级", office[0], top=True, rank="乡科级")
+        add(gov_unit, "乡级", office[0], top=True, rank="乡科级")
         for n in range(28):
-            add(gov_unit, "乡级", office[n % 2], poverty=n < 8)
+            add(gov_unit, "乡级", office[n % 2], poverty=n < 8, rank="乡科级")
     villages = [b for b in branches if b["kind"] == "village"]
     for branch in villages:
         add(
@@ -334,9 +339,10 @@ def make_cadres(rng: Random, branches: list[dict]) -> list[dict]:
             "村级",
             branch,
             poverty=not branch["unit"].endswith("社区") and rng.random() < 0.8,
+            rank="村（社区）干部",
         )
     for branch in rng.sample(villages, TARGET_CADRES - len(cadres)):
-        add(committee(branch), "村级", branch, poverty=rng.random() < 0.5)
+        add(committee(branch), "村级", branch, poverty=rng.random() < 0.5, rank="村（社区）干部")
     for n, cadre in enumerate(cadres, 1):
         cadre["code"] = f"G{n:04d}"
     for cadre in rng.sample([c for c in cadres if not c["top"]], TARGET_CADRES - PARTY_MEMBERS):
@@ -659,6 +665,7 @@ def write_dataset(out: Path) -> list[Path]:
             "扶贫干部",
             "党员",
             "网络学院注册日期",
+            "职级",
         ],
         [
             [
@@ -671,6 +678,7 @@ def write_dataset(out: Path) -> list[Path]:
                 yes_no(c["poverty"]),
                 yes_no(c["party"]),
                 c["registered"],
+                c["rank"],
             ]
             for c in cadres
         ],

@@ -1,8 +1,8 @@
 """The circulated notice (通报): the period's figures in the words of the source document.
 
-`gather` collects the figures from the functions behind `report`, `coverage --kind remote` and
-`compliance` (the same JSON they print); `notice_text` only puts them into sentences, so every
-number in the text is a number of that JSON.
+`gather` collects the figures from the functions behind `report`, `coverage --kind remote`,
+`compliance` and `hours` (the same JSON they print); `notice_text` only puts them into sentences,
+so every number in the text is a number of that JSON.
 """
 
 from __future__ import annotations
@@ -16,14 +16,16 @@ from trainlog.output.periods import period as period_words
 from trainlog.reports.coverage import coverage
 from trainlog.reports.plan import parse_options, plan_report, round_half_up
 from trainlog.study.compliance import compliance
-from trainlog.vocab import AUDIENCES, TRACKS
+from trainlog.study.hours import training_hours
+from trainlog.vocab import AUDIENCES, RANKS, TRACKS
 
 
 def gather(session: Any, period: Period, *, track: str | None = None,
            audience: str | None = None, report: dict[str, Any] | None = None) -> dict[str, Any]:
     """The notice's figures: the report (with its options; `report` when already made), the top
     leaders' policy training, remote-education coverage of the branches, and online-study
-    compliance, for one period."""
+    compliance, and the training hours against the rules of each rank on the period's last day
+    (`hours --as-of`), for one period."""
     track, audience, _ = parse_options(track, audience, None)
     if report is None:
         report = plan_report(session, period, track=track, audience=audience)
@@ -33,6 +35,9 @@ def gather(session: Any, period: Period, *, track: str | None = None,
         "top_leaders": _track(leaders, "policy")["person_times"],
         "coverage": coverage(session, period, kind="remote").data,
         "compliance": compliance(session, period),
+        # the rules count every track and every cadre: not for a notice narrowed to some
+        "hours": (training_hours(session, as_of=period.end)
+                  if track is None and audience == "all" else None),
         "track": track,
         "audience": audience,
     }
@@ -99,7 +104,7 @@ def _zh(f: dict[str, Any]) -> str:
         f"{number(total['person_times'])}人次，具名参训干部{number(total['people'])}人，"
         f"累计{number(total['hours'])}学时。现将有关情况通报如下。")
     plan = r["plan"]
-    numerals = iter("一二三四")
+    numerals = iter("一二三四五")
     for key in _shown_tracks(f):
         t = _track(r, key)
         n = next(numerals)
@@ -133,6 +138,8 @@ def _zh(f: dict[str, Any]) -> str:
             if plan is not None and plan["track"] == "special":
                 text += _zh_plan(plan, r["period"], "扶贫干部")
             lines.append(text)
+    if _shows_hours(f):
+        lines.append(f"{next(numerals)}、学时达标。{_zh_hours(f['hours'])}")
     if plan is not None and plan["track"] != "special":
         what = f"{TRACKS[plan['track']]}" if plan["track"] else "干部"
         lines.append(f"{next(numerals)}、年度计划。{_zh_plan(plan, r['period'], what)}")
@@ -140,6 +147,50 @@ def _zh(f: dict[str, Any]) -> str:
         lines.append("请各单位对照年度计划，加快培训进度。")
     # A Chinese document indents each paragraph by two ideographic spaces.
     return "\n".join(lines[:2] + [f"\u3000\u3000{x}" for x in lines[2:]]) + "\n"
+
+
+def _shows_hours(f: dict[str, Any]) -> bool:
+    """The paragraph on training hours: in the whole notice (no track or audience narrows it)
+    when anyone is checked."""
+    return (not f.get("track") and f["audience"] == "all" and f.get("hours") is not None
+            and f["hours"]["checked"] > 0)
+
+
+def _zh_rank(rank: str) -> str:
+    label = RANKS[rank]
+    return label if label.endswith("干部") else f"{label}干部"
+
+
+def _zh_hours(h: dict[str, Any]) -> str:
+    """学时达标: the cadres checked against the rules of their rank, and the rate met by rank."""
+    end = date.fromisoformat(h["as_of"])
+    rates = "，".join(f"{_zh_rank(r['rank'])}{percent(r['rate'])}%"
+                     f"（{number(r['checked'])}人中{number(r['met'])}人达标）"
+                     for r in h["by_rank"])
+    text = (f"按照干部教育培训工作条例的学时要求，截至{day(end, 'zh', year=False)}，"
+            f"{number(h['checked'])}名干部中{number(h['met'])}人达标，达标率分别为：{rates}。")
+    if h["short_count"]:
+        text += f"{number(h['short_count'])}人学时不足。"
+    if h["grace"]:
+        text += f"{number(h['grace'])}人晋升未满一年，须于晋升后一年内补足。"
+    return text
+
+
+def _en_hours(h: dict[str, Any]) -> str:
+    end = date.fromisoformat(h["as_of"])
+    rates = ", ".join(f"{r['rank']} {percent(r['rate'])}% ({_en_number(r['met'])} of "
+                      f"{_en_number(r['checked'])})" for r in h["by_rank"])
+    text = (f"By {day(end, 'en', prose=True, year=False)}, {_en_number(h['met'])} of the "
+            f"{_many(h['checked'], 'cadre')} checked against the training hours of their rank "
+            f"met them; the rate met by rank: {rates}.")
+    short, grace = h["short_count"], h["grace"]
+    if short:
+        text += f" {_en_number(short)} {'is' if short == 1 else 'are'} short of hours."
+    if grace:
+        text += (f" {_en_number(grace)} {'is' if grace == 1 else 'are'} within a year of a "
+                 f"promotion, and {'has' if grace == 1 else 'have'} a year from it to complete "
+                 "them.")
+    return text
 
 
 def _zh_plan(plan: dict[str, Any], period: dict[str, str], what: str) -> str:
@@ -211,6 +262,9 @@ def _en(f: dict[str, Any]) -> str:
             if plan is not None and plan["track"] == "special":
                 text += " " + _en_plan(plan, r["period"])
             lines.append(text)
+    if _shows_hours(f):
+        n += 1
+        lines.append(f"{n}. Training hours. {_en_hours(f['hours'])}")
     if plan is not None and plan["track"] != "special":
         lines.append(f"{n + 1}. The year's plan. {_en_plan(plan, r['period'])}")
     if plan is not None and plan["behind"]:

@@ -574,6 +574,22 @@ def build(conn: Conn, period: Period, lang: str = "zh") -> tuple[Workbook, dict[
                ([r["cadre"], r["name"], r["branch"], r["hours"], r["required"],
                  r["year_to_date"], r["months_short"]] for r in comp["short"]), freeze=2)
 
+    hours = fig["hours"]
+    hours_cols = [Col(w("cadre", lang)), Col(word("name", lang, "cadre")), Col(w("branch", lang)),
+                  Col(w("rank", lang), "label:rank"), Col(w("window_from", lang), "date"),
+                  Col(w("window_to", lang), "date"),
+                  Col(w("group_hours", lang), "float"), Col(w("group_required", lang), "float"),
+                  Col(w("online_hours", lang), "float"), Col(w("online_required", lang), "float"),
+                  Col(w("status", lang), "label:status"), Col(w("grace_until", lang), "date")]
+    _, n_hours = book.table(
+        w("hours_sheet", lang), hours_cols,
+        ([c["cadre"], c["name"], c["branch"], c["rank"], date.fromisoformat(c["window"]["from"]),
+          date.fromisoformat(c["window"]["to"]), c["group_hours"], c["group_required"],
+          c["online_hours"], c["online_required"], c["status"],
+          date.fromisoformat(c["grace_until"]) if c["grace_until"] else None]
+         for c in hours["cadres"]), freeze=2,
+        fills=lambda row: {10: book.alert_fill} if row[10] == "short" else None)
+
     branches = branch_rows(conn, period)
     branch_cols = [Col(w("branch", lang)), Col(w("branch_name", lang)),
                    Col(w("township", lang)), Col(w("video_sessions", lang), "int"),
@@ -597,6 +613,7 @@ def build(conn: Conn, period: Period, lang: str = "zh") -> tuple[Workbook, dict[
     info = {"period": period.as_dict(), "lang": lang,
             "sheets": [ws.title for ws in book.wb.worksheets],
             "sessions": n_sessions, "cadres": n_cadres, "short": comp["short_count"],
+            "hours_checked": n_hours, "hours_short": hours["short_count"],
             "branches": len(branches), "townships": n_towns}
     return book.wb, info
 
