@@ -876,7 +876,6 @@ WORDS: dict[str, tuple[str, str]] = {
     "msg.plan_of": (" for {year}", "{year} 年"),
     # finding cadres by name or id number (trainlog.files.people)
     "msg.no_id_number": ("no cadre has this id number", "没有干部使用此身份证号"),
-    "msg.id_number_shared": ("{n} cadres have this id number: {codes}", "有 {n} 名干部使用此身份证号：{codes}"),
     "msg.cadre_or_name": ("is required (the cadre's code, 身份证号, or 姓名 and 单位)", "必须填写（干部编号、身份证号，或 姓名 和 单位）"),
     "msg.unit_required": ("is required to find {name} by name (or give the cadre's code)",
                           "按姓名查找 {name} 时必须填写（或给出干部编号）"),
@@ -1431,9 +1430,6 @@ HELP: dict[str, tuple[str, str]] = {
     'help.session show --ref': (
         "the key is the session's ref.",
         '按培训编号（ref）查找。'),
-    'help.session import': (
-        'Import sessions (培训编号, 日期, 类别, …, 干部编号); replaces by ref, all or nothing.',
-        '导入培训（培训编号、日期、类别、…、干部编号）；按编号替换，全部成功或全部不写入。'),
     'help.session import file': (
         'a long-format roster, one row per attendance: .csv (UTF-8, GB18030 or UTF-16), .xlsx or .xls.',
         '长格式名册，每条参训记录一行：.csv（UTF-8、GB18030 或 UTF-16）、.xlsx 或 .xls。'),
