@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from test_office_files import platform_export  # the online academy's monthly export
 from trainlog.files.people import id_check_digit
 
 pytestmark = pytest.mark.usefixtures("db")
@@ -177,19 +178,7 @@ class TestRegistry:
 class TestMatching:
     """Session, study and attendees files name cadres by 身份证号."""
 
-    def platform_export(self, path: Path, rows: list[list[Any]]) -> Path:
-        from openpyxl import Workbook
-
-        wb = Workbook()
-        ws = wb.active
-        ws.append(["干部网络学院2020年3月学习情况统计表"])
-        ws.merge_cells("A1:G1")
-        ws.append(["序号", "姓名", "身份证号", "手机号", "单位", "本月学时", "累计学时"])
-        for i, row in enumerate(rows, 1):
-            ws.append([i, *row])
-        ws.append(["合计", None, None, None, None, sum(r[4] for r in rows), None])
-        wb.save(path)
-        return path
+    platform_export = staticmethod(platform_export)
 
     OPTIONS = ["--month", "2020-03", "--ignore-extra", "--map", "本月学时=hours"]
 
