@@ -9,7 +9,7 @@ of sessions of at most `MAX_CODES` attendees says who attended each: a reader ca
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from trainlog.store.sql import as_date
@@ -52,17 +52,22 @@ def _listed(ids: list[int], codes: Mapping[int, str]) -> list[str] | int:
     return sorted(codes.get(i, str(i)) for i in ids) if len(ids) <= MAX_CODES else len(ids)
 
 
+def new_attendance(ids: Sequence[int], code_of: CodeOf) -> Changes:
+    """A new session's attendance as its log row says it: the number of attendees and their
+    codes, all added (more than `MAX_CODES` as their number); nothing for none."""
+    if not ids:
+        return {}
+    codes = code_of(ids) if len(ids) <= MAX_CODES else {}
+    return {"attendees": (None, len(ids)), "added": (None, _listed(list(ids), codes))}
+
+
 def attendance_changes(before: Mapping[int, float] | None, after: Mapping[int, float],
                        code_of: CodeOf) -> Changes:
     """A session's attendance (cadre id -> hours) before → after: `attendees` the numbers,
     `added` and `removed` the codes (or their number), `attendee_hours` {code: hours} of those
     whose hours changed (when not all of them to the session's new hours)."""
     if before is None:
-        if not after:
-            return {}
-        ids = list(after)
-        codes = code_of(ids) if len(ids) <= MAX_CODES else {}
-        return {"attendees": (None, len(after)), "added": (None, _listed(ids, codes))}
+        return new_attendance(list(after), code_of)
     added = [c for c in after if c not in before]
     removed = [c for c in before if c not in after]
     rehoured = [c for c in after if c in before and before[c] != after[c]]

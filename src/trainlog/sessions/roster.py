@@ -37,11 +37,11 @@ from trainlog.sessions.add import (
     parse_ref,
 )
 from trainlog.sessions.changes import (
-    MAX_CODES,
     Changes,
     CodeOf,
     attendance_changes,
     field_changes,
+    new_attendance,
 )
 from trainlog.store.changelog import log_changes, log_encoded
 from trainlog.store.closing import refuse_closed
@@ -198,7 +198,7 @@ class _Log:
                 cadres: Sequence[int]) -> tuple[str, str, str, str]:
         """A new session's row, its changes as JSON text: `field_changes(None, …)` and
         `encode` took 15 µs a session, 0.7 s of a province's 50,000."""
-        changes: dict[str, list[Any]] = {"date": [None, f.date], "track": [None, f.track],
+        changes: dict[str, Any] = {"date": [None, f.date], "track": [None, f.track],
                                          "title": [None, f.title], "hours": [None, f.hours]}
         if f.kind is not None:
             changes["kind"] = [None, f.kind]
@@ -208,13 +208,7 @@ class _Log:
             changes["branch"] = [None, self.branches.get(f.branch_id)]
         if f.headcount:
             changes["headcount"] = [None, f.headcount]
-        if cadres:
-            changes["attendees"] = [None, len(cadres)]
-            if len(cadres) <= MAX_CODES:
-                codes = self.code_of(cadres)
-                changes["added"] = [None, sorted(codes.get(i, str(i)) for i in cadres)]
-            else:
-                changes["added"] = [None, len(cadres)]
+        changes |= new_attendance(cadres, self.code_of)
         return "session", ref, "create", orjson.dumps(
             changes, option=orjson.OPT_SORT_KEYS).decode()
 
