@@ -266,3 +266,58 @@ class TestZhaolingCron:
         assert "0 created, 0 updated, 730 unchanged" in result.stdout
         again = cli("compliance", "--month", "last", "--fail-if-any", "-f", "json", env=env)
         assert again.exit_code == 3 and json.loads(again.stdout) == april
+
+
+@pytest.mark.sqlite_only("SQLite's indexes, built after the rows of a large first import")
+def test_a_large_study_import_builds_the_month_index_after(  # type: ignore[no-untyped-def]
+        cli, registry: Path, write_csv, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Above REBUILD_AFTER rows (estimated from the file's size) into an emptier table the month
+    index is built after the rows; a file with a bad row writes nothing and leaves the index as
+    it was; a good one leaves it as it was too, with every record in place."""
+    import sqlite3
+
+    from trainlog.store import sql
+
+    monkeypatch.setattr(sql, "REBUILD_AFTER", 2)
+    database = str(registry / "trainlog.db")
+    index_sql = ("SELECT name, sql FROM sqlite_master WHERE type = 'index' "
+                 "AND tbl_name = 'online_study' ORDER BY name")
+
+    def indexes() -> list[tuple[str, str]]:
+        con = sqlite3.connect(database)
+        try:
+            return con.execute(index_sql).fetchall()
+        finally:
+            con.close()
+
+    before = indexes()
+    assert any(name == "ix_study_month" for name, _ in before)
+    dropped: list[str] = []
+    real_run = sql.SqliteConn.run
+
+    def run(self, statement, params=None):  # type: ignore[no-untyped-def]
+        if statement.startswith("DROP INDEX"):
+            dropped.append(statement)
+        return real_run(self, statement, params)
+
+    monkeypatch.setattr(sql.SqliteConn, "run", run)
+    bad = write_csv(registry / "bad.csv", ZH, [["G001", "5", "academy", "2020-03"],
+                                               ["G002", "2.5", "academy", "2020-03"],
+                                               ["G003", "-1", "academy", "2020-03"]])
+    result = cli("study", "import", bad)
+    assert result.exit_code == 1 and "row 4" in result.stderr
+    assert dropped and indexes() == before
+    good = write_csv(registry / "good.csv", ZH, [["G001", "5", "academy", "2020-03"],
+                                                 ["G002", "2.5", "academy", "2020-03"],
+                                                 ["G003", "6", "academy", "2020-04"]])
+    result = cli("study", "import", good)
+    assert result.exit_code == 0, result.stderr
+    assert len(dropped) == 2 and indexes() == before
+    con = sqlite3.connect(database)
+    try:
+        assert con.execute("SELECT c.code, s.month, s.hours FROM online_study s JOIN cadre c "
+                           "ON c.id = s.cadre_id ORDER BY c.code").fetchall() == [
+            ("G001", "2020-03-01", 5.0), ("G002", "2020-03-01", 2.5), ("G003", "2020-04-01", 6.0)]
+    finally:
+        con.close()
+    assert cli("db", "check").exit_code == 0

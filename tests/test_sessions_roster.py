@@ -95,3 +95,42 @@ def test_the_writes_show_progress_on_a_terminal(registry: None, db: Database, tm
     assert shown == [("session import", 4), ("session import", -1),
                      *(("session import: writing", n) for n in (4, 6)),
                      ("session import: writing", -1)]
+
+
+@pytest.mark.sqlite_only("SQLite's indexes, built after the rows of a large first import")
+def test_a_large_import_builds_the_attendance_indexes_after(
+        registry: None, cli, db: Database, tmp_path: Path, write_csv,  # type: ignore[no-untyped-def]
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Above REBUILD_AFTER rows into an emptier table the plain indexes are dropped and built
+    again (trainlog.store.sql.indexes_after): the schema afterwards is the schema before, the
+    reports read the same figures, and db check is content."""
+    monkeypatch.setattr(sql, "REBUILD_AFTER", 2)
+    index_sql = ("SELECT name, sql FROM sqlite_master WHERE type = 'index' "
+                 "AND tbl_name = 'attendance' ORDER BY name")
+    with db.connect() as conn:
+        before = conn.all(index_sql)
+    assert len(before) >= 3
+    ran: list[str] = []
+    real_run = sql.SqliteConn.run
+
+    def run(self, statement, params=None):  # type: ignore[no-untyped-def]
+        ran.append(statement)
+        return real_run(self, statement, params)
+
+    monkeypatch.setattr(sql.SqliteConn, "run", run)
+    path = write_csv(tmp_path / "r.csv", HEADER, [
+        ["R1", "2020-04-03", "policy", "", "", "研判会", "2", "B1", "G2", "0"],
+        ["R1", "2020-04-03", "policy", "", "", "研判会", "2", "B1", "G1", "0"],
+        ["R2", "2020-04-09", "video", "", "", "远程教育", "1.5", "B1", "G1", "0"]])
+    result = cli("session", "import", str(path))
+    assert result.exit_code == 0, result.stderr
+    assert any(s.startswith("DROP INDEX") for s in ran)
+    with db.connect() as conn:
+        assert conn.all(index_sql) == before
+        assert conn.all("SELECT s.ref, c.code, a.hours FROM attendance a JOIN training_session s "
+                        "ON s.id = a.session_id JOIN cadre c ON c.id = a.cadre_id "
+                        "ORDER BY s.ref, c.code") == [("R1", "G1", 2.0), ("R1", "G2", 2.0),
+                                                      ("R2", "G1", 1.5)]
+    report = json.loads(cli("report", "--month", "2020-04", "--format", "json").stdout)
+    assert report["total"]["person_times"] == 3
+    assert cli("db", "check").exit_code == 0

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 import pytest
 
 from trainlog.errors import NoDatabase, TrainlogError
+from trainlog.store import sql
 from trainlog.store.database import Database
 from trainlog.store.sql import (
     CHUNK,
@@ -170,3 +171,63 @@ def test_a_dry_run_does_every_write_then_rolls_back(db: Database) -> None:
                  "VALUES (:office, 'B1', 'one', :t)", {"t": True})
     with db.connect() as conn:
         assert conn.scalar("SELECT count(*) FROM branch") == 1
+
+
+def _index_sql(conn: Conn, table: str) -> list[tuple[str, str]]:
+    return [tuple(r) for r in conn.all(  # type: ignore[misc]
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = :t "
+        "ORDER BY name", {"t": table})]
+
+
+@pytest.mark.sqlite_only("SQLite's indexes, dropped and built again around a bulk write")
+def test_indexes_after_a_bulk_write_into_a_small_table(db: Database,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sql, "REBUILD_AFTER", 10)
+    with db.connect(write=True) as conn:
+        before = _index_sql(conn, "branch")
+        plain = [n for n, s in before if s and not s.upper().startswith("CREATE UNIQUE")]
+        assert plain, "branch has a plain index to drop"
+        with sql.indexes_after(conn, "branch", 50) as dropped:
+            assert dropped
+            assert {n for n, _ in _index_sql(conn, "branch")} == {n for n, _ in before} - set(plain)
+            _branches(conn, 50)
+        assert _index_sql(conn, "branch") == before
+        # the table now holds more rows than the next write brings: nothing is dropped
+        with sql.indexes_after(conn, "branch", 20) as dropped:
+            assert not dropped
+            assert _index_sql(conn, "branch") == before
+        # too few rows to be worth it
+        with sql.indexes_after(conn, "plan", 9) as dropped:
+            assert not dropped
+    with db.connect() as conn:
+        assert _index_sql(conn, "branch") == before
+        assert conn.scalar("SELECT count(*) FROM branch") == 50
+        # the unique keys held while the indexes were away
+        assert conn.scalar("SELECT count(DISTINCT code) FROM branch") == 50
+
+
+@pytest.mark.sqlite_only("SQLite's indexes, dropped and built again around a bulk write")
+def test_indexes_after_a_failed_write_are_there_again(db: Database,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sql, "REBUILD_AFTER", 10)
+    with db.connect(write=True) as conn:
+        before = _index_sql(conn, "branch")
+        with pytest.raises(IntegrityError), sql.indexes_after(conn, "branch", 50):
+            _branches(conn, 30)
+            _branches(conn, 1)  # B00000 again: the unique key refuses it at once
+        assert _index_sql(conn, "branch") == before  # a caller that goes on has them
+    with db.connect() as conn:
+        assert _index_sql(conn, "branch") == before
+
+
+def test_indexes_after_drops_nothing_on_postgresql(db: Database, backend: str,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    if backend != "postgresql":
+        pytest.skip("PostgreSQL: a DROP INDEX would lock the table against every reader")
+    monkeypatch.setattr(sql, "REBUILD_AFTER", 10)
+    with db.connect(write=True) as conn:
+        count = conn.scalar("SELECT count(*) FROM pg_indexes WHERE tablename = 'branch'")
+        with sql.indexes_after(conn, "branch", 50) as dropped:
+            assert not dropped
+            assert conn.scalar("SELECT count(*) FROM pg_indexes WHERE tablename = 'branch'") == count
+            _branches(conn, 50)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import getpass
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager, suppress
 from datetime import UTC, date, datetime
 from itertools import islice
 from typing import Any
@@ -218,6 +219,47 @@ def tune_for_import(db: Conn) -> None:
     """A bigger page cache for this connection (SQLite only) before a large import writes."""
     if db.dialect == "sqlite":
         db.run(f"PRAGMA cache_size = -{IMPORT_CACHE_KIB}")
+
+
+#: A bulk write of at least this many rows into a SQLite table that holds fewer rows than the
+#: write brings builds the table's plain indexes after the rows (`indexes_after`).
+REBUILD_AFTER = 50_000
+
+
+@contextmanager
+def indexes_after(db: Conn, table: str, incoming: int) -> Iterator[bool]:
+    """Write `incoming` rows into `table` with its plain indexes built after the rows.
+
+    On SQLite a row written into a table with an index is one more B-tree insert per index, at a
+    random place; building the index once the rows are in sorts them once: at 300,000 attendance
+    rows 0.3 s of 0.9 s. Only when the write brings at least REBUILD_AFTER rows and more than the
+    table holds (its largest id, an upper bound of its rows: found without a scan), else rebuilding
+    would cost more than it saves. The indexes that keep a constraint (UNIQUE, the primary key)
+    stay as they are, so every row is checked as it comes. The DROP and CREATE run in the caller's
+    transaction: a rollback gives back the indexes as they were, and a write that fails builds them
+    again before the error goes on (a caller that catches it keeps a whole schema).
+    PostgreSQL: nothing is dropped (it would lock the table against every office's readers).
+    Yields whether the indexes were dropped.
+    """
+    if db.dialect != "sqlite" or incoming < REBUILD_AFTER or incoming <= (
+            db.scalar(f"SELECT max(id) FROM {table}") or 0):
+        yield False
+        return
+    indexes = [(name, sql) for name, sql in db.all(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = :t "
+        "AND sql IS NOT NULL ORDER BY name", {"t": table})
+        if not sql.lstrip().upper().startswith("CREATE UNIQUE")]
+    for name, _ in indexes:
+        db.run(f'DROP INDEX "{name}"')
+    try:
+        yield True
+    except BaseException:
+        with suppress(Exception):  # the error that stopped the write is the one to say
+            for _, sql in indexes:
+                db.run(sql)
+        raise
+    for _, sql in indexes:
+        db.run(sql)
 
 
 #: An import that wrote this many rows or more refreshes the statistics of the tables it filled.

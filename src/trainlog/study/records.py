@@ -26,7 +26,7 @@ from trainlog.files.meters import Meters
 from trainlog.files.people import check_cadre_columns, finder_for
 from trainlog.store.changelog import log_change, log_changes
 from trainlog.store.closing import refuse_closed
-from trainlog.store.sql import Conn, as_date, fresh_statistics, tune_for_import
+from trainlog.store.sql import Conn, as_date, fresh_statistics, indexes_after, tune_for_import
 from trainlog.vocab import PLATFORMS, parse_choice, say
 
 DEFAULT_PLATFORM = "academy"
@@ -311,6 +311,19 @@ class _Import:
             yield (cadre_id, group.platform, group.value, value) + tail
 
 
+#: The fewest bytes a row of a study file takes ("G0001,5,academy,2020-03" and its line end).
+_ROW_BYTES = 24
+
+
+def _rows_about(path: str | Path) -> int:
+    """About how many rows a study file has at most, from its size (read before the rows stream:
+    their number is known only at the end)."""
+    try:
+        return Path(path).stat().st_size // _ROW_BYTES
+    except OSError:
+        return 0
+
+
 def import_study(db: Conn, path: str | Path, month: str | None = None,
                  platform: str | None = None, encoding: str | None = None,
                  dry_run: bool = False, meters: Meters | None = None,
@@ -352,7 +365,8 @@ def import_study(db: Conn, path: str | Path, month: str | None = None,
                 return 1
 
             db.sqlite_function(_SEEN, 2, seen)
-            db.executemany(_UPSERT_SEEN, job.records((stamp, who, stamp, who, db.office.id)))
+            with indexes_after(db, "online_study", _rows_about(path)):
+                db.executemany(_UPSERT_SEEN, job.records((stamp, who, stamp, who, db.office.id)))
         job.chk.problems.extend(table.problems)
         job.chk.problems.sort(key=lambda p: p.row)
         job.chk.raise_if_any(str(path))
