@@ -184,4 +184,4 @@ def regenerate(path: Path | None = None) -> bool:
 
 if __name__ == "__main__":
     changed = regenerate()
-    print(f"{Path(__file__)}: {'regenerated' if changed else 'already what the models declare'}")
+    print(f"{Path(__file__)}: {'regenerated' if changed else 'unchanged'}")
