@@ -2,6 +2,7 @@
 
     python benchmarks/run.py [--scale district|province] [--repeat N] [--db URL]
                              [--only FIGURE]... [--commands] [--keep DIR] [--strict]
+    python benchmarks/run.py --only backends --db URL     # figure 10
 
 Generates the data set (benchmarks/generate.py, cached), then runs every command as a fresh
 process, several times, and prints the medians side by side with their ratio and target:
@@ -25,6 +26,10 @@ process, several times, and prints the medians side by side with their ratio and
      1,000,000 rows, each against the step before (the ratio between steps)
   9  (not in the default run: --only memory) the peak RSS of every import at 1,000,000 rows:
      branch, cadre, session, study (1,200,000) and survey import (target <= 300 MB each)
+ 10  (not in the default run: --only backends, with --db) the commands of figure 6 and the
+     reports of figure 3 on PostgreSQL and on SQLite, the same data loaded into both,
+     interleaved: PostgreSQL's time against SQLite's (target <= 2x), outputs checked on both
+     and the reports' JSON figures compared
 
 Each import runs into a fresh database prepared, outside the timing, with `trainlog init`,
 `branch import` and `cadre import`; the last one loaded is kept for figures 3 and 5. Wall time
@@ -65,8 +70,11 @@ APP_PRINT = HERE / "minimal_app" / "app_print.py"
 APP_SQLMODEL = HERE / "minimal_app" / "app_sqlmodel.py"
 APP_20 = HERE / "minimal_app" / "app_20.py"
 FIGURES = {"1": "session-import", "2": "study-import", "3": "reports", "4": "startup",
-           "5": "add-session", "6": "commands", "7": "lean", "8": "growth", "9": "memory"}
+           "5": "add-session", "6": "commands", "7": "lean", "8": "growth", "9": "memory",
+           "10": "backends"}
 DEFAULT_FIGURES = {"1", "2", "3", "4", "5", "6"}  # 7 and 8 make their own, larger data sets
+#: The figures that read the data set of --scale (generated or found cached first).
+SCALE_FIGURES = DEFAULT_FIGURES | {"10"}
 LEAN_ROWS = (300_000, 1_000_000)
 GROWTH_ROWS = (10_000, 100_000, 1_000_000)
 GROWTH_REPORTS = [
@@ -286,6 +294,32 @@ conn.close()
 """
 
 
+def pg_conninfo(location: str) -> str:
+    """A postgresql+psycopg:// URL as libpq's conninfo (postgresql://)."""
+    return re.sub(r"^postgresql\+\w+://", "postgresql://", location)
+
+
+def command_cases(picks: dict[str, Any]) -> list[tuple[str, list[str], str | None]]:
+    """Figure 6's commands on the Zhaoling database, as (label, arguments, what the output must
+    name or None), for what load_zhaoling picked."""
+    code, ident, month = picks["cadre"], str(picks["session_id"]), picks["month"]
+    return [
+        ("branch list", ["branch", "list"], picks["branch"]),
+        ("cadre list", ["cadre", "list"], picks["last_cadre"]),
+        (f"cadre show {code}", ["cadre", "show", code], code),
+        (f"session list --month {month}", ["session", "list", "--month", month],
+         picks["month_ref"]),
+        (f"session show {ident}", ["session", "show", ident], picks["session_ref"]),
+        ("survey list", ["survey", "list"], None),
+        ("survey report", ["survey", "report"], None),
+        ("plan show", ["plan", "show"], None),
+        ("config show", ["config", "show"], None),
+        ("db info", ["db", "info"], None),
+        ("db check", ["db", "check"], None),
+        ("init, existing database", ["init"], None),
+    ]
+
+
 def remove_sqlite(path: Path) -> None:
     for suffix in ("", "-wal", "-shm", "-journal"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
@@ -338,8 +372,10 @@ def fmt_value(value: float | None, unit: str) -> str:
     return f"{value:.3f} s" if value < 10 else f"{value:.1f} s"
 
 
-def print_table(rows: list[Row], heading: str) -> None:
-    header = ["figure", "trainlog", "baseline", "ratio", "target", "result"]
+def print_table(rows: list[Row], heading: str,
+                header: Sequence[str] = ("figure", "trainlog", "baseline", "ratio", "target",
+                                         "result")) -> None:
+    header = list(header)
     lines = []
     for row in rows:
         ratio = row.ratio
@@ -700,29 +736,11 @@ class Benchmark:
         if self.loaded is None or self.raw_loaded is None:
             row.error = "no loaded database (the imports failed)"
             return
-        from baseline import RANK_RULE  # noqa: PLC0415
-
         ranked = self.runner.baseline(self.raw_loaded, "rank")
         if ranked.code:
             row.error = f"baseline rank: {ranked.tail()}"
             return
-        ranks = [f"UPDATE cadre SET rank = {RANK_RULE}",
-                 "UPDATE cadre_fact SET rank = (SELECT c.rank FROM cadre c "
-                 "WHERE c.id = cadre_fact.cadre_id)"]
-        if self.args.db:  # the same UPDATE with the driver, then fresh statistics
-            import psycopg  # noqa: PLC0415
-
-            conninfo = re.sub(r"^postgresql\+\w+://", "postgresql://", self.loaded)
-            with psycopg.connect(conninfo, autocommit=True) as pg:
-                for statement in ranks:
-                    pg.execute(statement)
-                pg.execute("ANALYZE cadre, cadre_fact")
-        else:
-            con = sqlite3.connect(self.loaded)
-            with con:
-                for statement in ranks:
-                    con.execute(statement)
-            con.close()
+        self.rank(self.loaded)
         ours, base = self.measure_pair(
             row, partial(self.runner.trainlog, self.loaded, *args, "--format", "json"),
             partial(self.runner.baseline, self.raw_loaded, *args), self.args.repeat)
@@ -735,6 +753,28 @@ class Benchmark:
         except ValueError as exc:
             diffs = [f"output is not JSON: {exc}"]
         row.check = "DIFFERS: " + ", ".join(diffs) if diffs else "same figures"
+
+    def rank(self, location: str) -> None:
+        """Give a loaded trainlog database's cadres the benchmark's ranks (baseline.RANK_RULE,
+        as `baseline.py rank` gives the raw database's), with the driver, outside any timing."""
+        from baseline import RANK_RULE  # noqa: PLC0415
+
+        ranks = [f"UPDATE cadre SET rank = {RANK_RULE}",
+                 "UPDATE cadre_fact SET rank = (SELECT c.rank FROM cadre c "
+                 "WHERE c.id = cadre_fact.cadre_id)"]
+        if "://" in location:  # the same UPDATE with the driver, then fresh statistics
+            import psycopg  # noqa: PLC0415
+
+            with psycopg.connect(pg_conninfo(location), autocommit=True) as pg:
+                for statement in ranks:
+                    pg.execute(statement)
+                pg.execute("ANALYZE cadre, cadre_fact")
+        else:
+            con = sqlite3.connect(location)
+            with con:
+                for statement in ranks:
+                    con.execute(statement)
+            con.close()
 
     def startup(self) -> None:
         """Figure 4: trainlog's start-up against the bare Typer app's."""
@@ -789,8 +829,7 @@ class Benchmark:
         """The Zhaoling 2020 demo data set loaded into `db` as `trainlog demo` loads it, in a
         child process (trainlog would grow this one); what figure 6 asks for (a cadre, a
         session, a month), or {"error": ...}."""
-        conninfo = "" if self.args.db is None else re.sub(r"^postgresql\+\w+://",
-                                                          "postgresql://", db)
+        conninfo = pg_conninfo(db) if "://" in db else ""
         workdir = self.work / "zhaoling2020"
         shutil.rmtree(workdir, ignore_errors=True)
         start = time.perf_counter()
@@ -814,22 +853,7 @@ class Benchmark:
         picks = self.load_zhaoling(db)
         cases: list[tuple[str, list[str], str | None]] = []
         if "error" not in picks:
-            code, ident, month = picks["cadre"], str(picks["session_id"]), picks["month"]
-            cases = [
-                ("branch list", ["branch", "list"], picks["branch"]),
-                ("cadre list", ["cadre", "list"], picks["last_cadre"]),
-                (f"cadre show {code}", ["cadre", "show", code], code),
-                (f"session list --month {month}", ["session", "list", "--month", month],
-                 picks["month_ref"]),
-                (f"session show {ident}", ["session", "show", ident], picks["session_ref"]),
-                ("survey list", ["survey", "list"], None),
-                ("survey report", ["survey", "report"], None),
-                ("plan show", ["plan", "show"], None),
-                ("config show", ["config", "show"], None),
-                ("db info", ["db", "info"], None),
-                ("db check", ["db", "check"], None),
-                ("init, existing database", ["init"], None),
-            ]
+            cases = command_cases(picks)
         else:
             row = Row("6 commands, Zhaoling 2020", "s", "<= 1.5x", max_ratio=1.5,
                       error=picks["error"])
@@ -843,13 +867,135 @@ class Benchmark:
             log(f"  {label}: trainlog {seconds(row.ours)}, floor {seconds(row.base)}")
             if ours is None:
                 continue
-            out = ours.stdout.read_text(encoding="utf-8", errors="replace")
-            if not out.strip():
-                row.check = "NO OUTPUT"
-            elif expect and expect not in out:
-                row.check = f"NO {expect} IN OUTPUT"
+            row.check = output_check(ours, expect)
         if not self.args.keep:
             self.dbs.drop(db)
+
+
+    def backends(self) -> None:
+        """Figure 10: PostgreSQL (--db) and SQLite side by side, the same data loaded the same
+        way into each: figure 6's commands on the Zhaoling data set, figure 3's reports (and
+        hours) on the data set of --scale; each command on one backend, then on the other, after
+        one warm-up of each. Target (issue 22): PostgreSQL within 2x of SQLite."""
+        times = max(self.args.repeat, 5)
+        sqlite_dbs = Databases(self.work, None)
+        backends = (("PostgreSQL", self.dbs), ("SQLite", sqlite_dbs))
+        made: list[tuple[Databases, str]] = []
+        try:
+            zhaoling: dict[str, tuple[str, dict[str, Any]]] = {}
+            for name, dbs in backends:
+                db = dbs.fresh("backends-zhaoling")
+                made.append((dbs, db))
+                log(f"  {name}: loading the Zhaoling 2020 data set")
+                zhaoling[name] = (db, self.load_zhaoling(db))
+            self.backend_commands(zhaoling, times)
+            district: dict[str, str] = {}
+            errors: list[str] = []
+            for name, dbs in backends:
+                db = dbs.fresh("backends-data")
+                made.append((dbs, db))
+                start = time.perf_counter()
+                error = self.prepare(db) or self.load_records(db)
+                if error:
+                    errors.append(f"{name}: {error}")
+                    continue
+                self.rank(db)
+                district[name] = db
+                log(f"  {name}: {self.args.scale} data set loaded in "
+                    f"{time.perf_counter() - start:.1f} s")
+            self.backend_reports(district, errors, times)
+        finally:
+            if not self.args.keep:
+                for dbs, db in made:
+                    dbs.drop(db)
+
+    def load_records(self, db: str) -> str | None:
+        """session import and study import of the data set into a prepared database, as
+        figures 1-2 load it (untimed here); the failure's stderr, if any."""
+        for command, name in ((["session", "import"], "sessions.csv"),
+                              (["study", "import"], "study.csv")):
+            run = self.runner.trainlog(db, *command, str(self.data / name))
+            if run.code:
+                return f"`trainlog {' '.join(command)}` exited {run.code}:\n{run.tail()}"
+        return None
+
+    def measure_backends(self, row: Row, pg: Callable[[], Run], lite: Callable[[], Run],
+                         times: int) -> tuple[Run, Run] | None:
+        """One warm-up, then `times` runs of each, interleaved (PostgreSQL, SQLite, PostgreSQL,
+        ...) so that a change of load hits both; the last pair, or None when one failed."""
+        last = None
+        for i in range(times + 1):
+            pair = pg(), lite()
+            for name, run in zip(("PostgreSQL", "SQLite"), pair, strict=True):
+                if run.code:
+                    row.error = f"on {name}: exit {run.code}:\n{run.tail()}"
+                    return None
+            if i:  # the first pair warms the page cache, the .pyc files and the server
+                row.ours.append(pair[0].seconds)
+                row.base.append(pair[1].seconds)
+            last = pair
+        return last
+
+    def backend_commands(self, loaded: dict[str, tuple[str, dict[str, Any]]],
+                         times: int) -> None:
+        """Figure 10's rows of figure 6's commands, each output checked on both backends."""
+        failed = [f"{name}: {picks['error']}" for name, (_, picks) in loaded.items()
+                  if "error" in picks]
+        if failed:
+            self.rows.append(Row("10 commands, Zhaoling 2020", "s", "<= 2x", max_ratio=2.0,
+                                 error="\n".join(failed)))
+            return
+        (pg_db, pg_picks), (lite_db, lite_picks) = loaded["PostgreSQL"], loaded["SQLite"]
+        differ = sorted(k for k in lite_picks if pg_picks.get(k) != lite_picks[k])
+        for (_, pg_args, pg_expect), (label, lite_args, lite_expect) in zip(
+                command_cases(pg_picks), command_cases(lite_picks), strict=True):
+            row = Row(f"10 {label}", "s", "<= 2x", max_ratio=2.0)
+            self.rows.append(row)
+            runs = self.measure_backends(row, partial(self.runner.trainlog, pg_db, *pg_args),
+                                         partial(self.runner.trainlog, lite_db, *lite_args),
+                                         times)
+            log(f"  {label}: PostgreSQL {seconds(row.ours)}, SQLite {seconds(row.base)}")
+            if runs is None:
+                continue
+            said = [f"{check} ON {name.upper()}" for name, run, expect in
+                    (("PostgreSQL", runs[0], pg_expect), ("SQLite", runs[1], lite_expect))
+                    if (check := output_check(run, expect))]
+            if differ:  # the same data loaded the same way: the picks must agree
+                row.check = "DIFFERS: the data sets' " + ", ".join(differ)
+            elif said:
+                row.check = "; ".join(said)
+
+    def backend_reports(self, loaded: dict[str, str], errors: list[str], times: int) -> None:
+        """Figure 10's rows of figure 3's reports, in JSON, whose figures must agree."""
+        for label, args in [*REPORTS, ("hours --year 2020", ["hours", "--year", "2020"])]:
+            row = Row(f"10 {label}", "s", "<= 2x", max_ratio=2.0)
+            self.rows.append(row)
+            if errors:
+                row.error = "\n".join(errors)
+                continue
+            runs = self.measure_backends(
+                row, partial(self.runner.trainlog, loaded["PostgreSQL"], *args, "--format", "json"),
+                partial(self.runner.trainlog, loaded["SQLite"], *args, "--format", "json"), times)
+            log(f"  {label}: PostgreSQL {seconds(row.ours)}, SQLite {seconds(row.base)}")
+            if runs is None:
+                continue
+            try:  # figure 3's comparison, SQLite's JSON in the baseline's place
+                diffs = compare(args[0], json.loads(runs[0].stdout.read_bytes()),
+                                json.loads(runs[1].stdout.read_bytes()))
+            except (ValueError, KeyError, TypeError) as exc:
+                diffs = [f"output is not the report's JSON: {exc!r}"]
+            row.check = "DIFFERS: " + ", ".join(diffs) if diffs else "same figures"
+
+
+def output_check(run: Run, expect: str | None) -> str:
+    """"" when a command's table output is there and names `expect` (if given), else what is
+    wrong ("NO OUTPUT", "NO <expect> IN OUTPUT")."""
+    out = run.stdout.read_text(encoding="utf-8", errors="replace")
+    if not out.strip():
+        return "NO OUTPUT"
+    if expect and expect not in out:
+        return f"NO {expect} IN OUTPUT"
+    return ""
 
 
 def generate_data(scale: str, data: Path, seed: int) -> tuple[dict[str, Any], float | None]:
@@ -915,8 +1061,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="a postgresql+psycopg:// URL to run trainlog against (the "
                              "baseline stays SQLite); default: fresh SQLite files")
     parser.add_argument("--only", action="append", metavar="FIGURE",
-                        help="1-9 or " + ", ".join(FIGURES.values()) + "; repeatable "
-                             "(default 1-6)")
+                        help="1-10 or " + ", ".join(FIGURES.values()) + "; repeatable "
+                             "(default 1-6; 10 needs --db)")
     parser.add_argument("--lean-rows", type=parse_sizes, metavar="N,N",
                         default=list(LEAN_ROWS),
                         help="figure 7's sizes in attendance rows (default 300000,1000000)")
@@ -942,10 +1088,12 @@ def main(argv: list[str] | None = None) -> int:
     figures = parse_figures(args.only) if args.only or not args.commands else set()
     if args.commands:
         figures.add("6")
+    if "10" in figures and not args.db:
+        parser.error("figure 10 (backends) compares PostgreSQL with SQLite: it needs --db URL")
 
     print(f"machine: {machine()}")
     data = args.data or generate.default_dir(args.scale)
-    if figures & DEFAULT_FIGURES:
+    if figures & SCALE_FIGURES:
         manifest, seconds = generate_data(args.scale, data, args.seed)
         print(f"data: {args.scale} scale, seed {args.seed}, {data} "
               + ("(cached)" if seconds is None else f"(generated in {seconds:.1f} s)"))
@@ -987,6 +1135,9 @@ def main(argv: list[str] | None = None) -> int:
         if "9" in figures:
             log("figure 9: peak memory of each import")
             bench.memory(args.memory_rows)
+        if "10" in figures:
+            log("figure 10: PostgreSQL and SQLite side by side")
+            bench.backends()
     finally:
         if not args.keep:
             if bench.loaded and args.db:
@@ -994,10 +1145,19 @@ def main(argv: list[str] | None = None) -> int:
             shutil.rmtree(work, ignore_errors=True)
 
     target = "SQLite" if not args.db else "PostgreSQL (baseline: SQLite)"
-    print_table(bench.rows, f"trainlog on {target}; median of {args.repeat} runs "
-                f"(start-up and commands: {max(args.repeat, 5)}); "
-                f"{time.perf_counter() - started:.0f} s "
-                f"in all; load average now {load()}" + (f"; kept in {work}" if args.keep else ""))
+    side_by_side = [row for row in bench.rows if row.figure.startswith("10 ")]
+    rows = [row for row in bench.rows if not row.figure.startswith("10 ")]
+    took = (f"{time.perf_counter() - started:.0f} s in all; load average now {load()}"
+            + (f"; kept in {work}" if args.keep else ""))
+    if rows or not side_by_side:
+        print_table(rows, f"trainlog on {target}; median of {args.repeat} runs "
+                    f"(start-up and commands: {max(args.repeat, 5)}); {took}")
+    if side_by_side:
+        if rows:
+            print()
+        print_table(side_by_side, "figure 10: trainlog on PostgreSQL and on SQLite, the same "
+                    f"data, interleaved; median of {max(args.repeat, 5)} runs; {took}",
+                    header=("command", "PostgreSQL", "SQLite", "ratio", "target", "result"))
     failed = [row for row in bench.rows if not row.passed]
     return 1 if args.strict and failed else 0
 

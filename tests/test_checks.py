@@ -8,6 +8,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -58,6 +59,32 @@ def test_the_foreign_keys_are_the_schemas() -> None:
             found.append((name, by_id[0], key.referred_table.name))
         declared += sorted(found)
     assert declared == FOREIGN_KEYS
+
+
+def test_the_declared_keys_are_the_models() -> None:
+    """PostgreSQL's constraints check compares the catalog with store/schema_keys.py, not with
+    the models (which it does not import): that module must be what the models declare."""
+    from trainlog.store.schema_keys import DECLARED, declared_keys
+
+    assert declared_keys() == DECLARED, (
+        "src/trainlog/store/schema_keys.py is not what the models declare: regenerate it with "
+        "`python -m trainlog.store.schema_keys` and review the diff")
+
+
+def test_regenerating_the_declared_keys(tmp_path: Path) -> None:
+    """`python -m trainlog.store.schema_keys` rewrites the generated part from the models and
+    leaves the rest of the file as it was; on the committed file it changes nothing."""
+    from trainlog.store import schema_keys
+
+    source = Path(schema_keys.__file__).read_text(encoding="utf-8")
+    copy = tmp_path / "schema_keys.py"
+    copy.write_text(source, encoding="utf-8")
+    assert not schema_keys.regenerate(copy)
+    stale = source.replace('unique=(("code",),)', "unique=()", 1)
+    assert stale != source
+    copy.write_text(stale, encoding="utf-8")
+    assert schema_keys.regenerate(copy)
+    assert copy.read_text(encoding="utf-8") == source
 
 
 def test_a_refused_check_leaves_the_others_runnable(db: Database, database_url: str) -> None:

@@ -680,6 +680,14 @@ class TestChecks:
          "attendance: foreign keys not enforced"),
         ("constraints", ["ALTER TABLE cadre DROP CONSTRAINT uq_cadre_office_code"],
          "cadre (code, office_id): unique constraint missing"),
+        ("constraints", ["ALTER TABLE setting DROP CONSTRAINT pk_setting"],
+         "setting: primary key (key, office_id) missing"),
+        ("constraints", ["ALTER TABLE office DROP CONSTRAINT uq_office_code"],
+         "office (code): unique constraint missing"),
+        ("constraints", ["ALTER TABLE survey_topic DROP CONSTRAINT fk_survey_topic_survey_id",
+                         "ALTER TABLE survey_topic ADD CONSTRAINT fk_survey_topic_survey_id "
+                         "FOREIGN KEY (office_id, survey_id) REFERENCES cadre (office_id, id)"],
+         "survey_topic (office_id, survey_id) -> survey_answer: foreign key missing"),
         ("indexes", ["UPDATE pg_index SET indisvalid = false WHERE indexrelid = "
                      "'ix_session_track_date'::regclass"], "invalid index(es): ix_session_track_date"),
     ])

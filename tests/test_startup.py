@@ -377,6 +377,33 @@ def test_postgresql_reads_do_not_import_sqlalchemy(cli, pg_db) -> None:  # type:
     assert report["total"]["person_times"] == 8 and report["plan"]["target"] == 2000
 
 
+def test_postgresql_db_check_does_not_import_sqlalchemy(cli, pg_db) -> None:  # type: ignore[no-untyped-def]
+    """db check on PostgreSQL runs on psycopg alone: the keys it compares with the catalog are
+    trainlog.store.schema_keys, not the models; it finds what in-process runs find, a broken
+    key included, and an older revision is reported without SQLAlchemy too."""
+    import psycopg
+
+    assert cli("branch", "add", "B1", "一支部").exit_code == 0
+    assert cli("cadre", "add", "G1", "张三", "--branch", "B1").exit_code == 0
+    args = ["db", "check", "--format", "json"]
+    modules, out = loaded(args, pg_db.url)
+    assert "psycopg" in modules
+    assert pg_heavy(modules) == [], pg_heavy(modules)
+    report = json.loads(out)
+    assert report["ok"] and report == json.loads(cli(*args).stdout)
+    assert [c["name"] for c in report["checks"]][:2] == ["server", "constraints"]
+    pg_db.dispose()
+    conninfo = pg_db.url.replace("postgresql+psycopg://", "postgresql://", 1)
+    with psycopg.connect(conninfo, autocommit=True) as conn:
+        conn.execute("ALTER TABLE cadre DROP CONSTRAINT uq_cadre_office_code")
+        conn.execute("UPDATE alembic_version SET version_num = '0005'")
+    modules, out = loaded(args, pg_db.url)
+    assert pg_heavy(modules) == [], pg_heavy(modules)
+    failed = {c["name"]: c["detail"] for c in json.loads(out)["checks"] if not c["ok"]}
+    assert list(failed) == ["constraints", "revision"], failed
+    assert "cadre (code, office_id): unique constraint missing" in failed["constraints"]
+
+
 def test_postgresql_writes_do_not_import_sqlalchemy(cli, pg_db) -> None:  # type: ignore[no-untyped-def]
     """On PostgreSQL with a current schema, everyday writes go through psycopg alone too."""
     writes = [

@@ -4,7 +4,8 @@ Every check is read-only and aggregates in the database (no table is loaded into
 runs on a large database in seconds and on SQLite or PostgreSQL alike: SQL text on one
 trainlog.store.sql.Conn, in one read transaction. The two PRAGMA checks are SQLite's; on
 PostgreSQL, trainlog.store.postgres checks the encoding, that the keys are enforced and that the
-indexes are valid. On a SQLite file of the current schema nothing here imports SQLAlchemy.
+indexes are valid. On a SQLite file, and on PostgreSQL through psycopg, nothing here imports
+SQLAlchemy or the models.
 """
 
 from __future__ import annotations
@@ -53,7 +54,10 @@ class Check:
 
 def run_checks(db: Database) -> dict[str, Any]:
     """Every check, in one read transaction: {"ok": bool, "checks": [{"name", "ok", "detail"}]}."""
-    if not db.exists():
+    # On PostgreSQL through psycopg, whether the schema is there is asked on the checks'
+    # connection (db.exists() would open one of SQLAlchemy's first).
+    direct = db.path is None and db.is_psycopg
+    if not direct and not db.exists():
         raise NoDatabase(say("msg.no_database", where=db.display()))
     # require=False: the schema as it is, of whatever revision (the revision check says which)
     with db.connect(require=False) as conn:
@@ -64,6 +68,8 @@ def run_checks(db: Database) -> dict[str, Any]:
 
             # one snapshot for every check, as SQLite's read transaction is
             conn.run("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            if direct and not _schema_there(conn):
+                raise NoDatabase(say("msg.no_database", where=db.display()))
         refused = _refusals(conn)
         checks = [_run(conn, name, fn, refused)
                   for name, fn in [*first, ("revision", _revision), *CHECKS]]
@@ -76,6 +82,14 @@ def run_checks(db: Database) -> dict[str, Any]:
         if c.name == "integrity" and not c.ok:  # writes refused until it is restored
             db.mark_damaged(c.detail)
     return {"ok": ok, "checks": [asdict(c) for c in checks]}
+
+
+def _schema_there(conn: Conn) -> bool:
+    """Whether trainlog's schema is in this server database: a revision in alembic_version
+    (what Database.exists() asks)."""
+    if not conn.scalar("SELECT to_regclass('alembic_version') IS NOT NULL"):
+        return False
+    return conn.scalar("SELECT version_num FROM alembic_version") is not None
 
 
 def _refusals(conn: Conn) -> tuple[type[Exception], ...]:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from trainlog.errors import NoDatabase, TrainlogError
+from trainlog.store.schema_keys import DECLARED
 from trainlog.vocab import say
 
 if TYPE_CHECKING:
@@ -118,9 +119,7 @@ def _run(db: Database, cmd: list[str], env: dict[str, str]) -> None:
 
 
 def _tables() -> list[str]:
-    from trainlog.store.schema import TABLES
-
-    return TABLES
+    return list(DECLARED)
 
 
 #: The trainlog tables of the current schema, for the catalog queries below.
@@ -142,13 +141,10 @@ def constraints_check(conn: Conn) -> Outcome:
     """Every key the schema declares is there and enforced (PostgreSQL's foreign_key_check).
 
     A constraint dropped, added NOT VALID, or whose triggers were disabled would let rows in
-    that break it; this says which. What the schema declares is read from the models, what the
-    database has from its catalog.
+    that break it; this says which. What the schema declares is trainlog.store.schema_keys
+    (generated from the models, which are not imported here), what the database has from its
+    catalog.
     """
-    from sqlalchemy import UniqueConstraint
-
-    from trainlog.store.schema import SQLModel
-
     names = list(_tables())
     #: (table, p/f/u) -> {(columns, referred table or None)}
     have: dict[tuple[str, str], set[tuple[tuple[str, ...], str | None]]] = {}
@@ -162,21 +158,15 @@ def constraints_check(conn: Conn) -> Outcome:
     found: list[str] = []
     declared = 0
     for name in names:
-        table = SQLModel.metadata.tables[name]
-        pk = tuple(sorted(c.name for c in table.primary_key.columns))
-        if (pk, None) not in have.get((name, "p"), set()):
-            found.append(say("msg.check_no_pk", table=name, cols=", ".join(pk)))
-        keys = {(tuple(sorted(c.name for c in fk.columns)), fk.referred_table.name)
-                for fk in table.foreign_key_constraints}
-        for cols, referred in sorted(keys):
+        keys = DECLARED[name]
+        if (keys.primary, None) not in have.get((name, "p"), set()):
+            found.append(say("msg.check_no_pk", table=name, cols=", ".join(keys.primary)))
+        for cols, referred in keys.foreign:
             declared += 1
             if (cols, referred) not in have.get((name, "f"), set()):
                 found.append(say("msg.check_no_fk", table=name, cols=", ".join(cols),
                                  referred=referred))
-        wanted = {tuple(sorted(c.name for c in u.columns)) for u in table.constraints
-                  if isinstance(u, UniqueConstraint)}
-        wanted |= {(c.name,) for c in table.columns if c.unique}
-        for cols in sorted(wanted):
+        for cols in keys.unique:
             declared += 1
             if (cols, None) not in have.get((name, "u"), set()):
                 found.append(say("msg.check_no_unique", table=name, cols=", ".join(cols)))
