@@ -183,9 +183,10 @@ PeriodOpts = Annotated[Period, _Options({**_DATES, "as_of": AsOfOpt}, _period)]
 DatesOpts = Annotated[Period | None, _Options(_DATES, _dates)]
 
 
-def _read_options(encoding: str | None, header_row: int | None, sheet: str | None,
-                  ignore: list[str] | None, ignore_extra: bool | None,
-                  maps: list[str] | None) -> Any:
+def read_options(encoding: str | None = None, header_row: int | None = None,
+                 sheet: str | None = None, ignore: list[str] | None = None,
+                 ignore_extra: bool | None = None, maps: list[str] | None = None) -> Any:
+    """The `trainlog.files.tables.ReadOptions` of an import's (or an attendees file's) options."""
     from trainlog.files.tables import ReadOptions
 
     return ReadOptions(encoding=encoding, header_row=header_row, sheet=sheet,
@@ -208,7 +209,7 @@ ReadOpts = Annotated[Any, _Options({
     "maps": Annotated[list[str] | None, typer.Option(
         "--map", help="read a header as a column: 'HEADER=KEY', e.g. 本月学时=hours "
         "(repeatable).")],
-}, _read_options)]
+}, read_options)]
 RejectsOpt = Annotated[Path | None, typer.Option(
     "--rejects", help="load the good rows; write the bad ones to this CSV with a problem "
     "column (exit 4 when any).")]

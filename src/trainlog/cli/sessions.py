@@ -28,6 +28,7 @@ from trainlog.cli.common import (
     command,
     finish_import,
     listing,
+    read_options,
     run_import,
     show,
     warn,
@@ -51,12 +52,6 @@ def _by(by_id: bool, by_ref: bool) -> str | None:
 
         raise TrainlogError(say("msg.id_or_ref_not_both"))
     return "id" if by_id else "ref" if by_ref else None
-def _attendee_options(ignore: list[str] | None, ignore_extra: bool) -> Any:
-    if not ignore and not ignore_extra:
-        return None
-    from trainlog.files.tables import ReadOptions
-
-    return ReadOptions(ignore=tuple(ignore or ()), ignore_extra=ignore_extra)
 
 
 #: zh-CN headers where these commands' differ from trainlog.vocab.WORDS: a person's name is 姓名.
@@ -104,7 +99,7 @@ def add_session(
         result = add(db, date=date, track=track, title=title, kind=kind, topic=topic, hours=hours,
                       days=days, attendees=attendee or [], attendees_file=attendees_file,
                       headcount=headcount, branch=branch, ref=ref, replace=replace,
-                      encoding=encoding, options=_attendee_options(ignore, ignore_extra))
+                      encoding=encoding, options=read_options(ignore=ignore, ignore_extra=ignore_extra))
     ref_text = say("msg.ref", ref=result["ref"]) if result["ref"] else ""
     parts = [say("msg.named", n=result["attendees"])] + (
         [say("msg.headcount", n=result["headcount"])] if result["headcount"] else [])

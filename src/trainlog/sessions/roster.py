@@ -200,7 +200,7 @@ class _Log:
         """A new session's row, its changes as JSON text: `field_changes(None, …)` and
         `encode` took 15 µs a session, 0.7 s of a province's 50,000."""
         changes: dict[str, Any] = {"date": [None, f.date], "track": [None, f.track],
-                                         "title": [None, f.title], "hours": [None, f.hours]}
+                                   "title": [None, f.title], "hours": [None, f.hours]}
         if f.kind is not None:
             changes["kind"] = [None, f.kind]
         if f.topic is not None:

@@ -254,8 +254,8 @@ def indexes_after(db: Conn, table: str, incoming: int) -> Iterator[bool]:
     try:
         yield True
     except BaseException:
-        with suppress(Exception):  # the error that stopped the write is the one to say
-            for _, sql in indexes:
+        for _, sql in indexes:
+            with suppress(Exception):  # the error that stopped the write is the one to say
                 db.run(sql)
         raise
     for _, sql in indexes:
