@@ -64,26 +64,27 @@ def test_the_foreign_keys_are_the_schemas() -> None:
 def test_the_declared_keys_are_the_models() -> None:
     """PostgreSQL's constraints check compares the catalog with store/schema_keys.py, not with
     the models (which it does not import): that module must be what the models declare."""
-    from trainlog.store.schema_keys import DECLARED, declared_keys
+    from schema_keys_gen import declared_keys
+    from trainlog.store.schema_keys import DECLARED
 
     assert declared_keys() == DECLARED, (
         "src/trainlog/store/schema_keys.py is not what the models declare: regenerate it with "
-        "`python -m trainlog.store.schema_keys` and review the diff")
+        "`python tests/schema_keys_gen.py` and review the diff")
 
 
 def test_regenerating_the_declared_keys(tmp_path: Path) -> None:
-    """`python -m trainlog.store.schema_keys` rewrites the generated part from the models and
+    """`python tests/schema_keys_gen.py` rewrites the generated part from the models and
     leaves the rest of the file as it was; on the committed file it changes nothing."""
-    from trainlog.store import schema_keys
+    import schema_keys_gen
 
-    source = Path(schema_keys.__file__).read_text(encoding="utf-8")
+    source = schema_keys_gen.TARGET.read_text(encoding="utf-8")
     copy = tmp_path / "schema_keys.py"
     copy.write_text(source, encoding="utf-8")
-    assert not schema_keys.regenerate(copy)
+    assert not schema_keys_gen.regenerate(copy)
     stale = source.replace('unique=(("code",),)', "unique=()", 1)
     assert stale != source
     copy.write_text(stale, encoding="utf-8")
-    assert schema_keys.regenerate(copy)
+    assert schema_keys_gen.regenerate(copy)
     assert copy.read_text(encoding="utf-8") == source
 
 

@@ -59,7 +59,6 @@ ENGLISH_ONLY: dict[tuple[str, str], str] = {
     ("study/records.py", "ON CONFLICT"): "SQL",
     ("cli/demo.py", "trainlog "): "command lines to try",
     ("store/schema_keys.py", "# -- "): "the source lines around the part the generator rewrites",
-    ("store/schema_keys.py", "{} `python -m"): "the source line the generator writes",
 }
 
 
