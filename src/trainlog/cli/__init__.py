@@ -1,7 +1,5 @@
 """The trainlog command: the Typer app, its global options, and the sub-commands' registration."""
 
-from __future__ import annotations
-
 import os
 import sys
 from importlib import import_module

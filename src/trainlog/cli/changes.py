@@ -1,7 +1,5 @@
 """trainlog log: the log of changes."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

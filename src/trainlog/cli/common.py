@@ -4,8 +4,6 @@ translation.
 Nothing here imports SQLAlchemy or the models: `--help` and option parsing stay fast.
 """
 
-from __future__ import annotations
-
 import functools
 import inspect
 import os

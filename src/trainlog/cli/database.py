@@ -1,7 +1,5 @@
 """trainlog init, trainlog db info|check|backup|upgrade."""
 
-from __future__ import annotations
-
 import sys
 from pathlib import Path
 from typing import Annotated, Any

@@ -1,7 +1,5 @@
 """trainlog demo: load the Zhaoling 2020 example into a new database and show the report."""
 
-from __future__ import annotations
-
 from typing import Annotated, Any
 
 import typer

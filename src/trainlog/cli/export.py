@@ -1,7 +1,5 @@
 """trainlog export: the year's figures as an Excel workbook with native charts."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 

@@ -11,8 +11,6 @@ help column is left 15 cells, and a run of Chinese (no spaces in it) or a long w
   mark such as ，。） nor after an opening one such as （), not inside a word of Latin letters.
 """
 
-from __future__ import annotations
-
 import re
 from typing import Any
 

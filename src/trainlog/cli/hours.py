@@ -1,7 +1,5 @@
 """trainlog hours: each cadre's training hours (学时) against the requirement of his rank."""
 
-from __future__ import annotations
-
 from typing import Annotated, Any
 
 import typer

@@ -1,7 +1,5 @@
 """trainlog month close|reopen|list: months that close, so a report that went out stays true."""
 
-from __future__ import annotations
-
 from typing import Annotated, Any
 
 import typer

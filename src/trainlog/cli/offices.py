@@ -1,7 +1,5 @@
 """trainlog office add|list|grant|revoke: the offices (单位) of a database, and who may use them."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

@@ -1,7 +1,5 @@
 """trainlog branch … and trainlog cadre …: the registry of party branches and cadres."""
 
-from __future__ import annotations
-
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any

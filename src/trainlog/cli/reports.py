@@ -1,7 +1,5 @@
 """trainlog plan set|show and trainlog report: the year's plan and the report against it."""
 
-from __future__ import annotations
-
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any

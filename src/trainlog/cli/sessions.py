@@ -1,7 +1,5 @@
 """trainlog add-session and trainlog session list|show|import|void."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated, Any
 

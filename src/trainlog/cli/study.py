@@ -1,7 +1,5 @@
 """trainlog study add|import, trainlog compliance, trainlog coverage, trainlog config set|show."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated, Any
 

@@ -1,7 +1,5 @@
 """trainlog survey add|import|list|report: the training-needs survey (需求调研)."""
 
-from __future__ import annotations
-
 from typing import Annotated, Any
 
 import typer

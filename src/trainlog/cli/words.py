@@ -6,8 +6,6 @@ before Click parses it, so `trainlog --lang zh cadre list --help` and `LANG=zh_C
 --help` are Chinese too. Rich (through typer.rich_utils) is imported only for zh.
 """
 
-from __future__ import annotations
-
 import sys
 from collections.abc import Sequence
 from typing import Any

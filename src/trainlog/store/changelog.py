@@ -8,7 +8,6 @@ or the OS user), what kind of record (`KINDS`) under which key (a code, a ref, a
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from typing import Any
@@ -34,6 +33,8 @@ def _plain(value: Any) -> Any:
 
 def encode(changes: Changes) -> str:
     """{field: [before, after]} as JSON text, fields sorted, Chinese as it is."""
+    import json  # not imported by the commands that only read
+
     return json.dumps({k: [_plain(b), _plain(a)] for k, (b, a) in sorted(changes.items())},
                       ensure_ascii=False, default=str)
 

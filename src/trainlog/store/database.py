@@ -9,7 +9,6 @@ readers are never blocked (WAL on SQLite, MVCC on PostgreSQL).
 from __future__ import annotations
 
 import os
-import random
 import re
 import time
 from collections.abc import Callable, Iterator
@@ -749,6 +748,8 @@ def retrying(call: Callable[[], T], attempts: int = WRITE_ATTEMPTS) -> T:
             if attempt == attempts:
                 raise DatabaseBusy(say("msg.conflicts", state=_sqlstate(getattr(exc, "orig", exc)),
                                        n=attempts)) from None
+        import random  # only when the database is busy
+
         time.sleep(min(0.05 * 2 ** attempt, 2.0) * random.uniform(0.5, 1.5))
     raise AssertionError("unreachable")
 
@@ -780,6 +781,8 @@ def _begin_while_busy(begin: Callable[[], object], undo: Callable[[], object] = 
             if not is_busy(exc) or attempt == BEGIN_ATTEMPTS:
                 raise
             undo()
+            import random
+
             time.sleep(random.uniform(0.05, 0.25))
 
 

@@ -11,7 +11,6 @@ What differs between the two (a date's month, parameter values) is here.
 
 from __future__ import annotations
 
-import getpass
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
@@ -206,6 +205,8 @@ def actor() -> str:
     if user:
         return user[:100]
     try:
+        import getpass
+
         return getpass.getuser()[:100]
     except Exception:  # no user name in this environment (some containers)
         return "unknown"
