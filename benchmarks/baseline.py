@@ -7,6 +7,8 @@
     python benchmarks/baseline.py DB init-lean
     python benchmarks/baseline.py DB load-sessions-lean sessions.csv
     python benchmarks/baseline.py DB load-study-lean study.csv
+    python benchmarks/baseline.py DB load-sessions-schema sessions.csv   (DB: prepared by trainlog)
+    python benchmarks/baseline.py DB load-study-schema study.csv
     python benchmarks/baseline.py DB report --year 2020 --by month
     python benchmarks/baseline.py DB report --month 2020-04
     python benchmarks/baseline.py DB compliance --month 2020-04
@@ -280,6 +282,109 @@ def load_study_lean(con: sqlite3.Connection, path: Path) -> int:
     return count
 
 
+def _plain_indexes(con: sqlite3.Connection, table: str) -> list[str]:
+    """The CREATE statements of a table's plain (not unique) indexes."""
+    return [sql for (sql,) in con.execute(
+        "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL"
+        " AND sql NOT LIKE 'CREATE UNIQUE%'", (table,))]
+
+
+@contextmanager
+def _indexes_rebuilt(con: sqlite3.Connection, table: str) -> Iterator[None]:
+    """The table's plain indexes dropped for the rows written inside, built again after, as
+    trainlog's imports do for a first large load (trainlog.store.sql.indexes_after)."""
+    made = _plain_indexes(con, table)
+    for sql in made:
+        con.execute("DROP INDEX " + sql.split(" ON ")[0].split()[-1])
+    yield
+    for sql in made:
+        con.execute(sql)
+
+
+def _stamp() -> tuple[str, str]:
+    from datetime import UTC, datetime
+
+    return datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S.%f"), "bench"
+
+
+def load_sessions_schema(con: sqlite3.Connection, path: Path) -> int:
+    """sessions.csv into trainlog's own schema, in a database trainlog prepared (init, branch
+    import, cadre import: one office), doing only what that schema asks of any writer: the
+    office's ids, the audit columns, every foreign key checked and unique key kept, the plain
+    indexes built after the rows (as trainlog does for a first load), and the log row of each
+    new session, committed as trainlog commits (synchronous = FULL). No row is checked and the
+    log names no attendee: the floor of trainlog's import on its schema, against which the lean
+    load shows what the schema itself costs."""
+    con.execute("PRAGMA synchronous = FULL")
+    con.execute(f"PRAGMA cache_size = -{IMPORT_CACHE_KIB}")
+    (office,) = con.execute("SELECT id FROM office").fetchone()
+    branch_ids = dict(con.execute("SELECT code, id FROM branch WHERE office_id = ?", (office,)))
+    cadre_ids = dict(con.execute("SELECT code, id FROM cadre WHERE office_id = ?", (office,)))
+    (last,) = con.execute("SELECT coalesce(max(id), 0) FROM training_session").fetchone()
+    stamp, who = _stamp()
+    # the file read first, then written: a session must be in before its attendance (its
+    # foreign key), and one executemany of the sessions is faster than an INSERT at each new
+    # ref (0.4 s at 300,000 rows)
+    sessions: dict[str, list] = {}  # ref -> the session's row; its attendee count at [12]
+    attendance: list[tuple[int, int, float]] = []
+    with csv_rows(path) as (c, rows):
+        ref_i, cadre_i = c["ref"], c["cadre"]
+        for r in rows:
+            ref = r[ref_i]
+            session = sessions.get(ref)
+            if session is None:
+                hours = float(r[c["hours"]] or 0)
+                session = sessions[ref] = [
+                    last + len(sessions) + 1, office, ref, r[c["date"]], r[c["track"]],
+                    r[c["kind"]] or None, r[c["topic"]] or None, r[c["title"]], hours,
+                    branch_ids.get(r[c["branch"]]), int(r[c["headcount"]] or 0), False, 0,
+                    stamp, who, stamp, who]
+            if r[cadre_i]:
+                session[12] += 1
+                attendance.append((session[0], cadre_ids[r[cadre_i]], session[8]))
+    con.execute("BEGIN IMMEDIATE")
+    con.executemany(
+        "INSERT INTO training_session (id, office_id, ref, date, track, kind, topic, title, hours,"
+        " branch_id, headcount, void, attendee_count, created_at, created_by, updated_at,"
+        " updated_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        sessions.values())
+    with _indexes_rebuilt(con, "attendance"):
+        cur = con.executemany(
+            "INSERT INTO attendance (session_id, cadre_id, hours, office_id, created_at,"
+            " created_by) VALUES (?, ?, ?, ?, ?, ?)",
+            ((s, k, h, office, stamp, who) for s, k, h in attendance))
+    count = cur.rowcount
+    con.executemany(
+        "INSERT INTO change_log (office_id, at, user_name, kind, key, action, changes)"
+        " VALUES (?, ?, ?, 'session', ?, 'create', ?)",
+        ((office, stamp, who, s[2], json.dumps(
+            {"date": [None, s[3]], "track": [None, s[4]], "title": [None, s[7]],
+             "hours": [None, s[8]]}, ensure_ascii=False)) for s in sessions.values()))
+    con.execute("COMMIT")
+    return count
+
+
+def load_study_schema(con: sqlite3.Connection, path: Path) -> int:
+    """study.csv into trainlog's own schema (see load_sessions_schema): office, audit columns,
+    foreign keys and the unique key kept, the month index built after the rows."""
+    con.execute("PRAGMA synchronous = FULL")
+    con.execute(f"PRAGMA cache_size = -{IMPORT_CACHE_KIB}")
+    (office,) = con.execute("SELECT id FROM office").fetchone()
+    cadre_ids = dict(con.execute("SELECT code, id FROM cadre WHERE office_id = ?", (office,)))
+    stamp, who = _stamp()
+    con.execute("BEGIN IMMEDIATE")
+    with csv_rows(path) as (c, rows), _indexes_rebuilt(con, "online_study"):
+        cadre_i, hours_i, platform_i, month_i = c["cadre"], c["hours"], c["platform"], c["month"]
+        cur = con.executemany(
+            "INSERT INTO online_study (cadre_id, platform, month, hours, office_id, created_at,"
+            " created_by, updated_at, updated_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            ((cadre_ids[r[cadre_i]], r[platform_i] or "academy", r[month_i] + "-01",
+              float(r[hours_i]), office, stamp, who, stamp, who) for r in rows))
+    count = cur.rowcount
+    con.execute("COMMIT")
+    return count
+
+
 def period(year: int | None, month: str | None) -> dict[str, str]:
     """The period of `--year YYYY` or `--month YYYY-MM`."""
     if month:
@@ -472,6 +577,10 @@ def main(argv: list[str] | None = None) -> int:
                    ).add_argument("file", type=Path)
     sub.add_parser("load-study-lean", help="load study.csv into the lean table"
                    ).add_argument("file", type=Path)
+    sub.add_parser("load-sessions-schema", help="load sessions.csv into trainlog's own schema "
+                   "(a database trainlog prepared)").add_argument("file", type=Path)
+    sub.add_parser("load-study-schema", help="load study.csv into trainlog's own schema"
+                   ).add_argument("file", type=Path)
     sub.add_parser("rank", help="give the cadres the benchmark's ranks (RANK_RULE)")
     sub.add_parser("hours", help="the raw-SQL figures of `trainlog hours`").add_argument(
         "--year", type=int, required=True)
@@ -493,6 +602,10 @@ def main(argv: list[str] | None = None) -> int:
         print(load_sessions_lean(con, args.file), "attendance rows", file=sys.stderr)
     elif args.step == "load-study-lean":
         print(load_study_lean(con, args.file), "study rows", file=sys.stderr)
+    elif args.step == "load-sessions-schema":
+        print(load_sessions_schema(con, args.file), "attendance rows", file=sys.stderr)
+    elif args.step == "load-study-schema":
+        print(load_study_schema(con, args.file), "study rows", file=sys.stderr)
     elif args.step == "load-registry":
         load_registry(con, args.data)
     elif args.step == "load-sessions":

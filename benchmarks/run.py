@@ -21,7 +21,9 @@ process, several times, and prints the medians side by side with their ratio and
      set vs minimal_app/app_20.py, a bare Typer app of 20 commands that print a line
   7  (not in the default run: --only lean) `session import` and `study import` at 300,000 and
      1,000,000 attendance rows (generate.py --rows N) vs the lean raw loads, baseline.py
-     load-sessions-lean / load-study-lean: minimal tables, unique keys built after the load
+     load-sessions-lean / load-study-lean: minimal tables, unique keys built after the load;
+     and, printed not judged, both against the same loads into trainlog's own schema
+     (load-sessions-schema / load-study-schema, SQLite): what the schema itself costs
   8  (not in the default run: --only growth) import and report times at 10,000, 100,000 and
      1,000,000 rows, each against the step before (the ratio between steps)
   9  (not in the default run: --only memory) the peak RSS of every import at 1,000,000 rows:
@@ -557,15 +559,25 @@ class Benchmark:
                     for command, _, _, label in steps]
             for pair in rows:
                 self.rows += pair
+            # the same loads into trainlog's own schema (SQLite), against trainlog and the lean
+            floors = [(Row(f"7 {command[0]} import vs its schema floor, {n:,} set", "s", "—",
+                           info=True),
+                       Row(f"7 {command[0]} schema floor vs lean, {n:,} set", "s", "—",
+                           info=True)) for command, _, _, _ in steps]
+            for pair in floors:
+                self.rows += pair
+            sqlite_dbs = Databases(self.work, None)
             for i in range(1, self.args.repeat + 1):
                 db = self.dbs.fresh(f"lean{n}")
                 raw = self.work / f"raw-lean{n}.db"
                 remove_sqlite(raw)
                 error = self.prepare(db, data)
+                floor = sqlite_dbs.fresh(f"floor{n}")
+                error = error or self.prepare(floor, data)
                 for args in (["init-lean"], ["load-registry", str(data)]):
                     checked(self.runner.baseline(raw, *args))
-                for (command, step, name, _), (time_row, rss_row) in zip(steps, rows,
-                                                                          strict=True):
+                for (command, step, name, _), (time_row, rss_row), (ours_row, floor_row) in zip(
+                        steps, rows, floors, strict=True):
                     if error or time_row.error:
                         time_row.error = time_row.error or error
                     else:
@@ -583,7 +595,19 @@ class Benchmark:
                         f"(cpu {base.cpu:.2f} s), {base.rss_mb:.0f} MB")
                     time_row.base.append(base.seconds)
                     rss_row.base.append(base.rss_mb)
+                    if error:
+                        continue
+                    schema_step = step.replace("-lean", "-schema")
+                    on_schema = checked(self.runner.baseline(Path(floor), schema_step,
+                                                             str(data / name)))
+                    log(f"  {n:,} rows: baseline {schema_step} #{i}: {on_schema.seconds:.2f} s")
+                    if len(time_row.ours) == i:  # trainlog's run of this round succeeded
+                        ours_row.ours.append(time_row.ours[-1])
+                        ours_row.base.append(on_schema.seconds)
+                    floor_row.ours.append(on_schema.seconds)
+                    floor_row.base.append(base.seconds)
                 self.dbs.drop(db)
+                sqlite_dbs.drop(floor)
                 remove_sqlite(raw)
 
     def growth(self, sizes: Sequence[int]) -> None:
