@@ -216,6 +216,21 @@ class TestDbCheck:
         assert said.startswith("db check: ") and name in said
         assert dump(populated) == before, "db check only reads"
 
+    def test_each_rule_of_a_table_is_counted_on_its_own(self, cli, populated: str) -> None:
+        """The value rules of one table are counted in one scan: each names its own rows."""
+        tamper(populated, "UPDATE training_session SET track = 'football' WHERE ref = 'V-2'",
+               "UPDATE training_session SET hours = 30 WHERE ref IN ('P-1', 'V-1')",
+               "UPDATE cadre SET level = 'galaxy' WHERE code = 'G007'")
+        ids = dict(query(populated, "SELECT ref, id FROM training_session"))
+        cadre = query(populated, "SELECT id FROM cadre WHERE code = 'G007'")[0][0]
+        checks = {c["name"]: c for c in json.loads(cli("db", "check", "-f", "json").stdout)["checks"]}
+        found = checks["values"]["detail"].split("; ")
+        assert found == [
+            f"1 sessions with an unknown track or a kind not of their track (id {ids['V-2']})",
+            "2 sessions with hours outside 0..24 (id "
+            f"{', '.join(str(i) for i in sorted([ids['P-1'], ids['V-1']]))})",
+            f"1 cadres with an unknown level (id {cadre})"]
+
     @sqlite_file
     def test_orphan_also_breaks_sqlite_foreign_keys(self, cli, populated: str) -> None:
         tamper(populated, *self.BROKEN["orphans"])

@@ -204,6 +204,7 @@ def test_command_modules_annotate_without_strings(module: str) -> None:
     tree: a module under `from __future__ import annotations` makes it compile and evaluate
     every one as a string (typing.get_type_hints), about 5 ms of each command's start-up."""
     import __future__
+
     import importlib
 
     mod = importlib.import_module(f"trainlog.cli.{module}")

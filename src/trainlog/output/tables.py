@@ -104,6 +104,15 @@ def _fit(text: str, width: int, right: bool) -> str:
     return text + " " * (width - _cell_width(text))
 
 
+def _padded(text: str, width: int, right: bool, cells: int) -> str:
+    """A one-line cell `cells` wide as its column `width` cells wide draws it, with the column's
+    padding: `_fit`, without its work for text that is not longer than the column in characters
+    and does not end in a space."""
+    if len(text) > width or text[-1:].isspace():
+        return f" {_fit(text, width, right)} "
+    return f" {' ' * (width - cells)}{text} " if right else f" {text}{' ' * (width - cells)} "
+
+
 def _cell_width(text: str) -> int:
     """`cell_len(text)`: for printable ASCII, one cell a character, without Rich's two calls
     (a table of 790 rows measures each of its 9,500 cells three times)."""
@@ -307,24 +316,28 @@ class Table:
             lines.append(box.head_left + box.head_vertical.join(head) + box.head_right)
         lines.append(box.get_row(padded, "head", edge=True))
         specs = list(zip(widths, right, strict=True))
-        last = len(rows) - 1
-        for index, row in enumerate(rows):
-            if index == last:
-                left, divider, end = box.foot_left, box.foot_vertical, box.foot_right
-            else:
-                left, divider, end = box.mid_left, box.mid_vertical, box.mid_right
-            if any("\n" in value for value in row):
+        distinct = [set(column) for column in columns]
+        if not any("\n" in value for texts in distinct for value in texts):
+            # one line a row: each column's cells padded once per distinct text, then joined
+            pads = [{value: _padded(value, w, r, measured[value]) for value in texts}
+                    for texts, (w, r) in zip(distinct, specs, strict=True)]
+            body = list(zip(*([pad[value] for value in column]
+                              for pad, column in zip(pads, columns, strict=True)), strict=True))
+            mid, foot = box.mid_vertical, box.foot_vertical
+            lines.extend(box.mid_left + mid.join(cells) + box.mid_right for cells in body[:-1])
+            lines.extend(box.foot_left + foot.join(cells) + box.foot_right for cells in body[-1:])
+        else:
+            last = len(rows) - 1
+            for index, row in enumerate(rows):
+                if index == last:
+                    left, divider, end = box.foot_left, box.foot_vertical, box.foot_right
+                else:
+                    left, divider, end = box.mid_left, box.mid_vertical, box.mid_right
                 parts = [value.split("\n") for value in row]
                 for n in range(max(map(len, parts))):
                     cells = [f" {_fit(p[n] if n < len(p) else '', w, r)} "
                              for p, (w, r) in zip(parts, specs, strict=True)]
                     lines.append(left + divider.join(cells) + end)
-                continue
-            cells = [(f" {value}{' ' * (w - measured[value])} " if not r
-                      else f" {' ' * (w - measured[value])}{value} ")
-                     if len(value) <= w and not value[-1:].isspace() else f" {_fit(value, w, r)} "
-                     for value, (w, r) in zip(row, specs, strict=True)]
-            lines.append(left + divider.join(cells) + end)
         lines.append(box.get_bottom(padded))
         lines.append("")
         return "\n".join(lines)

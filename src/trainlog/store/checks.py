@@ -172,12 +172,19 @@ Rule = tuple[str, str, str]
 
 def _rules(conn: Conn, rules: list[Rule], fine: str, params: Params = None,
            key: str = "id") -> Outcome:
-    found = []
-    for what, table, bad in rules:
-        n = _count(conn, table, bad, params)
-        if n:
-            found.append(say("msg.check_rule", n=n, what=what, key=key,
-                             ids=_ids(conn, table, bad, params, key=key)))
+    """The rules' offending rows, counted with one scan of each table (a count of each rule's
+    rows in one SELECT), and a few ids of each rule that finds some."""
+    of_table: dict[str, list[int]] = {}
+    for i, (_, table, _) in enumerate(rules):
+        of_table.setdefault(table, []).append(i)
+    counts: dict[int, int] = {}
+    for table, which in of_table.items():
+        row = conn.first("SELECT " + ", ".join(f"count(CASE WHEN {rules[i][2]} THEN 1 END)"
+                                               for i in which) + f" FROM {table}", params)
+        counts.update(zip(which, (int(n) for n in row or ()), strict=True))
+    found = [say("msg.check_rule", n=counts[i], what=what, key=key,
+                 ids=_ids(conn, table, bad, params, key=key))
+             for i, (what, table, bad) in enumerate(rules) if counts[i]]
     return _outcome(found, fine)
 
 
