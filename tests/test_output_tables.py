@@ -643,6 +643,39 @@ class TestFit:
         assert tables.wrap_text("abcdefghijk", 4) == "abcd\nefgh\nijk"
         assert tables.wrap_text("short", 8) == "short"
 
+    @staticmethod
+    def measured_wrap(text: str, width: int) -> str:
+        """wrap_text as it was first written: each line measured again with cell_len at every
+        token (the rule wrap_text must keep while it counts the cells as a line grows)."""
+        from rich.cells import cell_len
+
+        if cell_len(text) <= width or width < 1:
+            return text
+        lines = [""]
+        for token in re.findall(tables._TOKENS, text):
+            if token.isspace():
+                if cell_len(lines[-1]) + len(token) < width:
+                    lines[-1] += token
+                else:
+                    lines.append("")
+            elif cell_len(lines[-1]) + cell_len(token) <= width:
+                lines[-1] += token
+            elif cell_len(token) <= width:
+                lines.append(token)
+            else:
+                for ch in token:
+                    if lines[-1] and cell_len(lines[-1]) + cell_len(ch) > width:
+                        lines.append("")
+                    lines[-1] += ch
+        return "\n".join(kept for kept in (ln.strip() for ln in lines) if kept)
+
+    @settings(max_examples=400, deadline=None)
+    @given(st.text(st.sampled_from(list("ab -,.中文干部学习\u0301\u200d\ufe0f👍🇨🇳ｘ１　")),
+                   max_size=40), st.integers(0, 12))
+    def test_wrap_text_counts_cells_as_cell_len_measures_them(self, text: str,
+                                                              width: int) -> None:
+        assert tables.wrap_text(text, width) == self.measured_wrap(text, width)
+
     def test_numbers_and_dates_are_never_wrapped(self) -> None:
         t = render.table(self.ROWS, self.KEYS, "zh").fit(50)
         for head, value in zip(t.headers, t.rows[0], strict=True):

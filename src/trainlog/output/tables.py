@@ -150,22 +150,39 @@ def wrap_text(text: str, width: int) -> str:
     two Chinese characters, or, for a word wider than the line, inside it; never shortened."""
     if cell_len(text) <= width or width < 1:
         return text
+    # Without a zero-width joiner or VS16, cell_len is the sum of the characters' cells: the
+    # line's cells are counted as it grows, not measured again at each token
+    added = "\u200d" not in text and "\ufe0f" not in text
     lines = [""]
+    used = 0  # the cells of lines[-1]
+
+    def grow(piece: str, cells: int) -> None:
+        nonlocal used
+        lines[-1] += piece
+        used = used + cells if added else cell_len(lines[-1])
+
+    def new_line(piece: str = "", cells: int = 0) -> None:
+        nonlocal used
+        lines.append(piece)
+        used = cells
+
     for token in re.findall(_TOKENS, text):
+        cells = cell_len(token)
         if token.isspace():
-            if cell_len(lines[-1]) + len(token) < width:
-                lines[-1] += token
+            if used + len(token) < width:
+                grow(token, cells)
             else:
-                lines.append("")
-        elif cell_len(lines[-1]) + cell_len(token) <= width:
-            lines[-1] += token
-        elif cell_len(token) <= width:
-            lines.append(token)
+                new_line()
+        elif used + cells <= width:
+            grow(token, cells)
+        elif cells <= width:
+            new_line(token, cells)
         else:  # a word wider than the line: folded
             for ch in token:
-                if lines[-1] and cell_len(lines[-1]) + cell_len(ch) > width:
-                    lines.append("")
-                lines[-1] += ch
+                cells = cell_len(ch)
+                if lines[-1] and used + cells > width:
+                    new_line()
+                grow(ch, cells)
     return "\n".join(kept for kept in (ln.strip() for ln in lines) if kept)
 
 
@@ -205,15 +222,16 @@ class Table:
         if self._rich is not None or not self.headers:
             return self
         columns = list(zip(*self.rows, strict=True)) if self.rows else [() for _ in self.headers]
-        natural = [max(map(_cells, {head, *column}))  # each distinct text measured once
-                   for head, column in zip(self.headers, columns, strict=True)]
+        distinct = [set(column) for column in columns]  # each distinct text measured once
+        natural = [max(map(_cells, {head, *texts}))
+                   for head, texts in zip(self.headers, distinct, strict=True)]
         if _table_width(natural) <= width:
             return self
         # a wrapping column down to MIN_WRAP cells, or its longest word (up to MAX_WORD), which
         # is folded only if it is longer still
-        least = [min(n, max(MIN_WRAP, min(MAX_WORD, max(map(_least, column), default=0))))
-                 if w else max(map(_cells, column), default=0)
-                 for n, w, column in zip(natural, self.wrap, columns, strict=True)]
+        least = [min(n, max(MIN_WRAP, min(MAX_WORD, max(map(_least, texts), default=0))))
+                 if w else max(map(_cells, texts), default=0)
+                 for n, w, texts in zip(natural, self.wrap, distinct, strict=True)]
         # a header wider than HEADER_WRAP wraps at its spaces, hyphens or between its Chinese
         # characters, down to its widest word; a narrower one stays on a line
         least = [max(m, _least(h) if _cells(h) > HEADER_WRAP else _cells(h))
@@ -233,7 +251,9 @@ class Table:
             room -= 1
             if widths[i] >= natural[i]:
                 growing.remove(i)
-        rows = [tuple(wrap_text(row[i], widths[i]) for i in kept) for row in self.rows]
+        wrapped = [{text: wrap_text(text, widths[i]) for text in distinct[i]} for i in kept]
+        rows = list(zip(*([lines[text] for text in columns[i]]
+                          for i, lines in zip(kept, wrapped, strict=True)), strict=True))
         return Table([wrap_text(self.headers[i], widths[i]) for i in kept],
                      [self.justify[i] for i in kept], rows, self.title)
 
@@ -326,18 +346,21 @@ class Table:
             mid, foot = box.mid_vertical, box.foot_vertical
             lines.extend(box.mid_left + mid.join(cells) + box.mid_right for cells in body[:-1])
             lines.extend(box.foot_left + foot.join(cells) + box.foot_right for cells in body[-1:])
-        else:
+        else:  # a cell of several lines: the row as tall as its tallest cell
+            shown = [{value: [f" {_fit(part, w, r)} " for part in value.split("\n")]
+                      for value in texts} for texts, (w, r) in zip(distinct, specs, strict=True)]
+            blank = [" " * (w + 2) for w in widths]
             last = len(rows) - 1
             for index, row in enumerate(rows):
                 if index == last:
                     left, divider, end = box.foot_left, box.foot_vertical, box.foot_right
                 else:
                     left, divider, end = box.mid_left, box.mid_vertical, box.mid_right
-                parts = [value.split("\n") for value in row]
+                parts = [of[value] for of, value in zip(shown, row, strict=True)]
                 for n in range(max(map(len, parts))):
-                    cells = [f" {_fit(p[n] if n < len(p) else '', w, r)} "
-                             for p, (w, r) in zip(parts, specs, strict=True)]
-                    lines.append(left + divider.join(cells) + end)
+                    lines.append(left + divider.join(
+                        [p[n] if n < len(p) else b for p, b in zip(parts, blank, strict=True)])
+                        + end)
         lines.append(box.get_bottom(padded))
         lines.append("")
         return "\n".join(lines)
