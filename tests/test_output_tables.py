@@ -577,6 +577,43 @@ def test_more_commands_print_what_rich_printed(cli: Any, zhaoling: Path,
     _same_as_rich(cli, zhaoling, monkeypatch, ["--lang", lang, *args])
 
 
+BY_ROWS = [{"branch": f"B{i:03d}", "name": name, "sessions": 14 + i, "person_times": 161 * i,
+            "people": 3, "hours": 231.5 * i}
+           for i, name in enumerate(["区委办公室党支部", "召陵镇 East village branch", "老窝镇"], 1)]
+
+
+def test_the_by_table_is_drawn_without_rich_when_it_fits() -> None:
+    """`report --by`: a province's 10,000 branches, drawn as Rich draws them, without Rich."""
+
+    from trainlog.output.report import _by_table
+
+    for lang in ("en", "zh"):
+        table = _by_table(BY_ROWS, "branch", lang, 100)
+        assert isinstance(table, tables.Table)
+        drawn = table.text(100)
+        assert drawn is not None and drawn == rich_prints(table.rich_table(), 100)
+        assert "召陵镇 East village branch" in drawn and "694.5" in drawn
+        for i, r in enumerate(BY_ROWS, 3):
+            assert drawn.splitlines()[i].startswith(f"│ {r['branch']} ")
+
+
+def test_a_narrow_by_table_keeps_every_column_and_folds_the_names() -> None:
+    """Too wide for the console: Rich's table, which squeezes every column (the figures kept
+    where they fit) and folds code and name."""
+    from rich.table import Table as RichTable
+
+    from trainlog.output.report import _by_table
+
+    table = _by_table(BY_ROWS, "branch", "en", 60)
+    assert isinstance(table, RichTable)
+    assert [c.overflow for c in table.columns] == ["fold", "fold"] + ["ellipsis"] * 4
+    assert [c.justify for c in table.columns] == ["left", "left"] + ["right"] * 4
+    printed = rich_prints(table, 60)
+    assert all(f"{r['hours']:,.1f}" in printed for r in BY_ROWS)
+    assert all(tables.cell_len(line) <= 60 for line in printed.splitlines())
+    assert "│ East " in printed  # the name on lines of its own, in its narrowed column
+
+
 # -- a table too wide for the console: wrapped, columns left out, never cut (issue 20) ---------
 
 
@@ -668,6 +705,15 @@ class TestFit:
                         lines.append("")
                     lines[-1] += ch
         return "\n".join(kept for kept in (ln.strip() for ln in lines) if kept)
+
+    @settings(max_examples=500, deadline=None)
+    @given(st.one_of(st.text(max_size=30), st.text(st.sampled_from(
+        list("a 中文\u0301\u200d\ufe0f👍🇨🇳ｘ　\x1b\t")), max_size=30)))
+    def test_cells_are_counted_as_cell_len_counts_them(self, text: str) -> None:
+        from rich.cells import cell_len
+
+        assert tables._cell_width(text) == cell_len(text)
+        assert tables._token_cells(text) == cell_len(text)
 
     @settings(max_examples=400, deadline=None)
     @given(st.text(st.sampled_from(list("ab -,.中文干部学习\u0301\u200d\ufe0f👍🇨🇳ｘ１　")),
