@@ -366,8 +366,15 @@ class Table:
             lines.extend(box.mid_left + mid.join(cells) + box.mid_right for cells in body[:-1])
             lines.extend(box.foot_left + foot.join(cells) + box.foot_right for cells in body[-1:])
         else:  # a cell of several lines: the row as tall as its tallest cell
-            shown = [{value: [f" {_fit(part, w, r)} " for part in value.split("\n")]
-                      for value in texts} for texts, (w, r) in zip(distinct, specs, strict=True)]
+            def lines_of(value: str, w: int, r: bool) -> list[str]:
+                return [f" {_fit(part, w, r)} " for part in value.split("\n")]
+
+            # a column's lines made once per distinct text where texts repeat (a log's changes
+            # do not: made as each row is drawn, not all held at once)
+            shown = [{value: lines_of(value, w, r) for value in texts}
+                     if len(texts) * 2 <= len(rows) else None
+                     for texts, (w, r) in zip(distinct, specs, strict=True)]
+            del measured, distinct
             blank = [" " * (w + 2) for w in widths]
             last = len(rows) - 1
             for index, row in enumerate(rows):
@@ -375,7 +382,8 @@ class Table:
                     left, divider, end = box.foot_left, box.foot_vertical, box.foot_right
                 else:
                     left, divider, end = box.mid_left, box.mid_vertical, box.mid_right
-                parts = [of[value] for of, value in zip(shown, row, strict=True)]
+                parts = [of[value] if of is not None else lines_of(value, w, r)
+                         for of, value, (w, r) in zip(shown, row, specs, strict=True)]
                 for n in range(max(map(len, parts))):
                     lines.append(left + divider.join(
                         [p[n] if n < len(p) else b for p, b in zip(parts, blank, strict=True)])
