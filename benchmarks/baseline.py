@@ -30,7 +30,8 @@ import csv
 import json
 import sqlite3
 import sys
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -173,36 +174,47 @@ def load_registry(con: sqlite3.Connection, data: Path) -> None:
     con.execute("COMMIT")
 
 
+def session_fields(r: list[str], c: dict[str, int], branch_ids: dict[str, int]) -> tuple:
+    """A session's fields from the first row of its ref: (ref, date, track, kind, topic, title,
+    hours, branch_id, headcount)."""
+    return (r[c["ref"]], r[c["date"]], r[c["track"]], r[c["kind"]] or None,
+            r[c["topic"]] or None, r[c["title"]], float(r[c["hours"]] or 0),
+            branch_ids.get(r[c["branch"]]), int(r[c["headcount"]] or 0))
+
+
+def attendance_rows(c: dict[str, int], rows: Iterator[list[str]], cadre_ids: dict[str, int],
+                    branch_ids: dict[str, int], new_session: Callable[[tuple], int]
+                    ) -> Iterator[tuple[int, int, float]]:
+    """(session_id, cadre_id, hours) of each row of sessions.csv that names a cadre; at the first
+    row of each ref, `new_session(session_fields(...))` writes or keeps the session and gives
+    its id."""
+    sessions: dict[str, tuple[int, float]] = {}  # ref -> (id, hours)
+    ref_i, cadre_i = c["ref"], c["cadre"]
+    for r in rows:
+        session = sessions.get(r[ref_i])
+        if session is None:
+            fields = session_fields(r, c, branch_ids)
+            session = sessions[fields[0]] = (new_session(fields), fields[6])
+        if r[cadre_i]:
+            yield session[0], cadre_ids[r[cadre_i]], session[1]
+
+
 def load_sessions(con: sqlite3.Connection, path: Path) -> int:
     """sessions.csv: a session from the first row of each ref, an attendance from every row."""
     branch_ids = dict(con.execute("SELECT code, id FROM branch"))
     con.execute(f"PRAGMA cache_size = -{IMPORT_CACHE_KIB}")
     cadre_ids = dict(con.execute("SELECT code, id FROM cadre"))
-    sessions: dict[str, tuple[int, float]] = {}  # ref -> (id, hours)
 
-    def attendance(c: dict[str, int], rows: Iterator[list[str]]
-                   ) -> Iterator[tuple[int, int, float]]:
-        ref_i, cadre_i = c["ref"], c["cadre"]
-        for r in rows:
-            ref = r[ref_i]
-            session = sessions.get(ref)
-            if session is None:
-                hours = float(r[c["hours"]] or 0)
-                cur = con.execute(
-                    "INSERT INTO session (ref, date, track, kind, topic, title, hours, branch_id,"
-                    " headcount) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (ref, r[c["date"]], r[c["track"]], r[c["kind"]] or None,
-                     r[c["topic"]] or None, r[c["title"]], hours,
-                     branch_ids.get(r[c["branch"]]), int(r[c["headcount"]] or 0)))
-                session = sessions[ref] = (cur.lastrowid or 0, hours)
-            if r[cadre_i]:
-                yield session[0], cadre_ids[r[cadre_i]], session[1]
+    def new_session(fields: tuple) -> int:
+        return con.execute(
+            "INSERT INTO session (ref, date, track, kind, topic, title, hours, branch_id,"
+            " headcount) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", fields).lastrowid or 0
 
     con.execute("BEGIN IMMEDIATE")
     with csv_rows(path) as (c, rows):
         cur = con.executemany(
             "INSERT INTO attendance (session_id, cadre_id, hours) VALUES (?, ?, ?)",
-            attendance(c, rows))
+            attendance_rows(c, rows, cadre_ids, branch_ids, new_session))
     con.execute("COMMIT")
     return cur.rowcount
 
@@ -230,30 +242,17 @@ def load_sessions_lean(con: sqlite3.Connection, path: Path) -> int:
     con.execute(f"PRAGMA cache_size = -{IMPORT_CACHE_KIB}")
     branch_ids = dict(con.execute("SELECT code, id FROM branch"))
     cadre_ids = dict(con.execute("SELECT code, id FROM cadre"))
-    sessions: dict[str, tuple[int, float]] = {}
     session_rows: list[tuple] = []
 
-    def attendance(c: dict[str, int], rows: Iterator[list[str]]
-                   ) -> Iterator[tuple[int, int, float]]:
-        ref_i, cadre_i = c["ref"], c["cadre"]
-        for r in rows:
-            ref = r[ref_i]
-            session = sessions.get(ref)
-            if session is None:
-                hours = float(r[c["hours"]] or 0)
-                session = sessions[ref] = (len(sessions) + 1, hours)
-                session_rows.append(
-                    (session[0], ref, r[c["date"]], r[c["track"]], r[c["kind"]] or None,
-                     r[c["topic"]] or None, r[c["title"]], hours,
-                     branch_ids.get(r[c["branch"]]), int(r[c["headcount"]] or 0)))
-            if r[cadre_i]:
-                yield session[0], cadre_ids[r[cadre_i]], session[1]
+    def new_session(fields: tuple) -> int:
+        session_rows.append((len(session_rows) + 1, *fields))
+        return len(session_rows)
 
     con.execute("BEGIN IMMEDIATE")
     with csv_rows(path) as (c, rows):
         cur = con.executemany(
             "INSERT INTO attendance (session_id, cadre_id, hours) VALUES (?, ?, ?)",
-            attendance(c, rows))
+            attendance_rows(c, rows, cadre_ids, branch_ids, new_session))
     count = cur.rowcount
     con.executemany(
         "INSERT INTO session (id, ref, date, track, kind, topic, title, hours, branch_id,"
@@ -325,29 +324,23 @@ def load_sessions_schema(con: sqlite3.Connection, path: Path) -> int:
     # the file read first, then written: a session must be in before its attendance (its
     # foreign key), and one executemany of the sessions is faster than an INSERT at each new
     # ref (0.4 s at 300,000 rows)
-    sessions: dict[str, list] = {}  # ref -> the session's row; its attendee count at [12]
-    attendance: list[tuple[int, int, float]] = []
+    sessions: list[list] = []  # the sessions' rows: id, office, session_fields, void, ...
+
+    def new_session(fields: tuple) -> int:
+        sessions.append([last + len(sessions) + 1, office, *fields, False, 0, stamp, who,
+                         stamp, who])
+        return sessions[-1][0]
+
     with csv_rows(path) as (c, rows):
-        ref_i, cadre_i = c["ref"], c["cadre"]
-        for r in rows:
-            ref = r[ref_i]
-            session = sessions.get(ref)
-            if session is None:
-                hours = float(r[c["hours"]] or 0)
-                session = sessions[ref] = [
-                    last + len(sessions) + 1, office, ref, r[c["date"]], r[c["track"]],
-                    r[c["kind"]] or None, r[c["topic"]] or None, r[c["title"]], hours,
-                    branch_ids.get(r[c["branch"]]), int(r[c["headcount"]] or 0), False, 0,
-                    stamp, who, stamp, who]
-            if r[cadre_i]:
-                session[12] += 1
-                attendance.append((session[0], cadre_ids[r[cadre_i]], session[8]))
+        attendance = list(attendance_rows(c, rows, cadre_ids, branch_ids, new_session))
+    named = Counter(s for s, _, _ in attendance)
+    for session in sessions:
+        session[12] = named[session[0]]  # attendee_count
     con.execute("BEGIN IMMEDIATE")
     con.executemany(
         "INSERT INTO training_session (id, office_id, ref, date, track, kind, topic, title, hours,"
         " branch_id, headcount, void, attendee_count, created_at, created_by, updated_at,"
-        " updated_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        sessions.values())
+        " updated_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", sessions)
     with _indexes_rebuilt(con, "attendance"):
         cur = con.executemany(
             "INSERT INTO attendance (session_id, cadre_id, hours, office_id, created_at,"
@@ -359,7 +352,7 @@ def load_sessions_schema(con: sqlite3.Connection, path: Path) -> int:
         " VALUES (?, ?, ?, 'session', ?, 'create', ?)",
         ((office, stamp, who, s[2], json.dumps(
             {"date": [None, s[3]], "track": [None, s[4]], "title": [None, s[7]],
-             "hours": [None, s[8]]}, ensure_ascii=False)) for s in sessions.values()))
+             "hours": [None, s[8]]}, ensure_ascii=False)) for s in sessions))
     con.execute("COMMIT")
     return count
 

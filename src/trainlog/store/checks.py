@@ -181,7 +181,7 @@ def _rules(conn: Conn, rules: list[Rule], fine: str, params: Params = None,
     for table, which in of_table.items():
         row = conn.first("SELECT " + ", ".join(f"count(CASE WHEN {rules[i][2]} THEN 1 END)"
                                                for i in which) + f" FROM {table}", params)
-        counts.update(zip(which, (int(n) for n in row or ()), strict=True))
+        counts.update(zip(which, map(int, row), strict=True))
     found = [say("msg.check_rule", n=counts[i], what=what, key=key,
                  ids=_ids(conn, table, bad, params, key=key))
              for i, (what, table, bad) in enumerate(rules) if counts[i]]
